@@ -1,0 +1,56 @@
+"""Who may use the back office, and the decorator that guards its pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+View = Callable[..., HttpResponse]
+
+
+def may_use_backoffice(user: Any) -> bool:
+    """Officers and superusers; citizens and businesses use the portal."""
+    return bool(user.is_active and (getattr(user, "is_officer", False) or user.is_superuser))
+
+
+def second_factor_satisfied(user: Any) -> bool:
+    """True once the user has passed the code step, or always when a demo relaxed 2FA."""
+    if not settings.OFFICER_2FA_REQUIRED:
+        return True
+    is_verified = getattr(user, "is_verified", None)  # installed by django_otp's middleware
+    return bool(user.is_authenticated and is_verified is not None and is_verified())
+
+
+def officer_required(view: View) -> View:
+    """Signed in, an officer, and past the second factor; a class-based view can use it
+    through ``method_decorator(officer_required, name="dispatch")``."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
+        if not may_use_backoffice(user):
+            raise PermissionDenied
+        if not second_factor_satisfied(user):
+            return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def safe_next_url(request: HttpRequest) -> str:
+    """The ``next`` parameter when it points inside this site, else ""."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if allowed else ""

@@ -1,0 +1,113 @@
+"""The officers' second factor: enrolling an authenticator app and checking its codes."""
+
+from __future__ import annotations
+
+import math
+from base64 import b32encode
+
+import django_otp
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice, key_validator
+
+from motcua.identity.models import User
+
+from .selectors import confirmed_totp_devices
+
+DEVICE_NAME = "Ứng dụng xác thực"
+
+
+class SecondFactorError(Exception):
+    """A code was refused; ``message`` is shown to the officer next to the code field."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def enrol_totp_device(user: User, *, confirmed: bool, key: str | None = None) -> TOTPDevice:
+    """Give ``user`` a single TOTP device, replacing any they had.
+
+    ``key`` is hex-encoded, as ``TOTPDevice.key``; a random one is made when it is None.
+    Used by the demo loader (``confirmed=True``) and by an IT team resetting a lost phone.
+    """
+    if key is not None:
+        key_validator(key)
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice(user=user, name=DEVICE_NAME, confirmed=confirmed)
+    if key is not None:
+        device.key = key
+    device.save()
+    return device
+
+
+def start_totp_enrolment(*, user: User) -> TOTPDevice:
+    """The unconfirmed device an officer is asked to add to their app, made once and reused
+    so that reloading the page does not change the secret they are scanning."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def verify_second_factor(*, user: User, code: str) -> TOTPDevice:
+    """The confirmed device that accepts ``code``; raises SecondFactorError otherwise."""
+    devices = list(confirmed_totp_devices(user))
+    if not devices:
+        raise SecondFactorError(_("Tài khoản chưa có ứng dụng xác thực."))
+    _refuse_if_throttled(devices)
+    for device in devices:
+        # verify_token locks the row, so two requests cannot both spend the same code.
+        if django_otp.verify_token(user, device.persistent_id, code):
+            return device
+    raise SecondFactorError(_("Mã xác thực không đúng hoặc đã hết hạn."))
+
+
+def confirm_totp_device(*, device: TOTPDevice, code: str) -> TOTPDevice:
+    """Confirm an enrolment once the officer proves their app shows the right codes."""
+    # No outer transaction: a wrong code must still count towards throttling.
+    _refuse_if_throttled([device])
+    if not django_otp.verify_token(device.user, device.persistent_id, code):
+        raise SecondFactorError(_("Mã xác thực không đúng hoặc đã hết hạn."))
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    device.refresh_from_db()
+    return device
+
+
+def current_totp_code(device: TOTPDevice) -> str:
+    """The code the device's app shows now (for the demo and for testing a deployment)."""
+    value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{value:0{device.digits}d}"
+
+
+def base32_secret(device: TOTPDevice) -> str:
+    """The secret as people type it into an app: base32 in groups of four."""
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _refuse_if_throttled(devices: list[TOTPDevice]) -> None:
+    # django-otp doubles the wait after each wrong code (1, 2, 4… seconds) per device.
+    waits = [device.verify_is_allowed() for device in devices]
+    if any(allowed for allowed, _info in waits):
+        return
+    until = min(info["locked_until"] for _allowed, info in waits)
+    raise SecondFactorError(_wait_message((until - timezone.now()).total_seconds()))
+
+
+def _wait_message(seconds: float) -> str:
+    if seconds > 90:
+        minutes = math.ceil(seconds / 60)
+        return ngettext(
+            "Bạn đã nhập sai mã nhiều lần. Vui lòng đợi %(count)d phút rồi thử lại.",
+            "Bạn đã nhập sai mã nhiều lần. Vui lòng đợi %(count)d phút rồi thử lại.",
+            minutes,
+        ) % {"count": minutes}
+    count = max(1, math.ceil(seconds))
+    return ngettext(
+        "Bạn đã nhập sai mã nhiều lần. Vui lòng đợi %(count)d giây rồi thử lại.",
+        "Bạn đã nhập sai mã nhiều lần. Vui lòng đợi %(count)d giây rồi thử lại.",
+        count,
+    ) % {"count": count}

@@ -1,0 +1,146 @@
+"""Checks a loaded catalogue: the JSON Schema of the format, each form's own schema, and
+the references between parts. Returns every problem at once, each with its line."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator, SchemaError, ValidationError
+
+from motcua.identity.models import Agency
+
+from .loader import LoadedFile, Path_, Problem
+from .models import Field, Procedure
+
+SCHEMA_PATH = Path(__file__).with_name("catalogue.schema.json")
+
+
+@cache
+def catalogue_validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _describe(error: ValidationError) -> str:
+    """A Vietnamese sentence for the common JSON Schema failures."""
+    v = error.validator
+    if v == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else ""
+        return _("thiếu mục bắt buộc “%(name)s”") % {"name": missing}
+    if v == "additionalProperties":
+        return _("có mục không được phép: %(msg)s") % {"msg": error.message}
+    if v in {"enum", "const"}:
+        allowed = error.validator_value if v == "enum" else [error.validator_value]
+        return _("giá trị %(value)r không hợp lệ; được phép: %(allowed)s") % {
+            "value": error.instance,
+            "allowed": ", ".join(map(str, allowed)),
+        }
+    if v == "type":
+        return _("giá trị %(value)r phải có kiểu %(type)s") % {
+            "value": error.instance,
+            "type": error.validator_value,
+        }
+    if v == "format":
+        return _("giá trị %(value)r không đúng định dạng %(format)s") % {
+            "value": error.instance,
+            "format": error.validator_value,
+        }
+    if v == "pattern":
+        return _("giá trị %(value)r không đúng mẫu %(pattern)s") % {
+            "value": error.instance,
+            "pattern": error.validator_value,
+        }
+    if v in {"minItems", "minLength"}:
+        return _("không được để trống")
+    if v == "minimum":
+        return _("giá trị %(value)r nhỏ hơn %(min)s") % {
+            "value": error.instance,
+            "min": error.validator_value,
+        }
+    return str(error.message)
+
+
+def _schema_problems(loaded: LoadedFile) -> list[Problem]:
+    errors = sorted(catalogue_validator().iter_errors(loaded.data), key=lambda e: list(e.path))
+    return [loaded.problem(tuple(e.absolute_path), _describe(e)) for e in errors]
+
+
+def _form_problems(loaded: LoadedFile, index: int, form: dict[str, Any]) -> list[Problem]:
+    path: Path_ = ("procedures", index, "form_schema")
+    try:
+        Draft202012Validator.check_schema(form)
+    except SchemaError as error:
+        where = (*path, *error.absolute_path)
+        return [loaded.problem(where, _("tờ khai không phải JSON Schema hợp lệ: %(msg)s") % {
+            "msg": error.message})]
+    if form.get("type") != "object":
+        return [loaded.problem(path, _("tờ khai phải là một đối tượng (type: object)"))]
+    return []
+
+
+def _reference_problems(loaded: LoadedFile) -> list[Problem]:
+    data = loaded.data
+    procedures = data["procedures"]
+    fields_in_file = {f["code"] for f in data.get("fields", [])}
+    known_fields = fields_in_file | set(Field.objects.values_list("code", flat=True))
+    codes_in_file = {p["code"] for p in procedures}
+    known_codes = codes_in_file | set(Procedure.objects.values_list("code", flat=True))
+    agency_ids = {a for p in procedures for a in p.get("agencies", [])}
+    known_agencies = set(
+        Agency.objects.filter(electronic_id__in=agency_ids).values_list("electronic_id", flat=True)
+    )
+    problems: list[Problem] = []
+    seen = Counter((p["code"], p["effective_from"]) for p in procedures)
+    for i, proc in enumerate(procedures):
+        here: Path_ = ("procedures", i)
+        if seen[(proc["code"], proc["effective_from"])] > 1:
+            problems.append(loaded.problem((*here, "code"), _(
+                "thủ tục %(code)s có hai phiên bản cùng ngày hiệu lực") % {"code": proc["code"]}))
+        if proc["field"] not in known_fields:
+            problems.append(loaded.problem((*here, "field"), _(
+                "lĩnh vực “%(code)s” chưa được khai báo") % {"code": proc["field"]}))
+        problems += _variant_problems(loaded, here, proc)
+        for j, code in enumerate(proc.get("linked_procedures", [])):
+            if code not in known_codes or code == proc["code"]:
+                problems.append(loaded.problem((*here, "linked_procedures", j), _(
+                    "thủ tục liên thông %(code)s không có trong danh mục") % {"code": code}))
+        for j, agency in enumerate(proc.get("agencies", [])):
+            if agency not in known_agencies:
+                problems.append(loaded.problem((*here, "agencies", j), _(
+                    "không có cơ quan mã %(id)s") % {"id": agency}))
+        if "form_schema" in proc:
+            problems += _form_problems(loaded, i, proc["form_schema"])
+    return problems
+
+
+def _variant_problems(loaded: LoadedFile, here: Path_, proc: dict[str, Any]) -> list[Problem]:
+    codes = [v["code"] for v in proc["variants"]]
+    problems = [
+        loaded.problem((*here, "variants", j, "code"), _("mã trường hợp bị trùng"))
+        for j, code in enumerate(codes)
+        if code in codes[:j]
+    ]
+    for j, doc in enumerate(proc.get("documents", [])):
+        for k, code in enumerate(doc.get("variants", [])):
+            if code not in codes:
+                problems.append(loaded.problem((*here, "documents", j, "variants", k), _(
+                    "không có trường hợp “%(code)s”") % {"code": code}))
+    for j, fee in enumerate(proc.get("fees", [])):
+        if "variant" in fee and fee["variant"] not in codes:
+            problems.append(loaded.problem((*here, "fees", j, "variant"), _(
+                "không có trường hợp “%(code)s”") % {"code": fee["variant"]}))
+    return problems
+
+
+def validate_catalogue(loaded: LoadedFile) -> list[Problem]:
+    """Every problem in the file; an empty list means it can be imported."""
+    problems = _schema_problems(loaded)
+    if problems:
+        # References are only meaningful once the shape is right.
+        return problems
+    return _reference_problems(loaded)

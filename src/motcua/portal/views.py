@@ -1,0 +1,114 @@
+"""Public pages: no sign-in. Views parse, call one selector, render."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from motcua.catalog.selectors import (
+    CatalogueFilter,
+    due_dates_if_submitted,
+    fields_with_counts,
+    procedure_in_force,
+    procedures_in_force,
+)
+from motcua.core.calendar import handover_cutoff, working_calendar
+from motcua.identity.selectors import unit_with_services, units
+
+from .forms import CatalogueSearchForm, DueDateForm, UnitSearchForm
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    fields = fields_with_counts()
+    return render(request, "portal/home.html", {
+        "form": CatalogueSearchForm(),
+        "fields": fields,
+        "procedure_count": sum(f.procedure_count for f in fields),  # type: ignore[attr-defined]
+    })  # fmt: skip
+
+
+@require_GET
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    form = CatalogueSearchForm(request.GET)
+    filters = CatalogueFilter(**form.cleaned_data) if form.is_valid() else CatalogueFilter()
+    page = Paginator(procedures_in_force(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "portal/procedure_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+    })  # fmt: skip
+
+
+@require_GET
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    version = procedure_in_force(code)
+    if version is None:
+        raise Http404
+    now = timezone.now()
+    return render(request, "portal/procedure_detail.html", {
+        "version": version, "now": now, "due_dates": due_dates_if_submitted(version, now),
+    })  # fmt: skip
+
+
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form = UnitSearchForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    parent = request.GET.get("parent", "")
+    if not data.get("q") and not data.get("level") and not parent:
+        data = {"level": "province"}
+    queryset = units(parent=parent, level=data.get("level", ""), q=data.get("q", ""))
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "portal/unit_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "parent": parent,
+    })  # fmt: skip
+
+
+@require_GET
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = unit_with_services(code)
+    if unit is None:
+        raise Http404
+    children = Paginator(units(parent=code), 200).get_page(request.GET.get("page"))
+    return render(request, "portal/unit_detail.html", {"unit": unit, "children": children})
+
+
+@require_GET
+def due_date(request: HttpRequest) -> HttpResponse:
+    form = DueDateForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        data = form.cleaned_data
+        cutoff = handover_cutoff() if data["apply_cutoff"] else None
+        result = working_calendar().due_at(
+            data["start"], value=data["amount"], unit=data["unit"], cutoff=cutoff
+        )
+    return render(request, "portal/due_date.html", {"form": form, "result": result})
+
+
+def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
+    return render(request, template, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "400.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, "403.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, "404.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500, "500.html")
