@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from base64 import b32encode
 
 import django_otp
 from django.db import transaction
@@ -68,6 +67,8 @@ def verify_second_factor(*, user: User, code: str) -> TOTPDevice:
 def confirm_totp_device(*, device: TOTPDevice, code: str) -> TOTPDevice:
     """Confirm an enrolment once the officer proves their app shows the right codes."""
     # No outer transaction: a wrong code must still count towards throttling.
+    if confirmed_totp_devices(device.user).exists():
+        raise SecondFactorError(_("Tài khoản đã có ứng dụng xác thực."))
     _refuse_if_throttled([device])
     if not django_otp.verify_token(device.user, device.persistent_id, code):
         raise SecondFactorError(_("Mã xác thực không đúng hoặc đã hết hạn."))
@@ -80,12 +81,6 @@ def current_totp_code(device: TOTPDevice) -> str:
     """The code the device's app shows now (for the demo and for testing a deployment)."""
     value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{value:0{device.digits}d}"
-
-
-def base32_secret(device: TOTPDevice) -> str:
-    """The secret as people type it into an app: base32 in groups of four."""
-    secret = b32encode(device.bin_key).decode()
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def _refuse_if_throttled(devices: list[TOTPDevice]) -> None:

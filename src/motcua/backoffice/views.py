@@ -15,6 +15,7 @@ from motcua.identity.models import User
 
 from . import selectors, services, signin
 from .access import may_use_backoffice, officer_required, safe_next_url, second_factor_satisfied
+from .enrolment import enrolment_details
 from .forms import CodeForm, PasswordForm
 
 
@@ -66,8 +67,12 @@ def verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 def enrol(request: HttpRequest) -> HttpResponse:
     pending = signin.pending(request)
-    device = pending and selectors.unconfirmed_totp_device(pending.user)
-    if pending is None or device is None:
+    if pending is None:
+        return _start_again(request)
+    if selectors.confirmed_totp_devices(pending.user).exists():
+        return redirect("backoffice:verify")
+    device = selectors.unconfirmed_totp_device(pending.user)
+    if device is None:
         return _start_again(request)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -79,12 +84,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
             signin.complete(request, pending, device)
             messages.success(request, _("Đã thiết lập ứng dụng xác thực cho tài khoản của bạn."))
             return redirect(pending.next_url or "backoffice:home")
-    return render(request, "backoffice/enrol.html", {
-        "form": form,
-        "qr_svg": services.qr_code_svg(device),
-        "secret": services.base32_secret(device),
-        "config_url": device.config_url,
-    })  # fmt: skip
+    context = {"form": form, "enrolment": enrolment_details(device)}
+    return render(request, "backoffice/enrol.html", context)
 
 
 def _start_again(request: HttpRequest) -> HttpResponse:

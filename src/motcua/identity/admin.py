@@ -1,0 +1,71 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AdministrativeUnit, Agency, OfficerRole, OneStopDesk, User
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "division_type", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name", "name_folded"]
+    raw_id_fields = ["parent"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["electronic_id", "name", "kind", "unit", "is_demo_code"]
+    list_filter = ["kind", "is_demo_code", "unit__level"]
+    search_fields = ["electronic_id", "name", "name_folded"]
+    raw_id_fields = ["unit", "parent"]
+    list_select_related = ["unit"]
+
+
+@admin.register(OneStopDesk)
+class OneStopDeskAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "phone"]
+    list_filter = ["unit__level"]
+    search_fields = ["name", "unit__name", "unit__code"]
+    raw_id_fields = ["unit"]
+    filter_horizontal = ["agencies"]
+    list_select_related = ["unit"]
+
+
+PROFILE_FIELDS = (
+    "kind", "full_name", "email", "phone", "national_id", "tax_code", "date_of_birth",
+)  # fmt: skip
+
+
+class OfficerRoleInline(admin.TabularInline):
+    model = OfficerRole
+    extra = 0
+    raw_id_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "kind", "email", "is_staff", "is_active"]
+    list_filter = ["kind", "is_staff", "is_superuser", "is_active"]
+    search_fields = ["username", "full_name", "email", "phone", "national_id", "tax_code"]
+    inlines = [OfficerRoleInline]
+    # Our profile replaces Django's first/last name: Vietnamese names are kept whole.
+    fieldsets = (
+        *BaseUserAdmin.fieldsets[:1],
+        (_("Hồ sơ"), {"fields": PROFILE_FIELDS}),
+        *BaseUserAdmin.fieldsets[2:],
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Hồ sơ"), {"fields": ("kind", "full_name")}),
+    )
+
+
+@admin.register(OfficerRole)
+class OfficerRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "agency"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__full_name", "agency__name", "agency__electronic_id"]
+    raw_id_fields = ["user", "agency"]
+    list_select_related = ["user", "agency"]
