@@ -15,8 +15,13 @@ def import_small_catalogue() -> ImportReport:
     return import_catalogue(load_file(FIXTURES / "catalogue-small.yaml"))
 
 
-def make_unit(code: str, name: str, level: str, parent: AdministrativeUnit | None = None,
-              division_type: str = "") -> AdministrativeUnit:
+def make_unit(
+    code: str,
+    name: str,
+    level: str,
+    parent: AdministrativeUnit | None = None,
+    division_type: str = "",
+) -> AdministrativeUnit:
     return AdministrativeUnit.objects.create(
         code=code, name=name, level=level, parent=parent,
         division_type=division_type or {"province": "thành phố trung ương",

@@ -40,7 +40,7 @@ SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY", "")
 if not SECRET_KEY:
     if IS_PRODUCTION:
         raise ImproperlyConfigured("MOTCUA_SECRET_KEY must be set when MOTCUA_ENV=production")
-    SECRET_KEY = "development-only-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS", "")

@@ -24,8 +24,9 @@ def test_procedures_are_paged(client, catalogue):
     assert (data["count"], len(data["items"]), data["page"]) == (2, 1, 2)
 
 
-@pytest.mark.parametrize("params", [{"level": "galaxy"}, {"page": 0}, {"page_size": 1000},
-                                    {"online_level": "4"}])
+@pytest.mark.parametrize(
+    "params", [{"level": "galaxy"}, {"page": 0}, {"page_size": 1000}, {"online_level": "4"}]
+)
 def test_bad_list_parameters_are_a_4xx_json_error(client, catalogue, params):
     response = client.get("/api/v1/procedures", params)
     assert response.status_code == 422
@@ -34,9 +35,16 @@ def test_bad_list_parameters_are_a_4xx_json_error(client, catalogue, params):
 
 def test_one_procedure_has_everything_published(client, catalogue):
     data = client.get("/api/v1/procedures/1.001193").json()
-    assert data["fees"][1] == {"kind": "fee", "name": "Bản sao Giấy khai sinh", "amount": 8000,
-                               "unit": "đồng/bản", "variant": None, "legal_basis": "",
-                               "note": "", "verified": True}
+    assert data["fees"][1] == {
+        "kind": "fee",
+        "name": "Bản sao Giấy khai sinh",
+        "amount": 8000,
+        "unit": "đồng/bản",
+        "variant": None,
+        "legal_basis": "",
+        "note": "",
+        "verified": True,
+    }
     assert [s["role"] for s in data["steps"]] == ["receiver", "specialist", "approver"]
     assert data["form_schema"]["required"] == ["child_name"]
     assert data["due_if_submitted_now"][0]["variant"] == "mac-dinh"
@@ -64,41 +72,50 @@ def test_one_unit_carries_its_agencies(client):
 
 def test_due_date_across_tet_in_working_days(client):
     seed_holidays(years=[2026])
-    data = client.get("/api/v1/calendar/due", {"start": "2026-02-13T15:30:00+07:00",
-                                               "working_days": 3}).json()
+    data = client.get(
+        "/api/v1/calendar/due", {"start": "2026-02-13T15:30:00+07:00", "working_days": 3}
+    ).json()
     assert data["due"] == "2026-02-25T15:30:00+07:00"
 
 
 def test_due_date_with_the_cutoff_and_a_naive_start(client):
     seed_holidays(years=[2026])
-    data = client.get("/api/v1/calendar/due", {"start": "2026-02-13T15:30", "working_hours": 8,
-                                               "cutoff": "true"}).json()
+    data = client.get(
+        "/api/v1/calendar/due", {"start": "2026-02-13T15:30", "working_hours": 8, "cutoff": "true"}
+    ).json()
     assert data["counting_from"] == "2026-02-23T08:00:00+07:00"
     assert data["due"] == "2026-02-23T17:00:00+07:00"
 
 
 def test_due_date_in_calendar_days_rolls_off_a_day_off(client):
     seed_holidays(years=[2026])
-    data = client.get("/api/v1/calendar/due", {"start": "2026-02-06T09:00:00+07:00",
-                                               "calendar_days": 10}).json()
+    data = client.get(
+        "/api/v1/calendar/due", {"start": "2026-02-06T09:00:00+07:00", "calendar_days": 10}
+    ).json()
     assert data["due"] == "2026-02-23T08:00:00+07:00"
 
 
-@pytest.mark.parametrize("params", [
-    {"start": "2026-02-13T15:30:00+07:00"},
-    {"start": "2026-02-13T15:30:00+07:00", "working_days": 1, "working_hours": 8},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2026-02-13T15:30:00+07:00"},
+        {"start": "2026-02-13T15:30:00+07:00", "working_days": 1, "working_hours": 8},
+    ],
+)
 def test_due_date_needs_exactly_one_duration(client, params):
     response = client.get("/api/v1/calendar/due", params)
     assert response.status_code == 400
     assert "working_days" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("params", [
-    {"start": "yesterday", "working_days": 1},
-    {"start": "2026-02-13T15:30:00+07:00", "working_days": -1},
-    {"start": "2026-02-13T15:30:00+07:00", "calendar_days": 1.5},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "yesterday", "working_days": 1},
+        {"start": "2026-02-13T15:30:00+07:00", "working_days": -1},
+        {"start": "2026-02-13T15:30:00+07:00", "calendar_days": 1.5},
+    ],
+)
 def test_due_date_refuses_bad_values_with_422(client, params):
     assert client.get("/api/v1/calendar/due", params).status_code == 422
 

@@ -41,14 +41,20 @@ def test_importing_the_same_file_again_changes_nothing():
 
 def test_a_later_effective_date_makes_a_new_version_and_closes_the_old_one():
     import_small_catalogue()
-    newer = SMALL.replace("effective_from: 2025-07-01\n    levels: [commune]\n    implementing_agency",
-                          "effective_from: 2026-03-01\n    levels: [commune]\n    implementing_agency")
+    newer = SMALL.replace(
+        "effective_from: 2025-07-01\n    levels: [commune]\n    implementing_agency",
+        "effective_from: 2026-03-01\n    levels: [commune]\n    implementing_agency",
+    )
     report = import_catalogue(load_text(newer, is_json=False))
     assert report.created == ["1.001193@2026-03-01"]
     old, new = ProcedureVersion.objects.filter(procedure__code="1.001193").order_by("number")
     assert (old.effective_to, new.number, new.effective_to) == (date(2026, 3, 1), 2, None)
-    assert ProcedureVersion.objects.in_force(date(2026, 2, 28)).get(procedure__code="1.001193") == old
-    assert ProcedureVersion.objects.in_force(date(2026, 3, 1)).get(procedure__code="1.001193") == new
+    assert (
+        ProcedureVersion.objects.in_force(date(2026, 2, 28)).get(procedure__code="1.001193") == old
+    )
+    assert (
+        ProcedureVersion.objects.in_force(date(2026, 3, 1)).get(procedure__code="1.001193") == new
+    )
 
 
 def test_the_same_effective_date_with_new_content_replaces_that_version():
@@ -70,7 +76,9 @@ def test_a_missing_key_is_reported_with_its_line():
 
 
 def test_a_bad_enum_value_points_at_its_own_line():
-    broken = SMALL.replace("role: approver, unit_level: province", "role: boss, unit_level: province")
+    broken = SMALL.replace(
+        "role: approver, unit_level: province", "role: boss, unit_level: province"
+    )
     [problem] = problems_of(broken)
     line = next(i for i, text in enumerate(broken.splitlines(), 1) if "role: boss" in text)
     assert (problem.line, problem.location) == (line, "procedures[1].steps[2].role")
@@ -79,15 +87,21 @@ def test_a_bad_enum_value_points_at_its_own_line():
 
 def test_every_problem_is_reported_at_once_and_nothing_is_written():
     broken = SMALL.replace("field: xay-dung", "field: khong-co").replace(
-        'linked_procedures: ["1.001193"]', 'linked_procedures: ["9.999999"]')
+        'linked_procedures: ["1.001193"]', 'linked_procedures: ["9.999999"]'
+    )
     problems = problems_of(broken)
-    assert {p.location for p in problems} == {"procedures[1].field", "procedures[1].linked_procedures[0]"}
+    assert {p.location for p in problems} == {
+        "procedures[1].field",
+        "procedures[1].linked_procedures[0]",
+    }
     assert Procedure.objects.count() == 0
 
 
 def test_an_invalid_form_schema_is_refused():
-    broken = SMALL.replace("child_name: {type: string, title: Họ tên trẻ}",
-                           "child_name: {type: strin, title: Họ tên trẻ}")
+    broken = SMALL.replace(
+        "child_name: {type: string, title: Họ tên trẻ}",
+        "child_name: {type: strin, title: Họ tên trẻ}",
+    )
     [problem] = problems_of(broken)
     assert problem.location.startswith("procedures[0].form_schema")
     assert "JSON Schema" in problem.message
@@ -99,7 +113,9 @@ def test_a_yaml_syntax_error_gives_its_line():
 
 
 def test_a_json_syntax_error_gives_its_line():
-    [problem] = problems_of('{\n  "format": "motcua-catalogue/1",\n  "procedures": [,]\n}', is_json=True)
+    [problem] = problems_of(
+        '{\n  "format": "motcua-catalogue/1",\n  "procedures": [,]\n}', is_json=True
+    )
     assert problem.line == 3 and "JSON" in problem.message
 
 
@@ -110,6 +126,7 @@ def test_json_files_get_line_numbers_too(tmp_path: Path):
     data["procedures"][1]["online_level"] = "level-4"
     path = tmp_path / "catalogue.json"
     import json
+
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     with pytest.raises(CatalogueFileError) as error:
         import_catalogue(load_file(path))
@@ -119,8 +136,12 @@ def test_json_files_get_line_numbers_too(tmp_path: Path):
 
 
 def test_a_duplicate_variant_code_is_refused():
-    broken = SMALL.replace("- code: \"01\"\n        name: Nhà ở riêng lẻ",
-                           "- code: \"01\"\n        name: Nhà ở riêng lẻ\n        time_limit: {value: 1, unit: working_days}\n      - code: \"01\"\n        name: Khác")
+    broken = SMALL.replace(
+        '- code: "01"\n        name: Nhà ở riêng lẻ',
+        '- code: "01"\n        name: Nhà ở riêng lẻ\n'
+        "        time_limit: {value: 1, unit: working_days}\n"
+        '      - code: "01"\n        name: Khác',
+    )
     assert any("trùng" in p.message for p in problems_of(broken))
 
 

@@ -26,8 +26,12 @@ def test_seeding_twice_adds_nothing_the_second_time():
 
 
 def test_seeding_keeps_an_admins_correction():
-    Holiday.objects.create(date=date(2026, 8, 31), kind=Holiday.Kind.WORKING_DAY,
-                           name="Đã hủy", source=Holiday.Source.ADMIN)
+    Holiday.objects.create(
+        date=date(2026, 8, 31),
+        kind=Holiday.Kind.WORKING_DAY,
+        name="Đã hủy",
+        source=Holiday.Source.ADMIN,
+    )
     seed_holidays(years=[2026])
     assert Holiday.objects.get(date=date(2026, 8, 31)).kind == Holiday.Kind.WORKING_DAY
     assert working_calendar().is_working_day(date(2026, 8, 31))
@@ -36,9 +40,13 @@ def test_seeding_keeps_an_admins_correction():
 def test_the_calendar_follows_the_table_after_an_edit():
     seed_holidays(years=[2026])
     friday = datetime(2026, 2, 13, 15, 30, tzinfo=VN)
-    assert working_calendar().add_working_days(friday, 1) == datetime(2026, 2, 23, 15, 30, tzinfo=VN)
+    assert working_calendar().add_working_days(friday, 1) == datetime(
+        2026, 2, 23, 15, 30, tzinfo=VN
+    )
     Holiday.objects.create(date=date(2026, 2, 23), name="Nghỉ thêm")
-    assert working_calendar().add_working_days(friday, 1) == datetime(2026, 2, 24, 15, 30, tzinfo=VN)
+    assert working_calendar().add_working_days(friday, 1) == datetime(
+        2026, 2, 24, 15, 30, tzinfo=VN
+    )
 
 
 def test_office_hours_are_read_from_the_setting_text():

@@ -16,8 +16,14 @@ def test_a_well_formed_citizen_id_is_accepted(number):
 
 @pytest.mark.parametrize(
     ("number", "code"),
-    [("00109001234", "format"), ("0010900123456", "format"), ("00109001234a", "format"),
-     ("003090012345", "province"), ("099090012345", "province"), ("001299012345", "birth_year")],
+    [
+        ("00109001234", "format"),
+        ("0010900123456", "format"),
+        ("00109001234a", "format"),
+        ("003090012345", "province"),
+        ("099090012345", "province"),
+        ("001299012345", "birth_year"),
+    ],
 )
 def test_a_bad_citizen_id_is_refused_with_a_reason(number, code):
     with pytest.raises(ValidationError) as error:
@@ -36,9 +42,14 @@ def test_a_valid_tax_code_is_accepted(code):
     validate_tax_code(code)
 
 
-@pytest.mark.parametrize(("code", "reason"), [
-    ("0100109107", "checksum"), ("010010910", "format"), ("0100109106-01", "format"),
-])
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("0100109107", "checksum"),
+        ("010010910", "format"),
+        ("0100109106-01", "format"),
+    ],
+)
 def test_a_bad_tax_code_is_refused(code, reason):
     with pytest.raises(ValidationError) as error:
         validate_tax_code(code)

@@ -40,7 +40,9 @@ def test_search_by_procedure_code(client, catalogue):
 def test_filters_narrow_the_list(client, catalogue):
     response = client.get(reverse("portal:procedure-list"), {"online_level": "partial"})
     assert response.context["page"].paginator.count == 1
-    response = client.get(reverse("portal:procedure-list"), {"field": "ho-tich", "level": "province"})
+    response = client.get(
+        reverse("portal:procedure-list"), {"field": "ho-tich", "level": "province"}
+    )
     assert response.context["page"].paginator.count == 0
 
 
@@ -67,7 +69,7 @@ def test_an_unknown_procedure_is_a_friendly_404(client, catalogue):
 
 
 def test_the_unit_directory_lists_provinces_and_a_units_desks(client):
-    hanoi, ward, agency = make_hanoi()
+    _hanoi, _ward, _agency = make_hanoi()
     html = client.get(reverse("portal:unit-list")).content.decode()
     assert "Thành phố Hà Nội" in html
     html = client.get(reverse("portal:unit-detail", args=["00070"])).content.decode()
@@ -82,13 +84,17 @@ def test_unit_search_ignores_diacritics(client):
 
 def test_the_due_date_page_computes_across_the_swapped_saturday(client):
     seed_holidays(years=[2026])
-    response = client.get(reverse("portal:due-date"), {
-        "start": "21/08/2026 10:00", "amount": "1", "unit": "working_days"})
+    response = client.get(
+        reverse("portal:due-date"),
+        {"start": "21/08/2026 10:00", "amount": "1", "unit": "working_days"},
+    )
     assert "22/08/2026" in response.content.decode()
 
 
 def test_the_due_date_page_explains_bad_input(client):
-    response = client.get(reverse("portal:due-date"), {"start": "hôm qua", "amount": "-1", "unit": "x"})
+    response = client.get(
+        reverse("portal:due-date"), {"start": "hôm qua", "amount": "-1", "unit": "x"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("error-message") == 3

@@ -21,7 +21,9 @@ router = Router(tags=["calendar"])
 
 
 class DueQuery(Schema):
-    start: datetime = P(..., description="Receipt time, ISO 8601; without offset = Asia/Ho_Chi_Minh")
+    start: datetime = P(
+        ..., description="Receipt time, ISO 8601; without offset = Asia/Ho_Chi_Minh"
+    )
     working_days: Decimal | None = P(None, ge=0, le=3650)
     working_hours: Decimal | None = P(None, ge=0, le=29200)
     calendar_days: int | None = P(None, ge=0, le=3650)
@@ -42,15 +44,19 @@ def due(request: HttpRequest, params: Query[DueQuery]) -> dict[str, Any]:
         if value is not None
     }
     if len(given) != 1:
-        raise ApiError(_("Cần đúng một trong các tham số working_days, working_hours, calendar_days."))
-    (unit, value), = given.items()
+        raise ApiError(
+            _("Cần đúng một trong các tham số working_days, working_hours, calendar_days.")
+        )
+    ((unit, value),) = given.items()
     zone = ZoneInfo(settings.TIME_ZONE)
     start = params.start if params.start.tzinfo else params.start.replace(tzinfo=zone)
     calendar = working_calendar()
     cutoff = handover_cutoff() if params.cutoff else None
     try:
         due_at = calendar.due_at(start, value=value, unit=unit, cutoff=cutoff)
-        counting_from = calendar.due_at(start, value=0, unit=DurationUnit.WORKING_HOURS, cutoff=cutoff)
+        counting_from = calendar.due_at(
+            start, value=0, unit=DurationUnit.WORKING_HOURS, cutoff=cutoff
+        )
     except ValueError as error:
         raise ApiError(_("Không tính được ngày hẹn trả: %(why)s") % {"why": error}) from error
     return {

@@ -14,7 +14,9 @@ api = NinjaAPI(
     title="Một Cửa API",
     version="1.0.0",
     urls_namespace="api-1.0.0",
-    description="Catalogue of administrative procedures, administrative units and the working calendar.",
+    description=(
+        "Catalogue of administrative procedures, administrative units and the working calendar."
+    ),
 )
 api.add_router("/procedures", catalog_router)
 api.add_router("/units", units_router)

@@ -89,8 +89,9 @@ def _import_procedure(entry: dict[str, Any], report: ImportReport) -> None:
         report.unchanged.append(label)
         return
     if version is None:
-        number = (procedure.versions.order_by("-number").values_list("number", flat=True).first()
-                  or 0) + 1
+        number = (
+            procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
         version = ProcedureVersion(procedure=procedure, number=number, effective_from=start)
         report.created.append(label)
     else:
@@ -114,8 +115,15 @@ def _fill_version(version: ProcedureVersion, entry: dict[str, Any], digest: str)
     version.implementing_agency = entry["implementing_agency"]
     version.online_level = entry["online_level"]
     version.applicant_types = entry["applicant_types"]
-    for key in ("summary", "results", "legal_basis", "requirements", "fee_exemptions",
-                "form_schema", "provenance"):
+    for key in (
+        "summary",
+        "results",
+        "legal_basis",
+        "requirements",
+        "fee_exemptions",
+        "form_schema",
+        "provenance",
+    ):
         setattr(version, key, entry[key])
     version.linked_codes = entry["linked_procedures"]
     version.content_hash = digest
@@ -123,24 +131,42 @@ def _fill_version(version: ProcedureVersion, entry: dict[str, Any], digest: str)
     version.agencies.set(Agency.objects.filter(electronic_id__in=entry["agencies"]))
     variants = {
         v["code"]: ProcedureVariant.objects.create(
-            version=version, position=i, code=v["code"], name=v["name"],
+            version=version,
+            position=i,
+            code=v["code"],
+            name=v["name"],
             time_limit=Decimal(str(v["time_limit"]["value"])),
-            time_unit=v["time_limit"]["unit"], time_note=v["time_limit"].get("note", ""),
+            time_unit=v["time_limit"]["unit"],
+            time_note=v["time_limit"].get("note", ""),
         )
         for i, v in enumerate(entry["variants"])
     }
     for i, doc in enumerate(entry["documents"]):
         requirement = DocumentRequirement.objects.create(
-            version=version, position=i, name=doc["name"], originals=doc["originals"],
-            copies=doc["copies"], submission=doc["submission"], mandatory=doc["mandatory"],
-            condition=doc.get("condition", ""), template=doc.get("template", ""),
+            version=version,
+            position=i,
+            name=doc["name"],
+            originals=doc["originals"],
+            copies=doc["copies"],
+            submission=doc["submission"],
+            mandatory=doc["mandatory"],
+            condition=doc.get("condition", ""),
+            template=doc.get("template", ""),
         )
         requirement.variants.set([variants[c] for c in doc.get("variants", [])])
     Fee.objects.bulk_create(
-        Fee(version=version, position=i, kind=f["kind"], name=f["name"], amount=f["amount"],
-            variant=variants.get(f.get("variant", "")), unit=f.get("unit", ""),
-            legal_basis=f.get("legal_basis", ""), note=f.get("note", ""),
-            confidence=f.get("confidence", ""))
+        Fee(
+            version=version,
+            position=i,
+            kind=f["kind"],
+            name=f["name"],
+            amount=f["amount"],
+            variant=variants.get(f.get("variant", "")),
+            unit=f.get("unit", ""),
+            legal_basis=f.get("legal_basis", ""),
+            note=f.get("note", ""),
+            confidence=f.get("confidence", ""),
+        )
         for i, f in enumerate(entry["fees"])
     )
     ProcedureStep.objects.bulk_create(

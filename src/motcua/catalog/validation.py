@@ -76,8 +76,11 @@ def _form_problems(loaded: LoadedFile, index: int, form: dict[str, Any]) -> list
         Draft202012Validator.check_schema(form)
     except SchemaError as error:
         where = (*path, *error.absolute_path)
-        return [loaded.problem(where, _("tờ khai không phải JSON Schema hợp lệ: %(msg)s") % {
-            "msg": error.message})]
+        return [
+            loaded.problem(
+                where, _("tờ khai không phải JSON Schema hợp lệ: %(msg)s") % {"msg": error.message}
+            )
+        ]
     if form.get("type") != "object":
         return [loaded.problem(path, _("tờ khai phải là một đối tượng (type: object)"))]
     return []
@@ -99,20 +102,36 @@ def _reference_problems(loaded: LoadedFile) -> list[Problem]:
     for i, proc in enumerate(procedures):
         here: Path_ = ("procedures", i)
         if seen[(proc["code"], proc["effective_from"])] > 1:
-            problems.append(loaded.problem((*here, "code"), _(
-                "thủ tục %(code)s có hai phiên bản cùng ngày hiệu lực") % {"code": proc["code"]}))
+            problems.append(
+                loaded.problem(
+                    (*here, "code"),
+                    _("thủ tục %(code)s có hai phiên bản cùng ngày hiệu lực")
+                    % {"code": proc["code"]},
+                )
+            )
         if proc["field"] not in known_fields:
-            problems.append(loaded.problem((*here, "field"), _(
-                "lĩnh vực “%(code)s” chưa được khai báo") % {"code": proc["field"]}))
+            problems.append(
+                loaded.problem(
+                    (*here, "field"),
+                    _("lĩnh vực “%(code)s” chưa được khai báo") % {"code": proc["field"]},
+                )
+            )
         problems += _variant_problems(loaded, here, proc)
         for j, code in enumerate(proc.get("linked_procedures", [])):
             if code not in known_codes or code == proc["code"]:
-                problems.append(loaded.problem((*here, "linked_procedures", j), _(
-                    "thủ tục liên thông %(code)s không có trong danh mục") % {"code": code}))
+                problems.append(
+                    loaded.problem(
+                        (*here, "linked_procedures", j),
+                        _("thủ tục liên thông %(code)s không có trong danh mục") % {"code": code},
+                    )
+                )
         for j, agency in enumerate(proc.get("agencies", [])):
             if agency not in known_agencies:
-                problems.append(loaded.problem((*here, "agencies", j), _(
-                    "không có cơ quan mã %(id)s") % {"id": agency}))
+                problems.append(
+                    loaded.problem(
+                        (*here, "agencies", j), _("không có cơ quan mã %(id)s") % {"id": agency}
+                    )
+                )
         if "form_schema" in proc:
             problems += _form_problems(loaded, i, proc["form_schema"])
     return problems
@@ -128,12 +147,20 @@ def _variant_problems(loaded: LoadedFile, here: Path_, proc: dict[str, Any]) -> 
     for j, doc in enumerate(proc.get("documents", [])):
         for k, code in enumerate(doc.get("variants", [])):
             if code not in codes:
-                problems.append(loaded.problem((*here, "documents", j, "variants", k), _(
-                    "không có trường hợp “%(code)s”") % {"code": code}))
+                problems.append(
+                    loaded.problem(
+                        (*here, "documents", j, "variants", k),
+                        _("không có trường hợp “%(code)s”") % {"code": code},
+                    )
+                )
     for j, fee in enumerate(proc.get("fees", [])):
         if "variant" in fee and fee["variant"] not in codes:
-            problems.append(loaded.problem((*here, "fees", j, "variant"), _(
-                "không có trường hợp “%(code)s”") % {"code": fee["variant"]}))
+            problems.append(
+                loaded.problem(
+                    (*here, "fees", j, "variant"),
+                    _("không có trường hợp “%(code)s”") % {"code": fee["variant"]},
+                )
+            )
     return problems
 
 

@@ -14,7 +14,7 @@ from .working_time import OfficeHours, WorkingCalendar
 
 
 def parse_office_hours(text: str) -> OfficeHours:
-    """"08:00-12:00,13:00-17:00" -> OfficeHours."""
+    """ "08:00-12:00,13:00-17:00" -> OfficeHours."""
     try:
         sessions = tuple(
             (time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))

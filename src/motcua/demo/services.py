@@ -19,7 +19,7 @@ from motcua.identity.models import AdministrativeUnit, Agency, OfficerRole, OneS
 
 DATA = Path(__file__).with_name("data")
 CATALOGUE = Path(__file__).resolve().parent.parent / "catalog" / "data" / "demo-hanoi.yaml"
-DEMO_PASSWORD = "MotCua@2026"  # noqa: S105 - printed to the person running the demo
+DEMO_PASSWORD = "MotCua@2026"
 DEMO_COMMUNE = "00070"  # Phường Hoàn Kiếm
 
 
@@ -96,10 +96,22 @@ def create_demo_accounts() -> list[DemoAccount]:
         DemoAccount("congdan", "Công dân Nguyễn Văn An (tài khoản cổng dịch vụ công)"),
         DemoAccount("doanhnghiep", "Người được ủy quyền của doanh nghiệp, MST 0100109106"),
     ]
-    _user("congdan", kind=User.Kind.CITIZEN, full_name="Nguyễn Văn An",
-          national_id="001090012345", phone="0912345678", email="congdan@example.vn")
-    _user("doanhnghiep", kind=User.Kind.BUSINESS, full_name="Trần Thị Bình",
-          tax_code="0100109106", phone="0987654321", email="doanhnghiep@example.vn")
+    _user(
+        "congdan",
+        kind=User.Kind.CITIZEN,
+        full_name="Nguyễn Văn An",
+        national_id="001090012345",
+        phone="0912345678",
+        email="congdan@example.vn",
+    )
+    _user(
+        "doanhnghiep",
+        kind=User.Kind.BUSINESS,
+        full_name="Trần Thị Bình",
+        tax_code="0100109106",
+        phone="0987654321",
+        email="doanhnghiep@example.vn",
+    )
     officers = [
         ("quantri", "Quản trị hệ thống", OfficerRole.Role.SYSTEM_ADMIN, None, True),
         ("motcua.hoankiem", "Cán bộ một cửa, phường Hoàn Kiếm", OfficerRole.Role.RECEIVER,

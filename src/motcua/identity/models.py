@@ -157,7 +157,9 @@ class User(AbstractUser):
 
     kind = models.CharField(_("loại tài khoản"), max_length=10, choices=Kind.choices)
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
-    phone = models.CharField(_("điện thoại"), max_length=20, blank=True, validators=[validate_phone])
+    phone = models.CharField(
+        _("điện thoại"), max_length=20, blank=True, validators=[validate_phone]
+    )
     national_id = models.CharField(
         _("số định danh cá nhân"),
         max_length=12,

@@ -11,9 +11,71 @@ from django.utils.translation import gettext_lazy as _
 # Birth-province prefixes of the 12-digit personal identification number (the 63 provinces
 # before the 2025 merger; numbers already issued keep them).
 _ID_PROVINCE_PREFIXES = frozenset(
-    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 "
-    "034 035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 "
-    "067 068 070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096".split()
+    [
+        "001",
+        "002",
+        "004",
+        "006",
+        "008",
+        "010",
+        "011",
+        "012",
+        "014",
+        "015",
+        "017",
+        "019",
+        "020",
+        "022",
+        "024",
+        "025",
+        "026",
+        "027",
+        "030",
+        "031",
+        "033",
+        "034",
+        "035",
+        "036",
+        "037",
+        "038",
+        "040",
+        "042",
+        "044",
+        "045",
+        "046",
+        "048",
+        "049",
+        "051",
+        "052",
+        "054",
+        "056",
+        "058",
+        "060",
+        "062",
+        "064",
+        "066",
+        "067",
+        "068",
+        "070",
+        "072",
+        "074",
+        "075",
+        "077",
+        "079",
+        "080",
+        "082",
+        "083",
+        "084",
+        "086",
+        "087",
+        "089",
+        "091",
+        "092",
+        "093",
+        "094",
+        "095",
+        "096",
+    ]
 )
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 _TAX_CODE = re.compile(r"^(\d{10})(-\d{3})?$")
@@ -69,9 +131,7 @@ def validate_tax_code(value: str) -> None:
 def validate_electronic_id(value: str) -> None:
     """Agency electronic ID (mã định danh điện tử), e.g. 000.00.00.H26."""
     if not _ELECTRONIC_ID.fullmatch(value or ""):
-        raise ValidationError(
-            _("Mã định danh điện tử phải có dạng 000.00.00.H26."), code="format"
-        )
+        raise ValidationError(_("Mã định danh điện tử phải có dạng 000.00.00.H26."), code="format")
 
 
 def validate_phone(value: str) -> None:

@@ -20,26 +20,25 @@ class CatalogueSearchForm(forms.Form):
     )
     field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
     level = forms.ChoiceField(
-        label=_("Cấp thực hiện"), required=False, choices=[("", _("Tất cả"))] + UnitLevel.choices
+        label=_("Cấp thực hiện"), required=False, choices=[("", _("Tất cả")), *UnitLevel.choices]
     )
     online_level = forms.ChoiceField(
         label=_("Dịch vụ công trực tuyến"),
         required=False,
-        choices=[("", _("Tất cả"))] + OnlineLevel.choices,
+        choices=[("", _("Tất cả")), *OnlineLevel.choices],
     )
     agency = forms.CharField(label=_("Mã cơ quan"), required=False, max_length=20)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", _("Tất cả"))] + list(  # type: ignore[attr-defined]
-            Field.objects.order_by("name").values_list("code", "name")
-        )
+        codes = Field.objects.order_by("name").values_list("code", "name")
+        self.fields["field"].choices = [("", _("Tất cả")), *codes]  # type: ignore[attr-defined]
 
 
 class UnitSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm đơn vị"), required=False, max_length=200)
     level = forms.ChoiceField(
-        label=_("Cấp"), required=False, choices=[("", _("Tất cả"))] + UnitLevel.choices
+        label=_("Cấp"), required=False, choices=[("", _("Tất cả")), *UnitLevel.choices]
     )
 
 
@@ -67,7 +66,8 @@ class DueDateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("unit") == DurationUnit.CALENDAR_DAYS and data.get("amount") is not None:
-            if data["amount"] != data["amount"].to_integral_value():
+        amount = data.get("amount")
+        if data.get("unit") == DurationUnit.CALENDAR_DAYS and amount is not None:
+            if amount != amount.to_integral_value():
                 self.add_error("amount", _("Thời hạn tính theo ngày lịch phải là số nguyên."))
         return data

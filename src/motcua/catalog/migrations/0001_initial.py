@@ -5,142 +5,303 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Field',
+            name="Field",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=200, verbose_name='tên lĩnh vực')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='tên tiếng Anh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=200, verbose_name="tên lĩnh vực")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="tên tiếng Anh"),
+                ),
             ],
             options={
-                'verbose_name': 'lĩnh vực',
-                'verbose_name_plural': 'lĩnh vực',
-                'ordering': ['name'],
+                "verbose_name": "lĩnh vực",
+                "verbose_name_plural": "lĩnh vực",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Procedure',
+            name="Procedure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='mã thủ tục')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="mã thủ tục")),
             ],
             options={
-                'verbose_name': 'thủ tục hành chính',
-                'verbose_name_plural': 'thủ tục hành chính',
-                'ordering': ['code'],
+                "verbose_name": "thủ tục hành chính",
+                "verbose_name_plural": "thủ tục hành chính",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ProcedureStep',
+            name="ProcedureStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='bước')),
-                ('name', models.CharField(max_length=500, verbose_name='tên bước')),
-                ('role', models.CharField(choices=[('receiver', 'Bộ phận một cửa'), ('specialist', 'Chuyên viên'), ('approver', 'Lãnh đạo')], max_length=12, verbose_name='vai trò')),
-                ('unit_level', models.CharField(choices=[('province', 'Cấp tỉnh'), ('district', 'Cấp huyện'), ('commune', 'Cấp xã')], max_length=10, verbose_name='cấp thực hiện')),
-                ('working_hours', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='số giờ làm việc')),
-                ('description', models.TextField(blank=True, verbose_name='nội dung')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="bước")),
+                ("name", models.CharField(max_length=500, verbose_name="tên bước")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("receiver", "Bộ phận một cửa"),
+                            ("specialist", "Chuyên viên"),
+                            ("approver", "Lãnh đạo"),
+                        ],
+                        max_length=12,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "unit_level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Cấp tỉnh"),
+                            ("district", "Cấp huyện"),
+                            ("commune", "Cấp xã"),
+                        ],
+                        max_length=10,
+                        verbose_name="cấp thực hiện",
+                    ),
+                ),
+                (
+                    "working_hours",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=7, verbose_name="số giờ làm việc"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="nội dung")),
             ],
             options={
-                'verbose_name': 'bước quy trình nội bộ',
-                'verbose_name_plural': 'quy trình nội bộ',
-                'ordering': ['version', 'position'],
+                "verbose_name": "bước quy trình nội bộ",
+                "verbose_name_plural": "quy trình nội bộ",
+                "ordering": ["version", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ProcedureVariant',
+            name="ProcedureVariant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, verbose_name='mã trường hợp')),
-                ('name', models.CharField(max_length=500, verbose_name='tên trường hợp')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('time_limit', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='thời hạn giải quyết')),
-                ('time_unit', models.CharField(choices=[('working_days', 'ngày làm việc'), ('working_hours', 'giờ làm việc'), ('calendar_days', 'ngày')], max_length=16, verbose_name='đơn vị thời hạn')),
-                ('time_note', models.TextField(blank=True, verbose_name='ghi chú thời hạn')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, verbose_name="mã trường hợp")),
+                ("name", models.CharField(max_length=500, verbose_name="tên trường hợp")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "time_limit",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=7, verbose_name="thời hạn giải quyết"
+                    ),
+                ),
+                (
+                    "time_unit",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "ngày làm việc"),
+                            ("working_hours", "giờ làm việc"),
+                            ("calendar_days", "ngày"),
+                        ],
+                        max_length=16,
+                        verbose_name="đơn vị thời hạn",
+                    ),
+                ),
+                ("time_note", models.TextField(blank=True, verbose_name="ghi chú thời hạn")),
             ],
             options={
-                'verbose_name': 'trường hợp',
-                'verbose_name_plural': 'trường hợp',
-                'ordering': ['version', 'position'],
+                "verbose_name": "trường hợp",
+                "verbose_name_plural": "trường hợp",
+                "ordering": ["version", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ProcedureVersion',
+            name="ProcedureVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='phiên bản')),
-                ('effective_from', models.DateField(verbose_name='hiệu lực từ')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('name', models.CharField(max_length=500, verbose_name='tên thủ tục')),
-                ('name_en', models.CharField(blank=True, max_length=500, verbose_name='tên tiếng Anh')),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('levels', models.CharField(max_length=40, verbose_name='cấp thực hiện')),
-                ('implementing_agency', models.TextField(blank=True, verbose_name='cơ quan thực hiện')),
-                ('online_level', models.CharField(choices=[('full', 'Toàn trình'), ('partial', 'Một phần'), ('information', 'Cung cấp thông tin')], max_length=12, verbose_name='mức độ dịch vụ công trực tuyến')),
-                ('applicant_types', models.JSONField(default=list, verbose_name='đối tượng thực hiện')),
-                ('summary', models.TextField(blank=True, verbose_name='tóm tắt')),
-                ('results', models.JSONField(default=list, verbose_name='kết quả thực hiện')),
-                ('legal_basis', models.JSONField(default=list, verbose_name='căn cứ pháp lý')),
-                ('requirements', models.JSONField(default=list, verbose_name='yêu cầu, điều kiện')),
-                ('fee_exemptions', models.JSONField(default=list, verbose_name='miễn, giảm phí, lệ phí')),
-                ('form_schema', models.JSONField(blank=True, default=dict, verbose_name='tờ khai (JSON Schema)')),
-                ('linked_codes', models.JSONField(blank=True, default=list, verbose_name='thủ tục liên thông')),
-                ('provenance', models.JSONField(blank=True, default=dict, verbose_name='nguồn và mức độ xác minh')),
-                ('content_hash', models.CharField(editable=False, max_length=64)),
-                ('imported_at', models.DateTimeField(auto_now=True, verbose_name='nhập lúc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="phiên bản")),
+                ("effective_from", models.DateField(verbose_name="hiệu lực từ")),
+                (
+                    "effective_to",
+                    models.DateField(blank=True, null=True, verbose_name="hiệu lực đến"),
+                ),
+                ("name", models.CharField(max_length=500, verbose_name="tên thủ tục")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=500, verbose_name="tên tiếng Anh"),
+                ),
+                ("search_text", models.TextField(default="", editable=False)),
+                ("levels", models.CharField(max_length=40, verbose_name="cấp thực hiện")),
+                (
+                    "implementing_agency",
+                    models.TextField(blank=True, verbose_name="cơ quan thực hiện"),
+                ),
+                (
+                    "online_level",
+                    models.CharField(
+                        choices=[
+                            ("full", "Toàn trình"),
+                            ("partial", "Một phần"),
+                            ("information", "Cung cấp thông tin"),
+                        ],
+                        max_length=12,
+                        verbose_name="mức độ dịch vụ công trực tuyến",
+                    ),
+                ),
+                (
+                    "applicant_types",
+                    models.JSONField(default=list, verbose_name="đối tượng thực hiện"),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="tóm tắt")),
+                ("results", models.JSONField(default=list, verbose_name="kết quả thực hiện")),
+                ("legal_basis", models.JSONField(default=list, verbose_name="căn cứ pháp lý")),
+                ("requirements", models.JSONField(default=list, verbose_name="yêu cầu, điều kiện")),
+                (
+                    "fee_exemptions",
+                    models.JSONField(default=list, verbose_name="miễn, giảm phí, lệ phí"),
+                ),
+                (
+                    "form_schema",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="tờ khai (JSON Schema)"
+                    ),
+                ),
+                (
+                    "linked_codes",
+                    models.JSONField(blank=True, default=list, verbose_name="thủ tục liên thông"),
+                ),
+                (
+                    "provenance",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="nguồn và mức độ xác minh"
+                    ),
+                ),
+                ("content_hash", models.CharField(editable=False, max_length=64)),
+                ("imported_at", models.DateTimeField(auto_now=True, verbose_name="nhập lúc")),
             ],
             options={
-                'verbose_name': 'phiên bản thủ tục',
-                'verbose_name_plural': 'phiên bản thủ tục',
-                'ordering': ['procedure__code', '-effective_from'],
+                "verbose_name": "phiên bản thủ tục",
+                "verbose_name_plural": "phiên bản thủ tục",
+                "ordering": ["procedure__code", "-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='Fee',
+            name="Fee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('fee', 'Phí'), ('charge', 'Lệ phí')], max_length=10, verbose_name='loại')),
-                ('name', models.TextField(verbose_name='nội dung')),
-                ('amount', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='mức thu (đồng)')),
-                ('unit', models.CharField(blank=True, max_length=100, verbose_name='đơn vị tính')),
-                ('legal_basis', models.CharField(blank=True, max_length=500, verbose_name='căn cứ')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('confidence', models.TextField(blank=True, verbose_name='mức độ xác minh')),
-                ('variant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='catalog.procedurevariant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("fee", "Phí"), ("charge", "Lệ phí")],
+                        max_length=10,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("name", models.TextField(verbose_name="nội dung")),
+                (
+                    "amount",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="mức thu (đồng)"
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=100, verbose_name="đơn vị tính")),
+                (
+                    "legal_basis",
+                    models.CharField(blank=True, max_length=500, verbose_name="căn cứ"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("confidence", models.TextField(blank=True, verbose_name="mức độ xác minh")),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fees",
+                        to="catalog.procedurevariant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phí, lệ phí',
-                'verbose_name_plural': 'phí, lệ phí',
-                'ordering': ['version', 'position'],
+                "verbose_name": "phí, lệ phí",
+                "verbose_name_plural": "phí, lệ phí",
+                "ordering": ["version", "position"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentRequirement',
+            name="DocumentRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('name', models.TextField(verbose_name='tên giấy tờ')),
-                ('originals', models.PositiveSmallIntegerField(default=1, verbose_name='bản chính')),
-                ('copies', models.PositiveSmallIntegerField(default=0, verbose_name='bản sao')),
-                ('submission', models.CharField(choices=[('submit', 'Nộp'), ('present', 'Xuất trình')], default='submit', max_length=10, verbose_name='hình thức')),
-                ('mandatory', models.BooleanField(default=True, verbose_name='bắt buộc')),
-                ('condition', models.TextField(blank=True, verbose_name='trường hợp phải nộp')),
-                ('template', models.CharField(blank=True, max_length=500, verbose_name='mẫu đơn, tờ khai')),
-                ('variants', models.ManyToManyField(blank=True, related_name='documents', to='catalog.procedurevariant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.TextField(verbose_name="tên giấy tờ")),
+                (
+                    "originals",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="bản chính"),
+                ),
+                ("copies", models.PositiveSmallIntegerField(default=0, verbose_name="bản sao")),
+                (
+                    "submission",
+                    models.CharField(
+                        choices=[("submit", "Nộp"), ("present", "Xuất trình")],
+                        default="submit",
+                        max_length=10,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                ("mandatory", models.BooleanField(default=True, verbose_name="bắt buộc")),
+                ("condition", models.TextField(blank=True, verbose_name="trường hợp phải nộp")),
+                (
+                    "template",
+                    models.CharField(blank=True, max_length=500, verbose_name="mẫu đơn, tờ khai"),
+                ),
+                (
+                    "variants",
+                    models.ManyToManyField(
+                        blank=True, related_name="documents", to="catalog.procedurevariant"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thành phần hồ sơ',
-                'verbose_name_plural': 'thành phần hồ sơ',
-                'ordering': ['version', 'position'],
+                "verbose_name": "thành phần hồ sơ",
+                "verbose_name_plural": "thành phần hồ sơ",
+                "ordering": ["version", "position"],
             },
         ),
     ]

@@ -5,68 +5,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('identity', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("identity", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='procedureversion',
-            name='agencies',
-            field=models.ManyToManyField(blank=True, related_name='procedure_versions', to='identity.agency', verbose_name='cơ quan'),
+            model_name="procedureversion",
+            name="agencies",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="procedure_versions",
+                to="identity.agency",
+                verbose_name="cơ quan",
+            ),
         ),
         migrations.AddField(
-            model_name='procedureversion',
-            name='field',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='catalog.field', verbose_name='lĩnh vực'),
+            model_name="procedureversion",
+            name="field",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="versions",
+                to="catalog.field",
+                verbose_name="lĩnh vực",
+            ),
         ),
         migrations.AddField(
-            model_name='procedureversion',
-            name='procedure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='catalog.procedure', verbose_name='thủ tục'),
+            model_name="procedureversion",
+            name="procedure",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="versions",
+                to="catalog.procedure",
+                verbose_name="thủ tục",
+            ),
         ),
         migrations.AddField(
-            model_name='procedurevariant',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='catalog.procedureversion'),
+            model_name="procedurevariant",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="variants",
+                to="catalog.procedureversion",
+            ),
         ),
         migrations.AddField(
-            model_name='procedurestep',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='catalog.procedureversion'),
+            model_name="procedurestep",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="steps",
+                to="catalog.procedureversion",
+            ),
         ),
         migrations.AddField(
-            model_name='fee',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='catalog.procedureversion'),
+            model_name="fee",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="fees",
+                to="catalog.procedureversion",
+            ),
         ),
         migrations.AddField(
-            model_name='documentrequirement',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='catalog.procedureversion'),
+            model_name="documentrequirement",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="catalog.procedureversion",
+            ),
         ),
         migrations.AddIndex(
-            model_name='procedureversion',
-            index=models.Index(fields=['effective_from', 'effective_to'], name='catalog_pro_effecti_917eb7_idx'),
+            model_name="procedureversion",
+            index=models.Index(
+                fields=["effective_from", "effective_to"], name="catalog_pro_effecti_917eb7_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedureversion',
-            constraint=models.UniqueConstraint(fields=('procedure', 'effective_from'), name='catalog_version_unique_start'),
+            model_name="procedureversion",
+            constraint=models.UniqueConstraint(
+                fields=("procedure", "effective_from"), name="catalog_version_unique_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedureversion',
-            constraint=models.UniqueConstraint(fields=('procedure', 'number'), name='catalog_version_number'),
+            model_name="procedureversion",
+            constraint=models.UniqueConstraint(
+                fields=("procedure", "number"), name="catalog_version_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedurevariant',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='catalog_variant_unique'),
+            model_name="procedurevariant",
+            constraint=models.UniqueConstraint(
+                fields=("version", "code"), name="catalog_variant_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedurestep',
-            constraint=models.UniqueConstraint(fields=('version', 'position'), name='catalog_step_unique'),
+            model_name="procedurestep",
+            constraint=models.UniqueConstraint(
+                fields=("version", "position"), name="catalog_step_unique"
+            ),
         ),
     ]

@@ -4,27 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Holiday',
+            name="Holiday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='ngày')),
-                ('kind', models.CharField(choices=[('day_off', 'Ngày nghỉ'), ('working_day', 'Ngày làm việc bù')], default='day_off', max_length=16, verbose_name='loại')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('source', models.CharField(choices=[('package', 'Tự động từ lịch nghỉ lễ quốc gia'), ('admin', 'Quản trị viên')], default='admin', max_length=16, verbose_name='nguồn')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="ngày")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("day_off", "Ngày nghỉ"), ("working_day", "Ngày làm việc bù")],
+                        default="day_off",
+                        max_length=16,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("package", "Tự động từ lịch nghỉ lễ quốc gia"),
+                            ("admin", "Quản trị viên"),
+                        ],
+                        default="admin",
+                        max_length=16,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
             ],
             options={
-                'verbose_name': 'ngày nghỉ, ngày làm bù',
-                'verbose_name_plural': 'ngày nghỉ, ngày làm bù',
-                'ordering': ['date'],
+                "verbose_name": "ngày nghỉ, ngày làm bù",
+                "verbose_name_plural": "ngày nghỉ, ngày làm bù",
+                "ordering": ["date"],
             },
         ),
     ]

@@ -4,134 +4,411 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import motcua.identity.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import motcua.identity.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('kind', models.CharField(choices=[('citizen', 'Công dân'), ('business', 'Doanh nghiệp, tổ chức'), ('officer', 'Cán bộ, công chức')], max_length=10, verbose_name='loại tài khoản')),
-                ('full_name', models.CharField(blank=True, max_length=150, verbose_name='họ và tên')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[motcua.identity.validators.validate_phone], verbose_name='điện thoại')),
-                ('national_id', models.CharField(blank=True, max_length=12, validators=[motcua.identity.validators.validate_national_id], verbose_name='số định danh cá nhân')),
-                ('tax_code', models.CharField(blank=True, max_length=14, validators=[motcua.identity.validators.validate_tax_code], verbose_name='mã số thuế')),
-                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='ngày sinh')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("citizen", "Công dân"),
+                            ("business", "Doanh nghiệp, tổ chức"),
+                            ("officer", "Cán bộ, công chức"),
+                        ],
+                        max_length=10,
+                        verbose_name="loại tài khoản",
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="họ và tên"),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[motcua.identity.validators.validate_phone],
+                        verbose_name="điện thoại",
+                    ),
+                ),
+                (
+                    "national_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        validators=[motcua.identity.validators.validate_national_id],
+                        verbose_name="số định danh cá nhân",
+                    ),
+                ),
+                (
+                    "tax_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=14,
+                        validators=[motcua.identity.validators.validate_tax_code],
+                        verbose_name="mã số thuế",
+                    ),
+                ),
+                (
+                    "date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="ngày sinh"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'người dùng',
-                'verbose_name_plural': 'người dùng',
+                "verbose_name": "người dùng",
+                "verbose_name_plural": "người dùng",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AdministrativeUnit',
+            name="AdministrativeUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='mã đơn vị hành chính')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('level', models.CharField(choices=[('province', 'Cấp tỉnh'), ('district', 'Cấp huyện'), ('commune', 'Cấp xã')], max_length=10, verbose_name='cấp')),
-                ('division_type', models.CharField(max_length=40, verbose_name='loại đơn vị')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='identity.administrativeunit', verbose_name='đơn vị cấp trên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=10, unique=True, verbose_name="mã đơn vị hành chính"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Cấp tỉnh"),
+                            ("district", "Cấp huyện"),
+                            ("commune", "Cấp xã"),
+                        ],
+                        max_length=10,
+                        verbose_name="cấp",
+                    ),
+                ),
+                ("division_type", models.CharField(max_length=40, verbose_name="loại đơn vị")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="identity.administrativeunit",
+                        verbose_name="đơn vị cấp trên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị hành chính',
-                'verbose_name_plural': 'đơn vị hành chính',
-                'ordering': ['code'],
+                "verbose_name": "đơn vị hành chính",
+                "verbose_name_plural": "đơn vị hành chính",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('electronic_id', models.CharField(help_text='Theo Quyết định 20/2020/QĐ-TTg, ví dụ 000.00.00.H26.', max_length=20, unique=True, validators=[motcua.identity.validators.validate_electronic_id], verbose_name='mã định danh điện tử')),
-                ('name', models.CharField(max_length=255, verbose_name='tên cơ quan')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('kind', models.CharField(choices=[('peoples_committee', 'Ủy ban nhân dân'), ('department', 'Sở, ban, ngành'), ('police', 'Công an'), ('social_insurance', 'Bảo hiểm xã hội'), ('service_centre', 'Trung tâm phục vụ hành chính công'), ('other', 'Khác')], max_length=20, verbose_name='loại cơ quan')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='địa chỉ')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='điện thoại')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('is_demo_code', models.BooleanField(default=False, help_text='Mã định danh do bản demo đặt, không phải mã chính thức.', verbose_name='mã minh họa')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='identity.agency', verbose_name='cơ quan chủ quản')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='identity.administrativeunit', verbose_name='địa bàn')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "electronic_id",
+                    models.CharField(
+                        help_text="Theo Quyết định 20/2020/QĐ-TTg, ví dụ 000.00.00.H26.",
+                        max_length=20,
+                        unique=True,
+                        validators=[motcua.identity.validators.validate_electronic_id],
+                        verbose_name="mã định danh điện tử",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên cơ quan")),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("peoples_committee", "Ủy ban nhân dân"),
+                            ("department", "Sở, ban, ngành"),
+                            ("police", "Công an"),
+                            ("social_insurance", "Bảo hiểm xã hội"),
+                            ("service_centre", "Trung tâm phục vụ hành chính công"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại cơ quan",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="địa chỉ")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="điện thoại")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử"),
+                ),
+                (
+                    "is_demo_code",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Mã định danh do bản demo đặt, không phải mã chính thức.",
+                        verbose_name="mã minh họa",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="identity.agency",
+                        verbose_name="cơ quan chủ quản",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agencies",
+                        to="identity.administrativeunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cơ quan',
-                'verbose_name_plural': 'cơ quan',
-                'ordering': ['electronic_id'],
+                "verbose_name": "cơ quan",
+                "verbose_name_plural": "cơ quan",
+                "ordering": ["electronic_id"],
             },
         ),
         migrations.CreateModel(
-            name='OfficerRole',
+            name="OfficerRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('receiver', 'Cán bộ tiếp nhận (một cửa)'), ('specialist', 'Chuyên viên xử lý'), ('approver', 'Lãnh đạo phê duyệt'), ('unit_admin', 'Quản trị đơn vị'), ('system_admin', 'Quản trị hệ thống')], max_length=20, verbose_name='vai trò')),
-                ('agency', models.ForeignKey(blank=True, help_text='Để trống chỉ với quản trị hệ thống (toàn hệ thống).', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='officer_roles', to='identity.agency', verbose_name='cơ quan')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL, verbose_name='cán bộ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("receiver", "Cán bộ tiếp nhận (một cửa)"),
+                            ("specialist", "Chuyên viên xử lý"),
+                            ("approver", "Lãnh đạo phê duyệt"),
+                            ("unit_admin", "Quản trị đơn vị"),
+                            ("system_admin", "Quản trị hệ thống"),
+                        ],
+                        max_length=20,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Để trống chỉ với quản trị hệ thống (toàn hệ thống).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="officer_roles",
+                        to="identity.agency",
+                        verbose_name="cơ quan",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cán bộ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vai trò cán bộ',
-                'verbose_name_plural': 'vai trò cán bộ',
+                "verbose_name": "vai trò cán bộ",
+                "verbose_name_plural": "vai trò cán bộ",
             },
         ),
         migrations.CreateModel(
-            name='OneStopDesk',
+            name="OneStopDesk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('address', models.CharField(max_length=255, verbose_name='địa chỉ')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='điện thoại')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('opening_hours', models.CharField(blank=True, max_length=255, verbose_name='giờ tiếp nhận')),
-                ('agencies', models.ManyToManyField(related_name='desks', to='identity.agency', verbose_name='tiếp nhận hồ sơ cho')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='desks', to='identity.administrativeunit', verbose_name='địa bàn')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("address", models.CharField(max_length=255, verbose_name="địa chỉ")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="điện thoại")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử"),
+                ),
+                (
+                    "opening_hours",
+                    models.CharField(blank=True, max_length=255, verbose_name="giờ tiếp nhận"),
+                ),
+                (
+                    "agencies",
+                    models.ManyToManyField(
+                        related_name="desks",
+                        to="identity.agency",
+                        verbose_name="tiếp nhận hồ sơ cho",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="desks",
+                        to="identity.administrativeunit",
+                        verbose_name="địa bàn",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bộ phận một cửa',
-                'verbose_name_plural': 'bộ phận một cửa',
-                'ordering': ['unit__code', 'name'],
+                "verbose_name": "bộ phận một cửa",
+                "verbose_name_plural": "bộ phận một cửa",
+                "ordering": ["unit__code", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(condition=models.Q(('national_id', ''), _negated=True), fields=('national_id',), name='identity_user_national_id_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("national_id", ""), _negated=True),
+                fields=("national_id",),
+                name="identity_user_national_id_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='administrativeunit',
-            index=models.Index(fields=['parent', 'level', 'code'], name='identity_ad_parent__d53a5b_idx'),
+            model_name="administrativeunit",
+            index=models.Index(
+                fields=["parent", "level", "code"], name="identity_ad_parent__d53a5b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='officerrole',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'agency'), name='identity_officerrole_unique'),
+            model_name="officerrole",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role", "agency"), name="identity_officerrole_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='officerrole',
-            constraint=models.CheckConstraint(condition=models.Q(('role', 'system_admin'), ('agency__isnull', False), _connector='OR'), name='identity_officerrole_scoped'),
+            model_name="officerrole",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role", "system_admin"), ("agency__isnull", False), _connector="OR"
+                ),
+                name="identity_officerrole_scoped",
+            ),
         ),
     ]

@@ -40,12 +40,14 @@ class Command(BaseCommand):
 
     def _print_accounts(self, accounts: list[Any], host: str = "127.0.0.1:8000") -> None:
         write = self.stdout.write
-        write("\nDemo accounts (password for all: %s)" % DEMO_PASSWORD)
+        write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
         for account in accounts:
             write(f"  {account.username:<22} {account.description}")
             if account.totp_key:
-                write(f"  {'':<22} TOTP secret {account.totp_key}"
-                      f" — current code: motcua totp_code {account.username}")
+                write(
+                    f"  {'':<22} TOTP secret {account.totp_key}"
+                    f" — current code: motcua totp_code {account.username}"
+                )
         relaxed = "" if settings.OFFICER_2FA_REQUIRED else " (second factor relaxed for this demo)"
         write(f"\nPortal:      http://{host}/")
         write(f"Officers:    http://{host}/can-bo/{relaxed}")
