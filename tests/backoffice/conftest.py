@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from motcua.backoffice.services import current_totp_code, enrol_totp_device
 from motcua.identity.models import User
 
-PASSWORD = "mat-khau-thu-nghiem-2026"  # noqa: S105
+PASSWORD = "mat-khau-thu-nghiem-2026"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from motcua.identity.models import Agency, AdministrativeUnit, OfficerRole
+from motcua.identity.models import AdministrativeUnit, Agency, OfficerRole
 
 from .conftest import UserFactory
 

@@ -150,3 +150,16 @@ def test_export_then_import_round_trips_without_change():
     exported = yaml.safe_dump(export_catalogue(), allow_unicode=True, sort_keys=False)
     report = import_catalogue(load_text(exported, is_json=False))
     assert len(report.unchanged) == 2 and not report.created and not report.replaced
+
+
+def test_an_edit_outside_the_importer_keeps_search_and_the_hash_true():
+    from motcua.catalog.services import refresh_version
+
+    import_small_catalogue()
+    version = ProcedureVersion.objects.get(procedure__code="1.001193")
+    version.name = "Đăng ký khai sinh lưu động"
+    version.save()
+    refresh_version(version)
+    assert ProcedureVersion.objects.matching("luu dong").get() == version
+    exported = yaml.safe_dump(export_catalogue(), allow_unicode=True, sort_keys=False)
+    assert len(import_catalogue(load_text(exported, is_json=False)).unchanged) == 2

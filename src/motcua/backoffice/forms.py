@@ -25,8 +25,11 @@ class PasswordForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Tên đăng nhập")
-        self.fields["password"].label = _("Mật khẩu")
+        username, password = self.fields["username"], self.fields["password"]
+        username.label = _("Tên đăng nhập")
+        username.error_messages["required"] = _("Nhập tên đăng nhập.")
+        password.label = _("Mật khẩu")
+        password.error_messages["required"] = _("Nhập mật khẩu.")
 
     def clean(self) -> dict[str, Any]:
         try:

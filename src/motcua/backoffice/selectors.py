@@ -9,7 +9,8 @@ from motcua.identity.models import OfficerRole, User
 
 
 def confirmed_totp_devices(user: User) -> QuerySet[TOTPDevice]:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(user=user, confirmed=True)
+    return devices.order_by("pk")
 
 
 def unconfirmed_totp_device(user: User) -> TOTPDevice | None:

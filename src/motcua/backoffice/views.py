@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse
@@ -102,4 +104,5 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/home.html", {"roles": selectors.roles_of(request.user)})
+    user = cast(User, request.user)  # officer_required let only a signed-in user through
+    return render(request, "backoffice/home.html", {"roles": selectors.roles_of(user)})

@@ -12,6 +12,7 @@ from .models import (
     ProcedureVariant,
     ProcedureVersion,
 )
+from .services import refresh_version
 
 
 @admin.register(Field)
@@ -24,7 +25,7 @@ class VersionSummaryInline(admin.TabularInline):
     """The versions of a procedure, read-only: a version is edited on its own page."""
 
     model = ProcedureVersion
-    fields = ["number", "name", "effective_from", "effective_to", "online_level"]
+    fields = ("number", "name", "effective_from", "effective_to", "online_level")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -71,3 +72,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     raw_id_fields = ["procedure", "agencies"]
     readonly_fields = ["imported_at"]
     inlines = [VariantInline, DocumentInline, FeeInline, StepInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        refresh_version(form.instance)

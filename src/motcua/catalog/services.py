@@ -177,6 +177,14 @@ def _fill_version(version: ProcedureVersion, entry: dict[str, Any], digest: str)
     )  # fmt: skip
 
 
+def refresh_version(version: ProcedureVersion) -> None:
+    """Recompute what a version derives from its content after an edit outside the importer
+    (the admin), so search and the unchanged-on-reimport check stay true."""
+    version.search_text = fold(f"{version.procedure.code} {version.name} {version.field.name}")
+    version.content_hash = content_hash(export_version(version))
+    version.save(update_fields=["search_text", "content_hash"])
+
+
 def _chain_versions(procedure: Procedure) -> None:
     """Each version is in force until the next one starts."""
     versions = list(procedure.versions.order_by("effective_from"))

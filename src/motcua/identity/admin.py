@@ -36,6 +36,7 @@ class OneStopDeskAdmin(admin.ModelAdmin):
 PROFILE_FIELDS = (
     "kind", "full_name", "email", "phone", "national_id", "tax_code", "date_of_birth",
 )  # fmt: skip
+PERMISSION_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
 
 
 class OfficerRoleInline(admin.TabularInline):
@@ -52,9 +53,10 @@ class UserAdmin(BaseUserAdmin):
     inlines = [OfficerRoleInline]
     # Our profile replaces Django's first/last name: Vietnamese names are kept whole.
     fieldsets = (
-        *BaseUserAdmin.fieldsets[:1],
+        (None, {"fields": ("username", "password")}),
         (_("Hồ sơ"), {"fields": PROFILE_FIELDS}),
-        *BaseUserAdmin.fieldsets[2:],
+        (_("Quyền"), {"fields": PERMISSION_FIELDS}),
+        (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
