@@ -124,3 +124,13 @@ def test_the_openapi_document_is_served(client):
     data = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/calendar/due" in data["paths"]
     assert "/api/v1/units/{code}" in data["paths"]
+
+
+def test_the_closest_name_comes_first(client, catalogue):
+    from motcua.catalog.models import ProcedureVersion
+
+    ProcedureVersion.objects.filter(procedure__code="1.009974").update(
+        name="Đăng ký khai sinh kết hợp nhận cha mẹ con", search_text="dang ky khai sinh ket hop"
+    )
+    items = client.get("/api/v1/procedures", {"q": "khai sinh"}).json()["items"]
+    assert [i["code"] for i in items] == ["1.001193", "1.009974"]

@@ -163,3 +163,17 @@ def test_an_edit_outside_the_importer_keeps_search_and_the_hash_true():
     assert ProcedureVersion.objects.matching("luu dong").get() == version
     exported = yaml.safe_dump(export_catalogue(), allow_unicode=True, sort_keys=False)
     assert len(import_catalogue(load_text(exported, is_json=False)).unchanged) == 2
+
+
+def test_the_demo_catalogue_loads_and_covers_what_the_demo_promises():
+    from motcua.demo.services import CATALOGUE
+
+    report = import_catalogue(load_file(CATALOGUE))
+    assert len(report.created) >= 30
+    fields = set(ProcedureVersion.objects.values_list("field__code", flat=True))
+    assert {"ho-tich", "chung-thuc", "ly-lich-tu-phap", "xay-dung", "dat-dai",
+            "bao-tro-xa-hoi", "kinh-te-ho-kinh-doanh"} <= fields
+    levels = "".join(ProcedureVersion.objects.values_list("levels", flat=True))
+    assert ",province," in levels and ",commune," in levels
+    linked = ProcedureVersion.objects.exclude(linked_codes=[])
+    assert linked.filter(name__icontains="thường trú").exists()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from ninja import Schema
 
@@ -13,7 +12,7 @@ class ErrorOut(Schema):
 class VariantOut(Schema):
     code: str
     name: str
-    time_limit: Decimal
+    time_limit: float
     time_unit: str
     time_note: str
 
@@ -58,7 +57,7 @@ class StepOut(Schema):
     name: str
     role: str
     unit_level: str
-    working_hours: Decimal
+    working_hours: float
 
 
 class DueOut(Schema):
@@ -133,7 +132,7 @@ class UnitPage(Schema):
 class DueDateOut(Schema):
     start: datetime
     counting_from: datetime
-    value: Decimal
+    value: float
     unit: str
     cutoff_applied: bool
     due: datetime

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold
@@ -27,6 +28,15 @@ class Field(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_en)
+
+
+def localized(name: str, name_en: str) -> str:
+    """The English name in the English interface when the catalogue has one."""
+    return name_en if name_en and (get_language() or "").startswith("en") else name
 
 
 class OnlineLevel(models.TextChoices):
@@ -132,6 +142,10 @@ class ProcedureVersion(models.Model):
     @property
     def code(self) -> str:
         return self.procedure.code
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_en)
 
     @property
     def level_list(self) -> list[str]:

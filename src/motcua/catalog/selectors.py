@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from motcua.core.calendar import handover_cutoff, working_calendar
@@ -31,7 +32,8 @@ def procedures_in_force(filters: CatalogueFilter) -> ProcedureVersionQuerySet:
         .order_by("field__name", "name")
     )
     if filters.q:
-        queryset = queryset.matching(filters.q)
+        # The closest match is the shortest name that holds every word.
+        queryset = queryset.matching(filters.q).order_by(Length("name"), "name")
     if filters.field:
         queryset = queryset.filter(field__code=filters.field)
     if filters.level:
