@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.core.text import fold
 from motcua.core.working_time import HOURS_PER_WORKING_DAY, DurationUnit
@@ -178,7 +179,7 @@ class ProcedureVariant(models.Model):
         choices=[
             (DurationUnit.WORKING_DAYS.value, _("ngày làm việc")),
             (DurationUnit.WORKING_HOURS.value, _("giờ làm việc")),
-            (DurationUnit.CALENDAR_DAYS.value, _("ngày")),
+            (DurationUnit.CALENDAR_DAYS.value, pgettext_lazy("đơn vị thời hạn", "ngày")),
         ],
     )
     time_note = models.TextField(_("ghi chú thời hạn"), blank=True)
