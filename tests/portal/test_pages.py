@@ -106,3 +106,11 @@ def test_the_english_switch_changes_the_language(client, catalogue):
     html = response.content.decode()
     assert '<html lang="en">' in html
     assert "Administrative procedures" in html
+
+
+def test_a_fractional_number_of_calendar_days_is_refused(client):
+    response = client.get(
+        reverse("portal:due-date"),
+        {"start": "21/08/2026 10:00", "amount": "1.5", "unit": "calendar_days"},
+    )
+    assert "số nguyên" in response.content.decode()

@@ -6,9 +6,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from motcua.core.text import fold
 from motcua.core.working_time import HOURS_PER_WORKING_DAY, DurationUnit

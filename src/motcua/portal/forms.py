@@ -67,7 +67,7 @@ class DueDateForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         amount = data.get("amount")
-        if data.get("unit") == DurationUnit.CALENDAR_DAYS and amount is not None:
-            if amount != amount.to_integral_value():
-                self.add_error("amount", _("Thời hạn tính theo ngày lịch phải là số nguyên."))
+        whole = amount is None or amount == amount.to_integral_value()
+        if data.get("unit") == DurationUnit.CALENDAR_DAYS and not whole:
+            self.add_error("amount", _("Thời hạn tính theo ngày lịch phải là số nguyên."))
         return data
