@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "motcua.core",

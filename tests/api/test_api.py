@@ -134,3 +134,9 @@ def test_the_closest_name_comes_first(client, catalogue):
     )
     items = client.get("/api/v1/procedures", {"q": "khai sinh"}).json()["items"]
     assert [i["code"] for i in items] == ["1.001193", "1.009974"]
+
+
+def test_the_api_docs_load_their_scripts_from_this_site_not_a_cdn(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()

@@ -171,8 +171,15 @@ def test_the_demo_catalogue_loads_and_covers_what_the_demo_promises():
     report = import_catalogue(load_file(CATALOGUE))
     assert len(report.created) >= 30
     fields = set(ProcedureVersion.objects.values_list("field__code", flat=True))
-    assert {"ho-tich", "chung-thuc", "ly-lich-tu-phap", "xay-dung", "dat-dai",
-            "bao-tro-xa-hoi", "kinh-te-ho-kinh-doanh"} <= fields
+    assert {
+        "ho-tich",
+        "chung-thuc",
+        "ly-lich-tu-phap",
+        "xay-dung",
+        "dat-dai",
+        "bao-tro-xa-hoi",
+        "kinh-te-ho-kinh-doanh",
+    } <= fields
     levels = "".join(ProcedureVersion.objects.values_list("levels", flat=True))
     assert ",province," in levels and ",commune," in levels
     linked = ProcedureVersion.objects.exclude(linked_codes=[])

@@ -17,6 +17,7 @@ from motcua.catalog.selectors import (
 )
 
 from .errors import ApiError
+from .paging import page_of
 from .schemas import ErrorOut, ProcedureOut, ProcedurePage
 
 router = Router(tags=["procedures"])
@@ -53,15 +54,8 @@ def list_procedures(request: HttpRequest, params: Query[ProcedureQuery]) -> dict
         q=params.q, field=params.field, level=params.level,
         online_level=params.online_level, agency=params.agency,
     )  # fmt: skip
-    queryset = procedures_in_force(filters)
-    start = (params.page - 1) * params.page_size
-    items = queryset[start : start + params.page_size]
-    return {
-        "count": queryset.count(),
-        "page": params.page,
-        "page_size": params.page_size,
-        "items": [_summary(v) for v in items],
-    }
+    page = page_of(procedures_in_force(filters), page=params.page, page_size=params.page_size)
+    return {**page, "items": [_summary(v) for v in page["items"]]}
 
 
 @router.get("/{code}", response={200: ProcedureOut, 404: ErrorOut}, summary="One procedure")

@@ -11,6 +11,7 @@ from motcua.identity.models import AdministrativeUnit
 from motcua.identity.selectors import unit_with_services, units
 
 from .errors import ApiError
+from .paging import page_of
 from .schemas import ErrorOut, UnitDetailOut, UnitPage
 
 router = Router(tags=["units"])
@@ -37,13 +38,8 @@ def _unit(unit: AdministrativeUnit) -> dict[str, Any]:
 @router.get("", response=UnitPage, summary="List administrative units")
 def list_units(request: HttpRequest, params: Query[UnitQuery]) -> dict[str, Any]:
     queryset = units(parent=params.parent, level=params.level, q=params.q)
-    start = (params.page - 1) * params.page_size
-    return {
-        "count": queryset.count(),
-        "page": params.page,
-        "page_size": params.page_size,
-        "items": [_unit(u) for u in queryset[start : start + params.page_size]],
-    }
+    page = page_of(queryset, page=params.page, page_size=params.page_size)
+    return {**page, "items": [_unit(u) for u in page["items"]]}
 
 
 @router.get("/{code}", response={200: UnitDetailOut, 404: ErrorOut}, summary="One unit")

@@ -23,6 +23,13 @@ from .forms import CatalogueSearchForm, DueDateForm, UnitSearchForm
 PAGE_SIZE = 20
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    """The current filters, for the pagination links to keep."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     fields = fields_with_counts()
@@ -38,10 +45,8 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     form = CatalogueSearchForm(request.GET)
     filters = CatalogueFilter(**form.cleaned_data) if form.is_valid() else CatalogueFilter()
     page = Paginator(procedures_in_force(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "portal/procedure_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "page": page, "query": _query_without_page(request),
     })  # fmt: skip
 
 
@@ -65,10 +70,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         data = {"level": "province"}
     queryset = units(parent=parent, level=data.get("level", ""), q=data.get("q", ""))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "portal/unit_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "parent": parent,
+        "form": form, "page": page, "query": _query_without_page(request), "parent": parent,
     })  # fmt: skip
 
 
