@@ -140,3 +140,10 @@ def test_the_api_docs_load_their_scripts_from_this_site_not_a_cdn(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T08:00:00+07:00", "0001-01-01T08:00:00+07:00"])
+def test_a_far_away_start_is_a_400_not_a_crash(client, start):
+    response = client.get("/api/v1/calendar/due", {"start": start, "calendar_days": 3650})
+    assert response.status_code == 400
+    assert "1990" in response.json()["detail"]

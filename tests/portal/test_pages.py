@@ -114,3 +114,12 @@ def test_a_fractional_number_of_calendar_days_is_refused(client):
         {"start": "21/08/2026 10:00", "amount": "1.5", "unit": "calendar_days"},
     )
     assert "số nguyên" in response.content.decode()
+
+
+def test_a_far_away_start_is_explained_on_the_page(client):
+    response = client.get(
+        reverse("portal:due-date"),
+        {"start": "31/12/9999 08:00", "amount": "3650", "unit": "calendar_days"},
+    )
+    assert response.status_code == 200
+    assert "1990" in response.content.decode()

@@ -14,6 +14,9 @@ from pydantic import Field as P
 from motcua.core.calendar import handover_cutoff, working_calendar
 from motcua.core.working_time import DurationUnit
 
+# Due dates are computed for real dossiers; far dates only overflow the arithmetic.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
 from .errors import ApiError
 from .schemas import DueDateOut, ErrorOut
 
@@ -48,6 +51,11 @@ def due(request: HttpRequest, params: Query[DueQuery]) -> dict[str, Any]:
             _("Cần đúng một trong các tham số working_days, working_hours, calendar_days.")
         )
     ((unit, value),) = given.items()
+    if not MIN_YEAR <= params.start.year <= MAX_YEAR:
+        raise ApiError(
+            _("Thời điểm tiếp nhận phải trong các năm %(min)s–%(max)s.")
+            % {"min": MIN_YEAR, "max": MAX_YEAR}
+        )
     zone = ZoneInfo(settings.TIME_ZONE)
     start = params.start if params.start.tzinfo else params.start.replace(tzinfo=zone)
     calendar = working_calendar()
@@ -57,7 +65,7 @@ def due(request: HttpRequest, params: Query[DueQuery]) -> dict[str, Any]:
         counting_from = calendar.due_at(
             start, value=0, unit=DurationUnit.WORKING_HOURS, cutoff=cutoff
         )
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise ApiError(_("Không tính được ngày hẹn trả: %(why)s") % {"why": error}) from error
     return {
         "start": start.astimezone(zone),
