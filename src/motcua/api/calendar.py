@@ -14,11 +14,11 @@ from pydantic import Field as P
 from motcua.core.calendar import handover_cutoff, working_calendar
 from motcua.core.working_time import DurationUnit
 
-# Due dates are computed for real dossiers; far dates only overflow the arithmetic.
-MIN_YEAR, MAX_YEAR = 1990, 2100
-
 from .errors import ApiError
 from .schemas import DueDateOut, ErrorOut
+
+# Due dates are computed for real dossiers; far dates only overflow the arithmetic.
+MIN_YEAR, MAX_YEAR = 1990, 2100
 
 router = Router(tags=["calendar"])
 
