@@ -45,18 +45,24 @@ def extracted_msgids() -> set[tuple[str | None, str]] | None:
         return {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
 
 
-def main() -> int:
-    if "--compile" in sys.argv:
-        polib.pofile(str(PO)).save_as_mofile(str(MO))
-    po = polib.pofile(str(PO))
+def entry_problems(po: polib.POFile) -> list[str]:
+    """Fuzzy or untranslated entries (every plural form must be filled)."""
     problems: list[str] = []
     for entry in po:
         if entry.obsolete:
             continue
         if "fuzzy" in entry.flags:
             problems.append(f"fuzzy: {entry.msgid!r}")
-        elif not (entry.msgstr or all(entry.msgstr_plural.values())):
+        elif not entry.translated():
             problems.append(f"no English translation: {entry.msgid!r}")
+    return problems
+
+
+def main() -> int:
+    if "--compile" in sys.argv:
+        polib.pofile(str(PO)).save_as_mofile(str(MO))
+    po = polib.pofile(str(PO))
+    problems = entry_problems(po)
     current = extracted_msgids()
     if current is not None:
         known = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}

@@ -64,3 +64,26 @@ def test_the_cutoff_can_be_switched_off(settings):
     assert handover_cutoff() is None
     settings.HANDOVER_CUTOFF = "15:00"
     assert handover_cutoff() == time(15)
+
+
+def test_compute_due_reads_a_time_without_offset_as_local_time():
+    from motcua.core.calendar import compute_due
+
+    seed_holidays(years=[2026])
+    result = compute_due(datetime(2026, 8, 21, 10), value=1, unit="working_days")
+    assert result.received_at == datetime(2026, 8, 21, 10, tzinfo=VN)
+    assert result.due == datetime(2026, 8, 22, 10, tzinfo=VN)
+
+
+def test_compute_due_turns_a_calendar_without_working_days_into_a_message():
+    from datetime import timedelta
+
+    from motcua.core.calendar import DueDateError, compute_due
+
+    start = date(2026, 1, 1)
+    Holiday.objects.bulk_create(
+        Holiday(date=start + timedelta(days=n), name="Nghỉ") for n in range(400)
+    )
+    with pytest.raises(DueDateError) as error:
+        compute_due(datetime(2026, 1, 2, 9, tzinfo=VN), value=1, unit="working_days")
+    assert "lịch làm việc" in error.value.message

@@ -123,3 +123,19 @@ def test_a_far_away_start_is_explained_on_the_page(client):
     )
     assert response.status_code == 200
     assert "1990" in response.content.decode()
+
+
+def test_a_calendar_with_no_working_day_left_is_explained_not_a_crash(client):
+    from datetime import date, timedelta
+
+    from motcua.core.models import Holiday
+
+    Holiday.objects.bulk_create(
+        Holiday(date=date(2026, 1, 1) + timedelta(days=n), name="Nghỉ") for n in range(400)
+    )
+    response = client.get(
+        reverse("portal:due-date"),
+        {"start": "02/01/2026 09:00", "amount": "1", "unit": "working_days"},
+    )
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()

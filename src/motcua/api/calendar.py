@@ -3,22 +3,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field as P
 
-from motcua.core.calendar import handover_cutoff, working_calendar
+from motcua.core.calendar import DueDateError, compute_due
 from motcua.core.working_time import DurationUnit
 
 from .errors import ApiError
 from .schemas import DueDateOut, ErrorOut
-
-# Due dates are computed for real dossiers; far dates only overflow the arithmetic.
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 router = Router(tags=["calendar"])
 
@@ -51,27 +46,15 @@ def due(request: HttpRequest, params: Query[DueQuery]) -> dict[str, Any]:
             _("Cần đúng một trong các tham số working_days, working_hours, calendar_days.")
         )
     ((unit, value),) = given.items()
-    if not MIN_YEAR <= params.start.year <= MAX_YEAR:
-        raise ApiError(
-            _("Thời điểm tiếp nhận phải trong các năm %(min)s–%(max)s.")
-            % {"min": MIN_YEAR, "max": MAX_YEAR}
-        )
-    zone = ZoneInfo(settings.TIME_ZONE)
-    start = params.start if params.start.tzinfo else params.start.replace(tzinfo=zone)
-    calendar = working_calendar()
-    cutoff = handover_cutoff() if params.cutoff else None
     try:
-        due_at = calendar.due_at(start, value=value, unit=unit, cutoff=cutoff)
-        counting_from = calendar.due_at(
-            start, value=0, unit=DurationUnit.WORKING_HOURS, cutoff=cutoff
-        )
-    except (ValueError, OverflowError) as error:
-        raise ApiError(_("Không tính được ngày hẹn trả: %(why)s") % {"why": error}) from error
+        result = compute_due(params.start, value=value, unit=unit, apply_cutoff=params.cutoff)
+    except DueDateError as error:
+        raise ApiError(error.message) from error
     return {
-        "start": start.astimezone(zone),
-        "counting_from": counting_from.astimezone(zone),
+        "start": result.received_at,
+        "counting_from": result.counting_from,
         "value": Decimal(value),
         "unit": unit.value,
-        "cutoff_applied": cutoff is not None,
-        "due": due_at.astimezone(zone),
+        "cutoff_applied": params.cutoff,
+        "due": result.due,
     }

@@ -66,9 +66,6 @@ class DueDateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start = data.get("start")
-        if start is not None and not 1990 <= start.year <= 2100:
-            self.add_error("start", _("Thời điểm tiếp nhận phải trong các năm 1990–2100."))
         amount = data.get("amount")
         whole = amount is None or amount == amount.to_integral_value()
         if data.get("unit") == DurationUnit.CALENDAR_DAYS and not whole:

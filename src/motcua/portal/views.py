@@ -15,7 +15,7 @@ from motcua.catalog.selectors import (
     procedure_in_force,
     procedures_in_force,
 )
-from motcua.core.calendar import handover_cutoff, working_calendar
+from motcua.core.calendar import DueDateError, compute_due
 from motcua.identity.selectors import unit_with_services, units
 
 from .forms import CatalogueSearchForm, DueDateForm, UnitSearchForm
@@ -90,10 +90,13 @@ def due_date(request: HttpRequest) -> HttpResponse:
     result = None
     if form.is_valid():
         data = form.cleaned_data
-        cutoff = handover_cutoff() if data["apply_cutoff"] else None
-        result = working_calendar().due_at(
-            data["start"], value=data["amount"], unit=data["unit"], cutoff=cutoff
-        )
+        try:
+            result = compute_due(
+                data["start"], value=data["amount"], unit=data["unit"],
+                apply_cutoff=data["apply_cutoff"],
+            ).due  # fmt: skip
+        except DueDateError as error:
+            form.add_error(None, error.message)
     return render(request, "portal/due_date.html", {"form": form, "result": result})
 
 
