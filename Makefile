@@ -23,7 +23,7 @@ demo: $(STAMP)
 test: lint typecheck imports i18n pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/motcua/core src/motcua/identity src/motcua/catalog

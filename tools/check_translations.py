@@ -67,8 +67,12 @@ def main() -> int:
     if current is not None:
         known = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
         problems += [f"not in the catalogue (run make messages): {m!r}" for _, m in current - known]
-    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(MO))} if MO.exists() else {}
-    expected = {(e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries() if not e.msgid_plural}
+    compiled = (
+        {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(MO))} if MO.exists() else {}
+    )
+    expected = {
+        (e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries() if not e.msgid_plural
+    }
     if any(compiled.get(k) != v for k, v in expected.items()):
         problems.append(f"{MO.name} is out of date: run make messages")
     for problem in problems:
