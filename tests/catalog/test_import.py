@@ -1,3 +1,4 @@
+import json
 from datetime import date
 from pathlib import Path
 
@@ -125,7 +126,6 @@ def test_json_files_get_line_numbers_too(tmp_path: Path):
     data["procedures"][1]["effective_from"] = "2025-07-01"
     data["procedures"][1]["online_level"] = "level-4"
     path = tmp_path / "catalogue.json"
-    import json
 
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     with pytest.raises(CatalogueFileError) as error:

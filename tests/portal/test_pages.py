@@ -139,3 +139,30 @@ def test_a_calendar_with_no_working_day_left_is_explained_not_a_crash(client):
     )
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
+
+
+def test_the_procedure_page_queries_do_not_grow_with_its_agencies(client, catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.identity.models import Agency
+
+    _, ward, agency = make_hanoi()
+    version = ProcedureVersion.objects.get(procedure__code="1.001193")
+    url = reverse("portal:procedure-detail", args=["1.001193"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    version.agencies.add(agency)
+    queries()  # the first request also builds the cached working calendar
+    with_one = queries()
+    for n in range(5):
+        other = Agency.objects.create(
+            electronic_id=f"000.0{n}.98.H26", name=f"Cơ quan {n}", kind="other", unit=ward
+        )
+        version.agencies.add(other)
+    assert queries() == with_one

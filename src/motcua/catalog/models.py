@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.text import fold
+from motcua.core.text import search_terms
 from motcua.core.working_time import HOURS_PER_WORKING_DAY, DurationUnit
 from motcua.identity.models import Agency, UnitLevel
 
@@ -73,7 +73,7 @@ class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
 
     def matching(self, query: str) -> ProcedureVersionQuerySet:
         queryset = self
-        for word in fold(query).split():
+        for word in search_terms(query):
             queryset = queryset.filter(Q(search_text__contains=word))
         return queryset
 

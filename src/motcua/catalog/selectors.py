@@ -55,7 +55,13 @@ def procedure_in_force(code: str) -> ProcedureVersion | None:
     return (
         ProcedureVersion.objects.in_force()
         .select_related("procedure", "field")
-        .prefetch_related("agencies", "variants", "documents__variants", "fees__variant", "steps")
+        .prefetch_related(
+            Prefetch("agencies", Agency.objects.select_related("unit")),
+            "variants",
+            "documents__variants",
+            "fees__variant",
+            "steps",
+        )
         .filter(procedure__code=code)
         .first()
     )

@@ -30,8 +30,8 @@ def _describe(error: ValidationError) -> str:
     """A Vietnamese sentence for the common JSON Schema failures."""
     v = error.validator
     if v == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else ""
-        return _("thiếu mục bắt buộc “%(name)s”") % {"name": missing}
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return _("thiếu mục bắt buộc “%(name)s”") % {"name": ", ".join(missing)}
     if v == "additionalProperties":
         return _("có mục không được phép: %(msg)s") % {"msg": error.message}
     if v in {"enum", "const"}:

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.text import fold
+from motcua.core.text import fold, search_terms
 
 from .validators import (
     validate_electronic_id,
@@ -23,7 +23,7 @@ class UnitLevel(models.TextChoices):
 class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
     def matching(self, query: str) -> AdministrativeUnitQuerySet:
         queryset = self
-        for word in fold(query).split():
+        for word in search_terms(query):
             queryset = queryset.filter(name_folded__contains=word)
         return queryset
 
