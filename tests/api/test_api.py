@@ -147,3 +147,10 @@ def test_a_far_away_start_is_a_400_not_a_crash(client, start):
     response = client.get("/api/v1/calendar/due", {"start": start, "calendar_days": 3650})
     assert response.status_code == 400
     assert "1990" in response.json()["detail"]
+
+
+def test_search_and_agency_filter_together(client, catalogue):
+    make_hanoi()
+    data = client.get("/api/v1/procedures", {"q": "khai sinh", "agency": "000.01.99.H26"}).json()
+    assert [item["code"] for item in data["items"]] == ["1.001193"]
+    assert client.get("/api/v1/procedures", {"agency": "999.99.99.H99"}).json()["count"] == 0
