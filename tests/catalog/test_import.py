@@ -8,7 +8,8 @@ import yaml
 from motcua.catalog.loader import CatalogueFileError, load_file, load_text
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.services import export_catalogue, import_catalogue
-from tests.factories import FIXTURES, import_small_catalogue
+from motcua.identity.models import Agency
+from tests.factories import FIXTURES, import_small_catalogue, make_unit
 
 pytestmark = pytest.mark.django_db
 SMALL = (FIXTURES / "catalogue-small.yaml").read_text(encoding="utf-8")
@@ -168,6 +169,12 @@ def test_an_edit_outside_the_importer_keeps_search_and_the_hash_true():
 def test_the_demo_catalogue_loads_and_covers_what_the_demo_promises():
     from motcua.demo.services import CATALOGUE
 
+    # Procedures handled by a named city department need that agency first (the demo
+    # command loads agencies before the catalogue).
+    hanoi = make_unit("01", "Thành phố Hà Nội", "province")
+    Agency.objects.create(
+        electronic_id="000.00.02.H26", name="Sở Tư pháp", kind="department", unit=hanoi
+    )
     report = import_catalogue(load_file(CATALOGUE))
     assert len(report.created) >= 30
     fields = set(ProcedureVersion.objects.values_list("field__code", flat=True))

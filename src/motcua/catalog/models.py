@@ -107,6 +107,8 @@ class ProcedureVersion(models.Model):
     agencies = models.ManyToManyField(
         Agency, blank=True, related_name="procedure_versions", verbose_name=_("cơ quan")
     )
+    # Kinds of agency that implement a level-wide procedure (e.g. police); empty = any kind.
+    agency_kinds = models.JSONField(_("loại cơ quan thực hiện"), default=list, blank=True)
     online_level = models.CharField(
         _("mức độ dịch vụ công trực tuyến"), max_length=12, choices=OnlineLevel.choices
     )

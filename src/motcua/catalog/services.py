@@ -29,7 +29,7 @@ from .validation import validate_catalogue
 FORMAT = "motcua-catalogue/1"
 _DOC_DEFAULTS = {"originals": 1, "copies": 0, "submission": "submit", "mandatory": True}
 _OPTIONAL_LISTS = (
-    "agencies", "results", "legal_basis", "requirements", "fee_exemptions",
+    "agencies", "agency_kinds", "results", "legal_basis", "requirements", "fee_exemptions",
     "documents", "fees", "linked_procedures",
 )  # fmt: skip
 
@@ -126,6 +126,7 @@ def _fill_version(version: ProcedureVersion, entry: dict[str, Any], digest: str)
     ):
         setattr(version, key, entry[key])
     version.linked_codes = entry["linked_procedures"]
+    version.agency_kinds = entry["agency_kinds"]
     version.content_hash = digest
     version.save()
     version.agencies.set(Agency.objects.filter(electronic_id__in=entry["agencies"]))
@@ -210,6 +211,7 @@ def export_version(version: ProcedureVersion) -> dict[str, Any]:
         "levels": version.level_list,
         "implementing_agency": version.implementing_agency,
         "agencies": [a.electronic_id for a in version.agencies.all()],
+        "agency_kinds": version.agency_kinds,
         "online_level": version.online_level,
         "applicant_types": version.applicant_types,
         "summary": version.summary,

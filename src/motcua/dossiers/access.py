@@ -1,0 +1,98 @@
+"""Who may see and act on which dossier.
+
+An officer's roles are scoped to agencies. A receiver at an agency also covers every agency
+served by the same one-stop desk (the city's public-administration centre receives for all
+departments). A system administrator covers everything. Citizens see only their own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from motcua.identity.models import OfficerRole, OneStopDesk
+
+from .models import Consultation, Dossier, DossierEvent, DossierQuerySet
+
+
+@dataclass(frozen=True)
+class OfficerScope:
+    is_system_admin: bool = False
+    by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    @property
+    def agency_ids(self) -> frozenset[int]:
+        return frozenset().union(*self.by_role.values()) if self.by_role else frozenset()
+
+    def holds(self, role: str, agency_id: int | None) -> bool:
+        if agency_id is None:
+            return False
+        return self.is_system_admin or agency_id in self.by_role.get(role, frozenset())
+
+    def covers(self, agency_id: int | None) -> bool:
+        return agency_id is not None and (self.is_system_admin or agency_id in self.agency_ids)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.by_role)
+
+
+def officer_scope(user: Any) -> OfficerScope:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_officer", False):
+        if getattr(user, "is_superuser", False):
+            return OfficerScope(is_system_admin=True)
+        return OfficerScope()
+    cached = getattr(user, "_officer_scope", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    roles = list(OfficerRole.objects.filter(user=user).values_list("role", "agency_id"))
+    by_role: dict[str, set[int]] = defaultdict(set)
+    admin = user.is_superuser
+    for role, agency_id in roles:
+        if role == OfficerRole.Role.SYSTEM_ADMIN:
+            admin = True
+        elif agency_id is not None:
+            by_role[role].add(agency_id)
+    receiving = by_role.get(OfficerRole.Role.RECEIVER)
+    if receiving:
+        desks = OneStopDesk.objects.filter(agencies__in=receiving)
+        served = OneStopDesk.agencies.through.objects.filter(onestopdesk__in=desks).values_list(
+            "agency_id", flat=True
+        )
+        receiving.update(served)
+    scope = OfficerScope(admin, {role: frozenset(ids) for role, ids in by_role.items()})
+    user._officer_scope = scope
+    return scope
+
+
+def visible_dossiers(user: Any) -> DossierQuerySet:
+    """Every dossier ``user`` may open: their own, or their units' (including dossiers their
+    units handled earlier or were consulted on)."""
+    queryset = Dossier.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    scope = officer_scope(user)
+    if scope.is_system_admin:
+        return queryset
+    if not getattr(user, "is_officer", False):
+        return queryset.filter(applicant=user)
+    agencies = list(scope.agency_ids)
+    handled = DossierEvent.objects.filter(dossier=OuterRef("pk"), to_agency__in=agencies)
+    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), to_agency__in=agencies)
+    return queryset.filter(
+        Q(agency__in=agencies)
+        | Q(handler_agency__in=agencies)
+        | Exists(handled)
+        | Exists(consulted)
+    )
+
+
+def may_act(user: Any, dossier: Dossier) -> bool:
+    """The accountable handler, or — while the dossier waits in a pool — anyone who holds
+    the pool's role in its unit."""
+    if dossier.handler_id is not None:
+        return bool(dossier.handler_id == user.pk)
+    return officer_scope(user).holds(dossier.handler_role, dossier.handler_agency_id)

@@ -1,0 +1,342 @@
+"""Submission and the one-stop desk: submit, receive in person, accept, refuse, ask for a
+supplement, and take the supplement back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import ProcedureVariant, ProcedureVersion
+from motcua.core.calendar import DueDateError, compute_due, working_calendar
+from motcua.identity.models import Agency, OfficerRole, User
+
+from .access import officer_scope
+from .codes import next_dossier_code
+from .models import Channel, Dossier, DossierFile, Draft, IdempotencyRecord, ResultDelivery
+from .services_common import after_move, locked, require_actor
+from .steps import handling_agencies, start_step, steps_of
+from .workflow import Action, Move, Status, WorkflowError, transition
+
+RECEIVER = OfficerRole.Role.RECEIVER
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    type: int = 1
+    organisation_name: str = ""
+    organisation_tax_code: str = ""
+
+
+@dataclass
+class Submission:
+    version: ProcedureVersion
+    variant: ProcedureVariant
+    agency: Agency
+    applicant: Applicant
+    data: dict[str, Any]
+    result_delivery: str = ResultDelivery.DESK
+    delivery_address: str = ""
+    files: list[DossierFile] = field(default_factory=list)
+
+
+def check_submission(sub: Submission) -> list[str]:
+    """Everything wrong with a submission, as messages for the applicant."""
+    problems: list[str] = []
+    if sub.variant.version_id != sub.version.pk:
+        problems.append(_("Trường hợp đã chọn không thuộc thủ tục này."))
+    if not handling_agencies(sub.version).filter(pk=sub.agency.pk).exists():
+        problems.append(
+            _("%(agency)s không giải quyết thủ tục này; hãy chọn một đơn vị trong danh sách.")
+            % {"agency": sub.agency}
+        )
+    if not sub.applicant.name.strip():
+        problems.append(_("Cần có họ tên người nộp hồ sơ."))
+    if not (sub.applicant.phone or sub.applicant.email or sub.applicant.id_number):
+        problems.append(_("Cần có số điện thoại, thư điện tử hoặc số giấy tờ tùy thân để tra cứu."))
+    if sub.result_delivery not in ResultDelivery.values:
+        problems.append(_("Hình thức nhận kết quả không hợp lệ."))
+    if sub.result_delivery == ResultDelivery.POST and not sub.delivery_address.strip():
+        problems.append(_("Nhận kết quả qua bưu chính cần địa chỉ nhận."))
+    from motcua.catalog.schema_forms import validate as validate_answers
+
+    problems += [p.message for p in validate_answers(sub.version.form_schema, sub.data)]
+    return problems
+
+
+def _summary(version: ProcedureVersion, applicant: Applicant) -> str:
+    who = applicant.organisation_name or applicant.name
+    return f"{version.name} — {who}"[:500]
+
+
+@transaction.atomic
+def submit_dossier(
+    *,
+    submission: Submission,
+    submitted_by: User | None,
+    channel: int = Channel.ONLINE,
+    at: datetime | None = None,
+    idempotency_key: str = "",
+    draft: Draft | None = None,
+) -> Dossier:
+    """Create a dossier in status 1 with its code. Online, by the applicant; in person or by
+    post, by a receiver at the desk on the applicant's behalf."""
+    if idempotency_key and submitted_by is not None:
+        earlier = IdempotencyRecord.objects.filter(user=submitted_by, key=idempotency_key).first()
+        if earlier is not None:
+            return earlier.dossier
+    problems = check_submission(submission)
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    at = at or timezone.now()
+    is_desk = channel != Channel.ONLINE
+    if is_desk and not (
+        submitted_by and officer_scope(submitted_by).holds(RECEIVER, submission.agency.pk)
+    ):
+        raise WorkflowError(_("Chỉ cán bộ một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp."))
+    applicant = submission.applicant
+    dossier = Dossier.objects.create(
+        code=next_dossier_code(submission.agency, timezone.localdate(at)),
+        version=submission.version,
+        variant=submission.variant,
+        agency=submission.agency,
+        channel=channel,
+        status=Status.SUBMITTED,
+        applicant=None if is_desk else submitted_by,
+        applicant_type=applicant.type,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        organisation_name=applicant.organisation_name,
+        organisation_tax_code=applicant.organisation_tax_code,
+        summary=_summary(submission.version, applicant),
+        data=submission.data,
+        result_delivery=submission.result_delivery,
+        delivery_address=submission.delivery_address,
+        submitted_at=at,
+        handler_agency=submission.agency,
+        # A walk-in dossier is held by the receiver in front of the citizen.
+        handler=submitted_by if is_desk else None,
+        handler_role=RECEIVER,
+    )
+    files = list(submission.files) + (list(draft.files.all()) if draft is not None else [])
+    for upload in files:
+        upload.dossier, upload.draft = dossier, None
+        upload.save(update_fields=["dossier", "draft"])
+    # The create above is the move from "nothing" to status 1; record it as an event.
+    from .models import DossierEvent
+
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        action=Action.RECEIVE if is_desk else Action.SUBMIT,
+        at=at,
+        actor=submitted_by,
+        actor_name=str(submitted_by) if submitted_by else applicant.name,
+        actor_role=RECEIVER if is_desk else "",
+        actor_agency=submission.agency if is_desk else None,
+        to_status=Status.SUBMITTED,
+        details={"channel": channel},
+    )
+    if draft is not None:
+        draft.delete()
+    if idempotency_key and submitted_by is not None:
+        IdempotencyRecord.objects.create(user=submitted_by, key=idempotency_key, dossier=dossier)
+    after_move(dossier, event)
+    return dossier
+
+
+@transaction.atomic
+def accept_dossier(
+    *, dossier: Dossier, officer: User, at: datetime | None = None, note: str = ""
+) -> Dossier:
+    """Status 2 and the receipt (form 01): the appointment comes from the working-time engine,
+    counted from the next working day when received after the hand-over cut-off."""
+    dossier = locked(dossier)
+    _require_receiver(officer, dossier)
+    at = at or timezone.now()
+    variant = dossier.variant
+    try:
+        due = compute_due(at, value=variant.time_limit, unit=variant.time_unit, apply_cutoff=True)
+    except DueDateError as error:
+        raise WorkflowError(error.message) from error
+    dossier.accepted_at = at
+    dossier.counting_from = due.counting_from
+    dossier.due_at = dossier.original_due_at = due.due
+    receiving = next((s for s in steps_of(dossier.version) if s.role == RECEIVER), None)
+    start_step(
+        dossier,
+        receiving,
+        at=at,
+        agency=dossier.handler_agency or dossier.agency,
+        handler=officer,
+        role=RECEIVER,
+    )
+    event = transition(
+        dossier,
+        Action.ACCEPT,
+        actor=officer,
+        actor_role=RECEIVER,
+        actor_agency=dossier.agency,
+        move=Move(
+            note=note,
+            at=at,
+            step_position=dossier.step_position,
+            step_name=receiving.name if receiving else "",
+            to_handler=officer,
+            to_agency=dossier.agency,
+            to_role=RECEIVER,
+            details={"due_at": due.due.isoformat(), "counting_from": due.counting_from.isoformat()},
+        ),
+    )
+    after_move(dossier, event)
+    if dossier.version.linked_codes:
+        from .linked import start_children
+
+        start_children(dossier, officer=officer, at=at)
+    return dossier
+
+
+@transaction.atomic
+def refuse_dossier(
+    *, dossier: Dossier, officer: User, reasons: list[str], at: datetime | None = None
+) -> Dossier:
+    """Status 3 with form 03 (phiếu từ chối tiếp nhận), with reasons."""
+    reasons = [r.strip() for r in reasons if r.strip()]
+    if not reasons:
+        raise WorkflowError(_("Cần ghi rõ lý do từ chối tiếp nhận."))
+    dossier = locked(dossier)
+    _require_receiver(officer, dossier)
+    at = at or timezone.now()
+    _close(dossier, at)
+    event = transition(
+        dossier,
+        Action.REFUSE,
+        actor=officer,
+        actor_role=RECEIVER,
+        actor_agency=dossier.agency,
+        move=Move(note="; ".join(reasons), at=at, details={"reasons": reasons}),
+    )
+    after_move(dossier, event)
+    return dossier
+
+
+@transaction.atomic
+def request_supplement(
+    *,
+    dossier: Dossier,
+    officer: User,
+    items: list[dict[str, str]],
+    deadline: datetime | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """Status 5 with form 02: everything missing, once; the legal clock pauses until the
+    applicant supplies it, and the dossier is refused when the deadline passes."""
+    items = [i for i in items if i.get("name", "").strip()]
+    if not items:
+        raise WorkflowError(_("Cần liệt kê giấy tờ phải bổ sung, hoàn thiện và lý do."))
+    dossier = locked(dossier)
+    require_actor(officer, dossier)
+    if dossier.supplement_count >= 1:
+        raise WorkflowError(
+            _("Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ yêu cầu bổ sung một lần.")
+        )
+    at = at or timezone.now()
+    deadline = deadline or working_calendar().add_working_days(at, settings.SUPPLEMENT_DAYS)
+    if deadline <= at:
+        raise WorkflowError(_("Hạn bổ sung phải sau thời điểm yêu cầu."))
+    back_to = dossier.status
+    dossier.supplement_count += 1
+    dossier.supplement_deadline = deadline
+    dossier.paused_at = at
+    event = transition(
+        dossier,
+        Action.REQUEST_SUPPLEMENT,
+        actor=officer,
+        actor_role=dossier.handler_role,
+        actor_agency=dossier.handler_agency,
+        move=Move(
+            at=at,
+            step_position=dossier.step_position,
+            note="; ".join(f"{i['name']}: {i.get('reason', '')}" for i in items),
+            details={"items": items, "deadline": deadline.isoformat(), "back_to": back_to},
+        ),
+    )
+    after_move(dossier, event)
+    return dossier
+
+
+@transaction.atomic
+def provide_supplement(
+    *,
+    dossier: Dossier,
+    by: User | None,
+    files: list[DossierFile] | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> Dossier:
+    """The applicant (or the desk on their behalf) supplies what was asked: the dossier goes
+    back where it was, and the due date moves by the working time spent waiting."""
+    dossier = locked(dossier)
+    if by is not None and not by.is_officer and dossier.applicant_id != by.pk:
+        raise WorkflowError(_("Bạn không có quyền bổ sung hồ sơ này."))
+    at = at or timezone.now()
+    asked = dossier.events.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
+    back_to = int((asked.details if asked else {}).get("back_to", Status.SUBMITTED))
+    _resume_clock(dossier, at)
+    for upload in files or []:
+        upload.dossier, upload.draft, upload.kind = dossier, None, DossierFile.Kind.SUPPLEMENT
+        upload.save(update_fields=["dossier", "draft", "kind"])
+    dossier.supplement_deadline = None
+    event = transition(
+        dossier,
+        Action.SUPPLEMENT,
+        actor=by,
+        actor_role=dossier.handler_role if by and by.is_officer else "",
+        move=Move(at=at, note=note, details={"files": [f.pk for f in files or []]}),
+        to_status=back_to,
+    )
+    after_move(dossier, event, tell_applicant=False)
+    return dossier
+
+
+def _resume_clock(dossier: Dossier, at: datetime) -> None:
+    paused = dossier.paused_at
+    if paused is None:
+        return
+    calendar = working_calendar()
+    if dossier.due_at is not None:
+        dossier.due_at = calendar.shift_for_pause(dossier.due_at, paused_at=paused, resumed_at=at)
+    if dossier.step_due_at is not None:
+        dossier.step_due_at = calendar.shift_for_pause(
+            dossier.step_due_at, paused_at=paused, resumed_at=at
+        )
+    dossier.paused_at = None
+
+
+def _require_receiver(officer: User, dossier: Dossier) -> None:
+    if dossier.handler_id not in (None, officer.pk):
+        raise WorkflowError(_("Hồ sơ đang do cán bộ khác tiếp nhận."))
+    if not officer_scope(officer).holds(RECEIVER, dossier.handler_agency_id):
+        raise WorkflowError(_("Chỉ cán bộ một cửa của đơn vị mới thực hiện được thao tác này."))
+
+
+def _close(dossier: Dossier, at: datetime) -> None:
+    dossier.closed_at = at
+    dossier.handler = None
+    dossier.late_mark = ""
+
+
+def supplement_deadline_default(at: datetime) -> datetime:
+    return working_calendar().add_working_days(at, settings.SUPPLEMENT_DAYS)

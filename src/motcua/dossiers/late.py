@@ -1,0 +1,122 @@
+"""The periodic checks: due-soon and overdue marks (the handler is told), and automatic
+refusal when a supplement deadline passes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.calendar import working_calendar
+
+from .intake import _close
+from .models import Dossier, LateMark
+from .notify import notify_officers
+from .services_common import after_move, locked
+from .steps import officers_for
+from .workflow import Action, Move, Status, transition
+
+# Due soon: less than one working day (8 working hours) left.
+DUE_SOON_HOURS = Decimal(8)
+RUNNING = (Status.ACCEPTED, Status.PROCESSING)
+
+
+@dataclass
+class LateReport:
+    due_soon: int = 0
+    overdue: int = 0
+    refused: int = 0
+
+
+def mark_late_dossiers(now: datetime | None = None) -> LateReport:
+    """Set the due-soon / overdue mark where it changed and tell the handler once per mark."""
+    now = now or timezone.now()
+    calendar = working_calendar()
+    soon_limit = calendar.add_working_hours(calendar.next_working_moment(now), DUE_SOON_HOURS)
+    report = LateReport()
+    candidates = (
+        Dossier.objects.filter(status__in=RUNNING, due_at__isnull=False)
+        .exclude(late_mark=LateMark.OVERDUE)
+        .filter(due_at__lte=soon_limit)
+        .values_list("pk", flat=True)
+    )
+    for pk in list(candidates):
+        mark = _mark_one(pk, now, soon_limit)
+        if mark == LateMark.OVERDUE:
+            report.overdue += 1
+        elif mark == LateMark.DUE_SOON:
+            report.due_soon += 1
+    return report
+
+
+@transaction.atomic
+def _mark_one(pk: int, now: datetime, soon_limit: datetime) -> str:
+    dossier = locked(Dossier(pk=pk))
+    if dossier.status not in RUNNING or dossier.due_at is None:
+        return ""
+    mark = LateMark.OVERDUE if dossier.due_at < now else LateMark.DUE_SOON
+    if dossier.due_at > soon_limit or dossier.late_mark == mark:
+        return ""
+    dossier.late_mark = mark
+    label = LateMark(mark).label
+    event = transition(
+        dossier,
+        Action.LATE_WARNING,
+        actor=None,
+        move=Move(at=now, note=str(label), details={"mark": mark}),
+    )
+    after_move(dossier, event, tell_applicant=False)
+    officers = (
+        [dossier.handler]
+        if dossier.handler
+        else officers_for(dossier.handler_agency, dossier.handler_role)  # type: ignore[arg-type]
+    )
+    due = formats.date_format(timezone.localtime(dossier.due_at), "H:i d/m/Y")
+    notify_officers(
+        officers,
+        subject=_("[%(mark)s] Hồ sơ %(code)s") % {"mark": label, "code": dossier.code},
+        body=_(
+            "Hồ sơ %(code)s (%(name)s) hẹn trả lúc %(due)s. Nếu không kịp, hãy ban hành phiếu "
+            "xin lỗi và hẹn lại ngày trả trước hạn."
+        )
+        % {"code": dossier.code, "name": dossier.version.name, "due": due},
+        key=f"late:{event.pk}",
+    )
+    return mark
+
+
+def refuse_expired_supplements(now: datetime | None = None) -> int:
+    """Refuse every dossier whose supplement deadline has passed."""
+    now = now or timezone.now()
+    expired = Dossier.objects.filter(
+        status=Status.SUPPLEMENT_REQUESTED, supplement_deadline__lt=now
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(expired):
+        count += _refuse_one(pk, now)
+    return count
+
+
+@transaction.atomic
+def _refuse_one(pk: int, now: datetime) -> int:
+    dossier = locked(Dossier(pk=pk))
+    deadline = dossier.supplement_deadline
+    if dossier.status != Status.SUPPLEMENT_REQUESTED or deadline is None or deadline >= now:
+        return 0
+    _close(dossier, now)
+    event = transition(
+        dossier,
+        Action.AUTO_REFUSE,
+        actor=None,
+        move=Move(
+            at=now,
+            note=_("Quá hạn bổ sung hồ sơ."),
+            details={"reasons": [_("Quá hạn bổ sung hồ sơ.")]},
+        ),
+    )
+    after_move(dossier, event)
+    return 1

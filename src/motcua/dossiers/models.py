@@ -1,0 +1,411 @@
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import DocumentRequirement, ProcedureVariant, ProcedureVersion
+from motcua.identity.models import Agency
+
+from .workflow import CLOSED, OPEN, Action, Status
+
+
+class Channel(models.IntegerChoices):
+    """KenhThucHien."""
+
+    IN_PERSON = 1, _("Trực tiếp")
+    ONLINE = 2, _("Trực tuyến")
+    POST = 3, _("Bưu chính công ích")
+
+
+class ApplicantType(models.IntegerChoices):
+    """LoaiDoiTuong."""
+
+    CITIZEN = 1, _("Công dân")
+    BUSINESS = 2, _("Doanh nghiệp")
+    AGENCY = 3, _("Cơ quan nhà nước")
+    OTHER = 4, _("Tổ chức khác")
+
+
+class ResultDelivery(models.TextChoices):
+    DESK = "desk", _("Nhận trực tiếp tại bộ phận một cửa")
+    POST = "post", _("Nhận qua dịch vụ bưu chính công ích")
+    ONLINE = "online", _("Nhận bản điện tử trên cổng dịch vụ công")
+
+
+class Outcome(models.TextChoices):
+    NONE = "", _("Chưa có")
+    APPROVED = "approved", _("Giải quyết")
+    REJECTED = "rejected", _("Từ chối giải quyết")
+
+
+class LateMark(models.TextChoices):
+    NONE = "", _("Trong hạn")
+    DUE_SOON = "due_soon", _("Sắp đến hạn")
+    OVERDUE = "overdue", _("Quá hạn")
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def open(self) -> DossierQuerySet:
+        return self.filter(status__in=[int(s) for s in OPEN])
+
+    def closed(self) -> DossierQuerySet:
+        return self.filter(status__in=[int(s) for s in CLOSED])
+
+
+class Dossier(models.Model):
+    """Hồ sơ: one application, from submission to the return of its result."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("thủ tục"),
+    )
+    variant = models.ForeignKey(
+        ProcedureVariant,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("trường hợp"),
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("cơ quan giải quyết"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("hồ sơ liên thông cha"),
+    )
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
+    status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices)
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossiers",
+        verbose_name=_("tài khoản người nộp"),
+    )
+    applicant_type = models.PositiveSmallIntegerField(
+        _("đối tượng"), choices=ApplicantType.choices, default=ApplicantType.CITIZEN
+    )
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=150)
+    applicant_id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    organisation_name = models.CharField(_("tổ chức, doanh nghiệp"), max_length=255, blank=True)
+    organisation_tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    summary = models.CharField(_("trích yếu"), max_length=500, blank=True)
+    data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"),
+        max_length=10,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.DESK,
+    )
+    delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=300, blank=True)
+
+    submitted_at = models.DateTimeField(_("nộp lúc"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    counting_from = models.DateTimeField(_("tính thời hạn từ"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("ngày hẹn ban đầu"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("xử lý xong lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
+    supplement_deadline = models.DateTimeField(_("hạn bổ sung"), null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+
+    # Who is accountable now: one officer, or, until someone claims it, the pool of officers
+    # holding ``handler_role`` in ``handler_agency``. A check constraint keeps it to one.
+    step_position = models.PositiveSmallIntegerField(_("bước hiện tại"), null=True, blank=True)
+    step_started_at = models.DateTimeField(_("bắt đầu bước lúc"), null=True, blank=True)
+    step_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_dossiers",
+        verbose_name=_("người đang xử lý"),
+    )
+    handler_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_dossiers",
+        verbose_name=_("đơn vị đang xử lý"),
+    )
+    handler_role = models.CharField(_("vai trò xử lý"), max_length=20, blank=True)
+
+    outcome = models.CharField(
+        _("kết quả giải quyết"), max_length=10, choices=Outcome.choices, blank=True
+    )
+    outcome_note = models.TextField(_("nội dung kết quả"), blank=True)
+    late_mark = models.CharField(
+        _("cảnh báo hạn"), max_length=10, choices=LateMark.choices, blank=True
+    )
+    postal_tracking_number = models.CharField(_("số vận đơn bưu chính"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            # The officer's inbox: their unit's open dossiers by due time.
+            models.Index(fields=["handler_agency", "status", "due_at"], name="dossier_inbox_pool"),
+            models.Index(fields=["handler", "status", "due_at"], name="dossier_inbox_mine"),
+            models.Index(fields=["applicant", "-submitted_at"], name="dossier_my_dossiers"),
+            models.Index(fields=["agency", "status", "submitted_at"], name="dossier_agency"),
+            models.Index(fields=["status", "due_at"], name="dossier_due"),
+        ]
+        constraints = [
+            # An open dossier always has an accountable unit; a handler belongs to it.
+            models.CheckConstraint(
+                condition=Q(status__in=[int(s) for s in CLOSED]) | Q(handler_agency__isnull=False),
+                name="dossier_open_has_handler_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(handler__isnull=True) | Q(handler_agency__isnull=False),
+                name="dossier_handler_has_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        if self.due_at is None or self.status in CLOSED or self.status == Status.DECIDED:
+            return False
+        return (now or timezone.now()) > self.due_at
+
+    @property
+    def is_late(self) -> bool:
+        """Finished after the due date (for the slips and the on-time rate)."""
+        end = self.decided_at or self.closed_at
+        return bool(self.due_at and end and end > self.due_at)
+
+
+def _upload_path(instance: DossierFile, filename: str) -> str:
+    # Never trust the uploaded name for the path: a random name keeps only a safe extension.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    today = timezone.localdate()
+    return f"dossiers/{today:%Y/%m}/{uuid.uuid4().hex}{suffix if suffix.isascii() else ''}"
+
+
+class DossierFile(models.Model):
+    """A file of a dossier (a component, a supplement, a result) or of a draft."""
+
+    class Kind(models.TextChoices):
+        COMPONENT = "component", _("Thành phần hồ sơ")
+        SUPPLEMENT = "supplement", _("Hồ sơ bổ sung")
+        RESULT = "result", _("Kết quả giải quyết")
+        OTHER = "other", _("Tài liệu khác")
+
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+    )
+    draft = models.ForeignKey(
+        "Draft", null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+    )
+    requirement = models.ForeignKey(
+        DocumentRequirement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("thành phần hồ sơ"),
+    )
+    requirement_name = models.TextField(_("tên giấy tờ"), blank=True)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.COMPONENT)
+    file = models.FileField(_("tệp"), upload_to=_upload_path, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @staticmethod
+    def digest(chunks: list[bytes]) -> str:
+        h = hashlib.sha256()
+        for chunk in chunks:
+            h.update(chunk)
+        return h.hexdigest()
+
+
+class DossierEvent(models.Model):
+    """One move of a dossier. Append-only: the history, form 04 and the KPIs read it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=24, choices=Action.choices)
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("người thực hiện"), max_length=150, blank=True)
+    actor_role = models.CharField(_("vai trò"), max_length=20, blank=True)
+    actor_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    to_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    step_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    step_name = models.CharField(max_length=500, blank=True)
+    # The due time of the step this event closes (a hand-over) — early / on time / late.
+    step_due_at = models.DateTimeField(null=True, blank=True)
+    to_handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_role = models.CharField(max_length=20, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("sự kiện hồ sơ")
+        verbose_name_plural = _("sự kiện hồ sơ")
+        indexes = [models.Index(fields=["dossier", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        return str(Action(self.action).label)
+
+
+class DossierCodeSequence(models.Model):
+    """The last sequence number given to an agency on one day (for ``<e-ID>-<yyMMdd>-<NNNN>``)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="dossier_code_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day} {self.last}"
+
+
+class Consultation(models.Model):
+    """Xin ý kiến: the handling unit asks another unit; the dossier's handler does not change."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=_("đơn vị được xin ý kiến"),
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField(_("nội dung xin ý kiến"))
+    asked_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(_("hạn trả lời"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(_("ý kiến trả lời"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("xin ý kiến")
+        verbose_name_plural = _("xin ý kiến")
+        indexes = [models.Index(fields=["to_agency", "answered_at"])]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+
+class Draft(models.Model):
+    """A citizen's dossier before submission: answers so far and uploaded files."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey(
+        ProcedureVariant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    result_delivery = models.CharField(max_length=10, choices=ResultDelivery.choices, blank=True)
+    delivery_address = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("hồ sơ nháp")
+        verbose_name_plural = _("hồ sơ nháp")
+
+    def __str__(self) -> str:
+        return f"{self.version.procedure.code} ({self.owner})"
+
+
+class IdempotencyRecord(models.Model):
+    """A client's Idempotency-Key and the dossier it created, so a retry never makes two."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="dossier_idempotency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

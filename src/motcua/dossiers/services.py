@@ -1,0 +1,61 @@
+"""Every state change of a dossier, by name (views and the API call these, nothing else)."""
+
+from .files import UploadError, store_upload
+from .intake import (
+    Applicant,
+    Submission,
+    accept_dossier,
+    check_submission,
+    provide_supplement,
+    refuse_dossier,
+    request_supplement,
+    submit_dossier,
+)
+from .late import mark_late_dossiers, refuse_expired_supplements
+from .outcomes import (
+    confirm_payment,
+    issue_apology,
+    request_payment,
+    return_result,
+    stop_dossier,
+    withdraw_dossier,
+)
+from .processing import (
+    answer_consultation,
+    claim_dossier,
+    consult_unit,
+    decide_dossier,
+    forward_dossier,
+    send_back_dossier,
+    transfer_dossier,
+)
+from .workflow import WorkflowError
+
+__all__ = [
+    "Applicant",
+    "Submission",
+    "UploadError",
+    "WorkflowError",
+    "accept_dossier",
+    "answer_consultation",
+    "check_submission",
+    "claim_dossier",
+    "confirm_payment",
+    "consult_unit",
+    "decide_dossier",
+    "forward_dossier",
+    "issue_apology",
+    "mark_late_dossiers",
+    "provide_supplement",
+    "refuse_dossier",
+    "refuse_expired_supplements",
+    "request_payment",
+    "request_supplement",
+    "return_result",
+    "send_back_dossier",
+    "stop_dossier",
+    "store_upload",
+    "submit_dossier",
+    "transfer_dossier",
+    "withdraw_dossier",
+]

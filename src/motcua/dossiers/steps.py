@@ -1,0 +1,128 @@
+"""The internal steps of a dossier's procedure (catalogue data) and who can take each one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import ProcedureStep, ProcedureVersion
+from motcua.core.calendar import working_calendar
+from motcua.identity.models import AdministrativeUnit, Agency, OfficerRole, User
+
+from .models import Dossier
+from .workflow import WorkflowError
+
+
+def steps_of(version: ProcedureVersion) -> list[ProcedureStep]:
+    return list(version.steps.order_by("position"))
+
+
+def step_at(dossier: Dossier, position: int | None) -> ProcedureStep | None:
+    if position is None:
+        return None
+    return next((s for s in steps_of(dossier.version) if s.position == position), None)
+
+
+def next_step(dossier: Dossier) -> ProcedureStep | None:
+    return next(
+        (s for s in steps_of(dossier.version) if s.position > (dossier.step_position or 0)), None
+    )
+
+
+def previous_step(dossier: Dossier) -> ProcedureStep | None:
+    earlier = [s for s in steps_of(dossier.version) if s.position < (dossier.step_position or 0)]
+    return earlier[-1] if earlier else None
+
+
+def step_due(start: datetime, hours: Decimal) -> datetime:
+    calendar = working_calendar()
+    return calendar.add_working_hours(calendar.next_working_moment(start), hours)
+
+
+def start_step(
+    dossier: Dossier,
+    step: ProcedureStep | None,
+    *,
+    at: datetime,
+    agency: Agency,
+    handler: User | None,
+    role: str,
+) -> None:
+    """Put the dossier at ``step`` in ``agency``, held by ``handler`` or by the role's pool."""
+    begin = max(at, dossier.counting_from) if dossier.counting_from else at
+    dossier.step_position = step.position if step else None
+    dossier.step_started_at = at
+    dossier.step_due_at = step_due(begin, step.working_hours) if step else None
+    dossier.handler_agency = agency
+    dossier.handler = handler
+    dossier.handler_role = role
+
+
+def ancestors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The unit and the units above it, nearest first."""
+    chain: list[AdministrativeUnit] = []
+    current: AdministrativeUnit | None = unit
+    while current is not None and len(chain) < 6:
+        chain.append(current)
+        current = current.parent
+    return chain
+
+
+def handling_agencies(version: ProcedureVersion) -> QuerySet[Agency]:
+    """Agencies a dossier of ``version`` may be submitted to: the named ones, and at the
+    levels where none is named, every agency of the listed kinds at that level."""
+    named = list(version.agencies.select_related("unit"))
+    named_levels = {a.unit.level for a in named}
+    level_wide = Q(pk__in=[a.pk for a in named])
+    for level in version.level_list:
+        if level in named_levels:
+            continue
+        condition = Q(unit__level=level)
+        if version.agency_kinds:
+            condition &= Q(kind__in=version.agency_kinds)
+        level_wide |= condition
+    return Agency.objects.filter(level_wide).select_related("unit")
+
+
+def handling_agencies_near(version: ProcedureVersion, unit: AdministrativeUnit) -> list[Agency]:
+    """The handling agencies in ``unit`` or the units above it, nearest first."""
+    chain = ancestors(unit)
+    rank = {u.pk: i for i, u in enumerate(chain)}
+    found = handling_agencies(version).filter(unit__in=chain)
+    return sorted(found, key=lambda a: (rank[a.unit_id], a.electronic_id))
+
+
+def agencies_for_step(dossier: Dossier, step: ProcedureStep) -> list[Agency]:
+    """Where ``step`` can be done: the dossier's own agency when the step is at its level,
+    else the agencies at that level above it (ward → city department, or district)."""
+    home = dossier.agency
+    if step.unit_level == home.unit.level:
+        return [home]
+    near = [
+        a
+        for a in handling_agencies_near(dossier.version, home.unit)
+        if a.unit.level == step.unit_level
+    ]
+    if near:
+        return near
+    chain = [u for u in ancestors(home.unit) if u.level == step.unit_level]
+    return list(Agency.objects.filter(unit__in=chain).order_by("electronic_id"))
+
+
+def officers_for(agency: Agency, role: str) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, roles__role=role, roles__agency=agency).order_by(
+            "full_name", "username"
+        )
+    )
+
+
+def require_officer_holding(user: User, role: str, agency: Agency) -> None:
+    if not OfficerRole.objects.filter(user=user, role=role, agency=agency).exists():
+        raise WorkflowError(
+            _("%(name)s không giữ vai trò “%(role)s” tại %(agency)s.")
+            % {"name": user, "role": OfficerRole.Role(role).label, "agency": agency}
+        )

@@ -1,0 +1,200 @@
+"""The dossier lifecycle: national status codes, the allowed moves, and the one function that
+performs every move.
+
+Every status change of every dossier goes through :func:`transition`, under a row lock, and
+leaves a :class:`~motcua.dossiers.models.DossierEvent`; that log is the process-control slip
+(form 04), the citizen's timeline and the audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.IntegerChoices):
+    """TrangThaiHoSo, the national codes used when syncing with the national portal."""
+
+    SUBMITTED = 1, _("Mới đăng ký")
+    ACCEPTED = 2, _("Được tiếp nhận")
+    REFUSED = 3, _("Không được tiếp nhận")
+    PROCESSING = 4, _("Đang xử lý")
+    SUPPLEMENT_REQUESTED = 5, _("Yêu cầu bổ sung giấy tờ")
+    PAYMENT_REQUESTED = 6, _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    WITHDRAWN = 7, _("Công dân yêu cầu rút hồ sơ")
+    STOPPED = 8, _("Dừng xử lý")
+    DECIDED = 9, _("Đã xử lý xong")
+    RETURNED = 10, _("Đã trả kết quả")
+
+
+# Statuses in which nobody has anything left to do.
+CLOSED = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
+# Statuses in which the legal clock is running (the due date matters).
+CLOCK_RUNNING = frozenset({Status.ACCEPTED, Status.PROCESSING})
+OPEN = frozenset(set(Status) - CLOSED)
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Nộp hồ sơ trực tuyến")
+    RECEIVE = "receive", _("Tiếp nhận trực tiếp")
+    ACCEPT = "accept", _("Tiếp nhận hồ sơ, hẹn trả kết quả")
+    REFUSE = "refuse", _("Từ chối tiếp nhận")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung, hoàn thiện hồ sơ")
+    SUPPLEMENT = "supplement", _("Bổ sung hồ sơ")
+    AUTO_REFUSE = "auto_refuse", _("Từ chối do quá hạn bổ sung")
+    CLAIM = "claim", _("Nhận xử lý")
+    FORWARD = "forward", _("Chuyển bước xử lý")
+    SEND_BACK = "send_back", _("Trả lại bước trước")
+    TRANSFER = "transfer", _("Chuyển đơn vị xử lý")
+    CONSULT = "consult", _("Xin ý kiến đơn vị khác")
+    ANSWER = "answer", _("Trả lời xin ý kiến")
+    REQUEST_PAYMENT = "request_payment", _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    CONFIRM_PAYMENT = "confirm_payment", _("Xác nhận đã nộp phí, lệ phí")
+    DECIDE = "decide", _("Phê duyệt kết quả")
+    APOLOGISE = "apologise", _("Ban hành phiếu xin lỗi và hẹn lại ngày trả")
+    WITHDRAW = "withdraw", _("Rút hồ sơ")
+    STOP = "stop", _("Dừng xử lý")
+    RETURN_RESULT = "return_result", _("Trả kết quả")
+    LATE_WARNING = "late_warning", _("Cảnh báo hạn xử lý")
+    CHILD_UPDATE = "child_update", _("Cập nhật hồ sơ liên thông")
+
+
+S = Status
+
+
+def _same(*statuses: int) -> dict[int, int]:
+    return {s: s for s in statuses}
+
+
+def _to(target: int, *statuses: int) -> dict[int, int]:
+    return {s: target for s in statuses}
+
+
+_OPEN = tuple(int(s) for s in OPEN)
+# The one table of allowed moves: action -> {status it may start from: status it leads to}.
+TRANSITIONS: dict[str, dict[int, int]] = {
+    Action.ACCEPT: _to(S.ACCEPTED, S.SUBMITTED),
+    Action.REFUSE: _to(S.REFUSED, S.SUBMITTED),
+    Action.REQUEST_SUPPLEMENT: _to(S.SUPPLEMENT_REQUESTED, S.SUBMITTED, S.ACCEPTED, S.PROCESSING),
+    # Back to where it was asked from (1, 2 or 4): see SUPPLEMENT_RETURNS.
+    Action.SUPPLEMENT: _same(S.SUPPLEMENT_REQUESTED),
+    Action.AUTO_REFUSE: _to(S.REFUSED, S.SUPPLEMENT_REQUESTED),
+    Action.CLAIM: _same(S.SUBMITTED, S.ACCEPTED, S.PROCESSING, S.DECIDED),
+    # The desk's hand-over to the first processing step starts processing.
+    Action.FORWARD: {S.ACCEPTED: S.PROCESSING, S.PROCESSING: S.PROCESSING, S.DECIDED: S.DECIDED},
+    Action.SEND_BACK: _same(S.PROCESSING, S.DECIDED),
+    Action.TRANSFER: _to(S.PROCESSING, S.ACCEPTED, S.PROCESSING),
+    Action.CONSULT: _same(S.ACCEPTED, S.PROCESSING),
+    Action.ANSWER: _same(*_OPEN),
+    Action.REQUEST_PAYMENT: _to(S.PAYMENT_REQUESTED, S.PROCESSING),
+    Action.CONFIRM_PAYMENT: _to(S.PROCESSING, S.PAYMENT_REQUESTED),
+    Action.DECIDE: _to(S.DECIDED, S.PROCESSING),
+    Action.APOLOGISE: _same(S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED),
+    Action.WITHDRAW: _to(
+        S.WITHDRAWN,
+        S.SUBMITTED,
+        S.ACCEPTED,
+        S.PROCESSING,
+        S.SUPPLEMENT_REQUESTED,
+        S.PAYMENT_REQUESTED,
+    ),
+    Action.STOP: _to(
+        S.STOPPED, S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED
+    ),
+    Action.RETURN_RESULT: _to(S.RETURNED, S.DECIDED),
+    Action.LATE_WARNING: _same(*_OPEN),
+    Action.CHILD_UPDATE: _same(*_OPEN),
+}
+
+# Where SUPPLEMENT may lead (the status the dossier was in when the supplement was asked).
+SUPPLEMENT_RETURNS = frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING})
+
+
+class WorkflowError(Exception):
+    """A move that is not allowed now; ``message`` is for the person who tried it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def allowed(action: str, status: int) -> bool:
+    return status in TRANSITIONS.get(action, {})
+
+
+def target_status(action: str, status: int, override: int | None = None) -> int:
+    moves = TRANSITIONS[action]
+    if status not in moves:
+        raise WorkflowError(
+            _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.")
+            % {"action": Action(action).label, "status": Status(status).label}
+        )
+    if action == Action.SUPPLEMENT:
+        if override not in SUPPLEMENT_RETURNS:
+            raise WorkflowError(_("Không xác định được bước nhận lại hồ sơ bổ sung."))
+        return int(override)  # type: ignore[arg-type]
+    return int(moves[status])
+
+
+@dataclass
+class Move:
+    """What one call of :func:`transition` records, besides the status."""
+
+    note: str = ""
+    details: dict[str, Any] | None = None
+    step_position: int | None = None
+    step_name: str = ""
+    step_due_at: datetime | None = None
+    to_handler: Any = None
+    to_agency: Any = None
+    to_role: str = ""
+    at: datetime | None = None
+
+
+def transition(
+    dossier: Any,
+    action: str,
+    *,
+    actor: Any,
+    actor_role: str = "",
+    actor_agency: Any = None,
+    move: Move | None = None,
+    to_status: int | None = None,
+) -> Any:
+    """Move ``dossier`` by ``action``: lock the row, check the table, change the status,
+    append the event. The caller runs inside ``transaction.atomic`` and has set the other
+    fields on the locked instance it passes; this saves them together."""
+    from .models import Dossier, DossierEvent
+
+    move = move or Move()
+    locked = Dossier.objects.select_for_update().only("id", "status").get(pk=dossier.pk)
+    if locked.status != dossier.status:
+        raise WorkflowError(_("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại trang."))
+    before = dossier.status
+    after = target_status(action, before, to_status)
+    dossier.status = after
+    dossier.save()
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        action=action,
+        at=move.at or timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=str(actor) if actor is not None else "",
+        actor_role=actor_role,
+        actor_agency=actor_agency,
+        from_status=before,
+        to_status=after,
+        step_position=move.step_position,
+        step_name=move.step_name,
+        step_due_at=move.step_due_at,
+        to_handler=move.to_handler,
+        to_agency=move.to_agency,
+        to_role=move.to_role,
+        note=move.note,
+        details=move.details or {},
+    )
