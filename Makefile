@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests tools
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/motcua/core src/motcua/identity src/motcua/catalog
+	$(BIN)/mypy src/motcua/core src/motcua/identity src/motcua/catalog src/motcua/dossiers
 
 imports: $(STAMP)
 	$(BIN)/lint-imports

@@ -72,10 +72,13 @@ def _create_child(parent: Dossier, code: str, *, officer: User, at: datetime) ->
             % {"code": code, "unit": parent.agency.unit}
         )
     agency = agencies[0]
+    variant = version.variants.order_by("position").first()
+    if variant is None:
+        raise WorkflowError(_("Thủ tục %(code)s chưa có trường hợp nào.") % {"code": code})
     child = Dossier.objects.create(
         code=next_dossier_code(agency, timezone.localdate(at)),
         version=version,
-        variant=version.variants.order_by("position").first(),
+        variant=variant,
         agency=agency,
         parent=parent,
         channel=parent.channel,

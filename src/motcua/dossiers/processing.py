@@ -247,7 +247,7 @@ def consult_unit(
     at = at or timezone.now()
     consultation = Consultation.objects.create(
         dossier=dossier,
-        from_agency=dossier.handler_agency,
+        from_agency=dossier.handler_agency or dossier.agency,
         to_agency=to_agency,
         asked_by=officer,
         question=question.strip(),

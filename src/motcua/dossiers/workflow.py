@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -131,12 +132,12 @@ def target_status(action: str, status: int, override: int | None = None) -> int:
     moves = TRANSITIONS[action]
     if status not in moves:
         raise WorkflowError(
-            _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.")
+            gettext("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.")
             % {"action": Action(action).label, "status": Status(status).label}
         )
     if action == Action.SUPPLEMENT:
         if override not in SUPPLEMENT_RETURNS:
-            raise WorkflowError(_("Không xác định được bước nhận lại hồ sơ bổ sung."))
+            raise WorkflowError(gettext("Không xác định được bước nhận lại hồ sơ bổ sung."))
         return int(override)  # type: ignore[arg-type]
     return int(moves[status])
 
@@ -174,7 +175,7 @@ def transition(
     move = move or Move()
     locked = Dossier.objects.select_for_update().only("id", "status").get(pk=dossier.pk)
     if locked.status != dossier.status:
-        raise WorkflowError(_("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại trang."))
+        raise WorkflowError(gettext("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại trang."))
     before = dossier.status
     after = target_status(action, before, to_status)
     dossier.status = after
