@@ -16,3 +16,14 @@ def _vietnamese_by_default():
 def _fast_password_hashing(settings):
     # Tests hash passwords dozens of times; the real hasher is slow by design.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _notifications_stay_in_memory(settings):
+    # Like Django's mail.outbox: SMS sent during a test are kept in MemorySmsBackend.outbox, and
+    # nothing reaches a national-portal address set in the developer's environment.
+    from motcua.core.sms import MemorySmsBackend
+
+    settings.SMS_BACKEND = "motcua.core.sms.MemorySmsBackend"
+    settings.NATIONAL_PORTAL_URL = ""
+    MemorySmsBackend.outbox.clear()

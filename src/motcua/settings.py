@@ -24,6 +24,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -165,6 +175,33 @@ HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
 PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "01")
 
 OTP_TOTP_ISSUER = os.environ.get("MOTCUA_OTP_ISSUER", "Một Cửa")
+
+# Notifications and the outbox (docs/outbox.md). Development keeps every email and SMS in files
+# under DATA_DIR; production sends mail over SMTP and holds SMS until a gateway is configured.
+EMAIL_BACKEND = os.environ.get(
+    "MOTCUA_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if IS_PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("MOTCUA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("MOTCUA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("MOTCUA_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MOTCUA_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_USE_TLS", default=False)
+# Without a timeout a silent mail server would stall the delivery loop for good.
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_EMAIL_FROM", "Một Cửa <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SMS_BACKEND = os.environ.get(
+    "MOTCUA_SMS_BACKEND", "" if IS_PRODUCTION else "motcua.core.sms.FileSmsBackend"
+)
+NATIONAL_PORTAL_URL = os.environ.get("MOTCUA_NATIONAL_PORTAL_URL", "")
+NATIONAL_PORTAL_TOKEN = os.environ.get("MOTCUA_NATIONAL_PORTAL_TOKEN", "")
+NATIONAL_PORTAL_TIMEOUT = env_int("MOTCUA_NATIONAL_PORTAL_TIMEOUT", 10)
+# Try each message right after its transaction commits; off leaves it to the delivery loop.
+OUTBOX_DELIVER_ON_COMMIT = env_bool("MOTCUA_OUTBOX_DELIVER_ON_COMMIT", default=True)
 
 LOGGING = {
     "version": 1,

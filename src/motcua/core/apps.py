@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,4 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "motcua.core"
     label = "core"
-    verbose_name = _("Lịch làm việc")
+    verbose_name = _("Lịch làm việc và tin nhắn gửi đi")
+
+    def ready(self) -> None:
+        from .channels import register_builtin_channels
+        from .jobs import register_job
+        from .outbox import deliver_outbox_job
+
+        register_builtin_channels()
+        register_job("deliver_outbox", deliver_outbox_job, every=timedelta(seconds=30))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,3 +36,56 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+RECIPIENT_MAX_LENGTH = 254  # the longest email address SMTP allows
+KEY_MAX_LENGTH = 200
+
+
+class OutboxMessage(models.Model):
+    """One message to another system, written in the same transaction as the change it reports.
+
+    The row is the promise: whatever happens to the process after the commit, the delivery loop
+    finds it and retries until the channel accepts it (see docs/outbox.md).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        HELD = "held", _("Tạm giữ (kênh chưa cấu hình)")
+
+    channel = models.CharField(_("kênh"), max_length=32)
+    recipient = models.CharField(_("người nhận"), max_length=RECIPIENT_MAX_LENGTH, blank=True)
+    payload = models.JSONField(_("nội dung"), default=dict)
+    key = models.CharField(
+        _("khoá chống trùng"),
+        max_length=KEY_MAX_LENGTH,
+        blank=True,
+        default="",
+        help_text=_("Gửi lại với cùng khoá sẽ không tạo thêm tin nhắn."),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("số lần đã thử"), default=0)
+    next_attempt_at = models.DateTimeField(_("thử lại lúc"), default=timezone.now)
+    # A worker that is sending the message owns it until then; after that (it crashed), the
+    # message is due again. Sending happens outside any transaction, so this is the lock.
+    claimed_until = models.DateTimeField(_("đang gửi đến"), null=True, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tin nhắn gửi đi")
+        verbose_name_plural = _("tin nhắn gửi đi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="core_outbox_unique_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="core_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient or '—'} ({self.get_status_display()})"
