@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.core.jobs import start_in_process_scheduler
 from motcua.demo.services import (
     DEMO_PASSWORD,
     create_demo_accounts,
@@ -36,6 +37,10 @@ class Command(BaseCommand):
         )
         self._print_accounts(create_demo_accounts(), addrport)
         if not no_serve:
+            # Outbox delivery and the other periodic jobs run in this process. runserver runs
+            # without its autoreloader, which would otherwise start a second scheduler in its
+            # child process.
+            start_in_process_scheduler()
             call_command("runserver", addrport, use_reloader=False)
 
     def _print_accounts(self, accounts: list[Any], host: str = "127.0.0.1:8000") -> None:
