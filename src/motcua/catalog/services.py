@@ -10,11 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from motcua.core.text import fold
 from motcua.identity.models import Agency
 
-from .loader import CatalogueFileError, LoadedFile
+from .loader import CatalogueFileError, LoadedFile, Problem
 from .models import (
     DocumentRequirement,
     Fee,
@@ -80,7 +82,7 @@ def import_catalogue(loaded: LoadedFile) -> ImportReport:
 
 
 def _import_procedure(entry: dict[str, Any], report: ImportReport) -> None:
-    procedure, _ = Procedure.objects.get_or_create(code=entry["code"])
+    procedure, _created = Procedure.objects.get_or_create(code=entry["code"])
     label = f"{entry['code']}@{entry['effective_from']}"
     digest = content_hash(entry)
     start = date.fromisoformat(entry["effective_from"])
@@ -95,8 +97,23 @@ def _import_procedure(entry: dict[str, Any], report: ImportReport) -> None:
         version = ProcedureVersion(procedure=procedure, number=number, effective_from=start)
         report.created.append(label)
     else:
-        # Same effective date means a correction of that version, not a new one.
-        version.variants.all().delete()
+        # Same effective date means a correction of that version, not a new one — unless
+        # dossiers were submitted under it: they keep the version they were submitted under.
+        try:
+            version.variants.all().delete()
+        except ProtectedError as error:
+            raise CatalogueFileError(
+                [
+                    Problem(
+                        None,
+                        label,
+                        _(
+                            "phiên bản này đã có hồ sơ nộp theo nên không sửa được; hãy công bố phiên bản "
+                            "mới với ngày hiệu lực sau (effective_from)."
+                        ),
+                    )
+                ]
+            ) from error
         version.documents.all().delete()
         version.fees.all().delete()
         version.steps.all().delete()
