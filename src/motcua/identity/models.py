@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import fold, search_terms
@@ -148,7 +149,11 @@ class OneStopDesk(models.Model):
 
 
 class User(AbstractUser):
-    """Anyone who signs in: a citizen, a business's authorised person, or an officer."""
+    """Anyone who signs in: a citizen, a business's authorised person, or an officer.
+
+    A business account is used by the business's authorised person (``full_name``), acting
+    for the business (``organisation_name``) under its ``tax_code``.
+    """
 
     class Kind(models.TextChoices):
         CITIZEN = "citizen", _("Công dân")
@@ -170,6 +175,27 @@ class User(AbstractUser):
         _("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code]
     )
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    address_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("phường, xã nơi cư trú"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
+    address_street = models.CharField(_("số nhà, đường phố"), max_length=255, blank=True)
+    organisation_name = models.CharField(_("tên doanh nghiệp, tổ chức"), max_length=255, blank=True)
+    identity_verified = models.BooleanField(
+        _("đã xác thực định danh điện tử"),
+        default=False,
+        help_text=_("Tài khoản đã được xác thực qua tài khoản định danh điện tử (VNeID)."),
+    )
+    oidc_subject = models.CharField(
+        _("mã tài khoản tại nhà cung cấp định danh"),
+        max_length=255,
+        blank=True,
+        help_text=_("Mã định danh (sub) do nhà cung cấp định danh điện tử cấp cho tài khoản."),
+    )
 
     class Meta:
         verbose_name = _("người dùng")
@@ -179,7 +205,31 @@ class User(AbstractUser):
                 fields=["national_id"],
                 condition=~models.Q(national_id=""),
                 name="identity_user_national_id_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~models.Q(phone=""),
+                name="identity_user_phone_unique",
+                violation_error_code="unique",
+                violation_error_message=_("Số điện thoại này đã được dùng cho tài khoản khác."),
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="identity_user_email_unique",
+                violation_error_message=_(
+                    "Địa chỉ thư điện tử này đã được dùng cho tài khoản khác."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["oidc_subject"],
+                condition=~models.Q(oidc_subject=""),
+                name="identity_user_oidc_subject_unique",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "Tài khoản định danh điện tử này đã gắn với tài khoản khác."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,6 +238,32 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.kind == self.Kind.OFFICER
+
+    @property
+    def uses_portal(self) -> bool:
+        """Citizens and businesses sign in on the portal; officers in the back office."""
+        return self.kind in (self.Kind.CITIZEN, self.Kind.BUSINESS)
+
+    def address_line(self) -> str:
+        """ "street, ward, province": the street, then the unit and each unit above it."""
+        parts = [self.address_street.strip()]
+        unit = self.address_unit
+        while unit is not None:
+            parts.append(unit.name)
+            unit = unit.parent
+        return ", ".join(part for part in parts if part)
+
+    def profile_prefill(self) -> dict[str, str]:
+        """The applicant's details in the keys the submission forms use; "" when unknown."""
+        birth = self.date_of_birth
+        return {
+            "ho_ten": self.full_name,
+            "so_dinh_danh": self.national_id,
+            "ngay_sinh": birth.isoformat() if birth else "",
+            "dien_thoai": self.phone,
+            "email": self.email,
+            "noi_cu_tru": self.address_line(),
+        }
 
 
 class OfficerRole(models.Model):

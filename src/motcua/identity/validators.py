@@ -140,3 +140,11 @@ def validate_phone(value: str) -> None:
         raise ValidationError(
             _("Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0 hoặc +84."), code="format"
         )
+
+
+def normalise_phone(value: str) -> str:
+    """The national form "0xxxxxxxxx" of a phone typed as "+84…", "84…" or "0…", with any
+    spaces, dots or dashes; "" when it is not a Vietnamese phone number."""
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    match = re.fullmatch(r"(?:\+84|84|0)(\d{9})", digits)
+    return f"0{match.group(1)}" if match else ""
