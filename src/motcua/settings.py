@@ -139,6 +139,43 @@ LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 
 LANGUAGE_CODE = "vi"
+# Citizens and businesses sign in on the portal with a phone or an email and a password, or
+# through the national identity provider (VNeID via the national public-service portal) over
+# OpenID Connect (mozilla-django-oidc, docs/adr/0007). Officers keep their usernames.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "motcua.identity.backends.PhoneOrEmailBackend",
+    "motcua.identity.backends.NationalIdentityBackend",
+]
+# An empty client id switches the identity provider off: no button, its pages answer 404.
+OIDC_RP_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("MOTCUA_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("MOTCUA_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("MOTCUA_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("MOTCUA_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("MOTCUA_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile email phone")
+OIDC_USE_PKCE = env_bool("MOTCUA_OIDC_USE_PKCE", default=True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "portal:oidc-callback"
+OIDC_TIMEOUT = 10  # seconds for each call to the provider; a hung provider must not hang us
+# Claim names to read, first non-empty wins: the OpenID standard names, then those of the
+# national public-service portal's single sign-on.
+OIDC_CLAIM_NAME = env_list("MOTCUA_OIDC_CLAIM_NAME", "name,HoVaTen")
+OIDC_CLAIM_NATIONAL_ID = env_list("MOTCUA_OIDC_CLAIM_NATIONAL_ID", "national_id,SoDinhDanh,SoCMND")
+OIDC_CLAIM_BIRTHDATE = env_list("MOTCUA_OIDC_CLAIM_BIRTHDATE", "birthdate,NgayThangNamSinh")
+OIDC_CLAIM_PHONE = env_list("MOTCUA_OIDC_CLAIM_PHONE", "phone_number,SoDienThoai")
+OIDC_CLAIM_EMAIL = env_list("MOTCUA_OIDC_CLAIM_EMAIL", "email,ThuDienTu")
+_OIDC_ENDPOINTS = {
+    "MOTCUA_OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+    "MOTCUA_OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+    "MOTCUA_OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    "MOTCUA_OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+}
+if OIDC_RP_CLIENT_ID and not all(_OIDC_ENDPOINTS.values()):
+    _missing = ", ".join(name for name, value in _OIDC_ENDPOINTS.items() if not value)
+    raise ImproperlyConfigured(f"MOTCUA_OIDC_CLIENT_ID is set but not {_missing}")
+
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["motcua.formats"]
