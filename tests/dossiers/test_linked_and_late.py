@@ -150,3 +150,10 @@ def test_concurrent_submissions_get_distinct_codes():
         t.join()
     assert not errors
     assert sorted(codes) == [f"000.01.99.H26-261123-{n:04d}" for n in range(1, 9)]
+
+
+def test_the_late_and_supplement_jobs_are_registered_for_the_scheduler():
+    from motcua.core.jobs import registered_jobs
+
+    names = {job.name for job in registered_jobs()}
+    assert {"mark_late_dossiers", "refuse_expired_supplements"} <= names
