@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, views
+from . import accounts, lookup, my_dossiers, submission, views
 
 app_name = "portal"
 urlpatterns = [
@@ -20,4 +20,37 @@ urlpatterns = [
         accounts.NationalIdentityCallback.as_view(),
         name="oidc-callback",
     ),
+]
+
+# The citizen's dossiers: online submission (drafts), my dossiers, public lookup.
+urlpatterns += [
+    path("thu-tuc/<str:code>/nop/", submission.start, name="submission-start"),
+    path("ho-so-nhap/", submission.draft_list, name="draft-list"),
+    path("ho-so-nhap/<int:draft_id>/", submission.draft_resume, name="draft-resume"),
+    path("ho-so-nhap/<int:draft_id>/lua-chon/", submission.draft_choices, name="draft-choices"),
+    path(
+        "ho-so-nhap/<int:draft_id>/giay-to/",
+        submission.draft_attachments,
+        name="draft-attachments",
+    ),
+    path(
+        "ho-so-nhap/<int:draft_id>/giay-to/<int:file_id>/xoa/",
+        submission.draft_file_remove,
+        name="draft-file-remove",
+    ),
+    path("ho-so-nhap/<int:draft_id>/kiem-tra/", submission.draft_check, name="draft-check"),
+    path("ho-so-nhap/<int:draft_id>/xoa/", submission.draft_delete, name="draft-delete"),
+    path("ho-so-nhap/<int:draft_id>/<slug:page_key>/", submission.draft_page, name="draft-page"),
+    path("ho-so/", my_dossiers.dossier_list, name="dossier-list"),
+    path("ho-so/<str:code>/", my_dossiers.dossier_detail, name="dossier-detail"),
+    path("ho-so/<str:code>/da-nop/", submission.dossier_submitted, name="dossier-submitted"),
+    path("ho-so/<str:code>/tep/<int:file_id>/", my_dossiers.dossier_file, name="dossier-file"),
+    path(
+        "ho-so/<str:code>/phieu/<str:number>/<int:event_id>/",
+        my_dossiers.dossier_slip,
+        name="dossier-slip",
+    ),
+    path("ho-so/<str:code>/bo-sung/", my_dossiers.dossier_supplement, name="dossier-supplement"),
+    path("ho-so/<str:code>/rut/", my_dossiers.dossier_withdraw, name="dossier-withdraw"),
+    path("tra-cuu/", lookup.lookup, name="lookup"),
 ]

@@ -1,0 +1,91 @@
+"""Public lookup of a dossier's progress by its code and the phone or ID number given in it.
+
+Shows where the dossier is and its dates, never who submitted it or what it says. An unknown
+code and a wrong contact get the same answer, and lookups are counted per client address so
+that codes cannot be guessed in bulk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django import forms
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from motcua.dossiers.selectors import public_lookup
+
+LOOKUPS_PER_WINDOW = 20
+WINDOW_SECONDS = 10 * 60
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã hồ sơ"),
+        max_length=40,
+        help_text=_("In trên giấy tiếp nhận và trong tin nhắn, ví dụ 000.01.99.H26-261123-0001."),
+        error_messages={
+            "required": _("Nhập mã hồ sơ."),
+            "max_length": _("Mã hồ sơ dài tối đa %(limit_value)d ký tự."),
+        },
+    )
+    contact = forms.CharField(
+        label=_("Số điện thoại hoặc số giấy tờ tùy thân"),
+        max_length=30,
+        help_text=_("Số đã ghi khi nộp hồ sơ: điện thoại, số định danh cá nhân hoặc mã số thuế."),
+        error_messages={
+            "required": _("Nhập số điện thoại hoặc số giấy tờ đã ghi khi nộp hồ sơ."),
+            "max_length": _("Số này dài tối đa %(limit_value)d ký tự."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.fields["contact"].widget.attrs.update(autocomplete="tel", inputmode="text")
+
+
+def _counter_key(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR") or ""
+    return f"motcua:lookup:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def over_limit(request: HttpRequest) -> bool:
+    """Count one lookup for the client's address; True past the limit of the window."""
+    key = _counter_key(request)
+    cache.add(key, 0, WINDOW_SECONDS)  # starts the window; a no-op while it runs
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.set(key, 1, WINDOW_SECONDS)
+        count = 1
+    return count > LOOKUPS_PER_WINDOW
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The contact number travels in the query string: keep it out of caches and referrers.
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    asked = "contact" in request.GET
+    form = LookupForm(request.GET if asked else None, initial={"code": request.GET.get("code", "")})
+    context: dict[str, object] = {"form": form, "asked": asked}
+    if asked and form.is_valid():
+        if over_limit(request):
+            response = render(
+                request, "portal/dossiers/lookup.html", {**context, "throttled": True}, status=429
+            )
+            response["Retry-After"] = str(WINDOW_SECONDS)
+            return _private(response)
+        context["dossier"] = public_lookup(form.cleaned_data["code"], form.cleaned_data["contact"])
+        context["not_found"] = context["dossier"] is None
+    return _private(render(request, "portal/dossiers/lookup.html", context))

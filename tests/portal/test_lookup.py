@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from motcua.dossiers.services import accept_dossier
+from motcua.portal.lookup import LOOKUPS_PER_WINDOW
+from tests.dossiers.world import local
+
+from .citizen_world import build_citizen_world, submitted, url
+
+LOOKUP = url("lookup")
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return build_citizen_world()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def dossier(world):
+    dossier = submitted(world, at=local(2026, 11, 23, 9, 0))
+    accept_dossier(dossier=dossier, officer=world["receiver"], at=local(2026, 11, 23, 9, 30))
+    return dossier
+
+
+def _answer(response) -> str:
+    """What the page says below the form."""
+    return response.content.decode().split("</form>")[-1].split("</main>")[0]
+
+
+def test_the_right_code_and_phone_show_progress_without_personal_data(client, dossier):
+    response = client.get(LOOKUP, {"code": dossier.code, "contact": "0912345678"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["dossier"] == dossier
+    assert "Đăng ký khai sinh" in html and "UBND Phường Hoàn Kiếm" in html
+    assert "Được tiếp nhận" in html and "mã trạng thái 2" in html
+    assert "23/11/2026 09:00" in html and "24/11/2026 09:30" in html
+    for private in ("Nguyễn Văn An", "Nguyễn Văn Bé", "Hàng Bạc", "001090012345", "an@example"):
+        assert private not in html
+
+
+def test_the_id_number_and_an_international_phone_work_too(client, dossier):
+    for contact in ("001090012345", "+84912345678", "0912 345 678"):
+        response = client.get(LOOKUP, {"code": dossier.code, "contact": contact})
+        assert response.context["dossier"] == dossier, contact
+
+
+def test_a_wrong_contact_and_an_unknown_code_get_the_same_answer(client, dossier):
+    wrong = client.get(LOOKUP, {"code": dossier.code, "contact": "0987654321"})
+    unknown = client.get(LOOKUP, {"code": "000.01.99.H26-261123-9999", "contact": "0912345678"})
+    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.context["not_found"] and unknown.context["not_found"]
+    assert _answer(wrong) == _answer(unknown)
+    assert "Nguyễn Văn An" not in wrong.content.decode()
+
+
+def test_the_link_in_a_notification_fills_in_the_code(client, dossier):
+    response = client.get(LOOKUP, {"code": dossier.code})
+    assert response.status_code == 200
+    assert f'value="{dossier.code}"' in response.content.decode()
+    assert not response.context["form"].errors and "dossier" not in response.context
+
+
+def test_missing_or_odd_input_is_a_form_error(client, db):
+    response = client.get(LOOKUP, {"code": "", "contact": ""})
+    assert response.status_code == 200 and "Nhập mã hồ sơ." in response.content.decode()
+    response = client.get(LOOKUP, {"code": "x" * 500, "contact": "\x00" * 10})
+    assert response.status_code == 200 and "error-summary" in response.content.decode()
+
+
+def test_lookups_are_limited_per_address(client, dossier):
+    for _ in range(LOOKUPS_PER_WINDOW):
+        assert client.get(LOOKUP, {"code": "x", "contact": "0900000000"}).status_code == 200
+    blocked = client.get(LOOKUP, {"code": dossier.code, "contact": "0912345678"})
+    assert blocked.status_code == 429
+    assert "dossier" not in blocked.context and blocked["Retry-After"]
+    other = client.get(
+        LOOKUP, {"code": dossier.code, "contact": "0912345678"}, REMOTE_ADDR="10.0.0.2"
+    )
+    assert other.status_code == 200 and other.context["dossier"] == dossier
+
+
+def test_results_are_kept_out_of_caches_and_referrers(client, dossier):
+    response = client.get(LOOKUP, {"code": dossier.code, "contact": "0912345678"})
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "no-referrer"
