@@ -47,9 +47,11 @@ class SignInThrottle:
         return _key("address", self.address)
 
     def locked(self) -> bool:
+        account_failures: int = cache.get(self._account, 0)
+        address_failures: int = cache.get(self._address, 0)
         return (
-            cache.get(self._account, 0) >= MAX_FAILURES_PER_ACCOUNT
-            or cache.get(self._address, 0) >= MAX_FAILURES_PER_ADDRESS
+            account_failures >= MAX_FAILURES_PER_ACCOUNT
+            or address_failures >= MAX_FAILURES_PER_ADDRESS
         )
 
     def record_failure(self) -> None:
