@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.identity",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -138,7 +139,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 
-LANGUAGE_CODE = "vi"
 # Citizens and businesses sign in on the portal with a phone or an email and a password, or
 # through the national identity provider (VNeID via the national public-service portal) over
 # OpenID Connect (mozilla-django-oidc, docs/adr/0007). Officers keep their usernames.
@@ -176,6 +176,7 @@ if OIDC_RP_CLIENT_ID and not all(_OIDC_ENDPOINTS.values()):
     _missing = ", ".join(name for name, value in _OIDC_ENDPOINTS.items() if not value)
     raise ImproperlyConfigured(f"MOTCUA_OIDC_CLIENT_ID is set but not {_missing}")
 
+LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["motcua.formats"]
@@ -207,6 +208,18 @@ X_FRAME_OPTIONS = "DENY"
 OFFICE_HOURS = os.environ.get("MOTCUA_OFFICE_HOURS", "08:00-12:00,13:00-17:00")
 # Dossiers received at or after this time are handed over on the next working day.
 HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
+
+# Where citizens reach this site, for links in emails and SMS.
+SITE_URL = os.environ.get("MOTCUA_SITE_URL", "http://127.0.0.1:8000")
+# Working days an applicant has to supply what a supplement request asks for, by default.
+SUPPLEMENT_DAYS = int(os.environ.get("MOTCUA_SUPPLEMENT_DAYS", "5"))
+# Largest file accepted per upload, in megabytes.
+UPLOAD_MAX_MB = float(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "10"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(UPLOAD_MAX_MB * 1024 * 1024) + 1024 * 1024
+# Hours an API bearer token (POST /api/v1/auth/token) stays valid.
+API_TOKEN_HOURS = int(os.environ.get("MOTCUA_API_TOKEN_HOURS", "12"))
+if not 1 <= API_TOKEN_HOURS <= 24 * 30:
+    raise ImproperlyConfigured("MOTCUA_API_TOKEN_HOURS must be between 1 and 720")
 
 # The province this deployment serves (GSO code); the demo is Hà Nội.
 PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "01")
