@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import desk_views, dossier_views, ledger, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,4 +9,12 @@ urlpatterns = [
     path("dang-nhap/ma-xac-thuc/", views.verify, name="verify"),
     path("dang-nhap/thiet-lap-xac-thuc/", views.enrol, name="enrol"),
     path("dang-xuat/", views.logout, name="logout"),
+    path("ho-so/", dossier_views.inbox, name="inbox"),
+    path("ho-so/<str:code>/", dossier_views.dossier_page, name="dossier"),
+    path("ho-so/<str:code>/tep/<int:file_id>/", dossier_views.dossier_file, name="dossier-file"),
+    path("ho-so/<str:code>/phieu/<str:number>/", dossier_views.slip, name="dossier-slip"),
+    path("ho-so/<str:code>/<slug:slug>/", dossier_views.dossier_action, name="dossier-action"),
+    path("tiep-nhan/", desk_views.receive_start, name="receive-start"),
+    path("tiep-nhan/<str:code>/", desk_views.receive, name="receive"),
+    path("so-theo-doi/", ledger.ledger, name="ledger"),
 ]

@@ -17,6 +17,7 @@ from motcua.identity.models import User
 
 from . import selectors, services, signin
 from .access import may_use_backoffice, officer_required, safe_next_url, second_factor_satisfied
+from .desk import receiving_agencies
 from .enrolment import enrolment_details
 from .forms import CodeForm, PasswordForm
 
@@ -105,4 +106,8 @@ def logout(request: HttpRequest) -> HttpResponse:
 @officer_required
 def home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # officer_required let only a signed-in user through
-    return render(request, "backoffice/home.html", {"roles": selectors.roles_of(user)})
+    return render(request, "backoffice/home.html", {
+        "roles": selectors.roles_of(user),
+        "tabs": selectors.inbox_tabs(user),
+        "receives": bool(receiving_agencies(user)),
+    })  # fmt: skip

@@ -1,0 +1,245 @@
+"""The officer's dossiers: the inbox, one dossier, its actions, its files and its slips.
+
+A dossier the officer may not see answers 404 on every URL, whatever the method: we never
+tell that a code exists."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from motcua.core.calendar import DueDateError, compute_due
+from motcua.dossiers import selectors
+from motcua.dossiers.access import visible_dossiers
+from motcua.dossiers.models import Dossier, LateMark
+from motcua.dossiers.services import UploadError, WorkflowError
+from motcua.dossiers.workflow import target_status
+from motcua.identity.models import OfficerRole, User
+
+from . import slips
+from .access import officer_required
+from .answers import answer_sections
+from .dossier_actions import ACTIONS, ActionSpec, Context, forward_target, offered_actions
+from .selectors import TABS, inbox_tabs
+
+PAGE_SIZE = 25
+COUNT_CAP = 10_000
+NOT_YOURS = _(
+    "Bạn không thực hiện được thao tác này với hồ sơ lúc này: hồ sơ không do bạn xử lý, "
+    "hoặc không ở bước cần thao tác này."
+)
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most ``COUNT_CAP + 1`` rows: a city-wide list never pays for a full count."""
+
+    @cached_property
+    def count(self) -> int:
+        return cast(int, self.object_list[: COUNT_CAP + 1].count())  # type: ignore[attr-defined]
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+def _officer(request: HttpRequest) -> User:
+    return cast(User, request.user)  # officer_required let only a signed-in officer through
+
+
+def _visible_or_404(request: HttpRequest, code: str) -> Dossier:
+    dossier = selectors.dossier_detail(_officer(request), code)
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+# The inbox ----------------------------------------------------------------------------------
+
+
+def late_mark(dossier: Dossier, now: Any) -> str:
+    """ "overdue", "due_soon" or "": the periodic mark, or overdue as of now."""
+    if dossier.is_overdue(now):
+        return LateMark.OVERDUE
+    return dossier.late_mark if dossier.is_open else ""
+
+
+def role_label(role: str) -> str:
+    return str(OfficerRole.Role(role).label) if role in OfficerRole.Role.values else role
+
+
+def step_name(dossier: Dossier) -> str:
+    steps = dossier.version.steps.all()  # prefetched
+    return next((s.name for s in steps if s.position == dossier.step_position), "")
+
+
+@officer_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _officer(request)
+    slug = request.GET.get("hop", "")
+    slug = slug if slug in TABS else "cua-toi"
+    q = request.GET.get("q", "").strip()[:100]
+    queryset = selectors.inbox(user, TABS[slug][0], q=q).prefetch_related("version__steps")
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(d, step_name(d), late_mark(d, now)) for d in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "backoffice/dossiers/inbox.html", {
+        "tabs": inbox_tabs(user), "current": slug, "q": q, "page": page, "rows": rows,
+        "query": query.urlencode(), "cap": COUNT_CAP,
+    })  # fmt: skip
+
+
+# One dossier --------------------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
+    user = _officer(request)
+    dossier = _visible_or_404(request, code)
+    ctx = Context(user, dossier, timezone.now())
+    events = selectors.timeline(dossier)
+    children = list(dossier.children.all())
+    visible = set(
+        visible_dossiers(user).filter(pk__in=[c.pk for c in children]).values_list("pk", flat=True)
+    )
+    return render(request, "backoffice/dossiers/detail.html", {
+        "dossier": dossier,
+        "actions": offered_actions(ctx),
+        "current_step": ctx.current_step,
+        "handler_role": role_label(dossier.handler_role),
+        "mark": late_mark(dossier, ctx.now),
+        "answers": answer_sections(dossier.version.form_schema, dossier.data),
+        "events": events,
+        "slips": slips.available(events),
+        "children": [(child, child.pk in visible) for child in children],
+        "parent_visible": dossier.parent_id is not None
+        and visible_dossiers(user).filter(pk=dossier.parent_id).exists(),
+        "consultations": dossier.consultations.all(),
+        "files": dossier.files.all(),
+    })  # fmt: skip
+
+
+@officer_required
+@require_GET
+def dossier_file(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase:
+    dossier = _visible_or_404(request, code)
+    record = next((f for f in dossier.files.all() if f.pk == file_id), None)
+    if record is None:
+        raise Http404
+    try:
+        handle = record.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        filename=record.original_name,
+        content_type=record.content_type,
+        as_attachment=record.content_type == "application/pdf",
+    )
+    # Uploaded content never runs as this site: no scripts, no same-origin access.
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+# One action ---------------------------------------------------------------------------------
+
+
+def _why_not(spec: ActionSpec, dossier: Dossier) -> str:
+    try:
+        target_status(spec.action, dossier.status)
+    except WorkflowError as error:
+        return error.message
+    return str(NOT_YOURS)
+
+
+def _extra(spec: ActionSpec, ctx: Context) -> dict[str, Any]:
+    """What the form page shows besides the form: the appointment, the next step."""
+    if spec.slug == "tiep-nhan":
+        variant = ctx.dossier.variant
+        try:
+            due = compute_due(
+                ctx.now, value=variant.time_limit, unit=variant.time_unit, apply_cutoff=True
+            )
+        except DueDateError:
+            return {}
+        return {"appointment": due}
+    if spec.slug == "chuyen-buoc":
+        _agencies, target = forward_target(ctx)
+        return {"next_step": ctx.next_step, "target": target}
+    if spec.slug in ("chuyen-don-vi", "xin-y-kien"):
+        return {"agency_search": True}
+    if spec.slug == "yeu-cau-bo-sung":
+        return {"requirements": ctx.dossier.version.documents.order_by("position")}
+    return {}
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def dossier_action(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    user = _officer(request)
+    dossier = _visible_or_404(request, code)
+    spec = ACTIONS.get(slug)
+    if spec is None:
+        raise Http404
+    q = request.GET.get("q", "").strip()[:100] if request.method == "GET" else ""
+    ctx = Context(user, dossier, timezone.now(), q=q)
+    context: dict[str, Any] = {"dossier": dossier, "spec": spec, "q": q}
+    if not spec.is_offered(ctx):
+        context["unavailable"] = _why_not(spec, dossier)
+        return render(request, "backoffice/dossiers/action.html", context, status=409)
+    posted = request.method == "POST"
+    form = spec.form_class(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        dossier=dossier,
+        user=user,
+        now=ctx.now,
+        initial=spec.initial(ctx),
+        **spec.form_kwargs(ctx),
+    )
+    status = 200
+    if posted:
+        status = 400
+        if form.is_valid():
+            status = _perform(spec, ctx, form)
+            if status == 302:
+                messages.success(request, str(spec.done))
+                return redirect("backoffice:dossier", code=dossier.code)
+    context.update(form=form, **_extra(spec, ctx))
+    return render(request, "backoffice/dossiers/action.html", context, status=status)
+
+
+def _perform(spec: ActionSpec, ctx: Context, form: Any) -> int:
+    try:
+        spec.perform(ctx, form.cleaned_data)
+    except UploadError as error:
+        form.add_error("scans" if "scans" in form.fields else None, error.message)
+        return 400
+    except WorkflowError as error:
+        form.add_error(None, error.message)
+        return 409
+    return 302
+
+
+# Slips --------------------------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def slip(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    dossier = _visible_or_404(request, code)
+    found = slips.slip(dossier, number)
+    if found is None:
+        raise Http404
+    return render(request, "backoffice/dossiers/slip.html", {"dossier": dossier, "slip": found})
