@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.models import ProcedureStep
 from motcua.identity.models import Agency, OfficerRole, User
 
 from .access import officer_scope
@@ -90,11 +91,7 @@ def forward_dossier(
     dossier = locked(dossier)
     require_actor(officer, dossier)
     current = step_at(dossier, dossier.step_position)
-    if (
-        current is not None
-        and current.role == Role.APPROVER
-        and dossier.status == Status.PROCESSING
-    ):
+    if current is not None and dossier.status == Status.PROCESSING and is_decision_step(current):
         raise WorkflowError(_("Bước phê duyệt kết thúc bằng quyết định, không chuyển tiếp."))
     step = next_step(dossier)
     if step is None:
@@ -117,6 +114,15 @@ def forward_dossier(
     )
     after_move(dossier, event, tell_applicant=False)
     return dossier
+
+
+def is_decision_step(step: ProcedureStep) -> bool:
+    """The procedure's last approver step, where the result is signed. An earlier approver
+    step (a leader assigning the dossier, or reviewing a draft) hands the dossier on."""
+    if step.role != Role.APPROVER:
+        return False
+    later = step.version.steps.filter(position__gt=step.position, role=Role.APPROVER)
+    return not later.exists()
 
 
 def _target_agency(dossier: Dossier, step: object, chosen: Agency | None) -> Agency:

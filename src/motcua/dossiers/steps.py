@@ -99,7 +99,10 @@ def agencies_for_step(dossier: Dossier, step: ProcedureStep) -> list[Agency]:
     """Where ``step`` can be done: the dossier's own agency when the step is at its level,
     else the agencies at that level above it (ward → city department, or district)."""
     home = dossier.agency
-    if step.unit_level == home.unit.level:
+    # A step written for a level below the agency's (a commune step of a procedure that a city
+    # department also handles) is done by the agency itself.
+    above = {unit.level for unit in ancestors(home.unit)}
+    if step.unit_level == home.unit.level or step.unit_level not in above:
         return [home]
     near = [
         a
