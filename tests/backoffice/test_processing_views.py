@@ -480,3 +480,20 @@ def test_a_new_officer_without_roles_sees_empty_tabs(client, world):
     world.submit()
     body = text(client.get(INBOX, {"hop": "tat-ca"}))
     assert "Không có hồ sơ nào trong nhóm này." in body
+
+
+def test_a_linked_dossier_lists_its_children_and_links_those_the_officer_may_open(client, world):
+    with travel(MONDAY_8):
+        parent = accepted(world, "2.000003")
+    children = list(parent.children.select_related("agency"))
+    assert len(children) == 3
+    client.force_login(world["receiver"])
+    body = client.get(page(parent.code)).content.decode()
+    for child in children:
+        assert child.code in body and child.agency.name in body
+    own = next(c for c in children if c.agency == world.committee)
+    police = next(c for c in children if c.agency == world.police)
+    assert f'href="{page(own.code)}"' in body
+    assert f'href="{page(police.code)}"' not in body
+    child_page = client.get(page(own.code)).content.decode()
+    assert f'href="{page(parent.code)}"' in child_page

@@ -5,6 +5,7 @@ refused move leaves no stray file rows."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,11 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import DocumentRequirement, ProcedureVersion
 from motcua.dossiers import services, steps
 from motcua.dossiers.access import officer_scope
-from motcua.dossiers.models import ApplicantType, Channel, Dossier, DossierFile, ResultDelivery
+from motcua.dossiers.models import (
+    ApplicantType,
+    Channel,
+    Dossier,
+    DossierFile,
+    IdempotencyRecord,
+    ResultDelivery,
+)
 from motcua.identity.models import Agency, OfficerRole, User
 from motcua.identity.validators import normalise_phone, validate_national_id
 
-from .dossier_forms import MultipleFileField
+from .form_fields import MultipleFileField
 
 Upload = tuple[UploadedFile, DocumentRequirement | None]
 
@@ -37,14 +45,22 @@ def receive_at_desk(
     officer: User,
     channel: int,
     uploads: Sequence[Upload] = (),
+    key: str = "",
 ) -> Dossier:
-    """Store the scanned components and submit the dossier on the applicant's behalf."""
+    """Store the scanned components and submit the dossier on the applicant's behalf.
+
+    ``key`` comes from the form: pressing the button twice gives one dossier, not two."""
+    earlier = IdempotencyRecord.objects.filter(user=officer, key=key).first() if key else None
+    if earlier is not None:
+        return earlier.dossier
     stored = [
         services.store_upload(file, name=file.name or "", uploaded_by=officer, requirement=req)
         for file, req in uploads
     ]
     submission.files = [*submission.files, *stored]
-    return services.submit_dossier(submission=submission, submitted_by=officer, channel=channel)
+    return services.submit_dossier(
+        submission=submission, submitted_by=officer, channel=channel, idempotency_key=key
+    )
 
 
 @transaction.atomic
@@ -172,6 +188,7 @@ class WalkInForm(forms.Form):
     delivery_address = forms.CharField(
         label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False
     )
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
     other_files = MultipleFileField(
         label=_("Giấy tờ khác (bản quét)"),
         required=False,
@@ -181,6 +198,7 @@ class WalkInForm(forms.Form):
     def __init__(self, *args: Any, version: ProcedureVersion, officer: User, **kwargs: Any):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.fields["key"].initial = uuid.uuid4().hex
         self.version = version
         self.fields["variant"].queryset = version.variants.order_by("position")  # type: ignore[attr-defined]
         agencies = desk_agencies(officer, version)

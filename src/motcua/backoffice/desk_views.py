@@ -90,6 +90,7 @@ def receive(request: HttpRequest, code: str) -> HttpResponse:
                 officer=user,
                 channel=form.cleaned_data["channel"],
                 uploads=form.uploads(),
+                key=form.cleaned_data["key"],
             )
         except (UploadError, WorkflowError) as error:
             form.add_error(None, error.message)

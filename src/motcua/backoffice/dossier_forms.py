@@ -4,7 +4,7 @@ service decides whether the move is allowed."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from django import forms
@@ -15,9 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from motcua.dossiers.models import Consultation, Dossier, ResultDelivery
 from motcua.identity.models import Agency, User
 
-EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+from .form_fields import (
+    AgencyChoiceField,
+    MultipleFileField,
+    VietnameseDateField,
+    end_of_day,
+    local_moment,
+)
+
 SUPPLEMENT_ROWS = 5  # blank rows for the supplement request: enough without JavaScript
-DATE_HINT = _("Ngày/tháng/năm, ví dụ 25/12/2026.")
 
 
 class ActionForm(forms.Form):
@@ -27,35 +33,6 @@ class ActionForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.dossier, self.user, self.now = dossier, user, now
-
-
-class VietnameseDateField(forms.DateField):
-    """dd/mm/yyyy, within the years the working-time engine knows."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", DATE_HINT)
-        widget = forms.DateInput(format="%d/%m/%Y", attrs={"class": "input-date"})
-        kwargs.setdefault("widget", widget)
-        super().__init__(input_formats=["%d/%m/%Y"], **kwargs)
-        self.error_messages["invalid"] = _("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 25/12/2026.")
-
-    def to_python(self, value: Any) -> date | None:
-        day = super().to_python(value.strip() if isinstance(value, str) else value)
-        if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-            raise ValidationError(
-                _("Năm phải trong khoảng %(min)s–%(max)s."),
-                params={"min": EARLIEST_YEAR, "max": LATEST_YEAR},
-                code="year",
-            )
-        return day
-
-
-def local_moment(day: date, at: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, at))
-
-
-def end_of_day(day: date) -> datetime:
-    return local_moment(day, time(23, 59, 59))
 
 
 def reason_field(label: Any, hint: Any = "", required_message: Any = "") -> forms.CharField:
@@ -154,20 +131,6 @@ class SupplementRequestForm(ActionForm):
         return cleaned
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(d, initial) for d in items if d]
-
-
 class SupplementForm(ActionForm):
     scans = MultipleFileField(
         label=_("Giấy tờ bổ sung (bản quét)"),
@@ -181,22 +144,6 @@ class SupplementForm(ActionForm):
         if not cleaned.get("scans") and not (cleaned.get("note") or "").strip() and not self.errors:
             self.add_error("scans", _("Chọn tệp bổ sung hoặc ghi chú giấy tờ đã nhận."))
         return cleaned
-
-
-class AgencyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """A select of agencies grouped by administrative unit, so a long list stays usable."""
-
-    def __init__(self, queryset: Any, **kwargs: Any) -> None:
-        messages = kwargs.setdefault("error_messages", {})
-        messages.setdefault("invalid_choice", _("Chọn một đơn vị trong danh sách."))
-        messages.setdefault("required", _("Chọn đơn vị."))
-        queryset = queryset.select_related("unit")
-        super().__init__(queryset, **kwargs)
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for agency in queryset:
-            groups.setdefault(agency.unit.name, []).append((agency.pk, agency.name))
-        # Validation still looks the id up in the queryset; only the display is grouped.
-        self.widget.choices = [("", "—"), *groups.items()]
 
 
 class ForwardForm(ActionForm):

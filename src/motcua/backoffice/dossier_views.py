@@ -27,7 +27,8 @@ from motcua.identity.models import OfficerRole, User
 from . import slips
 from .access import officer_required
 from .answers import answer_sections
-from .dossier_actions import ACTIONS, ActionSpec, Context, forward_target, offered_actions
+from .dossier_actions import ACTIONS, ActionSpec, offered_actions
+from .dossier_rules import Context, forward_target
 from .selectors import TABS, inbox_tabs
 
 PAGE_SIZE = 25

@@ -23,7 +23,7 @@ from motcua.dossiers.models import Dossier, DossierQuerySet
 from motcua.identity.models import User
 
 from .access import officer_required
-from .dossier_forms import VietnameseDateField
+from .form_fields import VietnameseDateField
 
 MAX_DAYS = 366
 PAGE_SIZE = 50
