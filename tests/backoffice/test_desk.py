@@ -296,7 +296,7 @@ def test_the_desk_uses_the_full_form_library_once_the_catalogue_has_it(client, w
     # The lead moves the renderer from the portal to motcua.catalog.schema_forms; until then
     # this stands in for the move, so the desk is known to work with it on the day it lands.
     from motcua.catalog import schema_forms as catalogue_forms
-    from motcua.portal import schema_forms as library
+    from motcua.catalog import schema_forms as library
 
     for name in ("pages", "page_form", "apply_page", "answers"):
         monkeypatch.setattr(catalogue_forms, name, getattr(library, name), raising=False)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
+from motcua.catalog.schema_forms import validate as validate_answers
 from motcua.core.calendar import DueDateError, compute_due, working_calendar
 from motcua.identity.models import Agency, OfficerRole, User
 
@@ -68,8 +69,6 @@ def check_submission(sub: Submission) -> list[str]:
         problems.append(_("Hình thức nhận kết quả không hợp lệ."))
     if sub.result_delivery == ResultDelivery.POST and not sub.delivery_address.strip():
         problems.append(_("Nhận kết quả qua bưu chính cần địa chỉ nhận."))
-    from motcua.catalog.schema_forms import validate as validate_answers
-
     problems += [p.message for p in validate_answers(sub.version.form_schema, sub.data)]
     return problems
 

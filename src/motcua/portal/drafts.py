@@ -35,7 +35,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.services import Applicant, Submission, store_upload, submit_dossier
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import Agency, User
-from motcua.portal import schema_forms  # moves to motcua.catalog.schema_forms (lead's note)
+from motcua.catalog import schema_forms
 
 PREVIOUS_DOSSIERS_FOR_PREFILL = 20
 SUBMIT = DocumentRequirement.Submission.SUBMIT

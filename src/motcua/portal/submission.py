@@ -27,7 +27,7 @@ from motcua.dossiers.models import Draft, ResultDelivery
 from motcua.dossiers.selectors import dossier_detail
 from motcua.dossiers.services import UploadError, WorkflowError
 from motcua.dossiers.steps import handling_agencies
-from motcua.portal import schema_forms  # moves to motcua.catalog.schema_forms (lead's note)
+from motcua.catalog import schema_forms
 
 from . import drafts
 from .access import citizen_required

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import motcua.catalog
 from motcua.catalog.loader import load_file
-from motcua.portal.schema_forms import (
+from motcua.catalog.schema_forms import (
     UnknownPage,
     answers,
     apply_page,
@@ -27,7 +27,7 @@ from motcua.portal.schema_forms import (
     prefill,
     validate,
 )
-from motcua.portal.schema_forms.tree import MAX_ROWS
+from motcua.catalog.schema_forms.tree import MAX_ROWS
 
 DECLARATION = "Tôi cam đoan những nội dung khai trên là đúng sự thật"
 ID_NUMBER = {
