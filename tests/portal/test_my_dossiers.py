@@ -213,6 +213,18 @@ def test_a_bad_supplement_file_is_refused_with_the_reason_and_nothing_changes(
     assert "Tải lên ít nhất một tệp" in empty.content.decode()
 
 
+def test_the_officers_words_are_shown_as_text_not_markup(client, citizen, world):
+    dossier = submitted(world)
+    request_supplement(
+        dossier=dossier,
+        officer=world["receiver"],
+        items=[{"name": "<b>Tờ khai</b>", "reason": "<script>alert(1)</script>"}],
+    )
+    html = client.get(url("dossier-supplement", dossier.code)).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert "<b>Tờ khai</b>" not in html
+
+
 def test_there_is_nothing_to_supply_unless_asked(client, citizen, world):
     dossier = submitted(world)
     response = client.post(url("dossier-supplement", dossier.code), {"note": "x"})

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from motcua.catalog import schema_forms
 from motcua.catalog.models import (
     DocumentRequirement,
     OnlineLevel,
@@ -35,7 +36,6 @@ from motcua.dossiers.models import (
 from motcua.dossiers.services import Applicant, Submission, store_upload, submit_dossier
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import Agency, User
-from motcua.catalog import schema_forms
 
 PREVIOUS_DOSSIERS_FOR_PREFILL = 20
 SUBMIT = DocumentRequirement.Submission.SUBMIT

@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -41,6 +42,7 @@ from .access import citizen_required
 from .drafts import citizen
 
 PAGE_SIZE = 20
+ACCEPTED = "application/pdf,image/jpeg,image/png"
 MAX_SUPPLEMENT_ROWS = 10
 
 # The slips an applicant is entitled to see: number -> (template, the events that issue it).
@@ -255,9 +257,15 @@ class SupplementForm(forms.Form):
             self.fields[f"file_{index}"] = forms.FileField(
                 label=str(item.get("name") or _("Giấy tờ")),
                 required=False,
-                help_text=str(item.get("reason") or ""),
+                # An officer's words, not markup: field.html prints help text as is.
+                help_text=escape(str(item.get("reason") or "")),
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
             )
-        self.fields["other"] = forms.FileField(label=_("Giấy tờ khác (nếu có)"), required=False)
+        self.fields["other"] = forms.FileField(
+            label=_("Giấy tờ khác (nếu có)"),
+            required=False,
+            widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
+        )
         self.order_fields([*(f"file_{i}" for i in range(len(self.items))), "other", "note"])
 
     def clean(self) -> dict[str, Any]:

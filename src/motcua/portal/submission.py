@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.catalog import schema_forms
 from motcua.catalog.models import OnlineLevel
 from motcua.catalog.selectors import procedure_in_force
 from motcua.core.calendar import DueDateError, compute_due
@@ -27,7 +28,6 @@ from motcua.dossiers.models import Draft, ResultDelivery
 from motcua.dossiers.selectors import dossier_detail
 from motcua.dossiers.services import UploadError, WorkflowError
 from motcua.dossiers.steps import handling_agencies
-from motcua.catalog import schema_forms
 
 from . import drafts
 from .access import citizen_required
