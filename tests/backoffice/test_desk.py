@@ -292,17 +292,50 @@ def test_the_ledger_refuses_bad_dates_with_400(client, world):
         assert "Có lỗi cần sửa" in text(response)
 
 
-def test_the_desk_uses_the_full_form_library_once_the_catalogue_has_it(client, world, monkeypatch):
-    # The lead moves the renderer from the portal to motcua.catalog.schema_forms; until then
-    # this stands in for the move, so the desk is known to work with it on the day it lands.
-    from motcua.catalog import schema_forms as catalogue_forms
-    from motcua.catalog import schema_forms as library
-
-    for name in ("pages", "page_form", "apply_page", "answers"):
-        monkeypatch.setattr(catalogue_forms, name, getattr(library, name), raising=False)
+def test_the_desk_types_in_nested_answers_and_rows_and_the_dossier_page_reads_them(client, world):
+    version = world.version("1.000001")
+    version.form_schema = {
+        "type": "object",
+        "required": ["nguoi_yeu_cau"],
+        "properties": {
+            "nguoi_yeu_cau": {
+                "type": "object", "title": "Người yêu cầu", "required": ["ho_ten"],
+                "properties": {
+                    "ho_ten": {"type": "string", "title": "Họ tên", "minLength": 1},
+                    "ngay_sinh": {"type": "string", "format": "date", "title": "Ngày sinh"},
+                },
+            },
+            "con": {
+                "type": "array", "title": "Các con",
+                "items": {"type": "object", "properties": {"ten": {"type": "string"}}},
+            },
+        },
+    }  # fmt: skip
+    version.save(update_fields=["form_schema"])
     client.force_login(world["receiver"])
-    response = walk_in(client, world)
+    form = client.get(receive_url()).content.decode()
+    names = re.findall(r'name="(tk\d+-[^"]+)"', form)
+    assert any(n.endswith("nguoi_yeu_cau__ho_ten") for n in names), names
+    answers = {}
+    for name in names:
+        if name.endswith("ho_ten"):
+            answers[name] = "Phạm Văn Dũng"
+        elif name.endswith("ngay_sinh"):
+            answers[name] = "05/06/1990"
+        elif name.endswith("__0__ten"):
+            answers[name] = "Phạm Minh"
+    version = world.version("1.000001")
+    data = {
+        "variant": version.variants.get().pk, "agency": world.committee.pk,
+        "channel": Channel.IN_PERSON, "applicant_type": 1, "name": "Phạm Văn Dũng",
+        "phone": "0901234567", "result_delivery": "desk", **answers,
+    }  # fmt: skip
+    response = client.post(receive_url(), data)
     dossier = Dossier.objects.get()
     assert response.url == page(dossier.code)
-    assert dossier.data == {"ho_ten_tre": "Lê Minh Khang"}
-    assert "Lê Minh Khang" in text(client.get(page(dossier.code)))
+    assert dossier.data == {
+        "nguoi_yeu_cau": {"ho_ten": "Phạm Văn Dũng", "ngay_sinh": "1990-06-05"},
+        "con": [{"ten": "Phạm Minh"}],
+    }
+    body = text(client.get(page(dossier.code)))
+    assert "Ngày sinh 05/06/1990" in body and "Phạm Minh" in body
