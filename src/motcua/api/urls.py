@@ -3,10 +3,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from .auth import Throttled
+from .auth import router as auth_router
 from .calendar import router as calendar_router
 from .catalog import router as catalog_router
+from .dossier_actions import router as dossier_actions_router
+from .dossiers import router as dossiers_router
 from .errors import ApiError
 from .units import router as units_router
 
@@ -15,12 +20,17 @@ api = NinjaAPI(
     version="1.0.0",
     urls_namespace="api-1.0.0",
     description=(
-        "Catalogue of administrative procedures, administrative units and the working calendar."
+        "Catalogue of administrative procedures, administrative units, the working calendar, "
+        "and dossiers: submission, files, actions, the officer's inbox and the public lookup. "
+        "Dossier endpoints take a bearer token from POST /api/v1/auth/token (see docs/api.md)."
     ),
 )
 api.add_router("/procedures", catalog_router)
 api.add_router("/units", units_router)
 api.add_router("/calendar", calendar_router)
+api.add_router("/auth", auth_router)
+api.add_router("", dossiers_router)
+api.add_router("", dossier_actions_router)
 
 
 @api.exception_handler(ApiError)
@@ -36,3 +46,32 @@ def _invalid(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
         {"detail": _("Tham số không hợp lệ."), "errors": error.errors},
         status=422,
     )
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
+    response = api.create_response(request, {"detail": error.message}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {
+            "detail": _(
+                "Cần mã truy cập hợp lệ (Authorization: Bearer <token>); mã có thể đã hết hạn."
+            )
+        },
+        status=401,
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    # Ninja's own 4xx (an unparsable body) in the user's language.
+    detail = _("Nội dung yêu cầu không phải JSON hợp lệ.") if error.status_code == 400 else None
+    return api.create_response(request, {"detail": detail or str(error)}, status=error.status_code)

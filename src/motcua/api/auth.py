@@ -1,0 +1,232 @@
+"""Bearer tokens for the API: issued for a password (and an officer's TOTP code), kept only as
+a SHA-256 digest, valid for ``settings.API_TOKEN_HOURS``, revocable; failed attempts are
+throttled per account name and client address."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import django_otp
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from ninja import Router, Schema
+from ninja.security import HttpBearer
+from pydantic import BaseModel
+from pydantic import Field as P
+
+from motcua.identity.models import User
+from motcua.identity.validators import normalise_phone
+
+from .errors import ApiError
+from .models import ApiToken
+from .schemas import ErrorOut
+
+router = Router(tags=["auth"])
+
+TOKEN_PREFIX = "mc_"
+MAX_FAILURES_PER_ACCOUNT = 5  # per account name and client address
+MAX_FAILURES_PER_ADDRESS = 30  # many people may share one address (a desk, a mobile network)
+LOCKOUT_SECONDS = 5 * 60
+KEEP_DEAD_TOKENS = timedelta(days=30)
+
+
+class Throttled(ApiError):
+    """Too many failures: 429 with the seconds to wait (the Retry-After header)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, 429)
+        self.retry_after = retry_after
+
+
+def client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+@dataclass(frozen=True)
+class FailureCounter:
+    """Failures counted in the cache under some keys; each key is forgotten ``seconds`` after
+    its first failure, and refuses further attempts once it reaches its limit."""
+
+    limits: tuple[tuple[str, int], ...]  # (cache key, limit)
+    seconds: int = LOCKOUT_SECONDS
+
+    @staticmethod
+    def key(kind: str, *parts: str) -> str:
+        # Hashed: cache keys must be short and plain, and should not hold a phone or an email.
+        digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+        return f"motcua:api:{kind}:{digest}"
+
+    def wait(self) -> int:
+        """Seconds until the next attempt is allowed; 0 when it is allowed now."""
+        now = time.time()
+        waits = [
+            math.ceil(entry[1] - now)
+            for key, limit in self.limits
+            if (entry := cache.get(key)) and entry[0] >= limit and entry[1] > now
+        ]
+        return max(waits, default=0)
+
+    def record_failure(self) -> None:
+        now = time.time()
+        for key, _limit in self.limits:
+            count, until = cache.get(key) or (0, now + self.seconds)
+            cache.set(key, (count + 1, until), max(1, math.ceil(until - now)))
+
+    def forget_first(self) -> None:
+        """After a success: the account's count restarts, the address's does not."""
+        cache.delete(self.limits[0][0])
+
+    def refuse_if_locked(self, message: str) -> None:
+        wait = self.wait()
+        if wait:
+            raise Throttled(message, wait)
+
+
+def sign_in_counter(request: HttpRequest, username: str) -> FailureCounter:
+    address = client_address(request)
+    # One account, however its name is written ("0912…" or "+84912…", any letter case).
+    name = username.strip()
+    account = FailureCounter.key("token", normalise_phone(name) or name.lower(), address)
+    per_address = FailureCounter.key("token-address", address)
+    return FailureCounter(
+        limits=((account, MAX_FAILURES_PER_ACCOUNT), (per_address, MAX_FAILURES_PER_ADDRESS))
+    )
+
+
+def digest_of(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(*, user: User, at: datetime | None = None) -> tuple[str, ApiToken]:
+    """A new token for ``user``: the secret (shown once) and its stored record."""
+    at = at or timezone.now()
+    # Tokens long dead are of no use, even to an audit; keep the table from growing for ever.
+    ApiToken.objects.filter(user=user, expires_at__lt=at - KEEP_DEAD_TOKENS).delete()
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken.objects.create(
+        user=user,
+        digest=digest_of(secret),
+        created_at=at,
+        expires_at=at + timedelta(hours=settings.API_TOKEN_HOURS),
+    )
+    return secret, record
+
+
+def revoke_token(*, token: ApiToken, at: datetime | None = None) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=at or timezone.now()
+    )
+
+
+def token_record(secret: str, *, at: datetime | None = None) -> ApiToken | None:
+    """The valid (unexpired, unrevoked) token for ``secret``, with its active user."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(
+            digest=digest_of(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=at or timezone.now(),
+            user__is_active=True,
+        )
+        .first()
+    )
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``; the request's ``user`` becomes the token's owner."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        record = token_record(token.strip())
+        if record is None:
+            return None
+        request.user = record.user
+        request.api_token = record  # type: ignore[attr-defined]
+        return record.user
+
+
+bearer = TokenAuth()
+
+
+def check_second_factor(user: User, code: str) -> None:
+    """Accept ``code`` from one of the officer's confirmed TOTP devices, or raise ApiError."""
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
+    if not devices:
+        raise ApiError(
+            _(
+                "Tài khoản cán bộ chưa có ứng dụng xác thực; hãy đăng ký tại trang cán bộ trước "
+                "khi dùng API."
+            ),
+            401,
+        )
+    if not code:
+        raise ApiError(_("Cán bộ cần gửi kèm mã xác thực (otp) từ ứng dụng xác thực."), 401)
+    # django-otp doubles the wait after each wrong code (1, 2, 4… seconds) per device.
+    waits = [device.verify_is_allowed() for device in devices]
+    if not any(allowed for allowed, _info in waits):
+        until = min((info or {}).get("locked_until") or timezone.now() for _allowed, info in waits)
+        seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+        raise Throttled(_("Bạn đã nhập sai mã xác thực; vui lòng đợi rồi thử lại."), seconds)
+    for device in devices:
+        # verify_token locks the device row, so one code cannot be spent twice.
+        if django_otp.verify_token(user, device.persistent_id, code):
+            return
+    raise ApiError(_("Mã xác thực không đúng hoặc đã hết hạn."), 401)
+
+
+class TokenIn(BaseModel):
+    username: str = P(
+        ..., min_length=1, max_length=254, description="Username, phone number or email"
+    )
+    password: str = P(..., min_length=1, max_length=1024)
+    otp: str = P("", max_length=12, description="TOTP code; required for officers")
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+@router.post(
+    "/token",
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    summary="Get a bearer token",
+)
+def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
+    counter = sign_in_counter(request, payload.username)
+    counter.refuse_if_locked(_("Bạn đã đăng nhập sai nhiều lần. Vui lòng thử lại sau."))
+    user = authenticate(request, username=payload.username.strip(), password=payload.password)
+    if not isinstance(user, User):
+        counter.record_failure()
+        raise ApiError(_("Tên đăng nhập hoặc mật khẩu không đúng."), 401)
+    if user.is_officer and settings.OFFICER_2FA_REQUIRED:
+        try:
+            check_second_factor(user, "".join(payload.otp.split()))
+        except ApiError:
+            counter.record_failure()
+            raise
+    counter.forget_first()
+    with transaction.atomic():
+        secret, record = issue_token(user=user)
+    return {"token": secret, "expires_at": timezone.localtime(record.expires_at)}
+
+
+@router.delete(
+    "/token", auth=bearer, response={204: None, 401: ErrorOut}, summary="Revoke this token"
+)
+def delete_token(request: HttpRequest) -> HttpResponse:
+    revoke_token(token=request.api_token)  # type: ignore[attr-defined]
+    return HttpResponse(status=204)

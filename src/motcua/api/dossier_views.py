@@ -1,0 +1,242 @@
+"""How a dossier is shown through the API, to whom, and which actions it offers them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from motcua.dossiers.access import may_act, officer_scope
+from motcua.dossiers.models import (
+    ApplicantType,
+    Channel,
+    Consultation,
+    Dossier,
+    DossierEvent,
+)
+from motcua.dossiers.selectors import timeline
+from motcua.dossiers.steps import step_at, steps_of
+from motcua.dossiers.workflow import Action, Status, allowed
+from motcua.identity.models import Agency, OfficerRole, User
+
+Role = OfficerRole.Role
+CHANNEL_NAMES = {Channel.IN_PERSON: "in_person", Channel.ONLINE: "online", Channel.POST: "post"}
+CHANNELS = {name: int(value) for value, name in CHANNEL_NAMES.items()}
+APPLICANT_TYPE_NAMES = {
+    ApplicantType.CITIZEN: "citizen",
+    ApplicantType.BUSINESS: "business",
+    ApplicantType.AGENCY: "agency",
+    ApplicantType.OTHER: "other",
+}
+APPLICANT_TYPES = {name: int(value) for value, name in APPLICANT_TYPE_NAMES.items()}
+
+# The actions the API performs, in the order a dossier meets them.
+API_ACTIONS = (
+    Action.ACCEPT,
+    Action.REFUSE,
+    Action.REQUEST_SUPPLEMENT,
+    Action.SUPPLEMENT,
+    Action.CLAIM,
+    Action.FORWARD,
+    Action.SEND_BACK,
+    Action.TRANSFER,
+    Action.CONSULT,
+    Action.ANSWER,
+    Action.REQUEST_PAYMENT,
+    Action.CONFIRM_PAYMENT,
+    Action.DECIDE,
+    Action.APOLOGISE,
+    Action.WITHDRAW,
+    Action.STOP,
+    Action.RETURN_RESULT,
+)
+# Internal moves: the applicant sees that they happened, not the officers' notes or names.
+INTERNAL = frozenset(
+    {
+        Action.CLAIM,
+        Action.FORWARD,
+        Action.SEND_BACK,
+        Action.TRANSFER,
+        Action.CONSULT,
+        Action.ANSWER,
+        Action.LATE_WARNING,
+    }
+)
+
+
+def local(moment: datetime | None) -> datetime | None:
+    return timezone.localtime(moment) if moment is not None else None
+
+
+def is_staff_reader(user: User) -> bool:
+    return bool(user.is_officer or officer_scope(user).is_system_admin)
+
+
+def agency_ref(agency: Agency | None) -> dict[str, str] | None:
+    if agency is None:
+        return None
+    return {"electronic_id": agency.electronic_id, "name": agency.name}
+
+
+def status_of(code: int) -> dict[str, Any]:
+    return {"code": int(code), "name": str(Status(code).label)}
+
+
+def summary_out(user: User, dossier: Dossier) -> dict[str, Any]:
+    staff = is_staff_reader(user)
+    return {
+        "code": dossier.code,
+        "procedure": {"code": dossier.version.procedure.code, "name": dossier.version.name},
+        "unit": agency_ref(dossier.agency),
+        "status": status_of(dossier.status),
+        "channel": CHANNEL_NAMES[Channel(dossier.channel)],
+        "applicant_name": dossier.organisation_name or dossier.applicant_name,
+        "submitted_at": local(dossier.submitted_at),
+        "due_at": local(dossier.due_at),
+        "step_due_at": local(dossier.step_due_at),
+        "late_mark": dossier.late_mark,
+        "handler_unit": agency_ref(dossier.handler_agency),
+        "handler": dossier.handler.username if staff and dossier.handler else None,
+    }
+
+
+def _event(event: DossierEvent, *, staff: bool) -> dict[str, Any]:
+    hidden = not staff and event.action in INTERNAL
+    return {
+        "at": local(event.at),
+        "action": event.action,
+        "action_label": event.action_label,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "note": "" if hidden else event.note,
+        "unit": agency_ref(event.actor_agency),
+        "actor": event.actor_name if staff else None,
+    }
+
+
+def _consultation(consultation: Consultation) -> dict[str, Any]:
+    return {
+        "id": consultation.pk,
+        "from_unit": agency_ref(consultation.from_agency),
+        "to_unit": agency_ref(consultation.to_agency),
+        "question": consultation.question,
+        "asked_at": local(consultation.asked_at),
+        "due_at": local(consultation.due_at),
+        "answer": consultation.answer,
+        "answered_at": local(consultation.answered_at),
+    }
+
+
+def _step(dossier: Dossier) -> dict[str, Any] | None:
+    if dossier.handler_agency_id is None or not dossier.is_open:
+        return None
+    step = step_at(dossier, dossier.step_position)
+    return {
+        "position": dossier.step_position,
+        "name": step.name if step else "",
+        "role": dossier.handler_role,
+        "started_at": local(dossier.step_started_at),
+        "due_at": local(dossier.step_due_at),
+    }
+
+
+def dossier_out(user: User, dossier: Dossier) -> dict[str, Any]:
+    """Everything about ``dossier`` that ``user`` (who may see it) may read."""
+    staff = is_staff_reader(user)
+    consultations = (
+        list(dossier.consultations.select_related("from_agency", "to_agency")) if staff else []
+    )
+    children = dossier.children.select_related("agency", "version__procedure").order_by("code")
+    return {
+        **summary_out(user, dossier),
+        "variant": {"code": dossier.variant.code, "name": dossier.variant.name},
+        "applicant": {
+            "type": APPLICANT_TYPE_NAMES[ApplicantType(dossier.applicant_type)],
+            "name": dossier.applicant_name,
+            "id_number": dossier.applicant_id_number,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+            "address": dossier.applicant_address,
+            "organisation_name": dossier.organisation_name,
+            "organisation_tax_code": dossier.organisation_tax_code,
+        },
+        "data": dossier.data,
+        "result_delivery": dossier.result_delivery,
+        "delivery_address": dossier.delivery_address,
+        "postal_tracking_number": dossier.postal_tracking_number,
+        "accepted_at": local(dossier.accepted_at),
+        "original_due_at": local(dossier.original_due_at),
+        "supplement_deadline": local(dossier.supplement_deadline),
+        "decided_at": local(dossier.decided_at),
+        "returned_at": local(dossier.returned_at),
+        "outcome": dossier.outcome,
+        "outcome_note": dossier.outcome_note,
+        "step": _step(dossier),
+        "parent": dossier.parent.code if dossier.parent else None,
+        "children": [
+            {
+                "code": child.code,
+                "procedure": {"code": child.version.procedure.code, "name": child.version.name},
+                "unit": agency_ref(child.agency),
+                "status": status_of(child.status),
+            }
+            for child in children
+        ],
+        "files": [
+            {
+                "id": f.pk,
+                "name": f.original_name,
+                "size": f.size,
+                "type": f.content_type,
+                "kind": f.kind,
+                "requirement": f.requirement_name,
+                "uploaded_at": local(f.uploaded_at),
+            }
+            for f in dossier.files.all()
+        ],
+        "consultations": [_consultation(c) for c in consultations],
+        "history": [_event(e, staff=staff) for e in timeline(dossier)],
+        "actions": available_actions(user, dossier, consultations),
+    }
+
+
+def available_actions(user: User, dossier: Dossier, consultations: list[Consultation]) -> list[str]:
+    """The actions worth offering ``user`` now. A hint for clients: the services decide."""
+    status = dossier.status
+    if not is_staff_reader(user):
+        # A child of a linked group follows its parent; the applicant acts on the parent.
+        own = dossier.applicant_id == user.pk and dossier.parent_id is None
+        return [a for a in (Action.SUPPLEMENT, Action.WITHDRAW) if own and allowed(a, status)]
+    scope = officer_scope(user)
+    acting = may_act(user, dossier)
+    here = dossier.handler_agency_id
+    steps = steps_of(dossier.version) if acting else []
+    here_at = dossier.step_position or 0
+    step = next((s for s in steps if s.position == dossier.step_position), None)
+    has_next = any(s.position > here_at for s in steps)
+    checks = {
+        Action.CLAIM: dossier.handler_id is None and scope.holds(dossier.handler_role, here),
+        Action.ACCEPT: acting and scope.holds(Role.RECEIVER, here),
+        Action.REFUSE: acting and scope.holds(Role.RECEIVER, here),
+        Action.ANSWER: any(
+            c.answered_at is None and scope.covers(c.to_agency_id) for c in consultations
+        ),
+        Action.CONFIRM_PAYMENT: scope.covers(here),
+        Action.WITHDRAW: scope.holds(Role.RECEIVER, dossier.agency_id),
+        Action.STOP: any(
+            scope.holds(role, agency)
+            for role in (Role.APPROVER, Role.UNIT_ADMIN)
+            for agency in (here, dossier.agency_id)
+        ),
+        Action.DECIDE: acting and (step is None or step.role == Role.APPROVER),
+        Action.FORWARD: acting
+        and has_next
+        and not (step and step.role == Role.APPROVER and status == Status.PROCESSING),
+        Action.RETURN_RESULT: acting and dossier.parent_id is None,
+    }
+    return [
+        str(action)
+        for action in API_ACTIONS
+        if allowed(action, status) and checks.get(action, acting)
+    ]

@@ -1,0 +1,379 @@
+"""Dossiers through the API: submit, upload files, read, list one's own, the officer's inbox,
+and the public lookup by code and contact."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import IntegrityError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, UploadedFile
+from ninja.params import HeaderEx
+from ninja.params import P as param
+
+from motcua.catalog import schema_forms
+from motcua.catalog.models import ProcedureVariant, ProcedureVersion
+from motcua.catalog.selectors import procedure_in_force
+from motcua.dossiers.access import may_act, officer_scope
+from motcua.dossiers.models import Dossier, DossierFile, IdempotencyRecord
+from motcua.dossiers.selectors import dossier_detail, inbox, my_dossiers, public_lookup
+from motcua.dossiers.services import (
+    Applicant,
+    Submission,
+    UploadError,
+    WorkflowError,
+    check_submission,
+    store_upload,
+    submit_dossier,
+)
+from motcua.dossiers.workflow import Status
+from motcua.identity.models import Agency, OfficerRole, User
+
+from .auth import FailureCounter, Throttled, bearer, client_address
+from .dossier_schemas import (
+    ApplicantIn,
+    DossierOut,
+    DossierPage,
+    FileOut,
+    InboxQuery,
+    LookupOut,
+    LookupQuery,
+    PageQuery,
+    ProblemsOut,
+    SubmitIn,
+)
+from .dossier_views import (
+    APPLICANT_TYPES,
+    CHANNELS,
+    dossier_out,
+    is_staff_reader,
+    local,
+    status_of,
+    summary_out,
+)
+from .errors import ApiError
+from .paging import page_of
+from .schemas import ErrorOut
+
+router = Router(tags=["dossiers"])
+
+MAX_DATA_BYTES = 200_000  # a form's answers; files go through /files
+LOOKUP_FAILURES_PER_ADDRESS = 10
+LOOKUP_LOCKOUT_SECONDS = 10 * 60
+Problems = tuple[int, dict[str, Any]]
+
+
+def not_found() -> ApiError:
+    # One message whether the dossier does not exist or is someone else's.
+    return ApiError(_("Không tìm thấy hồ sơ."), 404)
+
+
+def visible(request: HttpRequest, code: str) -> Dossier:
+    dossier = dossier_detail(request.user, code)
+    if dossier is None:
+        raise not_found()
+    return dossier
+
+
+# --- submission ----------------------------------------------------------------------------
+
+
+def _variant(version: ProcedureVersion, code: str) -> ProcedureVariant:
+    variants = list(version.variants.all())
+    if code:
+        chosen = next((v for v in variants if v.code == code), None)
+    else:
+        chosen = variants[0] if len(variants) == 1 else None
+    if chosen is None:
+        raise ApiError(
+            _("Hãy chọn một trường hợp (variant) của thủ tục: %(codes)s.")
+            % {"codes": ", ".join(v.code for v in variants)},
+            422,
+        )
+    return chosen
+
+
+def _applicant(user: User, given: ApplicantIn | None) -> Applicant:
+    """A citizen applies as their profile says; what the profile lacks comes from ``given``.
+    An officer at the desk types the applicant in."""
+    given = given or ApplicantIn.model_validate({})
+    typed = Applicant(
+        name=given.name.strip(),
+        id_number=given.id_number.strip(),
+        phone=given.phone.strip(),
+        email=given.email.strip(),
+        address=given.address.strip(),
+        type=APPLICANT_TYPES[given.type],
+        organisation_name=given.organisation_name.strip(),
+        organisation_tax_code=given.organisation_tax_code.strip(),
+    )
+    if user.is_officer:
+        return typed
+    business = user.kind == User.Kind.BUSINESS
+    return Applicant(
+        name=user.full_name or typed.name,
+        id_number=user.national_id or typed.id_number,
+        phone=user.phone or typed.phone,
+        email=user.email or typed.email,
+        address=user.address_line() or typed.address,
+        type=APPLICANT_TYPES["business" if business else "citizen"],
+        organisation_name=(user.organisation_name or typed.organisation_name) if business else "",
+        organisation_tax_code=(user.tax_code or typed.organisation_tax_code) if business else "",
+    )
+
+
+def _problems(submission: Submission) -> Problems | None:
+    """422 with every problem; an answer of the form is located at its path under ``data``."""
+    problems = check_submission(submission)
+    if not problems:
+        return None
+    located = [
+        {"type": "form", "loc": ["body", "payload", "data", *_path(p.path)], "msg": p.message}
+        for p in schema_forms.validate(submission.version.form_schema, submission.data)
+    ]
+    in_form = {p["msg"] for p in located}
+    errors = [
+        {"type": "submission", "loc": ["body", "payload"], "msg": m}
+        for m in problems
+        if m not in in_form
+    ]
+    return 422, {"detail": " ".join(problems), "errors": errors + located}
+
+
+def _path(path: str) -> list[str | int]:
+    # "cac_ben.1.ho_ten" (or "cac_ben/1/ho_ten") -> ["cac_ben", 1, "ho_ten"]
+    steps = [step for step in path.replace("/", ".").split(".") if step]
+    return [int(step) if step.isdigit() else step for step in steps]
+
+
+def _earlier(user: User, key: str) -> Problems | None:
+    record = IdempotencyRecord.objects.filter(user=user, key=key).select_related("dossier").first()
+    if record is None:
+        return None
+    return 200, dossier_out(user, visible_or_own(user, record.dossier))
+
+
+def visible_or_own(user: User, dossier: Dossier) -> Dossier:
+    return dossier_detail(user, dossier.code) or dossier
+
+
+@router.post(
+    "/dossiers",
+    auth=bearer,
+    response={
+        200: DossierOut, 201: DossierOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+        422: ProblemsOut,
+    },
+    summary="Submit a dossier",
+    description="A retry with the same Idempotency-Key answers 200 with the dossier it made.",
+)  # fmt: skip
+def submit(
+    request: HttpRequest,
+    payload: SubmitIn,
+    idempotency_key: HeaderEx[str, param(alias="Idempotency-Key", max_length=100)] = "",
+) -> Problems:
+    user: User = request.user  # type: ignore[assignment]
+    key = idempotency_key.strip()
+    if key and (earlier := _earlier(user, key)):
+        return earlier
+    version = procedure_in_force(payload.procedure)
+    if version is None:
+        raise ApiError(
+            _("Không có thủ tục mã %(code)s đang có hiệu lực.") % {"code": payload.procedure}, 404
+        )
+    agency = Agency.objects.filter(electronic_id=payload.unit).select_related("unit").first()
+    if agency is None:
+        raise ApiError(_("Không có cơ quan mã %(code)s.") % {"code": payload.unit}, 404)
+    if len(json.dumps(payload.data, ensure_ascii=False)) > MAX_DATA_BYTES:
+        raise ApiError(_("Nội dung tờ khai quá lớn."), 422)
+    channel = CHANNELS[payload.channel]
+    _check_channel(user, payload, agency)
+    submission = Submission(
+        version=version,
+        variant=_variant(version, payload.variant),
+        agency=agency,
+        applicant=_applicant(user, payload.applicant),
+        data=payload.data,
+        result_delivery=payload.result_delivery,
+        delivery_address=payload.delivery_address.strip(),
+    )
+    problems = _problems(submission)
+    if problems:
+        return problems
+    try:
+        dossier = submit_dossier(
+            submission=submission, submitted_by=user, channel=channel, idempotency_key=key
+        )
+    except IntegrityError:
+        # The same key sent twice at once: the other request made the dossier.
+        if key and (earlier := _earlier(user, key)):
+            return earlier
+        raise
+    except WorkflowError as error:
+        raise ApiError(error.message, 422) from error
+    return 201, dossier_out(user, visible_or_own(user, dossier))
+
+
+def _check_channel(user: User, payload: SubmitIn, agency: Agency) -> None:
+    if not user.is_officer:
+        if payload.channel != "online":
+            raise ApiError(
+                _("Chỉ cán bộ một cửa mới tiếp nhận hồ sơ trực tiếp hoặc qua bưu chính."), 403
+            )
+        return
+    if payload.channel == "online":
+        raise ApiError(_("Cán bộ nộp hồ sơ thay người dân cần chọn kênh in_person hoặc post."), 422)
+    if payload.applicant is None:
+        raise ApiError(_("Cần nhập thông tin người nộp hồ sơ (applicant)."), 422)
+    if not officer_scope(user).holds(OfficerRole.Role.RECEIVER, agency.pk):
+        raise ApiError(_("Chỉ cán bộ một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp."), 403)
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def _kind_for(dossier: Dossier) -> str:
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        return DossierFile.Kind.SUPPLEMENT
+    if dossier.status == Status.DECIDED:
+        return DossierFile.Kind.RESULT
+    if dossier.status == Status.SUBMITTED:
+        return DossierFile.Kind.COMPONENT
+    return DossierFile.Kind.OTHER
+
+
+def _may_upload(user: User, dossier: Dossier) -> bool:
+    if user.is_officer:
+        return dossier.is_open and may_act(user, dossier)
+    waiting = (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED)
+    return dossier.applicant_id == user.pk and dossier.status in waiting
+
+
+@router.post(
+    "/dossiers/{code}/files",
+    auth=bearer,
+    response={201: FileOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Add a file (PDF, JPEG or PNG) to a dossier",
+)
+def upload(
+    request: HttpRequest,
+    code: str,
+    file: File[UploadedFile],
+    requirement: Form[int | None] = None,
+) -> tuple[int, dict[str, Any]]:
+    user: User = request.user  # type: ignore[assignment]
+    dossier = visible(request, code)
+    if not _may_upload(user, dossier):
+        raise ApiError(_("Không thể thêm tệp vào hồ sơ ở trạng thái hiện tại."), 409)
+    document = None
+    if requirement is not None:
+        document = dossier.version.documents.filter(pk=requirement).first()
+        if document is None:
+            raise ApiError(_("Thành phần hồ sơ đã chọn không thuộc thủ tục này."), 422)
+    try:
+        stored = store_upload(
+            file,
+            name=file.name or "",
+            uploaded_by=user,
+            dossier=dossier,
+            requirement=document,
+            kind=_kind_for(dossier),
+        )
+    except UploadError as error:
+        raise ApiError(error.message, 422) from error
+    return 201, {
+        "id": stored.pk,
+        "name": stored.original_name,
+        "size": stored.size,
+        "type": stored.content_type,
+        "kind": stored.kind,
+        "requirement": stored.requirement_name,
+        "uploaded_at": local(stored.uploaded_at),
+    }
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/dossiers/{code}",
+    auth=bearer,
+    response={200: DossierOut, 401: ErrorOut, 404: ErrorOut},
+    summary="One dossier, with its files and history",
+)
+def get_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
+    return dossier_out(request.user, visible(request, code))  # type: ignore[arg-type]
+
+
+@router.get(
+    "/dossiers",
+    auth=bearer,
+    response={200: DossierPage, 401: ErrorOut, 403: ErrorOut},
+    summary="My dossiers (citizens and businesses)",
+)
+def list_my_dossiers(request: HttpRequest, params: Query[PageQuery]) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    if is_staff_reader(user):
+        raise ApiError(_("Cán bộ xem hồ sơ cần xử lý tại /api/v1/inbox."), 403)
+    page = page_of(
+        my_dossiers(user).select_related("handler_agency"),
+        page=params.page,
+        page_size=params.page_size,
+    )
+    return {**page, "items": [summary_out(user, d) for d in page["items"]]}
+
+
+@router.get(
+    "/inbox",
+    auth=bearer,
+    response={200: DossierPage, 401: ErrorOut, 403: ErrorOut},
+    summary="The officer's inbox, soonest due first",
+)
+def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    if not is_staff_reader(user):
+        raise ApiError(_("Chỉ cán bộ mới có hộp hồ sơ cần xử lý."), 403)
+    queryset = inbox(user, params.box, q=params.q)
+    page = page_of(queryset, page=params.page, page_size=params.page_size)
+    return {**page, "items": [summary_out(user, d) for d in page["items"]]}
+
+
+# --- public lookup -------------------------------------------------------------------------
+
+
+def _lookup_counter(request: HttpRequest) -> FailureCounter:
+    key = FailureCounter.key("lookup-address", client_address(request))
+    return FailureCounter(
+        limits=((key, LOOKUP_FAILURES_PER_ADDRESS),), seconds=LOOKUP_LOCKOUT_SECONDS
+    )
+
+
+@router.get(
+    "/lookup",
+    response={200: LookupOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Look a dossier up by its code and the phone or ID number given in it",
+)
+def lookup(request: HttpRequest, params: Query[LookupQuery]) -> dict[str, Any]:
+    counter = _lookup_counter(request)
+    wait = counter.wait()
+    if wait:
+        raise Throttled(_("Bạn đã tra cứu sai nhiều lần. Vui lòng thử lại sau."), wait)
+    dossier = public_lookup(params.code, params.contact)
+    if dossier is None:
+        counter.record_failure()
+        raise ApiError(
+            _("Không tìm thấy hồ sơ với mã và số điện thoại hoặc số giấy tờ đã nhập."), 404
+        )
+    # No personal data: whoever knows a code and a phone number learns only the progress.
+    return {
+        "code": dossier.code,
+        "status": status_of(dossier.status),
+        "procedure": {"code": dossier.version.procedure.code, "name": dossier.version.name},
+        "unit": dossier.agency.name,
+        "submitted_at": local(dossier.submitted_at),
+        "accepted_at": local(dossier.accepted_at),
+        "due_at": local(dossier.due_at),
+        "returned_at": local(dossier.returned_at),
+    }

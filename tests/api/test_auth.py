@@ -1,0 +1,200 @@
+import hashlib
+import json
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from motcua.api.models import ApiToken
+from motcua.backoffice.services import current_totp_code, enrol_totp_device
+from tests.dossiers.world import local
+
+pytestmark = pytest.mark.django_db
+NOON = local(2026, 11, 23, 12, 0)
+
+
+def ask_token(client, username, password="x", otp=None, **extra):
+    body = {"username": username, "password": password}
+    if otp is not None:
+        body["otp"] = otp
+    return client.post(
+        "/api/v1/auth/token", data=json.dumps(body), content_type="application/json", **extra
+    )
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_citizen_gets_a_token_with_a_phone_number_and_a_password(client, world):
+    with time_machine.travel(NOON, tick=False):
+        response = ask_token(client, "0912345678")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["token"].startswith("mc_")
+    assert data["expires_at"] == "2026-11-24T00:00:00+07:00"  # 12 hours by default
+
+
+def test_the_token_opens_the_api_and_only_its_digest_is_stored(client, world):
+    token = ask_token(client, "an@example.vn").json()["token"]
+    record = ApiToken.objects.get()
+    assert record.digest == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in {record.digest, str(record)}
+    response = client.get("/api/v1/dossiers", headers=bearer(token))
+    assert response.status_code == 200
+
+
+def test_a_wrong_password_is_a_401_in_vietnamese(client, world):
+    response = ask_token(client, "congdan", password="sai")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert not ApiToken.objects.exists()
+
+
+def test_an_inactive_account_gets_no_token(client, world):
+    world["citizen"].is_active = False
+    world["citizen"].save()
+    assert ask_token(client, "congdan").status_code == 401
+
+
+def test_an_officer_needs_a_current_totp_code(client, world):
+    device = enrol_totp_device(world["receiver"], confirmed=True)
+    with time_machine.travel(NOON, tick=False):
+        missing = ask_token(client, "motcua")
+        assert missing.status_code == 401
+        assert "otp" in missing.json()["detail"]
+        assert ask_token(client, "motcua", otp="000000").status_code == 401
+        # django-otp then makes the device wait before the next code.
+        waiting = ask_token(client, "motcua", otp=current_totp_code(device))
+        assert waiting.status_code == 429
+        assert int(waiting["Retry-After"]) >= 1
+    with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
+        response = ask_token(client, "motcua", otp=current_totp_code(device))
+    assert response.status_code == 200, response.json()
+    assert ApiToken.objects.get().user == world["receiver"]
+
+
+def test_an_officer_code_cannot_be_spent_twice(client, world):
+    device = enrol_totp_device(world["receiver"], confirmed=True)
+    with time_machine.travel(NOON, tick=False):
+        code = current_totp_code(device)
+        assert ask_token(client, "motcua", otp=code).status_code == 200
+        assert ask_token(client, "motcua", otp=code).status_code == 401
+
+
+def test_an_officer_without_an_authenticator_is_told_to_enrol(client, world):
+    response = ask_token(client, "motcua", otp="123456")
+    assert response.status_code == 401
+    assert "ứng dụng xác thực" in response.json()["detail"]
+
+
+def test_an_officer_signs_in_with_a_password_only_when_2fa_is_off(client, world, settings):
+    settings.OFFICER_2FA_REQUIRED = False
+    assert ask_token(client, "motcua").status_code == 200
+
+
+def test_a_citizen_never_needs_a_code(client, world):
+    assert ask_token(client, "congdan", otp="").status_code == 200
+
+
+def test_the_token_expires_after_the_configured_hours(client, world, settings):
+    settings.API_TOKEN_HOURS = 2
+    with time_machine.travel(NOON, tick=False):
+        token = ask_token(client, "congdan").json()["token"]
+    with time_machine.travel(NOON + timedelta(hours=1, minutes=59), tick=False):
+        assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 200
+    with time_machine.travel(NOON + timedelta(hours=2, minutes=1), tick=False):
+        response = client.get("/api/v1/dossiers", headers=bearer(token))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert "hết hạn" in response.json()["detail"]
+
+
+def test_a_revoked_token_stops_working(client, world):
+    token = ask_token(client, "congdan").json()["token"]
+    other = ask_token(client, "congdan").json()["token"]
+    response = client.delete("/api/v1/auth/token", headers=bearer(token))
+    assert response.status_code == 204
+    assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 401
+    assert client.get("/api/v1/dossiers", headers=bearer(other)).status_code == 200
+
+
+def test_tokens_dead_for_a_month_are_forgotten_at_the_next_sign_in(client, world):
+    with time_machine.travel(NOON, tick=False):
+        ask_token(client, "congdan")
+    with time_machine.travel(NOON + timedelta(days=29), tick=False):
+        ask_token(client, "congdan")
+        assert ApiToken.objects.count() == 2
+    with time_machine.travel(NOON + timedelta(days=31), tick=False):
+        ask_token(client, "congdan")
+        assert ApiToken.objects.count() == 2
+
+
+def test_revoking_needs_a_token(client, world):
+    assert client.delete("/api/v1/auth/token").status_code == 401
+
+
+def test_a_deactivated_account_loses_its_tokens(client, world):
+    token = ask_token(client, "congdan").json()["token"]
+    world["citizen"].is_active = False
+    world["citizen"].save()
+    assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer", "Bearer ", "Bearer mc_not-a-token", "Basic Y29uZ2RhbjpY", "Bearer " + "x" * 5000],
+)
+def test_a_bad_authorization_header_is_a_401(client, world, header):
+    response = client.get("/api/v1/dossiers", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("Cần mã truy cập")
+
+
+def test_failed_attempts_are_throttled_per_account_and_address(client, world):
+    with time_machine.travel(NOON, tick=False):
+        for _ in range(5):
+            assert ask_token(client, "congdan", password="sai").status_code == 401
+        locked = ask_token(client, "congdan")  # even the right password waits
+        assert locked.status_code == 429
+        assert int(locked["Retry-After"]) == 300
+        assert "thử lại sau" in locked.json()["detail"]
+        # Another account, or the same account from another address, is not held up.
+        assert ask_token(client, "khac").status_code == 200
+        assert ask_token(client, "congdan", REMOTE_ADDR="10.0.0.9").status_code == 200
+    with time_machine.travel(NOON + timedelta(minutes=5, seconds=1), tick=False):
+        assert ask_token(client, "congdan").status_code == 200
+
+
+def test_a_phone_number_counts_as_one_account_however_it_is_written(client, world):
+    with time_machine.travel(NOON, tick=False):
+        for name in ("0912345678", "+84912345678", "0912 345 678", "84912345678", "0912345678"):
+            assert ask_token(client, name, password="sai").status_code == 401
+        assert ask_token(client, "+84 912 345 678").status_code == 429
+
+
+def test_many_failures_from_one_address_are_throttled_whatever_the_name(client, world):
+    with time_machine.travel(NOON, tick=False):
+        for n in range(30):
+            ask_token(client, f"khong-co-{n}", password="sai")
+        response = ask_token(client, "congdan")
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "[]",
+        '"congdan"',
+        '{"username": 1, "password": 2}',
+        '{"username": "", "password": ""}',
+        '{"username": "' + "a" * 10_000 + '", "password": "x"}',
+        '{"username": "congdan"}',
+        "{not json",
+    ],
+)
+def test_a_malformed_token_request_is_a_4xx(client, world, body):
+    response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
