@@ -19,7 +19,7 @@ class Receiver(BaseHTTPRequestHandler):
     received: list[dict] = []
     headers_seen: list[str] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         Receiver.received.append(json.loads(body))
         Receiver.headers_seen.append(self.headers.get("Authorization", ""))

@@ -102,18 +102,11 @@ def _import_procedure(entry: dict[str, Any], report: ImportReport) -> None:
         try:
             version.variants.all().delete()
         except ProtectedError as error:
-            raise CatalogueFileError(
-                [
-                    Problem(
-                        None,
-                        label,
-                        _(
-                            "phiên bản này đã có hồ sơ nộp theo nên không sửa được; hãy công bố phiên bản "
-                            "mới với ngày hiệu lực sau (effective_from)."
-                        ),
-                    )
-                ]
-            ) from error
+            message = _(
+                "phiên bản này đã có hồ sơ nộp theo nên không sửa được; hãy công bố "
+                "phiên bản mới với ngày hiệu lực sau (effective_from)."
+            )
+            raise CatalogueFileError([Problem(None, label, message)]) from error
         version.documents.all().delete()
         version.fees.all().delete()
         version.steps.all().delete()

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_trigram_search'),
+        ("catalog", "0003_trigram_search"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='procedureversion',
-            name='agency_kinds',
-            field=models.JSONField(blank=True, default=list, verbose_name='loại cơ quan thực hiện'),
+            model_name="procedureversion",
+            name="agency_kinds",
+            field=models.JSONField(blank=True, default=list, verbose_name="loại cơ quan thực hiện"),
         ),
     ]
