@@ -31,6 +31,8 @@ def test_a_3_in_1_dossier_runs_its_children_at_three_agencies(world):
     assert children["H26-BHYT-01"].agency == world.health_insurance
     assert children["1.000002"].code.startswith("000.01.98.H26-261123-")
     assert all(c.due_at == parent.due_at for c in children.values())
+    with pytest.raises(WorkflowError, match="chờ các hồ sơ con"):
+        forward_dossier(dossier=parent, officer=world["receiver"])
     # Each child runs its own steps in its own agency.
     for code, (specialist, approver) in {
         "1.000001": ("specialist", "approver"),

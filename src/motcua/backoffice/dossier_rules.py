@@ -85,6 +85,8 @@ def claimable(ctx: Context) -> bool:
 
 
 def may_forward(ctx: Context) -> bool:
+    if ctx.dossier.awaits_children:
+        return False
     current = ctx.current_step
     at_approval = current is not None and current.role == Role.APPROVER
     if at_approval and ctx.dossier.status == Status.PROCESSING:

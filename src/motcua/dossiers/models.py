@@ -209,6 +209,11 @@ class Dossier(models.Model):
         return (now or timezone.now()) > self.due_at
 
     @property
+    def awaits_children(self) -> bool:
+        """A linked-procedure parent in processing: its children do the work; it waits."""
+        return self.status == Status.PROCESSING and self.children.exists()
+
+    @property
     def is_late(self) -> bool:
         """Finished after the due date (for the slips and the on-time rate)."""
         end = self.decided_at or self.closed_at

@@ -90,6 +90,10 @@ def forward_dossier(
     several hold the role); to another unit, into that unit's pool for the role."""
     dossier = locked(dossier)
     require_actor(officer, dossier)
+    if dossier.awaits_children:
+        raise WorkflowError(
+            _("Hồ sơ liên thông đang chờ các hồ sơ con; hồ sơ tự chuyển khi các hồ sơ con xong.")
+        )
     current = step_at(dossier, dossier.step_position)
     if current is not None and dossier.status == Status.PROCESSING and is_decision_step(current):
         raise WorkflowError(_("Bước phê duyệt kết thúc bằng quyết định, không chuyển tiếp."))
