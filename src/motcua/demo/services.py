@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import base64
 import string
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.backoffice.services import enrol_totp_device
 from motcua.catalog.loader import load_file
 from motcua.catalog.services import ImportReport, import_catalogue
-from motcua.identity.models import AdministrativeUnit, Agency, OfficerRole, OneStopDesk, User
+from motcua.identity.models import AdministrativeUnit, Agency, OneStopDesk
+
+from .accounts import DEMO_PASSWORD, DemoAccount, create_demo_accounts
 
 DATA = Path(__file__).with_name("data")
 CATALOGUE = Path(__file__).resolve().parent.parent / "catalog" / "data" / "demo-hanoi.yaml"
-DEMO_PASSWORD = "MotCua@2026"
-DEMO_COMMUNE = "00070"  # Phường Hoàn Kiếm
+CITY_POLICE = "000.00.20.H26"
 
 
 def _base36(number: int) -> str:
@@ -48,7 +45,8 @@ def _desk(unit: AdministrativeUnit, name: str, address: str, hours: str) -> OneS
 
 @transaction.atomic
 def load_demo_agencies() -> int:
-    """UBND and departments of Hà Nội, a UBND and a desk for each of its communes."""
+    """UBND and departments of Hà Nội; for each of its communes a UBND, a police station and a
+    one-stop desk that receives for both."""
     spec = yaml.safe_load((DATA / "hanoi-agencies.yaml").read_text(encoding="utf-8"))
     province = AdministrativeUnit.objects.get(code=spec["province"])
     city = _agency(province, spec["city"], None)
@@ -56,77 +54,36 @@ def load_demo_agencies() -> int:
     desk_spec = spec["city_desk"]
     desk = _desk(province, desk_spec["name"], desk_spec["address"], desk_spec["opening_hours"])
     desk.agencies.set([departments[e] for e in desk_spec["serves"]])
+    city_police = departments[CITY_POLICE]
     communes = province.children.order_by("code")
     for index, commune in enumerate(communes, start=1):
+        code = _base36(index)
         committee = _agency(commune, {
-            "electronic_id": f"000.{_base36(index)}.99.H26", "kind": "peoples_committee",
+            "electronic_id": f"000.{code}.99.H26", "kind": "peoples_committee",
             "name": f"Ủy ban nhân dân {commune.name}",
         }, city)  # fmt: skip
+        # The ward police registers residence; its dossiers are received at the ward's desk.
+        police = _agency(commune, {
+            "electronic_id": f"000.{code}.98.H26", "kind": "police",
+            "name": f"Công an {commune.name}",
+        }, city_police)  # fmt: skip
         centre = _desk(
             commune, f"Trung tâm Phục vụ hành chính công {commune.name}",
             f"Trụ sở Ủy ban nhân dân {commune.name}, Hà Nội (địa chỉ minh họa)",
             spec["commune_opening_hours"],
         )  # fmt: skip
-        centre.agencies.set([committee])
-    return 1 + len(departments) + communes.count()
+        centre.agencies.set([committee, police])
+    return 1 + len(departments) + 2 * communes.count()
 
 
 def load_demo_catalogue() -> ImportReport:
     return import_catalogue(load_file(CATALOGUE))
 
 
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    description: str
-    totp_key: str | None = None
-
-
-def _user(username: str, **fields: Any) -> User:
-    user, _ = User.objects.update_or_create(username=username, defaults=fields)
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    return user
-
-
-@transaction.atomic
-def create_demo_accounts() -> list[DemoAccount]:
-    commune_agency = Agency.objects.get(unit__code=DEMO_COMMUNE, kind="peoples_committee")
-    accounts = [
-        DemoAccount("congdan", "Công dân Nguyễn Văn An (tài khoản cổng dịch vụ công)"),
-        DemoAccount("doanhnghiep", "Người được ủy quyền của doanh nghiệp, MST 0100109106"),
-    ]
-    _user(
-        "congdan",
-        kind=User.Kind.CITIZEN,
-        full_name="Nguyễn Văn An",
-        national_id="001090012345",
-        phone="0912345678",
-        email="congdan@example.vn",
-    )
-    _user(
-        "doanhnghiep",
-        kind=User.Kind.BUSINESS,
-        full_name="Trần Thị Bình",
-        tax_code="0100109106",
-        phone="0987654321",
-        email="doanhnghiep@example.vn",
-    )
-    officers = [
-        ("quantri", "Quản trị hệ thống", OfficerRole.Role.SYSTEM_ADMIN, None, True),
-        ("motcua.hoankiem", "Cán bộ một cửa, phường Hoàn Kiếm", OfficerRole.Role.RECEIVER,
-         commune_agency, False),
-        ("chuyenvien.hoankiem", "Chuyên viên tư pháp - hộ tịch, phường Hoàn Kiếm",
-         OfficerRole.Role.SPECIALIST, commune_agency, False),
-        ("lanhdao.hoankiem", "Lãnh đạo UBND phường Hoàn Kiếm", OfficerRole.Role.APPROVER,
-         commune_agency, False),
-    ]  # fmt: skip
-    for username, title, role, agency, is_admin in officers:
-        user = _user(username, kind=User.Kind.OFFICER, full_name=title, is_staff=True,
-                     is_superuser=is_admin)  # fmt: skip
-        OfficerRole.objects.get_or_create(user=user, role=role, agency=agency)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = enrol_totp_device(user, confirmed=True)
-        accounts.append(DemoAccount(username, title, base64.b32encode(device.bin_key).decode()))
-    return accounts
+__all__ = [
+    "DEMO_PASSWORD",
+    "DemoAccount",
+    "create_demo_accounts",
+    "load_demo_agencies",
+    "load_demo_catalogue",
+]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any
 
 from django.conf import settings
@@ -7,24 +8,40 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.core.jobs import start_in_process_scheduler
+from motcua.demo.dossiers import DEFAULT_COUNT, SeedReport, seed_demo_dossiers
 from motcua.demo.services import (
     DEMO_PASSWORD,
+    DemoAccount,
     create_demo_accounts,
     load_demo_agencies,
     load_demo_catalogue,
 )
+from motcua.dossiers.workflow import Status
 
 
 class Command(BaseCommand):
-    help = "Set up the Hà Nội demo (units, calendar, agencies, catalogue, accounts) and serve it."
+    help = (
+        "Set up the Hà Nội demo (units, calendar, agencies, catalogue, accounts, dossiers) "
+        "and serve it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="Load the data and stop")
         parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=DEFAULT_COUNT,
+            help="How many dossiers to create besides the demo citizens' own (first run only)",
+        )
 
-    def handle(self, *args: Any, no_serve: bool, addrport: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, no_serve: bool, addrport: str, dossiers: int, **options: Any
+    ) -> None:
         if settings.IS_PRODUCTION:
             raise CommandError("The demo never runs with MOTCUA_ENV=production.")
+        if dossiers < 0:
+            raise CommandError("--dossiers cannot be negative.")
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_units", stdout=self.stdout)
@@ -35,7 +52,9 @@ class Command(BaseCommand):
             f"Catalogue: {len(report.created)} created, {len(report.replaced)} replaced, "
             f"{len(report.unchanged)} unchanged."
         )
-        self._print_accounts(create_demo_accounts(), addrport)
+        accounts = create_demo_accounts()
+        self._print_dossiers(seed_demo_dossiers(count=dossiers))
+        self._print_accounts(accounts, addrport)
         if not no_serve:
             # Outbox delivery and the other periodic jobs run in this process. runserver runs
             # without its autoreloader, which would otherwise start a second scheduler in its
@@ -43,18 +62,34 @@ class Command(BaseCommand):
             start_in_process_scheduler()
             call_command("runserver", addrport, use_reloader=False)
 
-    def _print_accounts(self, accounts: list[Any], host: str = "127.0.0.1:8000") -> None:
+    def _print_dossiers(self, report: SeedReport) -> None:
+        if report.skipped:
+            self.stdout.write("Dossiers: already there, none added.")
+            return
+        statuses = ", ".join(
+            f"{code} {Status(code).label}: {n}" for code, n in sorted(report.by_status.items())
+        )
+        messages = ", ".join(f"{n} {state}" for state, n in sorted(report.outbox.items()))
+        self.stdout.write(
+            f"Dossiers: {report.created} created in {report.seconds:.0f} s ({statuses}).\n"
+            f"Outbox: {messages} (demo notifications to made-up addresses)."
+        )
+
+    def _print_accounts(self, accounts: list[DemoAccount], host: str = "127.0.0.1:8000") -> None:
         write = self.stdout.write
         write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
-        for account in accounts:
-            write(f"  {account.username:<22} {account.description}")
-            if account.totp_key:
-                write(
-                    f"  {'':<22} TOTP secret {account.totp_key}"
-                    f" — current code: motcua totp_code {account.username}"
-                )
+        for unit, members in groupby(accounts, key=lambda a: a.unit):
+            write(f"\n  {unit}")
+            for account in members:
+                write(f"    {account.username:<26} {account.description}")
+                if account.totp_key:
+                    write(f"    {'':<26} TOTP secret {account.totp_key}")
+        write("\n  Current TOTP code of an officer: motcua totp_code USERNAME")
         relaxed = "" if settings.OFFICER_2FA_REQUIRED else " (second factor relaxed for this demo)"
-        write(f"\nPortal:      http://{host}/")
-        write(f"Officers:    http://{host}/can-bo/{relaxed}")
-        write(f"Admin:       http://{host}/admin/")
-        write(f"API docs:    http://{host}/api/v1/docs\n")
+        write("\nWhat to try")
+        write(f"  Submit a 3-in-1 birth registration:  http://{host}/thu-tuc/2.000986/nop/")
+        write(f"  Your dossiers (sign in as congdan):  http://{host}/ho-so/")
+        write(f"  Look a dossier up by code and phone: http://{host}/tra-cuu/")
+        write(f"  Officers' inbox:                     http://{host}/can-bo/ho-so/{relaxed}")
+        write(f"  Admin:                               http://{host}/admin/")
+        write(f"  API docs:                            http://{host}/api/v1/docs\n")
