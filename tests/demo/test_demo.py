@@ -11,6 +11,12 @@ from motcua.identity.models import AdministrativeUnit, Agency, OneStopDesk, User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    # The demo citizens' dossiers come with uploaded PDFs.
+    settings.MEDIA_ROOT = tmp_path
+
+
 def run_demo() -> str:
     out = StringIO()
     # Only the demo citizens' own dossiers: the few hundred others are tested in test_dossiers.
