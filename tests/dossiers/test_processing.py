@@ -61,6 +61,9 @@ def test_a_dossier_moves_through_every_step_and_is_returned(world):
     assert dossier.postal_tracking_number == "EB123456789VN"
     statuses = list(dossier.events.values_list("to_status", flat=True))
     assert statuses == [1, 2, 4, 4, 9, 10]
+    # The return step has no hours of its own: it is judged against the appointment (17:00).
+    assert control_slip(dossier)[-1].verdict == "on_time"
+    assert dossier.step_due_at is None
 
 
 def test_form_04_marks_each_hand_over_early_on_time_or_late(world):

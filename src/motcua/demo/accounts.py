@@ -103,10 +103,12 @@ PORTAL_USERS: tuple[tuple[str, dict[str, Any], str], ...] = (
         "address_street": "Số 27 phố Lý Thái Tổ", "identity_verified": True,
     }, "Công dân Phạm Minh Đức"),
     ("doanhnghiep", {
-        "kind": User.Kind.BUSINESS, "full_name": "Trần Thị Bình", "tax_code": "0100109106",
+        # A made-up tax code with a valid check digit (not a real company's).
+        "kind": User.Kind.BUSINESS, "full_name": "Trần Thị Bình", "tax_code": "0109999904",
+        "organisation_name": "Công ty TNHH Minh Họa Một Cửa",
         "phone": "0987654321", "email": "doanhnghiep@example.vn",
         "address_street": "Số 8 phố Tràng Tiền",
-    }, "Người được ủy quyền của doanh nghiệp, MST 0100109106"),
+    }, "Người được ủy quyền của Công ty TNHH Minh Họa Một Cửa, MST 0109999904"),
 )  # fmt: skip
 
 

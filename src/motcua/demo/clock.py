@@ -31,8 +31,18 @@ class Clock:
 
     def office_moment(self, day: date) -> datetime:
         start, span = self.rng.choice(SESSIONS)
-        moment = datetime.combine(day, start, VN_TZ)
-        return self.before_now(moment + timedelta(minutes=self.rng.randrange(span)))
+        moment = datetime.combine(day, start, VN_TZ) + timedelta(minutes=self.rng.randrange(span))
+        return moment if moment < self.now else self.last_office_moment()
+
+    def last_office_moment(self) -> datetime:
+        """A desk moment in the last afternoon session that has already passed (a demo run
+        at night or early morning must not show officers working at 22:30)."""
+        day = self.now.astimezone(VN_TZ).date()
+        while True:
+            closing = datetime.combine(day, time(16, 30), VN_TZ)
+            if self.calendar.is_working_day(day) and closing < self.now:
+                return closing - timedelta(minutes=self.rng.randint(5, 180))
+            day -= timedelta(days=1)
 
     def any_moment(self, day: date) -> datetime:
         """An online submission: any time from early morning to late evening."""

@@ -185,7 +185,8 @@ def return_result(
             at=at,
             note=note,
             step_position=dossier.step_position,
-            step_due_at=dossier.step_due_at,
+            # The return row of form 04 is judged against the appointment.
+            step_due_at=dossier.due_at,
             details={"method": method, "tracking_number": tracking_number.strip()},
         ),
     )

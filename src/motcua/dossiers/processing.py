@@ -18,6 +18,7 @@ from .models import Consultation, Dossier, DossierEvent, Outcome
 from .services_common import after_move, locked, require_actor
 from .steps import (
     agencies_for_step,
+    default_agency_for_step,
     next_step,
     officers_for,
     previous_step,
@@ -354,7 +355,7 @@ def continue_after_decision(dossier: Dossier, at: datetime) -> None:
     dossier's agency, which returns the result."""
     step = next_step(dossier)
     if step is not None and step.role != Role.RECEIVER:
-        agency = dossier.handler_agency or dossier.agency
+        agency = default_agency_for_step(dossier, step)
         officers = officers_for(agency, step.role)
         handler = officers[0] if len(officers) == 1 else None
         start_step(dossier, step, at=at, agency=agency, handler=handler, role=step.role)

@@ -55,7 +55,9 @@ def start_step(
     begin = max(at, dossier.counting_from) if dossier.counting_from else at
     dossier.step_position = step.position if step else None
     dossier.step_started_at = at
-    dossier.step_due_at = step_due(begin, step.working_hours) if step else None
+    # A step of 0 hours (the return of the result) is not counted in the time limit.
+    counted = step is not None and step.working_hours > 0
+    dossier.step_due_at = step_due(begin, step.working_hours) if counted and step else None
     dossier.handler_agency = agency
     dossier.handler = handler
     dossier.handler_role = role
@@ -129,3 +131,17 @@ def require_officer_holding(user: User, role: str, agency: Agency) -> None:
             _("%(name)s không giữ vai trò “%(role)s” tại %(agency)s.")
             % {"name": user, "role": OfficerRole.Role(role).label, "agency": agency}
         )
+
+
+def default_agency_for_step(dossier: Dossier, step: ProcedureStep) -> Agency:
+    """Where a step starts when nobody chooses (after a decision): the unit holding the
+    dossier if it can do the step, else the only candidate, else a candidate that already
+    handled this dossier, else the dossier's own agency."""
+    candidates = agencies_for_step(dossier, step)
+    ids = {a.pk for a in candidates}
+    if dossier.handler_agency_id in ids and dossier.handler_agency is not None:
+        return dossier.handler_agency
+    if len(candidates) == 1:
+        return candidates[0]
+    handled = set(dossier.events.exclude(to_agency=None).values_list("to_agency", flat=True))
+    return next((a for a in candidates if a.pk in handled), dossier.agency)

@@ -81,7 +81,7 @@ class SignUpForm(forms.Form):
     )  # fmt: skip
     tax_code = _text(
         _("Mã số thuế"), inputmode="numeric",
-        hint=_("Chỉ với tài khoản doanh nghiệp, tổ chức. Ví dụ: 0100109106."),
+        hint=_("Chỉ với tài khoản doanh nghiệp, tổ chức. Ví dụ: 0109999904."),
     )  # fmt: skip
     password = forms.CharField(
         label=_("Mật khẩu"),
