@@ -47,6 +47,30 @@ def _closing_move(dossier: Dossier, at: datetime, **extra: object) -> Move:
     )
 
 
+def _hand_over(
+    dossier: Dossier,
+    action: str,
+    *,
+    officer: User,
+    step: ProcedureStep | None,
+    agency: Agency,
+    handler: User | None,
+    role: str,
+    note: str,
+    at: datetime | None,
+) -> Dossier:
+    """Close the current step and start ``step`` in ``agency``: one hand-over row of form 04."""
+    at = at or timezone.now()
+    from_agency, from_role = dossier.handler_agency, dossier.handler_role
+    move = _closing_move(dossier, at, note=note, to_handler=handler, to_agency=agency, to_role=role)
+    start_step(dossier, step, at=at, agency=agency, handler=handler, role=role)
+    event = transition(
+        dossier, action, actor=officer, actor_role=from_role, actor_agency=from_agency, move=move
+    )
+    after_move(dossier, event, tell_applicant=False)
+    return dossier
+
+
 @transaction.atomic
 def claim_dossier(*, dossier: Dossier, officer: User, at: datetime | None = None) -> Dossier:
     """Take a dossier waiting in the pool of one's unit and role."""
@@ -103,22 +127,17 @@ def forward_dossier(
         raise WorkflowError(_("Đây là bước cuối của quy trình; không còn bước để chuyển."))
     agency = _target_agency(dossier, step, to_agency)
     handler = _target_handler(dossier, step.role, agency, to_handler)
-    at = at or timezone.now()
-    from_agency, from_role = dossier.handler_agency, dossier.handler_role
-    move = _closing_move(
-        dossier, at, note=note, to_handler=handler, to_agency=agency, to_role=step.role
-    )
-    start_step(dossier, step, at=at, agency=agency, handler=handler, role=step.role)
-    event = transition(
+    return _hand_over(
         dossier,
         Action.FORWARD,
-        actor=officer,
-        actor_role=from_role,
-        actor_agency=from_agency,
-        move=move,
+        officer=officer,
+        step=step,
+        agency=agency,
+        handler=handler,
+        role=step.role,
+        note=note,
+        at=at,
     )
-    after_move(dossier, event, tell_applicant=False)
-    return dossier
 
 
 def is_decision_step(step: ProcedureStep) -> bool:
@@ -188,22 +207,17 @@ def send_back_dossier(
     handler = handed.actor if handed and handed.actor and handed.action == Action.FORWARD else None
     if handed and handed.action == Action.ACCEPT:
         handler = handed.actor
-    at = at or timezone.now()
-    from_agency, from_role = dossier.handler_agency, dossier.handler_role
-    move = _closing_move(
-        dossier, at, note=reason.strip(), to_handler=handler, to_agency=agency, to_role=step.role
-    )
-    start_step(dossier, step, at=at, agency=agency, handler=handler, role=step.role)
-    event = transition(
+    return _hand_over(
         dossier,
         Action.SEND_BACK,
-        actor=officer,
-        actor_role=from_role,
-        actor_agency=from_agency,
-        move=move,
+        officer=officer,
+        step=step,
+        agency=agency,
+        handler=handler,
+        role=step.role,
+        note=reason.strip(),
+        at=at,
     )
-    after_move(dossier, event, tell_applicant=False)
-    return dossier
 
 
 @transaction.atomic
@@ -222,20 +236,18 @@ def transfer_dossier(
     role = dossier.handler_role or Role.SPECIALIST
     if role == Role.RECEIVER:
         role = Role.SPECIALIST  # the desk transfers for processing, not for another intake
-    from_agency, from_role = dossier.handler_agency, dossier.handler_role
-    move = _closing_move(dossier, at, note=reason.strip(), to_agency=to_agency, to_role=role)
     step = step_at(dossier, dossier.step_position)
-    start_step(dossier, step, at=at, agency=to_agency, handler=None, role=role)
-    event = transition(
+    return _hand_over(
         dossier,
         Action.TRANSFER,
-        actor=officer,
-        actor_role=from_role,
-        actor_agency=from_agency,
-        move=move,
+        officer=officer,
+        step=step,
+        agency=to_agency,
+        handler=None,
+        role=role,
+        note=reason.strip(),
+        at=at,
     )
-    after_move(dossier, event, tell_applicant=False)
-    return dossier
 
 
 @transaction.atomic
