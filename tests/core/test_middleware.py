@@ -22,3 +22,15 @@ def test_the_api_answers_in_the_language_it_is_asked_for(client):
 def test_the_stylesheet_is_served(client):
     response = client.get("/static/motcua/site.css")
     assert response.status_code == 200
+
+
+def test_a_nul_byte_in_a_page_address_or_query_is_a_400_page(client, db):
+    for url in ("/thu-tuc/%00/", "/thu-tuc/?q=a%00b", "/tra-cuu/?code=%00&contact=0912345678"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "<html" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_form_field_is_a_400(client, db):
+    response = client.post("/tai-khoan/dang-nhap/", {"identifier": "a\x00b", "password": "x"})
+    assert response.status_code == 400

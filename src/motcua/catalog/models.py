@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.fields import OrderedJSONField
 from motcua.core.text import search_terms
 from motcua.core.working_time import HOURS_PER_WORKING_DAY, DurationUnit
 from motcua.identity.models import Agency, UnitLevel
@@ -118,7 +119,8 @@ class ProcedureVersion(models.Model):
     legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list)
     requirements = models.JSONField(_("yêu cầu, điều kiện"), default=list)
     fee_exemptions = models.JSONField(_("miễn, giảm phí, lệ phí"), default=list)
-    form_schema = models.JSONField(_("tờ khai (JSON Schema)"), default=dict, blank=True)
+    # Kept as text: the order of the schema's properties is the order of the questions.
+    form_schema = OrderedJSONField(_("tờ khai (JSON Schema)"), default=dict, blank=True)
     linked_codes = models.JSONField(_("thủ tục liên thông"), default=list, blank=True)
     provenance = models.JSONField(_("nguồn và mức độ xác minh"), default=dict, blank=True)
     content_hash = models.CharField(max_length=64, editable=False)
