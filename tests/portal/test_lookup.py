@@ -96,3 +96,11 @@ def test_results_are_kept_out_of_caches_and_referrers(client, dossier):
     response = client.get(LOOKUP, {"code": dossier.code, "contact": "0912345678"})
     assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_form_posts_so_the_contact_number_stays_out_of_the_address(client, dossier):
+    page = client.get(LOOKUP, {"code": dossier.code}).content.decode()
+    assert 'method="post"' in page and dossier.code in page
+    response = client.post(LOOKUP, {"code": dossier.code, "contact": "0912345678"})
+    assert response.status_code == 200 and response.context["dossier"] == dossier
+    assert "0912345678" not in response.wsgi_request.get_full_path()

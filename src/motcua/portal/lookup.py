@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from motcua.dossiers.selectors import public_lookup
 
@@ -68,16 +68,19 @@ def over_limit(request: HttpRequest) -> bool:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The contact number travels in the query string: keep it out of caches and referrers.
+    # The answer is about one person's dossier: keep it out of caches and referrers.
     response["Cache-Control"] = "no-store, private"
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
-    asked = "contact" in request.GET
-    form = LookupForm(request.GET if asked else None, initial={"code": request.GET.get("code", "")})
+    # The page's form posts, so the phone or ID number stays out of URLs, server logs and
+    # browser history; a GET with both fields (an old bookmark) still answers.
+    data = request.POST if request.method == "POST" else request.GET
+    asked = "contact" in data
+    form = LookupForm(data if asked else None, initial={"code": request.GET.get("code", "")})
     context: dict[str, object] = {"form": form, "asked": asked}
     if asked and form.is_valid():
         if over_limit(request):
