@@ -11,7 +11,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 View = Callable[..., HttpResponseBase]
 
@@ -45,12 +44,3 @@ def officer_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return guarded
-
-
-def safe_next_url(request: HttpRequest) -> str:
-    """The ``next`` parameter when it points inside this site, else ""."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if allowed else ""

@@ -15,7 +15,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .access import safe_next_url, second_factor_satisfied
+from motcua.core.http import safe_next_url
+
+from .access import second_factor_satisfied
 
 
 def secure_admin_site(site: AdminSite) -> None:

@@ -19,11 +19,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from motcua.core.http import safe_next_url
 from motcua.identity.accounts import AccountError, register_account, update_profile
 from motcua.identity.backends import IdentityProviderError, national_identity_enabled
 from motcua.identity.models import User
 
-from .access import citizen_required, safe_next_url, uses_portal
+from .access import citizen_required, uses_portal
 from .accounts_forms import ProfileForm, SignInForm, SignUpForm
 from .accounts_throttle import LOCKOUT_SECONDS
 
