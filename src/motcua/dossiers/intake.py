@@ -252,7 +252,7 @@ def request_supplement(
             _("Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ yêu cầu bổ sung một lần.")
         )
     at = at or timezone.now()
-    deadline = deadline or working_calendar().add_working_days(at, settings.SUPPLEMENT_DAYS)
+    deadline = deadline or supplement_deadline_default(at)
     if deadline <= at:
         raise WorkflowError(_("Hạn bổ sung phải sau thời điểm yêu cầu."))
     back_to = dossier.status

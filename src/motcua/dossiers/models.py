@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -213,12 +212,6 @@ class Dossier(models.Model):
         """A linked-procedure parent in processing: its children do the work; it waits."""
         return self.status == Status.PROCESSING and self.children.exists()
 
-    @property
-    def is_late(self) -> bool:
-        """Finished after the due date (for the slips and the on-time rate)."""
-        end = self.decided_at or self.closed_at
-        return bool(self.due_at and end and end > self.due_at)
-
 
 def _upload_path(instance: DossierFile, filename: str) -> str:
     # Never trust the uploaded name for the path: a random name keeps only a safe extension.
@@ -269,13 +262,6 @@ class DossierFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-    @staticmethod
-    def digest(chunks: list[bytes]) -> str:
-        h = hashlib.sha256()
-        for chunk in chunks:
-            h.update(chunk)
-        return h.hexdigest()
 
 
 class DossierEvent(models.Model):

@@ -169,7 +169,3 @@ def control_slip(dossier: Dossier) -> list[SlipRow]:
             )
         )
     return rows
-
-
-def apologies(dossier: Dossier) -> list[DossierEvent]:
-    return [e for e in timeline(dossier) if e.action == Action.APOLOGISE]

@@ -7,15 +7,11 @@ from django.utils.translation import gettext as _
 
 from motcua.identity.models import User
 
-from .access import may_act, officer_scope
+from .access import may_act
 from .models import Dossier, DossierEvent
 from .notify import notify_applicant
 from .sync import queue_national_sync
 from .workflow import WorkflowError
-
-
-class DossierNotFound(WorkflowError):
-    pass
 
 
 def locked(dossier: Dossier) -> Dossier:
@@ -40,11 +36,6 @@ def locked(dossier: Dossier) -> Dossier:
 def require_actor(officer: User, dossier: Dossier) -> None:
     if not may_act(officer, dossier):
         raise WorkflowError(_("Bạn không phải người đang chịu trách nhiệm xử lý hồ sơ này."))
-
-
-def require_role(officer: User, role: str, dossier: Dossier) -> None:
-    if not officer_scope(officer).holds(role, dossier.handler_agency_id):
-        raise WorkflowError(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
 
 
 def after_move(dossier: Dossier, event: DossierEvent, *, tell_applicant: bool = True) -> None:
