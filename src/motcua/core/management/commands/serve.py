@@ -50,6 +50,13 @@ def server_command(server: str, *, host: str, port: int, workers: int, threads: 
     raise CommandError(f"--server must be one of {', '.join(SERVERS)}, not {server!r}.")
 
 
+def default_threads() -> int:
+    """A few threads above the requests admitted at once (docs/overload.md): the extra ones
+    answer the 503 of admission control in a millisecond."""
+    inflight = settings.MAX_INFLIGHT or settings.DB_POOL_MAX or 8
+    return inflight + 4
+
+
 def static_manifest() -> Path:
     return Path(settings.STATIC_ROOT) / "staticfiles.json"
 
@@ -66,8 +73,8 @@ class Command(BaseCommand):
             "--threads",
             type=int,
             default=None,
-            help="Threads per process, i.e. requests it handles at once "
-            "(default: MOTCUA_DB_POOL_MAX when the pool is on, else 8)",
+            help="Threads per process (default: MOTCUA_MAX_INFLIGHT + 4, so that the requests "
+            "beyond the admitted ones are answered 503 at once instead of queueing)",
         )
         parser.add_argument("--server", choices=SERVERS, default=DEFAULT_SERVER)
 
@@ -81,7 +88,7 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         host, port = parse_bind(bind)
-        threads = threads or settings.DB_POOL_MAX or 8
+        threads = threads or default_threads()
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.")
         if settings.IS_PRODUCTION and not static_manifest().is_file():
