@@ -301,6 +301,14 @@ MAX_INFLIGHT = env_int("MOTCUA_MAX_INFLIGHT", 8)
 ADMISSION_WAIT_MS = env_int("MOTCUA_ADMISSION_WAIT_MS", 200)
 # Retry-After of a 503 is this many seconds plus up to as many again (spreads the retries).
 RETRY_AFTER_SECONDS = env_int("MOTCUA_RETRY_AFTER_SECONDS", 5)
+# Our own reverse proxies (nginx), IPs or CIDRs: only they may say who the client is with
+# X-Forwarded-For (motcua.core.http.client_ip).
+TRUSTED_PROXIES = env_list("MOTCUA_TRUSTED_PROXIES", "")
+# Per-client limits, counted in the cache (shared by the nodes when it is Redis).
+LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 10)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("MOTCUA_SIGNIN_FAILURES_PER_ADDRESS", 20)
+SUBMISSIONS_PER_MINUTE = env_int("MOTCUA_SUBMISSIONS_PER_MINUTE", 10)
+UPLOADS_PER_MINUTE = env_int("MOTCUA_UPLOADS_PER_MINUTE", 30)
 # --- end of overload behaviour -------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
