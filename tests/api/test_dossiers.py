@@ -345,23 +345,6 @@ def test_a_retry_with_the_same_idempotency_key_gives_the_same_dossier(people):
     assert Dossier.objects.count() == 3
 
 
-def test_two_requests_racing_with_one_key_give_one_dossier(people, monkeypatch):
-    from django.db import IntegrityError
-
-    from motcua.api import dossiers as endpoint
-
-    real_submit = endpoint.submit_dossier
-
-    def lose_the_race(**kwargs):
-        real_submit(**kwargs)  # the other request commits first...
-        raise IntegrityError("dossier_idempotency_unique")  # ...so this one hits the constraint
-
-    monkeypatch.setattr(endpoint, "submit_dossier", lose_the_race)
-    response = people["citizen"].post("/dossiers", BIRTH, headers={"Idempotency-Key": "k"})
-    assert response.status_code == 200
-    assert response.json()["code"] == Dossier.objects.get().code
-
-
 def test_a_submission_cut_by_the_database_is_a_503_and_its_retry_makes_one_dossier(
     people, monkeypatch
 ):
