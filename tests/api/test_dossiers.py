@@ -1,5 +1,4 @@
 import pytest
-import time_machine
 
 from motcua.api.dossier_actions import SPECS
 from motcua.api.dossier_views import API_ACTIONS
@@ -8,9 +7,8 @@ from tests.dossiers.world import local
 
 from .caller import PDF
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
-MONDAY = local(2026, 11, 23, 8, 0)
 BIRTH = {
     "procedure": "1.000001",
     "unit": "000.01.99.H26",
@@ -36,17 +34,6 @@ VALID_BODIES = {
     "stop": {"reason": "Dừng theo yêu cầu"},
     "return_result": {"method": "desk"},
 }
-
-
-@pytest.fixture(autouse=True)
-def monday_morning():
-    with time_machine.travel(MONDAY, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def people(world, as_user):
-    return {name: as_user(user) for name, user in world.people.items()}
 
 
 def submitted(people, body=BIRTH):

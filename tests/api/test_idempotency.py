@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 
@@ -15,18 +14,9 @@ from motcua.core.models import IdempotentRequest
 from motcua.dossiers.models import Dossier, DossierEvent
 
 from .caller import ApiCaller
-from .test_dossiers import BIRTH, MONDAY
+from .test_dossiers import BIRTH
 
-
-@pytest.fixture(autouse=True)
-def monday_morning():
-    with time_machine.travel(MONDAY, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def people(world, as_user):
-    return {name: as_user(user) for name, user in world.people.items()}
+pytestmark = pytest.mark.usefixtures("monday_morning")
 
 
 def in_payment(people):
