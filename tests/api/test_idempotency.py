@@ -137,3 +137,20 @@ def test_two_requests_at_once_with_one_key_make_one_dossier(world, monkeypatch):
     assert answers[0].json()["code"] == answers[1].json()["code"]
     assert Dossier.objects.count() == 1
     assert IdempotentRequest.objects.filter(key="race").count() == 1
+
+
+def test_remembered_answers_are_forgotten_after_a_week(people, monday_morning):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from motcua.core.jobs import run_job
+
+    code = in_payment(people)
+    key = {"Idempotency-Key": "old"}
+    path = f"/dossiers/{code}/actions/request_payment"
+    assert people["specialist"].post(path, {"amount": 8000}, headers=key).status_code == 200
+    assert run_job("forget_old_idempotency_keys", timezone.now() + timedelta(days=6)) == 0
+    assert run_job("forget_old_idempotency_keys", timezone.now() + timedelta(days=8)) == 1
+    # A week later the key is a new request: the move is already made, so 409.
+    assert people["specialist"].post(path, {"amount": 8000}, headers=key).status_code == 409
