@@ -480,3 +480,41 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DailySummary(models.Model):
+    """One unit's dossiers of one procedure on one local day, counted as they move (see
+    ``summary.py``), so that reports read these rows and never the dossiers."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
+    day = models.DateField()
+    procedure = models.ForeignKey(
+        "catalog.Procedure", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    received_online = models.IntegerField(default=0)
+    received_direct = models.IntegerField(default=0)  # in person or by post
+    resolved_early = models.IntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    resolved_late = models.IntegerField(default=0)
+    supplement_requested = models.IntegerField(default=0)
+    refused = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    became_overdue = models.IntegerField(default=0)
+    # Accepted minus finished that day; summed over earlier days it gives the dossiers
+    # still in process (carried over) at the start of a period.
+    in_process_delta = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu ngày")
+        verbose_name_plural = _("số liệu ngày")
+        constraints = [
+            # Also the index of the reports: a unit's days, then its procedures.
+            models.UniqueConstraint(
+                fields=["agency", "day", "procedure"], name="daily_summary_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day} {self.procedure_id}"
