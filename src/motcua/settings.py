@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.VietnameseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the session or the database (docs/overload.md).
+    "motcua.core.admission.AdmissionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -198,6 +200,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Overload behaviour (docs/overload.md) -------------------------------------------------
+# Requests one process serves at once; more wait up to ADMISSION_WAIT_MS for a slot, then get
+# 503 with Retry-After. Keep it at most the database pool's size; 0 turns the limit off.
+MAX_INFLIGHT = env_int("MOTCUA_MAX_INFLIGHT", 8)
+ADMISSION_WAIT_MS = env_int("MOTCUA_ADMISSION_WAIT_MS", 200)
+# Retry-After of a 503 is this many seconds plus up to as many again (spreads the retries).
+RETRY_AFTER_SECONDS = env_int("MOTCUA_RETRY_AFTER_SECONDS", 5)
+# --- end of overload behaviour -------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = IS_PRODUCTION

@@ -362,6 +362,30 @@ def test_two_requests_racing_with_one_key_give_one_dossier(people, monkeypatch):
     assert response.json()["code"] == Dossier.objects.get().code
 
 
+def test_a_submission_cut_by_the_database_is_a_503_and_its_retry_makes_one_dossier(
+    people, monkeypatch
+):
+    from django.db import OperationalError
+
+    from motcua.dossiers import intake
+
+    real_after_move = intake.after_move
+
+    def connection_lost(*args, **kwargs):  # after the dossier row was written
+        raise OperationalError("the connection pool timed out")
+
+    monkeypatch.setattr(intake, "after_move", connection_lost)
+    key = {"Idempotency-Key": "cut-then-retried"}
+    cut = people["citizen"].post("/dossiers", BIRTH, headers=key)
+    assert cut.status_code == 503
+    assert cut.json()["retry_after"] == int(cut["Retry-After"])
+    assert Dossier.objects.count() == 0
+    monkeypatch.setattr(intake, "after_move", real_after_move)
+    assert people["citizen"].post("/dossiers", BIRTH, headers=key).status_code == 201
+    assert people["citizen"].post("/dossiers", BIRTH, headers=key).status_code == 200
+    assert Dossier.objects.count() == 1
+
+
 def test_an_idempotency_key_longer_than_100_characters_is_refused(people):
     response = people["citizen"].post("/dossiers", BIRTH, headers={"Idempotency-Key": "k" * 101})
     assert response.status_code == 422

@@ -166,6 +166,33 @@ def test_submitting_twice_creates_one_dossier(client, citizen, world):
     assert Dossier.objects.count() == 1
 
 
+def test_a_submission_cut_by_the_database_saves_nothing_and_sending_again_is_safe(
+    client, citizen, world, monkeypatch
+):
+    from django.db import OperationalError
+
+    from motcua.dossiers import intake
+
+    _response, drafts = _start(client, world)
+    draft = drafts.get()
+    _fill_everything(client, draft)
+    token = client.get(url("draft-check", draft.pk)).context["token"]
+    real_after_move = intake.after_move
+
+    def connection_lost(*args, **kwargs):  # after the dossier row was written
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(intake, "after_move", connection_lost)
+    cut = client.post(url("draft-check", draft.pk), {"token": token})
+    assert cut.status_code == 503 and cut["Retry-After"]
+    assert "hồ sơ chưa được nộp" in cut.content.decode()
+    assert Dossier.objects.count() == 0 and Draft.objects.filter(pk=draft.pk).exists()
+    monkeypatch.setattr(intake, "after_move", real_after_move)
+    again = client.post(url("draft-check", draft.pk), {"token": token})  # back, send again
+    assert again.status_code == 302
+    assert Dossier.objects.count() == 1
+
+
 def test_the_check_page_lists_what_is_missing_and_refuses_to_submit(client, citizen, world):
     _response, drafts = _start(client, world)
     draft = drafts.get()

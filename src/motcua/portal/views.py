@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.core.paginator import Paginator
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +18,7 @@ from motcua.catalog.selectors import (
     procedure_in_force,
     procedures_in_force,
 )
+from motcua.core.admission import database_unavailable
 from motcua.core.calendar import DueDateError, compute_due
 from motcua.identity.selectors import unit_with_services, units
 
@@ -117,4 +121,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # The database failing outside a view (a middleware saving the session) is not a bug of
+    # ours: the same 503 with Retry-After as when a view meets it (core.admission).
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError):
+        return database_unavailable(request, error)
     return _error(request, 500, "500.html")
