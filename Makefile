@@ -39,16 +39,11 @@ pytest: $(STAMP)
 
 ## The benchmark suite (docs/benchmarks.md): its own PostgreSQL and Redis, 5 million dossiers,
 ## every scenario next to its baseline; the table, and bench/results/latest.json
-BENCH_STAMP := $(VENV)/.installed-bench
-$(BENCH_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
-	touch $(BENCH_STAMP)
-
-bench: $(BENCH_STAMP)
+bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 ## The same in a few minutes on small data (CI's smoke test; no thresholds): bench/results/quick.json
-bench-quick: $(BENCH_STAMP)
+bench-quick: $(STAMP)
 	$(BIN)/python -m bench.run --quick
 
 ## Re-extract translatable strings into the English catalogue (needs gettext's xgettext)

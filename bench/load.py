@@ -9,6 +9,8 @@ a timeout or a dropped connection likewise; every attempt is recorded.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -87,7 +89,7 @@ class Client:
             )
             if 200 <= status < 300:
                 try:
-                    body = __import__("json").loads(text)
+                    body = json.loads(text)
                 except ValueError:
                     body = None
                 return status, body
@@ -167,16 +169,18 @@ async def closed_loop(
     results: list[Submission] = []
     deadline = time.monotonic() + seconds
 
-    async def user(i: int, session: aiohttp.ClientSession) -> None:
+    accounts = itertools.cycle(tokens)  # one account after another, like many citizens
+
+    async def user(session: aiohttp.ClientSession) -> None:
         while time.monotonic() < deadline:
             if like_id is None:
-                results.append(await client.submit(session, tokens[i % len(tokens)]))
+                results.append(await client.submit(session, next(accounts)))
             else:
                 results.append(await client.baseline_upload(session, like_id))
 
     started = time.monotonic()
     async with _session(concurrency) as session:
-        await asyncio.gather(*(user(i, session) for i in range(concurrency)))
+        await asyncio.gather(*(user(session) for _ in range(concurrency)))
     return results, time.monotonic() - started
 
 

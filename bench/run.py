@@ -73,7 +73,9 @@ class Profile:
     burst_drain: float  # seconds to let answers come in after the schedule ends
     shared_buffers: str
     workers: int = 2
-    threads: int = 4
+    # A few threads above MOTCUA_MAX_INFLIGHT (8 per process), as docs/overload.md advises.
+    threads: int = 10
+    pool: int = 8
 
 
 FULL = Profile("full", 5_000_000, 7_000, 50_000, 500_000, 30, 5, 8, 15, 10, 60, 45, 90, "2GB")
@@ -121,7 +123,7 @@ class Run:
                 "MOTCUA_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
                 "MOTCUA_DATA_DIR": str(data_dir),
                 "MOTCUA_ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "MOTCUA_DB_POOL_MAX": str(self.p.threads + 2),
+                "MOTCUA_DB_POOL_MAX": str(self.p.pool),
                 "MOTCUA_DB_POOL_MIN": "2",
                 # Mail is accepted and dropped: the outbox still queues and delivers every message.
                 "MOTCUA_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
@@ -159,13 +161,17 @@ class Run:
         settings = {**PG_SETTINGS, "shared_buffers": self.p.shared_buffers}
         port = self.stack.postgres(datadir, settings)
         self.info["postgresql_settings"] = settings
-        if cached:
-            self.info["generation"] = {**json.loads(marker.read_text())["timings"], "reused": True}
-            log(f"Reusing the generated database ({self.p.dossiers:,} dossiers) in {datadir}")
-            return port, datadir
-        log(f"Generating {self.p.dossiers:,} dossiers, {self.p.procedures:,} procedures…")
         env = self.app_env(f"postgres://postgres@127.0.0.1:{port}/motcua", 0, self.workdir)
         env.update(MOTCUA_ENV="development", DJANGO_SETTINGS_MODULE="motcua.settings")
+        del env["MOTCUA_REDIS_URL"]
+        if cached:
+            log(f"Reusing the generated database ({self.p.dossiers:,} dossiers) in {datadir}")
+            out = self.manage(env, "-m", "bench.generate", "--refresh")
+            refreshed = json.loads(out.strip().splitlines()[-1])
+            timings = json.loads(marker.read_text())["timings"]
+            self.info["generation"] = {**timings, **refreshed, "reused": True}
+            return port, datadir
+        log(f"Generating {self.p.dossiers:,} dossiers, {self.p.procedures:,} procedures…")
         started = time.monotonic()
         out = self.manage(
             env,
@@ -437,24 +443,25 @@ class Run:
                 p99_ms=50,
             ),
         )
+        self.attempt(f"S5{suffix}", lambda: self.s5(base, setup, suffix))
+
+    def s5(self, base: str, setup: dict[str, Any], suffix: str = "") -> None:
+        q = urllib.parse.quote
         searches = setup["searches"]
-        self.attempt(
-            f"S5{suffix}",
-            lambda: self.pair(
-                self.wrk_result(
-                    f"S5{suffix}",
-                    "catalogue search without diacritics (page)",
-                    base,
-                    [f"/thu-tuc/?q={q(s)}" for s in searches],
-                ),
-                self.wrk_result(
-                    f"B5{suffix}",
-                    "bare view: folded LIKE query",
-                    base,
-                    [f"/bench/search?q={q(s)}" for s in searches],
-                ),
-                p95_ms=20,
+        self.pair(
+            self.wrk_result(
+                f"S5{suffix}",
+                "catalogue search without diacritics (page)",
+                base,
+                [f"/thu-tuc/?q={q(s)}" for s in searches],
             ),
+            self.wrk_result(
+                f"B5{suffix}",
+                "bare view: folded LIKE query",
+                base,
+                [f"/bench/search?q={q(s)}" for s in searches],
+            ),
+            p95_ms=20,
         )
 
     def s3(self, base: str, setup: dict[str, Any]) -> None:
@@ -545,7 +552,7 @@ class Run:
         env = self.app_env(url, redis_port, self.workdir / "data")
         self.info["server"] = " ".join(serve_command(0, p.workers, p.threads, env)[1:2]) or "?"
         self.info["server_shape"] = {"workers": p.workers, "threads": p.threads}
-        setup = self.prepare(env, {"s1": p.connections * 2, "s6": 200})
+        setup = self.prepare(env, {"s1": 100, "s6": 500})
         base = self.start_app("app", env)
         self.start_jobs("app", env)
         log(f"App in production mode at {base} ({self.info['jobs']})")
@@ -583,7 +590,7 @@ class Run:
             "--citizens=1000",
         )
         self.info["sqlite_generation_s"] = round(time.monotonic() - started, 1)
-        setup = self.prepare(env, {"s1": p.connections, "s6": 0})
+        setup = self.prepare(env, {"s1": 50})
         base = self.start_app("sqlite", env)
         self.start_jobs("sqlite", env)
         client = load.Client(base, setup["submission"], load.pdf_bytes())
@@ -614,7 +621,8 @@ class Run:
         log_text = (self.workdir / "sqlite.log").read_text(errors="replace")
         bodies = " ".join(a.body for s in subs for a in s.attempts)
         locked = log_text.count("database is locked") + bodies.count("database is locked")
-        five_xx = sum(1 for s in subs for a in s.attempts if a.status >= 500)
+        # 503 is admission control shedding load (retried); any other 5xx is a failure.
+        five_xx = sum(1 for s in subs for a in s.attempts if a.status >= 500 and a.status != 503)
         for key, title in (
             ("inbox", "SQLite: inbox during submissions"),
             ("lookup", "SQLite: lookup during submissions"),
@@ -627,15 +635,19 @@ class Run:
         )
         result.extra = {"database_locked": locked, "5xx": five_xx}
         result.target = "no 'database is locked'"
-        result.met = locked == 0 and five_xx == 0 and not any(r.errors for r in reads.values())
+        result.met = locked == 0 and five_xx == 0
         result.note = f"'database is locked': {locked}, 5xx: {five_xx}"
         self.results.insert(len(self.results) - 2, result)
+        self.s5(base, setup, "-sqlite")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Một Cửa benchmark suite")
     parser.add_argument("--quick", action="store_true", help="small data, short runs (CI smoke)")
     parser.add_argument("--dossiers", type=int, help="override the number of dossiers")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate (or refresh) the data, then stop"
+    )
     args = parser.parse_args(argv)
     profile = QUICK if args.quick else FULL
     if args.dossiers:
@@ -651,6 +663,9 @@ def main(argv: list[str] | None = None) -> int:
     with Stack(workdir) as stack:
         run = Run(profile, workdir, stack)
         try:
+            if args.generate_only:
+                run.database()
+                return 0
             run.run_all()
         except (StackError, subprocess.CalledProcessError, KeyboardInterrupt) as error:
             run.failures.append(f"setup: {error}")
