@@ -57,6 +57,13 @@ def _as_postgres(command: list[str]) -> list[str]:
     return ["su", "postgres", "-c", " ".join(command)]
 
 
+def postgres_can_reach(path: Path) -> bool:
+    """Whether PostgreSQL (run as ``postgres`` when we are root) can enter ``path``."""
+    if os.geteuid() != 0:
+        return True
+    return subprocess.run(_as_postgres(["test", "-x", str(path)]), check=False).returncode == 0
+
+
 def _chown_postgres(path: Path) -> None:
     if os.geteuid() == 0:
         user = pwd.getpwnam("postgres")
