@@ -27,3 +27,14 @@ def _notifications_stay_in_memory(settings):
     settings.SMS_BACKEND = "motcua.core.sms.MemorySmsBackend"
     settings.NATIONAL_PORTAL_URL = ""
     MemorySmsBackend.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate counts and cached pages live in the cache, which outlives a test's database (and
+    # its reused primary keys).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

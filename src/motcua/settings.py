@@ -34,6 +34,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -130,6 +140,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# PostgreSQL through a bounded pool of connections per process (Django's psycopg pool): a
+# request waits at most MOTCUA_DB_POOL_TIMEOUT seconds for one, then psycopg_pool.PoolTimeout is
+# raised instead of the database being flooded with connections. Off by default outside
+# production; 0 switches it off.
+DB_POOL_MAX = env_int("MOTCUA_DB_POOL_MAX", 10 if IS_PRODUCTION else 0)
+DB_POOL_MIN = env_int("MOTCUA_DB_POOL_MIN", 1)
+DB_POOL_TIMEOUT = env_float("MOTCUA_DB_POOL_TIMEOUT", 5.0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX > 0:
+    if not 0 <= DB_POOL_MIN <= DB_POOL_MAX:
+        raise ImproperlyConfigured("MOTCUA_DB_POOL_MIN must be between 0 and MOTCUA_DB_POOL_MAX")
+    if DB_POOL_TIMEOUT <= 0:
+        raise ImproperlyConfigured("MOTCUA_DB_POOL_TIMEOUT must be a positive number of seconds")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": DB_POOL_MIN,
+        "max_size": DB_POOL_MAX,
+        "timeout": DB_POOL_TIMEOUT,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
@@ -195,11 +223,76 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Production serves the files `motcua collectstatic` wrote, under names carrying their
+    # hash so browsers may keep them for good; development serves them from the source tree.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if IS_PRODUCTION
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Uploaded files on S3-compatible object storage (django-storages) when a bucket is named, so
+# that every web node sees every file; otherwise on the filesystem under MOTCUA_DATA_DIR.
+S3_BUCKET = os.environ.get("MOTCUA_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MOTCUA_S3_REGION") or None,
+            "access_key": os.environ.get("MOTCUA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MOTCUA_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("MOTCUA_S3_PREFIX", "").strip("/"),
+            "addressing_style": os.environ.get("MOTCUA_S3_ADDRESSING_STYLE") or None,
+            # Names are random (dossiers.models._upload_path): no need to ask whether one exists.
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+
+# Redis holds what web nodes share: the cache (throttles, cached pages) and Celery's queue.
+# Without it (the embedded default) the cache lives in each process and the periodic jobs and
+# the outbox run in-process; production refuses that, since its web nodes must hold no state.
+REDIS_URL = os.environ.get("MOTCUA_REDIS_URL", "")
+if IS_PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "MOTCUA_REDIS_URL must be set when MOTCUA_ENV=production: web nodes keep no state of "
+        "their own, and Celery needs it as its broker (see docs/production.md)"
+    )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "motcua",
+        }
+    }
+    # Sessions are read from the cache and written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery (motcua.celery) runs the outbox and the periodic jobs when Redis is there:
+# `motcua worker` and `motcua beat`. Tasks are acknowledged after they ran, so a worker killed
+# mid-task leaves its task to another; the outbox sweep retries whatever is still pending.
+CELERY_ENABLED = bool(REDIS_URL)
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds before Redis hands an unacknowledged task to another worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("MOTCUA_CELERY_VISIBILITY", 3600)}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Overload behaviour (docs/overload.md) -------------------------------------------------
 # Requests one process serves at once; more wait up to ADMISSION_WAIT_MS for a slot, then get
@@ -208,6 +301,14 @@ MAX_INFLIGHT = env_int("MOTCUA_MAX_INFLIGHT", 8)
 ADMISSION_WAIT_MS = env_int("MOTCUA_ADMISSION_WAIT_MS", 200)
 # Retry-After of a 503 is this many seconds plus up to as many again (spreads the retries).
 RETRY_AFTER_SECONDS = env_int("MOTCUA_RETRY_AFTER_SECONDS", 5)
+# Our own reverse proxies (nginx), IPs or CIDRs: only they may say who the client is with
+# X-Forwarded-For (motcua.core.http.client_ip).
+TRUSTED_PROXIES = env_list("MOTCUA_TRUSTED_PROXIES", "")
+# Per-client limits, counted in the cache (shared by the nodes when it is Redis).
+LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 10)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("MOTCUA_SIGNIN_FAILURES_PER_ADDRESS", 20)
+SUBMISSIONS_PER_MINUTE = env_int("MOTCUA_SUBMISSIONS_PER_MINUTE", 10)
+UPLOADS_PER_MINUTE = env_int("MOTCUA_UPLOADS_PER_MINUTE", 30)
 # --- end of overload behaviour -------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
@@ -264,6 +365,14 @@ NATIONAL_PORTAL_TOKEN = os.environ.get("MOTCUA_NATIONAL_PORTAL_TOKEN", "")
 NATIONAL_PORTAL_TIMEOUT = env_int("MOTCUA_NATIONAL_PORTAL_TIMEOUT", 10)
 # Try each message right after its transaction commits; off leaves it to the delivery loop.
 OUTBOX_DELIVER_ON_COMMIT = env_bool("MOTCUA_OUTBOX_DELIVER_ON_COMMIT", default=True)
+# Seconds between two sweeps of the outbox, and how long a worker owns a message it is sending:
+# after that it is presumed dead and the message is due again (longer than any channel timeout).
+OUTBOX_SWEEP_SECONDS = env_float("MOTCUA_OUTBOX_SWEEP_SECONDS", 30.0)
+OUTBOX_CLAIM_SECONDS = env_float("MOTCUA_OUTBOX_CLAIM_SECONDS", 300.0)
+if OUTBOX_SWEEP_SECONDS <= 0 or OUTBOX_CLAIM_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        "MOTCUA_OUTBOX_SWEEP_SECONDS and MOTCUA_OUTBOX_CLAIM_SECONDS must be positive"
+    )
 
 LOGGING = {
     "version": 1,

@@ -1,19 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from tests.dossiers.world import World, build_world
 
 from .caller import ApiCaller
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    # Failure counts live in the cache, which outlives a test's database.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -386,6 +386,29 @@ def test_a_submission_cut_by_the_database_is_a_503_and_its_retry_makes_one_dossi
     assert Dossier.objects.count() == 1
 
 
+def test_submissions_beyond_the_rate_get_429_but_retries_of_a_key_do_not_count(people, settings):
+    settings.SUBMISSIONS_PER_MINUTE = 2
+    key = {"Idempotency-Key": "first"}
+    assert people["citizen"].post("/dossiers", BIRTH, headers=key).status_code == 201
+    assert people["citizen"].post("/dossiers", BIRTH).status_code == 201
+    refused = people["citizen"].post("/dossiers", BIRTH)
+    assert refused.status_code == 429
+    assert refused.json()["retry_after"] == int(refused["Retry-After"]) >= 1
+    assert "nộp quá nhiều hồ sơ" in refused.json()["detail"]
+    assert people["citizen"].post("/dossiers", BIRTH, headers=key).status_code == 200
+    assert people["other_citizen"].post("/dossiers", BIRTH).status_code == 201  # per person
+    assert Dossier.objects.count() == 3
+
+
+def test_uploads_beyond_the_rate_get_429(people, settings):
+    settings.UPLOADS_PER_MINUTE = 1
+    code = submitted(people)
+    assert people["citizen"].upload(code).status_code == 201
+    refused = people["citizen"].upload(code)
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "tải lên quá nhiều tệp" in refused.json()["detail"]
+
+
 def test_an_idempotency_key_longer_than_100_characters_is_refused(people):
     response = people["citizen"].post("/dossiers", BIRTH, headers={"Idempotency-Key": "k" * 101})
     assert response.status_code == 422

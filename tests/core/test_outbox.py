@@ -281,7 +281,7 @@ def test_a_message_whose_worker_died_mid_send_is_due_again_when_its_claim_expire
 
     assert deliver_message(message.pk) is None
     assert deliver_due(now=NOW + timedelta(minutes=4)) == DeliveryReport()
-    assert deliver_due(now=NOW + outbox.CLAIM) == DeliveryReport(sent=1)
+    assert deliver_due(now=NOW + outbox.claim_time()) == DeliveryReport(sent=1)
     assert flaky.calls == [message.pk]
 
 

@@ -193,6 +193,42 @@ def test_a_submission_cut_by_the_database_saves_nothing_and_sending_again_is_saf
     assert Dossier.objects.count() == 1
 
 
+def test_submissions_beyond_the_rate_get_429_and_pressing_again_is_not_counted(
+    client, citizen, world, settings
+):
+    settings.SUBMISSIONS_PER_MINUTE = 1
+    settings.UPLOADS_PER_MINUTE = 100
+    tokens = []
+    for _ in range(2):
+        _response, drafts = _start(client, world)
+        draft = drafts.order_by("-pk").first()
+        _fill_everything(client, draft)
+        tokens.append((draft, client.get(url("draft-check", draft.pk)).context["token"]))
+    (first, first_token), (second, second_token) = tokens
+    assert client.post(url("draft-check", first.pk), {"token": first_token}).status_code == 302
+    # A double click on the first one is not a new submission: not counted, same dossier.
+    assert client.post(url("draft-check", first.pk), {"token": first_token}).status_code == 302
+    refused = client.post(url("draft-check", second.pk), {"token": second_token})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    page = refused.content.decode()
+    assert "nộp quá nhiều hồ sơ" in page and "hồ sơ chưa được nộp" in page
+    assert Dossier.objects.count() == 1 and Draft.objects.filter(pk=second.pk).exists()
+
+
+def test_uploads_beyond_the_rate_get_429(client, citizen, world, settings):
+    settings.UPLOADS_PER_MINUTE = 1
+    _response, drafts = _start(client, world)
+    draft = drafts.get()
+    requirement = draft.version.documents.first()
+    send = {"requirement": requirement.pk}
+    page = url("draft-attachments", draft.pk)
+    assert client.post(page, {**send, "file": _pdf()}).status_code == 302
+    refused = client.post(page, {**send, "file": _pdf()})
+    assert refused.status_code == 429
+    assert "tải lên quá nhiều tệp" in refused.content.decode()
+    assert draft.files.count() == 1
+
+
 def test_the_check_page_lists_what_is_missing_and_refuses_to_submit(client, citizen, world):
     _response, drafts = _start(client, world)
     draft = drafts.get()

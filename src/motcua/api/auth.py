@@ -1,13 +1,12 @@
 """Bearer tokens for the API: issued for a password (and an officer's TOTP code), kept only as
 a SHA-256 digest, valid for ``settings.API_TOKEN_HOURS``, revocable; failed attempts are
-throttled per account name and client address."""
+throttled per account name and client address (in the shared cache)."""
 
 from __future__ import annotations
 
 import hashlib
 import math
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +14,6 @@ from typing import Any
 import django_otp
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -26,6 +24,8 @@ from ninja.security import HttpBearer
 from pydantic import BaseModel
 from pydantic import Field as P
 
+from motcua.core.http import client_ip
+from motcua.core.throttle import Limit
 from motcua.identity.models import User
 from motcua.identity.validators import normalise_phone
 
@@ -37,7 +37,7 @@ router = Router(tags=["auth"])
 
 TOKEN_PREFIX = "mc_"
 MAX_FAILURES_PER_ACCOUNT = 5  # per account name and client address
-MAX_FAILURES_PER_ADDRESS = 30  # many people may share one address (a desk, a mobile network)
+# Per address: settings.SIGNIN_FAILURES_PER_ADDRESS; many people may share one address.
 LOCKOUT_SECONDS = 5 * 60
 KEEP_DEAD_TOKENS = timedelta(days=30)
 
@@ -50,43 +50,26 @@ class Throttled(ApiError):
         self.retry_after = retry_after
 
 
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "")
-
-
 @dataclass(frozen=True)
 class FailureCounter:
-    """Failures counted in the cache under some keys; each key is forgotten ``seconds`` after
-    its first failure, and refuses further attempts once it reaches its limit."""
+    """Failures counted per (limit, who) in the shared cache (motcua.core.throttle); each
+    count is forgotten its limit's seconds after the first failure, and refuses further
+    attempts once it reaches the limit."""
 
-    limits: tuple[tuple[str, int], ...]  # (cache key, limit)
-    seconds: int = LOCKOUT_SECONDS
-
-    @staticmethod
-    def key(kind: str, *parts: str) -> str:
-        # Hashed: cache keys must be short and plain, and should not hold a phone or an email.
-        digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
-        return f"motcua:api:{kind}:{digest}"
+    limits: tuple[tuple[Limit, str], ...]
 
     def wait(self) -> int:
         """Seconds until the next attempt is allowed; 0 when it is allowed now."""
-        now = time.time()
-        waits = [
-            math.ceil(entry[1] - now)
-            for key, limit in self.limits
-            if (entry := cache.get(key)) and entry[0] >= limit and entry[1] > now
-        ]
-        return max(waits, default=0)
+        return max((limit.wait(who) for limit, who in self.limits), default=0)
 
     def record_failure(self) -> None:
-        now = time.time()
-        for key, _limit in self.limits:
-            count, until = cache.get(key) or (0, now + self.seconds)
-            cache.set(key, (count + 1, until), max(1, math.ceil(until - now)))
+        for limit, who in self.limits:
+            limit.hit(who)
 
     def forget_first(self) -> None:
         """After a success: the account's count restarts, the address's does not."""
-        cache.delete(self.limits[0][0])
+        limit, who = self.limits[0]
+        limit.reset(who)
 
     def refuse_if_locked(self, message: str) -> None:
         wait = self.wait()
@@ -95,13 +78,16 @@ class FailureCounter:
 
 
 def sign_in_counter(request: HttpRequest, username: str) -> FailureCounter:
-    address = client_address(request)
+    address = client_ip(request)
     # One account, however its name is written ("0912…" or "+84912…", any letter case).
     name = username.strip()
-    account = FailureCounter.key("token", normalise_phone(name) or name.lower(), address)
-    per_address = FailureCounter.key("token-address", address)
+    account = "\x00".join((normalise_phone(name) or name.lower(), address))
+    per_address = settings.SIGNIN_FAILURES_PER_ADDRESS
     return FailureCounter(
-        limits=((account, MAX_FAILURES_PER_ACCOUNT), (per_address, MAX_FAILURES_PER_ADDRESS))
+        limits=(
+            (Limit("api-token", MAX_FAILURES_PER_ACCOUNT, LOCKOUT_SECONDS), account),
+            (Limit("api-token-address", per_address, LOCKOUT_SECONDS), address),
+        )
     )
 
 

@@ -16,6 +16,8 @@ from ninja.params import P as param
 from motcua.catalog import schema_forms
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
 from motcua.catalog.selectors import procedure_in_force
+from motcua.core.http import client_ip
+from motcua.core.throttle import Limit, submissions, uploads
 from motcua.dossiers.access import may_act, officer_scope
 from motcua.dossiers.models import Dossier, DossierFile, IdempotencyRecord
 from motcua.dossiers.selectors import dossier_detail, inbox, my_dossiers, public_lookup
@@ -31,7 +33,7 @@ from motcua.dossiers.services import (
 from motcua.dossiers.workflow import Status
 from motcua.identity.models import Agency, OfficerRole, User
 
-from .auth import FailureCounter, Throttled, bearer, client_address
+from .auth import FailureCounter, Throttled, bearer
 from .dossier_schemas import (
     ApplicantIn,
     DossierOut,
@@ -164,7 +166,7 @@ def visible_or_own(user: User, dossier: Dossier) -> Dossier:
     auth=bearer,
     response={
         200: DossierOut, 201: DossierOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-        422: ProblemsOut,
+        422: ProblemsOut, 429: ErrorOut,
     },
     summary="Submit a dossier",
     description="A retry with the same Idempotency-Key answers 200 with the dossier it made.",
@@ -177,7 +179,8 @@ def submit(
     user: User = request.user  # type: ignore[assignment]
     key = idempotency_key.strip()
     if key and (earlier := _earlier(user, key)):
-        return earlier
+        return earlier  # a retry is not counted against the rate below
+    submissions().take(f"user:{user.pk}")
     version = procedure_in_force(payload.procedure)
     if version is None:
         raise ApiError(
@@ -254,7 +257,14 @@ def _may_upload(user: User, dossier: Dossier) -> bool:
 @router.post(
     "/dossiers/{code}/files",
     auth=bearer,
-    response={201: FileOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        201: FileOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Add a file (PDF, JPEG or PNG) to a dossier",
 )
 def upload(
@@ -264,6 +274,7 @@ def upload(
     requirement: Form[int | None] = None,
 ) -> tuple[int, dict[str, Any]]:
     user: User = request.user  # type: ignore[assignment]
+    uploads().take(f"user:{user.pk}")
     dossier = visible(request, code)
     if not _may_upload(user, dossier):
         raise ApiError(_("Không thể thêm tệp vào hồ sơ ở trạng thái hiện tại."), 409)
@@ -344,10 +355,8 @@ def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]
 
 
 def _lookup_counter(request: HttpRequest) -> FailureCounter:
-    key = FailureCounter.key("lookup-address", client_address(request))
-    return FailureCounter(
-        limits=((key, LOOKUP_FAILURES_PER_ADDRESS),), seconds=LOOKUP_LOCKOUT_SECONDS
-    )
+    limit = Limit("api-lookup-address", LOOKUP_FAILURES_PER_ADDRESS, LOOKUP_LOCKOUT_SECONDS)
+    return FailureCounter(limits=((limit, client_ip(request)),))
 
 
 @router.get(

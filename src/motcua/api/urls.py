@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from motcua.core.admission import RateLimited, database_unavailable, refusal
 
 from .auth import Throttled
 from .auth import router as auth_router
@@ -53,6 +56,17 @@ def _throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
     response = api.create_response(request, {"detail": error.message}, status=429)
     response["Retry-After"] = str(error.retry_after)
     return response
+
+
+# Ninja would answer these 500 with MOTCUA_DEBUG on; the same 429/503 as without it.
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    return refusal(request, status=429, seconds=error.retry_after, message=error.message)
+
+
+@api.exception_handler(OperationalError)
+def _database_unavailable(request: HttpRequest, error: OperationalError) -> HttpResponse:
+    return database_unavailable(request, error)
 
 
 @api.exception_handler(AuthenticationError)

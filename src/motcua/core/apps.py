@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,4 +16,8 @@ class CoreConfig(AppConfig):
         from .outbox import deliver_outbox_job
 
         register_builtin_channels()
-        register_job("deliver_outbox", deliver_outbox_job, every=timedelta(seconds=30))
+        register_job(
+            "deliver_outbox",
+            deliver_outbox_job,
+            every=timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS),
+        )

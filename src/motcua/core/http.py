@@ -1,7 +1,12 @@
-"""Small request helpers shared by the interfaces (portal, back office)."""
+"""Small request helpers shared by the interfaces (portal, back office, API)."""
 
 from __future__ import annotations
 
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -13,3 +18,46 @@ def safe_next_url(request: HttpRequest) -> str:
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return url if allowed else ""
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"MOTCUA_TRUSTED_PROXIES: {error}") from None
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the person's machine, for per-client limits and logs.
+
+    ``X-Forwarded-For`` is believed only as far as it was written by our own proxies
+    (``MOTCUA_TRUSTED_PROXIES``): reading it from the right, each hop added by a trusted
+    proxy is skipped and the first address that is not one is the client. Anything a client
+    wrote itself further left is ignored, so a forged header cannot dodge a limit."""
+    remote = str(request.META.get("REMOTE_ADDR") or "")
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not networks or not _trusted(remote, networks):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    client = remote
+    for hop in reversed([hop for hop in hops if hop]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            break  # not an address: written by the client, not by a proxy of ours
+        client = hop
+        if not _trusted(hop, networks):
+            break
+    return client

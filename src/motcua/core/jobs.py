@@ -1,10 +1,11 @@
 """Periodic jobs: a tiny registry that apps fill in ``AppConfig.ready()``.
 
 ``run_due_jobs`` runs each job whose interval has elapsed. The embedded default runs it from a
-daemon thread in the web process (``start_in_process_scheduler``); a larger deployment runs
-``motcua run_jobs --loop`` in one process of its own. Last runs are remembered in memory, per
-process, so a job may run again after a restart or in a second process: every job must be
-idempotent.
+daemon thread in the web process (``start_in_process_scheduler``); without Redis a larger
+deployment runs ``motcua run_jobs --loop`` in one process of its own. With Redis, Celery beat
+sends one task per job at the job's interval and a worker calls ``run_job`` (motcua.celery).
+Last runs are remembered in memory, per process, so a job may run again after a restart or in
+a second process: every job must be idempotent.
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ def register_job(name: str, func: Callable[[datetime], object], *, every: timede
 
 def registered_jobs() -> list[Job]:
     return sorted(_JOBS.values(), key=lambda job: job.name)
+
+
+def run_job(name: str, now: datetime) -> object:
+    """Run one job now, whatever its last run (a Celery task calls this); errors propagate."""
+    try:
+        job = _JOBS[name]
+    except KeyError:
+        raise LookupError(f"No periodic job is registered as {name!r}") from None
+    return job.func(now)
 
 
 def run_due_jobs(now: datetime | None = None) -> list[str]:

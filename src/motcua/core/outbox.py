@@ -31,9 +31,14 @@ logger = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=1)
-# A worker owns a message it is sending for this long. It must exceed every channel's timeout:
-# after it, the worker is presumed dead and the message is due again.
-CLAIM = timedelta(minutes=5)
+
+
+def claim_time() -> timedelta:
+    """How long a worker owns a message it is sending (settings.OUTBOX_CLAIM_SECONDS, 5 minutes
+    by default). It must exceed every channel's timeout: after it, the worker is presumed dead
+    and the message is due again."""
+    return timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
+
 
 Sender = Callable[[OutboxMessage], None]
 Check = Callable[[str, dict[str, Any]], None]
@@ -161,9 +166,16 @@ def _check_shape(*, recipient: str, payload: dict[str, Any], key: str) -> None:
 
 def _deliver_after_commit(message_id: int) -> None:
     try:
-        deliver_message(message_id)
+        if settings.CELERY_ENABLED:
+            # A worker sends it; the request does not wait for a mail server or the portal.
+            from .tasks import deliver_outbox_message
+
+            deliver_outbox_message.delay(message_id)
+        else:
+            deliver_message(message_id)
     except Exception:
-        # The caller's change is committed and must not fail now; the retry loop sends it later.
+        # The caller's change is committed and must not fail now; the retry loop sends it later
+        # (also when the broker cannot be reached).
         logger.exception("Outbox message %s: immediate delivery failed", message_id)
 
 
@@ -212,7 +224,7 @@ def _claim(*, now: datetime, pk: int | None = None) -> OutboxMessage | None:
         message = candidates.order_by("next_attempt_at", "pk").first()
         if message is None:
             return None
-        message.claimed_until = now + CLAIM
+        message.claimed_until = now + claim_time()
         message.save(update_fields=["claimed_until"])
     return message
 

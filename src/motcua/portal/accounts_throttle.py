@@ -1,30 +1,26 @@
 """Slowing down password guessing on the portal sign-in, in Django's cache.
 
-Failures are counted per account identifier and per client address; a count is forgotten
-``LOCKOUT_SECONDS`` after the last failure. At the limit, sign-in is refused without checking
-the password until then. The address limit is higher because many people share one address
-(a one-stop desk's kiosk, a mobile network). With several processes the cache must be shared
-(Redis) for the counts to hold.
+Failures are counted per account identifier and per client address (``client_ip``); a count
+is forgotten ``LOCKOUT_SECONDS`` after the first failure of its window. At the limit, sign-in
+is refused without checking the password until then. The address limit
+(``MOTCUA_SIGNIN_FAILURES_PER_ADDRESS``) is higher because many people share one address (a
+one-stop desk's kiosk, a mobile network). The counts live in the shared cache (Redis in
+production), so they hold across web nodes.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.conf import settings
 from django.http import HttpRequest
 
+from motcua.core.http import client_ip
+from motcua.core.throttle import Limit
 from motcua.identity.validators import normalise_phone
 
 MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
 LOCKOUT_SECONDS = 5 * 60
-
-
-def _key(kind: str, value: str) -> str:
-    # Hashed: cache keys must be short and plain, and should not hold a phone or an email.
-    return f"motcua:signin:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
 
 
 @dataclass(frozen=True)
@@ -36,27 +32,25 @@ class SignInThrottle:
     def for_request(cls, request: HttpRequest, identifier: str) -> SignInThrottle:
         identifier = identifier.strip()
         canonical = normalise_phone(identifier) or identifier.lower()
-        return cls(identifier=canonical, address=request.META.get("REMOTE_ADDR") or "")
+        return cls(identifier=canonical, address=client_ip(request))
 
     @property
-    def _account(self) -> str:
-        return _key("account", self.identifier)
-
-    @property
-    def _address(self) -> str:
-        return _key("address", self.address)
-
-    def locked(self) -> bool:
-        account_failures: int = cache.get(self._account, 0)
-        address_failures: int = cache.get(self._address, 0)
+    def _limits(self) -> tuple[tuple[Limit, str], ...]:
         return (
-            account_failures >= MAX_FAILURES_PER_ACCOUNT
-            or address_failures >= MAX_FAILURES_PER_ADDRESS
+            (Limit("signin-account", MAX_FAILURES_PER_ACCOUNT, LOCKOUT_SECONDS), self.identifier),
+            (
+                Limit("signin-address", settings.SIGNIN_FAILURES_PER_ADDRESS, LOCKOUT_SECONDS),
+                self.address,
+            ),
         )
 
+    def locked(self) -> bool:
+        return any(limit.wait(who) for limit, who in self._limits)
+
     def record_failure(self) -> None:
-        for key in (self._account, self._address):
-            cache.set(key, cache.get(key, 0) + 1, LOCKOUT_SECONDS)
+        for limit, who in self._limits:
+            limit.hit(who)
 
     def record_success(self) -> None:
-        cache.delete(self._account)
+        limit, who = self._limits[0]
+        limit.reset(who)

@@ -1,26 +1,24 @@
 """Public lookup of a dossier's progress by its code and the phone or ID number given in it.
 
 Shows where the dossier is and its dates, never who submitted it or what it says. An unknown
-code and a wrong contact get the same answer, and lookups are counted per client address so
-that codes cannot be guessed in bulk.
+code and a wrong contact get the same answer, and lookups are counted per client address
+(``MOTCUA_LOOKUP_PER_MINUTE``) so that codes cannot be guessed in bulk.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.http import client_ip
+from motcua.core.throttle import Limit
 from motcua.dossiers.selectors import public_lookup
-
-LOOKUPS_PER_WINDOW = 20
-WINDOW_SECONDS = 10 * 60
 
 
 class LookupForm(forms.Form):
@@ -50,21 +48,8 @@ class LookupForm(forms.Form):
         self.fields["contact"].widget.attrs.update(autocomplete="tel", inputmode="text")
 
 
-def _counter_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR") or ""
-    return f"motcua:lookup:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
-
-
-def over_limit(request: HttpRequest) -> bool:
-    """Count one lookup for the client's address; True past the limit of the window."""
-    key = _counter_key(request)
-    cache.add(key, 0, WINDOW_SECONDS)  # starts the window; a no-op while it runs
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.set(key, 1, WINDOW_SECONDS)
-        count = 1
-    return count > LOOKUPS_PER_WINDOW
+def lookups() -> Limit:
+    return Limit("lookup", settings.LOOKUP_PER_MINUTE, 60)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -83,11 +68,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(data if asked else None, initial={"code": request.GET.get("code", "")})
     context: dict[str, object] = {"form": form, "asked": asked}
     if asked and form.is_valid():
-        if over_limit(request):
-            response = render(
-                request, "portal/dossiers/lookup.html", {**context, "throttled": True}, status=429
-            )
-            response["Retry-After"] = str(WINDOW_SECONDS)
+        limit, who = lookups(), client_ip(request)
+        if limit.hit(who) > limit.limit:
+            context.update(throttled=True, seconds=limit.wait(who))
+            response = render(request, "portal/dossiers/lookup.html", context, status=429)
+            response["Retry-After"] = str(context["seconds"])
             return _private(response)
         context["dossier"] = public_lookup(form.cleaned_data["code"], form.cleaned_data["contact"])
         context["not_found"] = context["dossier"] is None

@@ -24,6 +24,7 @@ from motcua.catalog import schema_forms
 from motcua.catalog.models import OnlineLevel
 from motcua.catalog.selectors import procedure_in_force
 from motcua.core.calendar import DueDateError, compute_due
+from motcua.core.throttle import submissions, uploads
 from motcua.dossiers.models import Draft, ResultDelivery
 from motcua.dossiers.selectors import dossier_detail
 from motcua.dossiers.services import UploadError, WorkflowError
@@ -223,6 +224,7 @@ def draft_attachments(request: HttpRequest, draft_id: int) -> HttpResponse:
         if requirement is None:
             raise Http404
         upload = form.cleaned_data["file"]
+        uploads().take(f"user:{request.user.pk}")
         try:
             drafts.attach_file(
                 draft=draft,
@@ -307,6 +309,9 @@ def draft_check(request: HttpRequest, draft_id: int) -> HttpResponse:
         return render(request, "portal/dossiers/check.html", _check_context(request, draft))
     form = SubmitForm(request.POST)
     token = form.cleaned_data["token"] if form.is_valid() else ""
+    if Draft.objects.filter(pk=draft_id, owner=request.user.pk).exists():
+        # Only a submission that makes a dossier counts; pressing submit again does not.
+        submissions().take(f"user:{request.user.pk}")
     try:
         dossier = drafts.submit_draft(user=citizen(request), draft_id=draft_id, token=token)
     except WorkflowError as error:

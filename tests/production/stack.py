@@ -1,0 +1,268 @@
+"""Start the production pieces as real processes on free ports, for tests and benchmarks.
+
+Each helper starts one server (Redis, PostgreSQL, nginx, ``motcua serve|worker|beat``), waits
+until it is ready and returns a handle whose ``stop()`` ends it. Ports are chosen free at start
+(bind to port 0) so that parallel runs never collide; everything lives under the caller's
+directory. Nothing here depends on pytest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The newest PostgreSQL installed, as CI picks it.
+PG_BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"),
+    key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+    default=Path("/usr/lib/postgresql/15/bin"),
+)
+MOTCUA = [sys.executable, "-m", "motcua"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(ready: Callable[[], bool], *, timeout: float = 30, what: str = "it") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} was not ready within {timeout} s")
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def have(binary: str) -> bool:
+    return shutil.which(binary) is not None or Path(binary).is_file()
+
+
+@dataclass
+class Process:
+    """A started server: its process, its port and the file its output goes to."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    port: int
+    log: Path
+    stop_signal: int = signal.SIGTERM
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group, as a crash would."""
+        self._signal_group(signal.SIGKILL)
+        self.popen.wait(10)
+
+    def stop(self, timeout: float = 15) -> None:
+        if not self.alive():
+            return
+        self._signal_group(self.stop_signal)
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def _signal_group(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signum)
+
+
+def start(
+    name: str,
+    command: list[str],
+    *,
+    port: int,
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    ready: Callable[[], bool] | None = None,
+    timeout: float = 60,
+    stop_signal: int = signal.SIGTERM,
+) -> Process:
+    """Start ``command`` in its own process group, its output in ``workdir/<name>.log``."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = workdir / f"{name}.log"
+    with log.open("ab") as out:
+        popen = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            cwd=workdir,
+            start_new_session=True,
+        )
+    process = Process(name, popen, port, log, stop_signal)
+    check = ready or (lambda: port_open(port))
+
+    def ready_or_dead() -> bool:
+        if not process.alive():
+            raise RuntimeError(f"{name} exited with {popen.returncode}:\n{process.output()}")
+        return check()
+
+    try:
+        wait_until(ready_or_dead, timeout=timeout, what=name)
+    except BaseException:
+        process.stop()
+        raise
+    return process
+
+
+# Redis -------------------------------------------------------------------------------------
+
+
+def start_redis(workdir: Path) -> Process:
+    port = free_port()
+    command = [
+        "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--dir", str(workdir),
+    ]  # fmt: skip
+    return start("redis", command, port=port, workdir=workdir)
+
+
+def redis_url(redis: Process, db: int = 0) -> str:
+    return f"redis://127.0.0.1:{redis.port}/{db}"
+
+
+# PostgreSQL --------------------------------------------------------------------------------
+
+
+@dataclass
+class Postgres:
+    """A PostgreSQL cluster of its own, run as the ``postgres`` user like CI does."""
+
+    datadir: Path
+    port: int
+    log: Path
+    running: bool = field(default=False)
+
+    def url(self, database: str = "motcua") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _pg_ctl(self, *args: str) -> None:
+        command = [str(PG_BIN / "pg_ctl"), "-D", str(self.datadir), *args]
+        _as_postgres(command)
+
+    def start(self) -> None:
+        options = f"-c port={self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
+        options += "-c unix_socket_directories='' -c max_connections=200"
+        self._pg_ctl("-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+        self.running = True
+
+    def stop(self, mode: str = "fast") -> None:
+        if self.running:
+            self._pg_ctl("-m", mode, "-w", "stop")
+            self.running = False
+
+    def create_database(self, name: str = "motcua") -> str:
+        _as_postgres([
+            str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+            name,
+        ])  # fmt: skip
+        return self.url(name)
+
+
+def _as_postgres(command: list[str]) -> None:
+    if os.geteuid() == 0:
+        command = ["su", "postgres", "-c", " ".join(_quote(part) for part in command)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+
+def _quote(part: str) -> str:
+    return "'" + part.replace("'", "'\\''") + "'"
+
+
+def start_postgres(workdir: Path) -> Postgres:
+    """initdb a new cluster in ``workdir/pgdata`` and start it on a free port."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    datadir = workdir / "pgdata"
+    log = workdir / "postgres.log"
+    if os.geteuid() == 0:
+        shutil.chown(workdir, "postgres")
+    _as_postgres([
+        str(PG_BIN / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust",
+        "-E", "UTF8", "--locale=C.UTF-8",
+    ])  # fmt: skip
+    cluster = Postgres(datadir, free_port(), log)
+    cluster.start()
+    return cluster
+
+
+def have_postgres() -> bool:
+    return (PG_BIN / "initdb").is_file()
+
+
+# Một Cửa ----------------------------------------------------------------------------------
+
+
+def motcua(*args: str, env: Mapping[str, str], timeout: float = 300) -> str:
+    """Run one ``motcua`` command to its end; returns its output, raises when it fails."""
+    done = subprocess.run(
+        [*MOTCUA, *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        raise RuntimeError(f"motcua {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def start_serve(
+    workdir: Path, *, env: Mapping[str, str], name: str = "web", extra: tuple[str, ...] = ()
+) -> Process:
+    port = free_port()
+    command = [*MOTCUA, "serve", "--bind", f"127.0.0.1:{port}", *extra]
+    return start(name, command, port=port, workdir=workdir, env=env, stop_signal=signal.SIGINT)
+
+
+def start_worker(workdir: Path, *, env: Mapping[str, str], name: str = "worker") -> Process:
+    command = [*MOTCUA, "worker", "--concurrency", "1"]
+    log = workdir / f"{name}.log"
+    return start(
+        name, command, port=0, workdir=workdir, env=env, ready=lambda: "ready." in _text(log)
+    )
+
+
+def start_beat(workdir: Path, *, env: Mapping[str, str], name: str = "beat") -> Process:
+    command = [*MOTCUA, "beat", "--schedule", str(workdir / "celerybeat-schedule")]
+    log = workdir / f"{name}.log"
+    return start(
+        name,
+        command,
+        port=0,
+        workdir=workdir,
+        env=env,
+        ready=lambda: "beat: Starting" in _text(log),
+    )
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""

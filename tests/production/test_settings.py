@@ -1,0 +1,133 @@
+"""Production settings come from the environment: pool, Redis, S3 and what production refuses."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+import motcua
+
+SETTINGS_FILE = Path(motcua.__file__).parent / "settings.py"
+PG = "postgres://motcua:secret@db.example:5432/motcua"
+PRODUCTION = {
+    "MOTCUA_ENV": "production",
+    "MOTCUA_SECRET_KEY": "a-long-random-production-secret",
+    "MOTCUA_REDIS_URL": "redis://cache.example:6379/0",
+    "DATABASE_URL": PG,
+}
+
+
+@pytest.fixture
+def load(monkeypatch):
+    """``load(**env)``: a fresh copy of the settings module read with exactly these variables."""
+
+    def read(**env: str):
+        for name in [n for n in os.environ if n.startswith("MOTCUA_")]:
+            monkeypatch.delenv(name)
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        spec = importlib.util.spec_from_file_location(f"settings_{uuid.uuid4().hex}", SETTINGS_FILE)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return read
+
+
+def test_the_embedded_default_needs_nothing_and_keeps_everything_in_process(load):
+    settings = load()
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
+    assert not settings.CELERY_ENABLED
+    assert settings.WHITENOISE_USE_FINDERS
+
+
+def test_postgresql_has_no_pool_in_development_unless_asked(load):
+    database = load(DATABASE_URL=PG).DATABASES["default"]
+    assert "pool" not in database.get("OPTIONS", {})
+    pooled = load(DATABASE_URL=PG, MOTCUA_DB_POOL_MAX="4", MOTCUA_DB_POOL_TIMEOUT="2.5")
+    database = pooled.DATABASES["default"]
+    assert database["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 2.5}
+    assert database["CONN_MAX_AGE"] == 0
+
+
+def test_production_pools_connections_by_default_and_0_switches_the_pool_off(load):
+    database = load(**PRODUCTION).DATABASES["default"]
+    assert database["OPTIONS"]["pool"]["max_size"] == 10
+    off = load(**PRODUCTION, MOTCUA_DB_POOL_MAX="0").DATABASES["default"]
+    assert "pool" not in off.get("OPTIONS", {})
+
+
+def test_the_pool_is_ignored_on_sqlite(load):
+    database = load(MOTCUA_DB_POOL_MAX="5").DATABASES["default"]
+    assert "pool" not in database["OPTIONS"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MOTCUA_DB_POOL_MAX": "many"}, "MOTCUA_DB_POOL_MAX must be a whole number"),
+        ({"MOTCUA_DB_POOL_MAX": "2", "MOTCUA_DB_POOL_MIN": "3"}, "MOTCUA_DB_POOL_MIN"),
+        ({"MOTCUA_DB_POOL_MAX": "2", "MOTCUA_DB_POOL_TIMEOUT": "0"}, "MOTCUA_DB_POOL_TIMEOUT"),
+        ({"MOTCUA_DB_POOL_TIMEOUT": "soon"}, "MOTCUA_DB_POOL_TIMEOUT must be a number"),
+        ({"MOTCUA_OUTBOX_CLAIM_SECONDS": "-1"}, "MOTCUA_OUTBOX_CLAIM_SECONDS"),
+    ],
+)
+def test_a_bad_value_stops_the_start_with_its_name(load, env, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        load(DATABASE_URL=PG, **env)
+
+
+def test_redis_carries_the_cache_sessions_and_celery(load):
+    settings = load(MOTCUA_REDIS_URL="redis://127.0.0.1:6390/2")
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6390/2"
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert settings.CELERY_ENABLED
+    assert settings.CELERY_BROKER_URL == "redis://127.0.0.1:6390/2"
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+
+
+def test_production_refuses_to_start_without_redis(load):
+    without = {name: value for name, value in PRODUCTION.items() if name != "MOTCUA_REDIS_URL"}
+    with pytest.raises(ImproperlyConfigured, match="MOTCUA_REDIS_URL must be set"):
+        load(**without)
+
+
+def test_production_serves_hashed_static_files_collected_beforehand(load):
+    settings = load(**PRODUCTION)
+    assert settings.STORAGES["staticfiles"]["BACKEND"].endswith(
+        "CompressedManifestStaticFilesStorage"
+    )
+    assert not settings.WHITENOISE_USE_FINDERS
+
+
+def test_a_bucket_puts_uploads_on_s3_compatible_storage(load):
+    settings = load(
+        MOTCUA_S3_BUCKET="ho-so",
+        MOTCUA_S3_ENDPOINT_URL="https://s3.example.vn",
+        MOTCUA_S3_REGION="hn-1",
+        MOTCUA_S3_ACCESS_KEY_ID="key",
+        MOTCUA_S3_SECRET_ACCESS_KEY="secret",
+        MOTCUA_S3_PREFIX="/motcua/",
+    )
+    storage = settings.STORAGES["default"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"], options["region_name"]) == (
+        "ho-so",
+        "https://s3.example.vn",
+        "hn-1",
+    )
+    assert (options["access_key"], options["secret_key"], options["location"]) == (
+        "key",
+        "secret",
+        "motcua",
+    )
