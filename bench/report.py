@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.stack import ROOT, pg_bin
+from bench.stack import PG_BIN, ROOT
 from bench.stats import Result
 
 
@@ -73,7 +73,7 @@ def print_table(
     print(
         f"\nPostgreSQL: fsync={settings.get('fsync')}, synchronous_commit="
         f"{settings.get('synchronous_commit')}, shared_buffers={settings.get('shared_buffers')}; "
-        f"server: {info.get('server_shape')}; jobs: {info.get('jobs')}"
+        f"server: {info.get('server')}"
     )
     print(f"Note: {client_note}.")
     if generation := info.get("generation"):
@@ -97,7 +97,7 @@ def machine() -> dict[str, Any]:
             if line.startswith("PRETTY_NAME="):
                 os_name = line.split("=", 1)[1].strip('"')
     postgres = subprocess.run(
-        [str(pg_bin() / "postgres"), "--version"], capture_output=True, text=True
+        [str(PG_BIN / "postgres"), "--version"], capture_output=True, text=True
     ).stdout.strip()
     return {
         "cpu": cpu,

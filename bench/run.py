@@ -30,15 +30,12 @@ from bench import load
 from bench.generate import GENERATOR_VERSION
 from bench.stack import (
     BIN,
+    PG_BIN,
     ROOT,
     Stack,
     StackError,
-    free_port,
-    has_command,
     missing_tools,
-    pg_bin,
     postgres_can_reach,
-    serve_command,
 )
 from bench.stats import (
     Result,
@@ -74,8 +71,8 @@ class Profile:
     burst_drain: float  # seconds to let answers come in after the schedule ends
     shared_buffers: str
     workers: int = 2
-    # A few threads above MOTCUA_MAX_INFLIGHT (8 per process), as docs/overload.md advises.
-    threads: int = 10
+    # motcua serve's default: MOTCUA_MAX_INFLIGHT (8) + 4, as docs/overload.md advises.
+    threads: int = 12
     pool: int = 8
 
 
@@ -265,7 +262,7 @@ class Run:
             for old in self.workdir.glob(f"pgbench-{script}*"):
                 old.unlink()
             command = [
-                str(pg_bin() / "pgbench"),
+                str(PG_BIN / "pgbench"),
                 "-h",
                 "127.0.0.1",
                 "-p",
@@ -506,30 +503,12 @@ class Run:
     # --- the whole run ----------------------------------------------------------------------
 
     def start_app(self, name: str, env: dict[str, str]) -> str:
-        port = free_port()
-        self.stack.process(
-            name,
-            serve_command(port, self.p.workers, self.p.threads, env),
-            env=env,
-            port=port,
-            health="/api/v1/units?page_size=1",
-        )
-        return f"http://127.0.0.1:{port}"
-
-    def start_jobs(self, name: str, env: dict[str, str]) -> None:
-        """The Celery worker (and beat) when the project has them; else the jobs loop."""
-        if has_command("worker", env):
-            self.stack.process(f"{name}-worker", [str(BIN / "motcua"), "worker"], env=env)
-            if has_command("beat", env):
-                self.stack.process(f"{name}-beat", [str(BIN / "motcua"), "beat"], env=env)
-            self.info["jobs"] = "celery worker + beat"
-        else:
-            self.stack.process(
-                f"{name}-jobs",
-                [str(BIN / "motcua"), "run_jobs", "--loop", "--interval", "5"],
-                env=env,
-            )
-            self.info["jobs"] = "run_jobs --loop (no Celery worker in this version)"
+        """Static files collected (production serves only the hashed manifest), then
+        ``motcua serve`` with the Celery worker and beat."""
+        self.manage(env, "-m", "motcua", "collectstatic", "--noinput", "-v0")
+        base = self.stack.serve(name, env, self.p.workers, self.p.threads)
+        self.stack.jobs(name, env)
+        return base
 
     def prepare(self, env: dict[str, str], counts: dict[str, int]) -> dict[str, Any]:
         run_id = secrets.token_hex(4)
@@ -551,12 +530,12 @@ class Run:
         pg_port, _ = self.database()
         url = f"postgres://postgres@127.0.0.1:{pg_port}/motcua"
         env = self.app_env(url, redis_port, self.workdir / "data")
-        self.info["server"] = " ".join(serve_command(0, p.workers, p.threads, env)[1:2]) or "?"
-        self.info["server_shape"] = {"workers": p.workers, "threads": p.threads}
+        self.info["server"] = {"command": "motcua serve (granian)", "workers": p.workers,
+                               "threads": p.threads, "db_pool_max": p.pool,
+                               "jobs": "celery worker + beat on Redis"}  # fmt: skip
         setup = self.prepare(env, {"s1": 100, "s6": 500})
         base = self.start_app("app", env)
-        self.start_jobs("app", env)
-        log(f"App in production mode at {base} ({self.info['jobs']})")
+        log(f"App in production mode at {base}")
         self.attempt("pgbench", lambda: self.pgbench(pg_port, setup))
         rate = 0.0
 
@@ -593,7 +572,6 @@ class Run:
         self.info["sqlite_generation_s"] = round(time.monotonic() - started, 1)
         setup = self.prepare(env, {"s1": 50})
         base = self.start_app("sqlite", env)
-        self.start_jobs("sqlite", env)
         client = load.Client(base, setup["submission"], load.pdf_bytes())
         tokens = [a["token"] for a in setup["applicants"]["s1"]]
         q = urllib.parse.quote
