@@ -13,7 +13,4 @@ def needs(*binaries: str) -> pytest.MarkDecorator:
 
 @pytest.fixture
 def workdir(tmp_path):
-    # PostgreSQL runs as its own user, which must reach the files under the test's directory.
-    tmp_path.chmod(0o755)
-    tmp_path.parent.chmod(0o755)
     return tmp_path

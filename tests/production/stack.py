@@ -15,7 +15,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +182,12 @@ class Postgres:
             self._pg_ctl("-m", mode, "-w", "stop")
             self.running = False
 
+    def destroy(self) -> None:
+        try:
+            self.stop("immediate")
+        finally:
+            shutil.rmtree(self.datadir.parent, ignore_errors=True)
+
     def create_database(self, name: str = "motcua") -> str:
         _as_postgres([
             str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
@@ -198,18 +206,22 @@ def _quote(part: str) -> str:
     return "'" + part.replace("'", "'\\''") + "'"
 
 
-def start_postgres(workdir: Path) -> Postgres:
-    """initdb a new cluster in ``workdir/pgdata`` and start it on a free port."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    datadir = workdir / "pgdata"
-    log = workdir / "postgres.log"
+def start_postgres() -> Postgres:
+    """initdb a new cluster in a directory of its own and start it on a free port.
+
+    The directory is outside the caller's (which the ``postgres`` user may not be allowed to
+    enter); ``destroy()`` stops the cluster and removes it.
+    """
+    home = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
+    home.chmod(0o755)
     if os.geteuid() == 0:
-        shutil.chown(workdir, "postgres")
+        shutil.chown(home, "postgres")
+    datadir = home / "data"
     _as_postgres([
         str(PG_BIN / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust",
         "-E", "UTF8", "--locale=C.UTF-8",
     ])  # fmt: skip
-    cluster = Postgres(datadir, free_port(), log)
+    cluster = Postgres(datadir, free_port(), home / "postgres.log")
     cluster.start()
     return cluster
 
@@ -238,9 +250,26 @@ def motcua(*args: str, env: Mapping[str, str], timeout: float = 300) -> str:
 def start_serve(
     workdir: Path, *, env: Mapping[str, str], name: str = "web", extra: tuple[str, ...] = ()
 ) -> Process:
+    """``motcua serve`` on a free port, ready once its /healthz answers 200."""
     port = free_port()
     command = [*MOTCUA, "serve", "--bind", f"127.0.0.1:{port}", *extra]
-    return start(name, command, port=port, workdir=workdir, env=env, stop_signal=signal.SIGINT)
+    return start(
+        name,
+        command,
+        port=port,
+        workdir=workdir,
+        env=env,
+        ready=lambda: healthy(f"http://127.0.0.1:{port}"),
+        stop_signal=signal.SIGINT,
+    )
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 def start_worker(workdir: Path, *, env: Mapping[str, str], name: str = "worker") -> Process:
@@ -266,3 +295,49 @@ def start_beat(workdir: Path, *, env: Mapping[str, str], name: str = "beat") -> 
 
 def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+# nginx -------------------------------------------------------------------------------------
+
+NGINX_SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+
+
+def nginx_config(workdir: Path, *, port: int, nodes: list[int]) -> str:
+    """deploy/nginx.conf with this run's ports, inside a minimal main configuration."""
+    site = NGINX_SITE.read_text(encoding="utf-8")
+    upstream = "".join(
+        f"    server 127.0.0.1:{node} max_fails=3 fail_timeout=10s;\n" for node in nodes
+    )
+    start = site.index("    server 127.0.0.1:8001")
+    end = site.index("    keepalive", start)
+    site = site[:start] + upstream + site[end:]
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    temp = workdir / "nginx-temp"
+    temp.mkdir(parents=True, exist_ok=True)
+    return f"""
+daemon off;
+worker_processes 1;
+pid {workdir / "nginx.pid"};
+error_log {workdir / "nginx-error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {workdir / "nginx-access.log"};
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+{site}
+}}
+"""
+
+
+def start_nginx(workdir: Path, *, nodes: list[int]) -> Process:
+    """nginx on a free port in front of the web nodes listening on ``nodes``."""
+    port = free_port()
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "nginx.conf"
+    config.write_text(nginx_config(workdir, port=port, nodes=nodes), encoding="utf-8")
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    command = [binary, "-c", str(config), "-e", str(workdir / "nginx-error.log")]
+    return start("nginx", command, port=port, workdir=workdir, stop_signal=signal.SIGQUIT)
