@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MOTCUA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint typecheck imports i18n pytest messages clean
+.PHONY: demo test lint typecheck imports i18n pytest messages clean bench bench-quick
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ demo: $(STAMP)
 test: lint typecheck imports i18n pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff check src tests tools bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/motcua/core src/motcua/identity src/motcua/catalog src/motcua/dossiers
@@ -36,6 +36,15 @@ i18n: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto} --cov --cov-report=term:skip-covered -q
+
+## The benchmark suite (docs/benchmarks.md): its own PostgreSQL and Redis, 5 million dossiers,
+## every scenario next to its baseline; the table, and bench/results/latest.json
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+## The same in a few minutes on small data (CI's smoke test; no thresholds): bench/results/quick.json
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick
 
 ## Re-extract translatable strings into the English catalogue (needs gettext's xgettext)
 messages: $(STAMP)

@@ -309,6 +309,8 @@ LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 10)
 SIGNIN_FAILURES_PER_ADDRESS = env_int("MOTCUA_SIGNIN_FAILURES_PER_ADDRESS", 20)
 SUBMISSIONS_PER_MINUTE = env_int("MOTCUA_SUBMISSIONS_PER_MINUTE", 10)
 UPLOADS_PER_MINUTE = env_int("MOTCUA_UPLOADS_PER_MINUTE", 30)
+# Seconds the public catalogue and unit pages are kept for visitors not signed in; 0: never.
+PAGE_CACHE_SECONDS = env_int("MOTCUA_PAGE_CACHE_SECONDS", 60)
 # --- end of overload behaviour -------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from motcua.api.urls import api
 from motcua.core.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Switching the language only sets the language cookie, so it needs no CSRF token; without
+    # one in its form, the public pages are the same for every visitor and can be cached
+    # (core.page_cache, docs/overload.md).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("can-bo/", include("motcua.backoffice.urls")),

@@ -1,5 +1,4 @@
 import pytest
-import time_machine
 
 from motcua.api.dossier_actions import SPECS
 from motcua.api.dossier_views import API_ACTIONS
@@ -8,9 +7,8 @@ from tests.dossiers.world import local
 
 from .caller import PDF
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
-MONDAY = local(2026, 11, 23, 8, 0)
 BIRTH = {
     "procedure": "1.000001",
     "unit": "000.01.99.H26",
@@ -36,17 +34,6 @@ VALID_BODIES = {
     "stop": {"reason": "Dừng theo yêu cầu"},
     "return_result": {"method": "desk"},
 }
-
-
-@pytest.fixture(autouse=True)
-def monday_morning():
-    with time_machine.travel(MONDAY, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def people(world, as_user):
-    return {name: as_user(user) for name, user in world.people.items()}
 
 
 def submitted(people, body=BIRTH):
@@ -343,23 +330,6 @@ def test_a_retry_with_the_same_idempotency_key_gives_the_same_dossier(people):
     other_key = {"Idempotency-Key": "b"}
     assert people["citizen"].post("/dossiers", BIRTH, headers=other_key).status_code == 201
     assert Dossier.objects.count() == 3
-
-
-def test_two_requests_racing_with_one_key_give_one_dossier(people, monkeypatch):
-    from django.db import IntegrityError
-
-    from motcua.api import dossiers as endpoint
-
-    real_submit = endpoint.submit_dossier
-
-    def lose_the_race(**kwargs):
-        real_submit(**kwargs)  # the other request commits first...
-        raise IntegrityError("dossier_idempotency_unique")  # ...so this one hits the constraint
-
-    monkeypatch.setattr(endpoint, "submit_dossier", lose_the_race)
-    response = people["citizen"].post("/dossiers", BIRTH, headers={"Idempotency-Key": "k"})
-    assert response.status_code == 200
-    assert response.json()["code"] == Dossier.objects.get().code
 
 
 def test_a_submission_cut_by_the_database_is_a_503_and_its_retry_makes_one_dossier(

@@ -23,6 +23,7 @@ from .auth import bearer
 from .dossier_views import dossier_out
 from .dossiers import visible, visible_or_own
 from .errors import ApiError
+from .idempotency import KeyHeader, idempotent
 from .schemas import ErrorOut
 
 router = Router(tags=["dossier actions"])
@@ -197,12 +198,16 @@ def perform(request: HttpRequest, code: str, run: Callable[[User, Dossier], obje
 
 
 def _endpoint(name: str, spec: Spec) -> Callable[..., Any]:
-    def endpoint(request: HttpRequest, code: str, payload: Any) -> Any:
-        return perform(request, code, lambda user, dossier: spec.perform(user, dossier, payload))
+    def endpoint(request: HttpRequest, code: str, payload: Any, idempotency_key: str = "") -> Any:
+        def run() -> tuple[int, Any]:
+            return 200, perform(request, code, lambda u, d: spec.perform(u, d, payload))
+
+        return idempotent(request, idempotency_key, run)
 
     # Ninja reads the body's type from the annotations; each action has its own.
     endpoint.__annotations__ = {
-        "request": HttpRequest, "code": str, "payload": spec.schema, "return": Any,
+        "request": HttpRequest, "code": str, "payload": spec.schema,
+        "idempotency_key": KeyHeader, "return": Any,
     }  # fmt: skip
     endpoint.__name__ = f"action_{name}"
     return endpoint

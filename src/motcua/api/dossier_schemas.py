@@ -287,6 +287,7 @@ class DossierOut(Schema):
 
 class DossierPage(Schema):
     count: int
+    count_capped: bool = False  # the inbox stops counting at INBOX_COUNT_CAP
     page: int
     page_size: int
     items: list[DossierSummaryOut]

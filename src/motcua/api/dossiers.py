@@ -6,12 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
-from ninja.params import HeaderEx
-from ninja.params import P as param
 
 from motcua.catalog import schema_forms
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
@@ -56,9 +53,12 @@ from .dossier_views import (
     summary_out,
 )
 from .errors import ApiError
+from .idempotency import KeyHeader, idempotent
 from .paging import page_of
 from .schemas import ErrorOut
 
+# A city-wide inbox never pays for a full count (docs/reports.md).
+INBOX_COUNT_CAP = 10_000
 router = Router(tags=["dossiers"])
 
 MAX_DATA_BYTES = 200_000  # a form's answers; files go through /files
@@ -171,15 +171,21 @@ def visible_or_own(user: User, dossier: Dossier) -> Dossier:
     summary="Submit a dossier",
     description="A retry with the same Idempotency-Key answers 200 with the dossier it made.",
 )  # fmt: skip
-def submit(
-    request: HttpRequest,
-    payload: SubmitIn,
-    idempotency_key: HeaderEx[str, param(alias="Idempotency-Key", max_length=100)] = "",
-) -> Problems:
+def submit(request: HttpRequest, payload: SubmitIn, idempotency_key: KeyHeader = "") -> Problems:
     user: User = request.user  # type: ignore[assignment]
     key = idempotency_key.strip()
+    # A retry answers the dossier as it is now (it may have moved on since).
+    return idempotent(
+        request,
+        key,
+        lambda: _submit(user, payload, key),
+        replay=lambda record: _earlier(user, key) or (200, record.body),
+    )
+
+
+def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
     if key and (earlier := _earlier(user, key)):
-        return earlier  # a retry is not counted against the rate below
+        return earlier  # made by the desk or before keys were fingerprinted; not counted
     submissions().take(f"user:{user.pk}")
     version = procedure_in_force(payload.procedure)
     if version is None:
@@ -209,11 +215,6 @@ def submit(
         dossier = submit_dossier(
             submission=submission, submitted_by=user, channel=channel, idempotency_key=key
         )
-    except IntegrityError:
-        # The same key sent twice at once: the other request made the dossier.
-        if key and (earlier := _earlier(user, key)):
-            return earlier
-        raise
     except WorkflowError as error:
         raise ApiError(error.message, 422) from error
     return 201, dossier_out(user, visible_or_own(user, dossier))
@@ -347,7 +348,9 @@ def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]
     if not is_staff_reader(user):
         raise ApiError(_("Chỉ cán bộ mới có hộp hồ sơ cần xử lý."), 403)
     queryset = inbox(user, params.box, q=params.q)
-    page = page_of(queryset, page=params.page, page_size=params.page_size)
+    page = page_of(
+        queryset, page=params.page, page_size=params.page_size, count_cap=INBOX_COUNT_CAP
+    )
     return {**page, "items": [summary_out(user, d) for d in page["items"]]}
 
 

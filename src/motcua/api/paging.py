@@ -5,11 +5,19 @@ from typing import Any
 from django.db.models import QuerySet
 
 
-def page_of(queryset: QuerySet[Any], *, page: int, page_size: int) -> dict[str, Any]:
-    """One page of a list answer, with the total count every list carries."""
+def page_of(
+    queryset: QuerySet[Any], *, page: int, page_size: int, count_cap: int | None = None
+) -> dict[str, Any]:
+    """One page of a list answer, with the total count every list carries; with
+    ``count_cap``, counting stops past the cap and ``count_capped`` says so."""
     start = (page - 1) * page_size
+    if count_cap is None:
+        counted: dict[str, Any] = {"count": queryset.count()}
+    else:
+        count = queryset[: count_cap + 1].count()
+        counted = {"count": min(count, count_cap), "count_capped": count > count_cap}
     return {
-        "count": queryset.count(),
+        **counted,
         "page": page,
         "page_size": page_size,
         "items": list(queryset[start : start + page_size]),

@@ -16,6 +16,7 @@ from .catalog import router as catalog_router
 from .dossier_actions import router as dossier_actions_router
 from .dossiers import router as dossiers_router
 from .errors import ApiError
+from .reports import router as reports_router
 from .units import router as units_router
 
 api = NinjaAPI(
@@ -34,6 +35,7 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/auth", auth_router)
 api.add_router("", dossiers_router)
 api.add_router("", dossier_actions_router)
+api.add_router("/reports", reports_router)
 
 
 @api.exception_handler(ApiError)

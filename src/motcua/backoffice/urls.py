@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk_views, dossier_views, ledger, views
+from . import desk_views, dossier_views, ledger, reports, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("tiep-nhan/", desk_views.receive_start, name="receive-start"),
     path("tiep-nhan/<str:code>/", desk_views.receive, name="receive"),
     path("so-theo-doi/", ledger.ledger, name="ledger"),
+    path("bao-cao/", reports.monthly, name="report"),
 ]

@@ -138,7 +138,8 @@ class ProcedureVersion(models.Model):
             ),
             models.UniqueConstraint(fields=["procedure", "number"], name="catalog_version_number"),
         ]
-        indexes = [models.Index(fields=["effective_from", "effective_to"])]
+        # No index on the dates: nearly every version is in force, so one would select
+        # nothing; searches go through the trigram index on search_text (migration 0003).
 
     def __str__(self) -> str:
         return f"{self.procedure.code} {self.name} (v{self.number})"

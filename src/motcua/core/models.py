@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,3 +90,24 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient or '—'} ({self.get_status_display()})"
+
+
+class IdempotentRequest(models.Model):
+    """A client's ``Idempotency-Key`` on a state-changing API request: a fingerprint of the
+    request it came with and the answer it got, so a retry is answered the same without
+    doing the work again, and the same key on another request is refused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_idempotent_request_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

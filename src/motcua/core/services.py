@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 import holidays
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Holiday
+from .models import Holiday, IdempotentRequest
+
+# How long an API client's Idempotency-Key is remembered: retries come within minutes; a key
+# sent again after a week is a new request (a submission's key stays tied to its dossier).
+KEEP_IDEMPOTENCY_KEYS = timedelta(days=7)
 
 
 @transaction.atomic
@@ -37,3 +42,9 @@ def seed_holidays(*, years: Iterable[int]) -> int:
     new = [row for row in rows if row.date not in existing]
     Holiday.objects.bulk_create(new)
     return len(new)
+
+
+def forget_old_idempotency_keys(now: datetime) -> int:
+    """Periodic job: drop the remembered answers older than KEEP_IDEMPOTENCY_KEYS."""
+    old = IdempotentRequest.objects.filter(created_at__lt=now - KEEP_IDEMPOTENCY_KEYS)
+    return old.delete()[0]

@@ -7,11 +7,13 @@ departments). A system administrator covers everything. Citizens see only their 
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, QuerySet
 
 from motcua.identity.models import OfficerRole, OneStopDesk
 
@@ -68,9 +70,24 @@ def officer_scope(user: Any) -> OfficerScope:
     return scope
 
 
-def visible_dossiers(user: Any) -> DossierQuerySet:
+def _reach(agencies: list[int]) -> list[tuple[QuerySet[Any], str]]:
+    """Every way a unit reaches a dossier: rows naming one of ``agencies``, and the column of
+    those rows holding the dossier's id. Each is served by an index."""
+    return [
+        (Dossier.objects.filter(agency__in=agencies), "pk"),
+        (Dossier.objects.filter(handler_agency__in=agencies), "pk"),
+        (DossierEvent.objects.filter(to_agency__in=agencies), "dossier_id"),
+        (Consultation.objects.filter(to_agency__in=agencies), "dossier_id"),
+    ]
+
+
+def visible_dossiers(user: Any, *, listing: bool = False) -> DossierQuerySet:
     """Every dossier ``user`` may open: their own, or their units' (including dossiers their
-    units handled earlier or were consulted on)."""
+    units handled earlier or were consulted on).
+
+    Two shapes of the same rule: to check a few dossiers (by code or id), one cheap probe per
+    branch for each; to list them (``listing``), one set of ids gathered through the indexes,
+    since testing each of the city's dossiers against the branches would read them all."""
     queryset = Dossier.objects.all()
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
@@ -79,15 +96,12 @@ def visible_dossiers(user: Any) -> DossierQuerySet:
         return queryset
     if not getattr(user, "is_officer", False):
         return queryset.filter(applicant=user)
-    agencies = list(scope.agency_ids)
-    handled = DossierEvent.objects.filter(dossier=OuterRef("pk"), to_agency__in=agencies)
-    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), to_agency__in=agencies)
-    return queryset.filter(
-        Q(agency__in=agencies)
-        | Q(handler_agency__in=agencies)
-        | Exists(handled)
-        | Exists(consulted)
-    )
+    reach = _reach(sorted(scope.agency_ids))
+    if listing:
+        first, *rest = [rows.order_by().values(column) for rows, column in reach]
+        return queryset.filter(pk__in=first.union(*rest, all=True))
+    probes = [Exists(rows.filter(**{column: OuterRef("pk")})) for rows, column in reach]
+    return queryset.filter(reduce(operator.or_, probes))
 
 
 def may_act(user: Any, dossier: Dossier) -> bool:

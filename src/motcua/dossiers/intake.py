@@ -136,6 +136,7 @@ def submit_dossier(
         upload.save(update_fields=["dossier", "draft"])
     # The create above is the move from "nothing" to status 1; record it as an event.
     from .models import DossierEvent
+    from .summary import count_move
 
     event = DossierEvent.objects.create(
         dossier=dossier,
@@ -148,6 +149,7 @@ def submit_dossier(
         to_status=Status.SUBMITTED,
         details={"channel": channel},
     )
+    count_move(dossier, event)
     if draft is not None:
         draft.delete()
     if idempotency_key and submitted_by is not None:

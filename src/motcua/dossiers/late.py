@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from motcua.core.calendar import working_calendar
 
 from .intake import _close
-from .models import Dossier, LateMark
+from .models import CLOCK_IS_RUNNING, Dossier, LateMark
 from .notify import notify_officers
 from .services_common import after_move, locked
 from .steps import officers_for
@@ -39,7 +39,7 @@ def mark_late_dossiers(now: datetime | None = None) -> LateReport:
     soon_limit = calendar.add_working_hours(calendar.next_working_moment(now), DUE_SOON_HOURS)
     report = LateReport()
     candidates = (
-        Dossier.objects.filter(status__in=RUNNING, due_at__isnull=False)
+        Dossier.objects.filter(CLOCK_IS_RUNNING, due_at__isnull=False)
         .exclude(late_mark=LateMark.OVERDUE)
         .filter(due_at__lte=soon_limit)
         .values_list("pk", flat=True)

@@ -16,6 +16,7 @@ from .codes import next_dossier_code
 from .models import Dossier, DossierEvent, Outcome
 from .processing import go_to_return_step
 from .steps import handling_agencies_near, officers_for, start_step, steps_of
+from .summary import count_move
 from .workflow import Action, Move, Status, WorkflowError, transition
 
 Role = OfficerRole.Role
@@ -117,7 +118,7 @@ def _create_child(parent: Dossier, code: str, *, officer: User, at: datetime) ->
         role=role,
     )
     child.save()
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=child,
         action=Action.ACCEPT,
         at=at,
@@ -132,6 +133,7 @@ def _create_child(parent: Dossier, code: str, *, officer: User, at: datetime) ->
         note=_("Tiếp nhận liên thông từ hồ sơ %(code)s") % {"code": parent.code},
         details={"parent": parent.code},
     )
+    count_move(child, event)
     return child
 
 

@@ -3,17 +3,19 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import DocumentRequirement, ProcedureVariant, ProcedureVersion
 from motcua.identity.models import Agency
 
-from .workflow import CLOSED, OPEN, Action, Status
+from .workflow import CLOCK_RUNNING, CLOSED, OPEN, Action, Status
 
 
 class Channel(models.IntegerChoices):
@@ -51,6 +53,25 @@ class LateMark(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn")
 
 
+@models.PositiveSmallIntegerField.register_lookup
+class InConstants(In):  # type: ignore[type-arg]
+    """``IN`` with the integers written into the SQL. SQLite uses a partial index only when
+    the query repeats the index's condition, and it does not compare bound parameters inside
+    an ``IN`` list with the index's constants."""
+
+    lookup_name = "in_constants"
+
+    def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "(" + ", ".join(str(int(value)) for value in sorted(self.rhs)) + ")", []
+
+
+# The conditions of the partial indexes; queries that want those indexes use these.
+CLOSED_STATUSES = sorted(int(s) for s in CLOSED)
+IS_OPEN = ~Q(status__in_constants=CLOSED_STATUSES)
+CLOCK_STATUSES = sorted(int(s) for s in CLOCK_RUNNING)
+CLOCK_IS_RUNNING = Q(status__in_constants=CLOCK_STATUSES)
+
+
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def open(self) -> DossierQuerySet:
         return self.filter(status__in=[int(s) for s in OPEN])
@@ -62,7 +83,7 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
 class Dossier(models.Model):
     """Hồ sơ: one application, from submission to the return of its result."""
 
-    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    code = models.CharField(_("mã hồ sơ"), max_length=40)
     version = models.ForeignKey(
         ProcedureVersion,
         on_delete=models.PROTECT,
@@ -80,6 +101,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
         verbose_name=_("cơ quan giải quyết"),
+        db_index=False,  # dossier_agency_submitted starts with it
     )
     parent = models.ForeignKey(
         "self",
@@ -88,6 +110,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
         verbose_name=_("hồ sơ liên thông cha"),
+        db_index=False,  # dossier_children: only linked children have a parent
     )
     channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
     status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices)
@@ -99,6 +122,7 @@ class Dossier(models.Model):
         on_delete=models.SET_NULL,
         related_name="dossiers",
         verbose_name=_("tài khoản người nộp"),
+        db_index=False,  # dossier_my_dossiers starts with it
     )
     applicant_type = models.PositiveSmallIntegerField(
         _("đối tượng"), choices=ApplicantType.choices, default=ApplicantType.CITIZEN
@@ -144,6 +168,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="handled_dossiers",
         verbose_name=_("người đang xử lý"),
+        db_index=False,  # dossier_inbox_mine holds the open dossiers someone handles
     )
     handler_agency = models.ForeignKey(
         Agency,
@@ -171,15 +196,48 @@ class Dossier(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
+        # Each index costs every submission and every move; each one here serves a named
+        # query (docs/reports.md, "Indexes"), and tests/dossiers/test_query_plans.py checks it.
+        # The inbox ones hold open dossiers only and end with the inbox order (due_at, which
+        # sorts NULLs last on both databases, then submitted_at), so a page is read in order.
         indexes = [
-            # The officer's inbox: their unit's open dossiers by due time.
-            models.Index(fields=["handler_agency", "status", "due_at"], name="dossier_inbox_pool"),
-            models.Index(fields=["handler", "status", "due_at"], name="dossier_inbox_mine"),
+            models.Index(
+                fields=["handler", "due_at", "submitted_at"],
+                name="dossier_inbox_mine",
+                condition=IS_OPEN & Q(handler__isnull=False),
+            ),
+            models.Index(
+                fields=["handler_agency", "handler_role", "due_at", "submitted_at"],
+                name="dossier_inbox_pool",
+                condition=IS_OPEN & Q(handler__isnull=True),
+            ),
+            models.Index(
+                fields=["handler_agency", "due_at", "submitted_at"],
+                name="dossier_inbox_new",
+                condition=Q(status=Status.SUBMITTED),
+            ),
             models.Index(fields=["applicant", "-submitted_at"], name="dossier_my_dossiers"),
-            models.Index(fields=["agency", "status", "submitted_at"], name="dossier_agency"),
-            models.Index(fields=["status", "due_at"], name="dossier_due"),
+            # The ledger (sổ theo dõi), the "all" tab and rebuild_summary, per unit and time.
+            models.Index(fields=["agency", "submitted_at"], name="dossier_agency_submitted"),
+            # The periodic jobs: due-soon / overdue marks, refusal after a supplement deadline.
+            models.Index(
+                fields=["due_at"],
+                name="dossier_clock_due",
+                condition=CLOCK_IS_RUNNING,
+            ),
+            models.Index(
+                fields=["supplement_deadline"],
+                name="dossier_supplement_deadline",
+                condition=Q(status=Status.SUPPLEMENT_REQUESTED),
+            ),
+            models.Index(
+                fields=["parent"], name="dossier_children", condition=Q(parent__isnull=False)
+            ),
         ]
         constraints = [
+            # A constraint rather than unique=True: PostgreSQL then gets no second, LIKE-only
+            # index on the code that no query uses.
+            models.UniqueConstraint(fields=["code"], name="dossier_code_unique"),
             # An open dossier always has an accountable unit; a handler belongs to it.
             models.CheckConstraint(
                 condition=Q(status__in=[int(s) for s in CLOSED]) | Q(handler_agency__isnull=False),
@@ -267,16 +325,24 @@ class DossierFile(models.Model):
 class DossierEvent(models.Model):
     """One move of a dossier. Append-only: the history, form 04 and the KPIs read it."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    # The largest table (several rows per dossier): only the indexes below, none per FK.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     action = models.CharField(_("thao tác"), max_length=24, choices=Action.choices)
     at = models.DateTimeField(_("thời điểm"), default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     actor_name = models.CharField(_("người thực hiện"), max_length=150, blank=True)
     actor_role = models.CharField(_("vai trò"), max_length=20, blank=True)
     actor_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
     to_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
@@ -285,10 +351,15 @@ class DossierEvent(models.Model):
     # The due time of the step this event closes (a hand-over) — early / on time / late.
     step_due_at = models.DateTimeField(null=True, blank=True)
     to_handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     to_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     to_role = models.CharField(max_length=20, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -298,7 +369,16 @@ class DossierEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("sự kiện hồ sơ")
         verbose_name_plural = _("sự kiện hồ sơ")
-        indexes = [models.Index(fields=["dossier", "at"])]
+        indexes = [
+            # The timeline and form 04 of one dossier.
+            models.Index(fields=["dossier", "at"], name="event_dossier_at"),
+            # Which dossiers a unit has handled (the "all" tab): hand-over events only.
+            models.Index(
+                fields=["to_agency", "dossier"],
+                name="event_to_agency",
+                condition=Q(to_agency__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
@@ -400,3 +480,41 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DailySummary(models.Model):
+    """One unit's dossiers of one procedure on one local day, counted as they move (see
+    ``summary.py``), so that reports read these rows and never the dossiers."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
+    day = models.DateField()
+    procedure = models.ForeignKey(
+        "catalog.Procedure", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    received_online = models.IntegerField(default=0)
+    received_direct = models.IntegerField(default=0)  # in person or by post
+    resolved_early = models.IntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    resolved_late = models.IntegerField(default=0)
+    supplement_requested = models.IntegerField(default=0)
+    refused = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    became_overdue = models.IntegerField(default=0)
+    # Accepted minus finished that day; summed over earlier days it gives the dossiers
+    # still in process (carried over) at the start of a period.
+    in_process_delta = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu ngày")
+        verbose_name_plural = _("số liệu ngày")
+        constraints = [
+            # Also the index of the reports: a unit's days, then its procedures.
+            models.UniqueConstraint(
+                fields=["agency", "day", "procedure"], name="daily_summary_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day} {self.procedure_id}"

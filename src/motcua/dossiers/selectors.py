@@ -12,8 +12,8 @@ from django.utils import timezone
 from motcua.identity.models import OfficerRole
 
 from .access import officer_scope, visible_dossiers
-from .models import Consultation, Dossier, DossierEvent, DossierQuerySet
-from .workflow import CLOSED, Action, Status
+from .models import IS_OPEN, Consultation, Dossier, DossierEvent, DossierQuerySet
+from .workflow import Action, Status
 
 INBOX_RELATED = ("version__procedure", "variant", "agency", "handler", "handler_agency")
 
@@ -29,8 +29,7 @@ class Box:
 def inbox(user: Any, box: str = Box.MINE, *, q: str = "") -> DossierQuerySet:
     """What is the officer's to do, soonest due first (undated last)."""
     scope = officer_scope(user)
-    open_only = ~Q(status__in=[int(s) for s in CLOSED])
-    base = Dossier.objects.select_related(*INBOX_RELATED).filter(open_only)
+    base = Dossier.objects.select_related(*INBOX_RELATED).filter(IS_OPEN)
     if box == Box.MINE:
         queryset = base.filter(handler=user)
     elif box in (Box.POOL, Box.NEW):
@@ -48,7 +47,7 @@ def inbox(user: Any, box: str = Box.MINE, *, q: str = "") -> DossierQuerySet:
             consultations__to_agency__in=scope.agency_ids, consultations__answered_at__isnull=True
         ).distinct()
     else:
-        queryset = visible_dossiers(user).select_related(*INBOX_RELATED)
+        queryset = visible_dossiers(user, listing=True).select_related(*INBOX_RELATED)
     if q:
         queryset = queryset.filter(Q(code__icontains=q.strip()) | Q(applicant_name__icontains=q))
     return queryset.order_by(F("due_at").asc(nulls_last=True), "submitted_at")

@@ -169,8 +169,10 @@ def transition(
 ) -> Any:
     """Move ``dossier`` by ``action``: lock the row, check the table, change the status,
     append the event. The caller runs inside ``transaction.atomic`` and has set the other
-    fields on the locked instance it passes; this saves them together."""
+    fields on the locked instance it passes; this saves them together, and adds the move to
+    the daily summary in the same transaction."""
     from .models import Dossier, DossierEvent
+    from .summary import count_move
 
     move = move or Move()
     locked = Dossier.objects.select_for_update().only("id", "status").get(pk=dossier.pk)
@@ -180,7 +182,7 @@ def transition(
     after = target_status(action, before, to_status)
     dossier.status = after
     dossier.save()
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
         at=move.at or timezone.now(),
@@ -199,3 +201,5 @@ def transition(
         note=move.note,
         details=move.details or {},
     )
+    count_move(dossier, event)
+    return event

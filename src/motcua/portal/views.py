@@ -20,6 +20,7 @@ from motcua.catalog.selectors import (
 )
 from motcua.core.admission import database_unavailable
 from motcua.core.calendar import DueDateError, compute_due
+from motcua.core.page_cache import cached_for_visitors
 from motcua.identity.selectors import unit_with_services, units
 
 from .forms import CatalogueSearchForm, DueDateForm, UnitSearchForm
@@ -35,6 +36,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @require_GET
+@cached_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     fields = fields_with_counts()
     return render(request, "portal/home.html", {
@@ -45,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors
 def procedure_list(request: HttpRequest) -> HttpResponse:
     form = CatalogueSearchForm(request.GET)
     filters = CatalogueFilter(**form.cleaned_data) if form.is_valid() else CatalogueFilter()
@@ -55,6 +58,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     version = procedure_in_force(code)
     if version is None:
@@ -66,6 +70,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors
 def unit_list(request: HttpRequest) -> HttpResponse:
     form = UnitSearchForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
@@ -80,6 +85,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_with_services(code)
     if unit is None:

@@ -1,0 +1,1 @@
+"""The benchmark suite (docs/benchmarks.md): ``make bench`` and ``make bench-quick``."""

@@ -1,0 +1,100 @@
+"""GET /api/v1/reports/monthly: a unit's monthly report, the figures of the back-office page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field as P
+
+from motcua.dossiers.reports import FLOWS, ReportRow, may_see_report, monthly_report, parse_month
+from motcua.identity.models import Agency, User
+
+from .auth import bearer
+from .dossier_views import is_staff_reader
+from .errors import ApiError
+from .schemas import ErrorOut
+
+router = Router(tags=["reports"])
+
+
+class MonthlyQuery(Schema):
+    agency: str = P(..., max_length=20, description="Electronic ID of the unit")
+    month: str = P(..., max_length=7, description="YYYY-MM")
+
+
+class FiguresOut(Schema):
+    carried_over: int
+    received: int
+    received_online: int
+    received_direct: int
+    resolved: int
+    resolved_early: int
+    resolved_on_time: int
+    resolved_late: int
+    supplement_requested: int
+    refused: int
+    withdrawn: int
+    stopped: int
+    returned: int
+    became_overdue: int
+    in_process: int
+    on_time_rate: Decimal | None
+
+
+class ProcedureFiguresOut(FiguresOut):
+    procedure_code: str
+    procedure_name: str
+
+
+class MonthlyOut(Schema):
+    agency: str
+    agency_name: str
+    month: str
+    procedures: list[ProcedureFiguresOut]
+    total: FiguresOut
+
+
+def _figures(row: ReportRow) -> dict[str, Any]:
+    return {
+        **{name: getattr(row, name) for name in FLOWS},
+        "carried_over": row.carried_over,
+        "received": row.received,
+        "resolved": row.resolved,
+        "in_process": row.in_process,
+        "on_time_rate": row.on_time_rate,
+    }
+
+
+@router.get(
+    "/monthly",
+    auth=bearer,
+    response={200: MonthlyOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A unit's monthly report, per procedure, from the daily summary",
+)
+def monthly(request: HttpRequest, params: Query[MonthlyQuery]) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    if not is_staff_reader(user):
+        raise ApiError(_("Chỉ cán bộ mới xem được báo cáo."), 403)
+    month = parse_month(params.month)
+    if month is None or "-" not in params.month:
+        raise ApiError(_("Tháng cần viết theo dạng YYYY-MM, ví dụ 2026-11."), 400)
+    agency = Agency.objects.select_related("unit").filter(electronic_id=params.agency).first()
+    if agency is None:
+        raise ApiError(_("Không tìm thấy đơn vị có mã định danh này."), 404)
+    if not may_see_report(user, agency):
+        raise ApiError(_("Bạn không xem được báo cáo của đơn vị này."), 403)
+    report = monthly_report(agency, month)
+    return {
+        "agency": agency.electronic_id,
+        "agency_name": agency.name,
+        "month": f"{report.month:%Y-%m}",
+        "procedures": [
+            {**_figures(row), "procedure_code": row.code, "procedure_name": row.name}
+            for row in report.rows
+        ],
+        "total": _figures(report.total),
+    }

@@ -1,0 +1,146 @@
+"""A unit's monthly report, read from the daily summary only (never from the dossiers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from motcua.catalog.models import ProcedureVersion
+from motcua.identity.models import AdministrativeUnit, Agency
+
+from .access import officer_scope
+from .models import DailySummary
+from .summary import COUNTERS
+
+FLOWS = tuple(name for name in COUNTERS if name != "in_process_delta")
+
+
+@dataclass
+class ReportRow:
+    code: str = ""
+    name: str = ""
+    carried_over: int = 0  # in process at the start of the month
+    counts: dict[str, int] = field(default_factory=dict)
+    in_process: int = 0  # at the end of the month
+
+    def __getattr__(self, name: str) -> int:
+        if name in FLOWS:
+            return self.counts.get(name, 0)
+        raise AttributeError(name)
+
+    @property
+    def received(self) -> int:
+        return self.received_online + self.received_direct
+
+    @property
+    def resolved(self) -> int:
+        return self.resolved_early + self.resolved_on_time + self.resolved_late
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """Resolved early or on time, in % of resolved (Decision 766, indicator 2.1)."""
+        if not self.resolved:
+            return None
+        rate = Decimal(100 * (self.resolved_early + self.resolved_on_time)) / self.resolved
+        return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def add(self, other: ReportRow) -> None:
+        self.carried_over += other.carried_over
+        self.in_process += other.in_process
+        for name in FLOWS:
+            self.counts[name] = self.counts.get(name, 0) + other.counts.get(name, 0)
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    agency: Agency
+    month: date  # the first day
+    rows: list[ReportRow]
+    total: ReportRow
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def month_rows(agency: Agency, month: date) -> QuerySet[DailySummary, dict[str, Any]]:
+    days = DailySummary.objects.filter(agency=agency, day__gte=month, day__lt=next_month(month))
+    return days.values("procedure_id").annotate(**{n: Sum(n) for n in COUNTERS}).order_by()
+
+
+def carried_rows(agency: Agency, month: date) -> QuerySet[DailySummary, dict[str, Any]]:
+    earlier = DailySummary.objects.filter(agency=agency, day__lt=month)
+    return earlier.values("procedure_id").annotate(carried=Sum("in_process_delta")).order_by()
+
+
+def monthly_report(agency: Agency, month: date) -> MonthlyReport:
+    month = month.replace(day=1)
+    rows: dict[int, ReportRow] = {}
+    for found in carried_rows(agency, month):
+        if found["carried"]:
+            rows[found["procedure_id"]] = ReportRow(carried_over=found["carried"])
+    for found in month_rows(agency, month):
+        row = rows.setdefault(found["procedure_id"], ReportRow())
+        row.counts = {name: found[name] or 0 for name in FLOWS}
+        row.in_process = found["in_process_delta"] or 0
+    for row in rows.values():
+        row.in_process += row.carried_over
+    _name(rows)
+    total = ReportRow()
+    for row in rows.values():
+        total.add(row)
+    ordered = sorted(rows.values(), key=lambda r: r.code)
+    return MonthlyReport(agency=agency, month=month, rows=ordered, total=total)
+
+
+def _name(rows: dict[int, ReportRow]) -> None:
+    versions = (
+        ProcedureVersion.objects.filter(procedure_id__in=rows)
+        .order_by("procedure_id", "-effective_from")
+        .values_list("procedure_id", "procedure__code", "name")
+    )
+    for procedure_id, code, name in versions:
+        if not rows[procedure_id].code:  # the latest version names it
+            rows[procedure_id].code, rows[procedure_id].name = code, name
+
+
+def may_see_report(user: Any, agency: Agency) -> bool:
+    """The unit's own officers, and officers of a unit above it: its parent agencies, or the
+    people's committee of an administrative unit that contains its area."""
+    scope = officer_scope(user)
+    if scope.is_system_admin:
+        return True
+    mine = scope.agency_ids
+    if not mine:
+        return False
+    above: set[int] = set()
+    current: Agency | None = agency
+    while current is not None and current.pk not in above:
+        above.add(current.pk)
+        current = current.parent
+    if above & mine:
+        return True
+    units = set()
+    unit: AdministrativeUnit | None = agency.unit
+    while unit is not None and unit.pk not in units:
+        units.add(unit.pk)
+        unit = unit.parent
+    committees = Q(unit__in=units, kind=Agency.Kind.PEOPLES_COMMITTEE)
+    return Agency.objects.filter(committees, pk__in=mine).exists()
+
+
+def parse_month(text: str) -> date | None:
+    """A month written "YYYY-MM" (the API) or "MM/YYYY" (Vietnamese), else None."""
+    text = text.strip()
+    year, _sep, month = text.partition("-")
+    if not _sep:
+        month, _sep, year = text.partition("/")
+    if not (_sep and year.isdigit() and month.isdigit() and len(year) == 4):
+        return None
+    if not 1 <= int(month) <= 12 or int(year) < 1900:
+        return None
+    return date(int(year), int(month), 1)

@@ -1,0 +1,121 @@
+"""The hot queries read the dossier table through their indexes, in their order, on both
+databases: the plan of the very queryset each screen uses (tests/plans.py says how)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from motcua.backoffice.ledger import ledger_dossiers
+from motcua.dossiers.access import visible_dossiers
+from motcua.dossiers.late import RUNNING
+from motcua.dossiers.models import CLOCK_IS_RUNNING, CLOCK_STATUSES, Dossier
+from motcua.dossiers.selectors import Box, dossier_detail, inbox, my_dossiers, public_lookup
+from motcua.dossiers.services import accept_dossier, forward_dossier
+from motcua.dossiers.workflow import Status
+from tests.plans import plan_of
+
+from .world import local
+
+DOSSIERS = "dossiers_dossier"
+
+
+@pytest.fixture
+def moving(world):
+    """A few dossiers at each stage: new, waiting in the specialists' pool, held."""
+    at = local(2026, 11, 23, 8, 0)
+    for _ in range(3):
+        world.submit(at=at)
+    for _ in range(3):
+        dossier = accept_dossier(dossier=world.submit(at=at), officer=world["receiver"], at=at)
+        forward_dossier(dossier=dossier, officer=world["receiver"], at=at)
+    return world
+
+
+def _by_code(plan):
+    # SQLite keeps a unique constraint inside the table, as an automatic index.
+    return plan.uses("dossier_code_unique") or any(
+        step.startswith("SEARCH dossiers_dossier USING INDEX sqlite_autoindex")
+        and "(code=?)" in step
+        for step in plan.steps
+    )
+
+
+def _page(queryset):
+    return queryset[:25]
+
+
+@pytest.mark.parametrize(
+    ("who", "box", "index"),
+    [
+        ("specialist", Box.MINE, "dossier_inbox_mine"),
+        ("receiver", Box.NEW, "dossier_inbox_new"),
+        ("police_specialist", Box.POOL, "dossier_inbox_pool"),
+    ],
+)
+def test_an_inbox_page_is_read_in_order_from_its_index(moving, who, box, index):
+    plan = plan_of(_page(inbox(moving[who], box)), keep_order=True)
+    assert plan.uses(index), plan
+    assert not plan.scans(DOSSIERS), plan
+    assert not plan.sorts, plan
+
+
+def test_the_inbox_rows_come_in_due_order_with_undated_ones_last(moving):
+    rows = list(inbox(moving["receiver"], Box.NEW)) + list(inbox(moving["specialist"], Box.MINE))
+    dated = [d.due_at for d in rows if d.due_at is not None]
+    assert dated == sorted(dated)
+    mine = list(inbox(moving["specialist"], Box.MINE))
+    assert mine and all(d.handler == moving["specialist"] for d in mine)
+
+
+def test_the_all_tab_gathers_ids_through_indexes_without_reading_every_dossier(moving):
+    plan = plan_of(_page(inbox(moving["specialist"], Box.ALL)))
+    assert plan.uses("dossier_agency_submitted"), plan
+    assert plan.uses("event_to_agency"), plan
+    assert not plan.scans(DOSSIERS), plan
+
+
+def test_a_dossier_is_opened_by_its_code(moving):
+    code = Dossier.objects.values_list("code", flat=True).first()
+    detail = dossier_detail(moving["specialist"], code)
+    assert detail is not None and detail.code == code
+    queryset = Dossier.objects.filter(code=code)
+    plan = plan_of(visible_dossiers(moving["specialist"]).filter(code=code))
+    assert _by_code(plan), plan
+    assert not plan.scans(DOSSIERS), plan
+    assert _by_code(plan_of(queryset))
+
+
+def test_the_public_lookup_reads_one_dossier_by_its_code(moving, django_assert_max_num_queries):
+    dossier = Dossier.objects.first()
+    with django_assert_max_num_queries(1):
+        assert public_lookup(dossier.code, dossier.applicant_phone) == dossier
+    plan = plan_of(Dossier.objects.select_related("version", "agency").filter(code=dossier.code))
+    assert _by_code(plan), plan
+
+
+def test_my_dossiers_are_read_newest_first_from_their_index(moving):
+    plan = plan_of(_page(my_dossiers(moving["citizen"])), keep_order=True)
+    assert plan.uses("dossier_my_dossiers"), plan
+    assert not plan.scans(DOSSIERS), plan
+    assert not plan.sorts, plan
+
+
+def test_the_periodic_jobs_find_their_dossiers_through_partial_indexes(moving):
+    assert sorted(RUNNING) == CLOCK_STATUSES
+    due = Dossier.objects.filter(CLOCK_IS_RUNNING, due_at__isnull=False).filter(
+        due_at__lte=timezone.now()
+    )
+    assert plan_of(due).uses("dossier_clock_due")
+    expired = Dossier.objects.filter(
+        status=Status.SUPPLEMENT_REQUESTED, supplement_deadline__lt=timezone.now()
+    )
+    assert plan_of(expired).uses("dossier_supplement_deadline")
+
+
+def test_the_ledger_reads_a_units_days(moving):
+    plan = plan_of(ledger_dossiers(moving["receiver"], date(2026, 11, 1), date(2026, 11, 30)))
+    assert plan.uses("dossier_agency_submitted"), plan
+    assert not plan.scans(DOSSIERS), plan
