@@ -206,13 +206,16 @@ def _quote(part: str) -> str:
     return "'" + part.replace("'", "'\\''") + "'"
 
 
-def start_postgres() -> Postgres:
-    """initdb a new cluster in a directory of its own and start it on a free port.
+def start_postgres(home: Path | None = None) -> Postgres:
+    """initdb a new cluster in ``home`` and start it on a free port.
 
-    The directory is outside the caller's (which the ``postgres`` user may not be allowed to
-    enter); ``destroy()`` stops the cluster and removes it.
+    By default ``home`` is a new directory of its own: the ``postgres`` user may not enter the
+    caller's (pytest's temporary directories are private). ``destroy()`` stops the cluster and
+    removes ``home``.
     """
-    home = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
+    if home is None:
+        home = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
+    home.mkdir(parents=True, exist_ok=True)
     home.chmod(0o755)
     if os.geteuid() == 0:
         shutil.chown(home, "postgres")
