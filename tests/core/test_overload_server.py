@@ -69,24 +69,27 @@ def stack():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def burst_while_locked(database_url: str, url: str, requests: int) -> list[tuple[int, str, str]]:
+def burst_while_locked(database_url: str, url: str, requests: int) -> tuple[list, list]:
     """``requests`` GETs at once while another session holds the catalogue table locked;
-    the lock is released once the answers that do not wait for it are in."""
+    the lock is released once the answers that do not wait for it are in. The answers given
+    while the lock was held, and all of them."""
     holder = psycopg.connect(database_url.replace("postgres://", "postgresql://"))
     holder.execute("LOCK TABLE catalog_field IN ACCESS EXCLUSIVE MODE")
     with ThreadPoolExecutor(max_workers=requests) as pool:
         futures = [pool.submit(fetch, url) for _ in range(requests)]
-        answered = _settled(futures)
+        _settled(futures)
+        while_locked = [f.result() for f in futures if f.done()]
         holder.rollback()  # the lock goes; the requests waiting on it finish
         holder.close()
-        assert answered, "no request was answered while the database was locked"
-        return [f.result() for f in futures]
+        assert while_locked, "no request was answered while the database was locked"
+        return while_locked, [f.result() for f in futures]
 
 
 def _settled(futures: list, quiet: float = 3, limit: float = 60) -> int:
-    """Wait until no more requests are answered for ``quiet`` seconds; how many were."""
+    """Wait for a first answer, then until no more come for ``quiet`` seconds; how many came
+    (a busy machine may take a while to answer at all: only the silence after counts)."""
     done, since, waited = 0, 0.0, 0.0
-    while since < quiet and waited < limit and done < len(futures):
+    while waited < limit and done < len(futures) and not (done and since >= quiet):
         time.sleep(0.25)
         waited += 0.25
         now = sum(f.done() for f in futures)
@@ -103,13 +106,16 @@ def test_requests_beyond_the_admitted_ones_get_503_at_once(stack):
         extra=("--workers", "1", "--threads", "8"),
     )  # fmt: skip
     try:
-        answers = burst_while_locked(env["DATABASE_URL"], f"{web.url}/", requests=8)
+        early, answers = burst_while_locked(env["DATABASE_URL"], f"{web.url}/", requests=8)
+        # Those not admitted were answered at once, while the database still hung...
+        for status, retry, body in early:
+            assert status == 503
+            assert 3 <= int(retry) <= 6 and "Hệ thống đang quá tải" in body
+        # ...and the two admitted ones got their page once it was free. (On a loaded machine
+        # a request may reach the server only after the lock went: then it is a 200 too.)
         statuses = Counter(status for status, _retry, _body in answers)
-        assert statuses[500] == 0
-        assert statuses[200] == 2 and statuses[503] == 6, statuses
-        for status, retry, body in answers:
-            if status == 503:
-                assert 3 <= int(retry) <= 6 and "Hệ thống đang quá tải" in body
+        assert statuses[500] == 0 and statuses[200] >= 2, statuses
+        assert statuses[200] + statuses[503] == 8
         assert fetch(f"{web.url}/healthz")[0] == 200
     finally:
         web.stop()
@@ -124,10 +130,10 @@ def test_with_the_pool_exhausted_requests_get_503_not_500(stack):
         extra=("--workers", "1", "--threads", "8"),
     )  # fmt: skip
     try:
-        answers = burst_while_locked(env["DATABASE_URL"], f"{web.url}/", requests=8)
+        early, answers = burst_while_locked(env["DATABASE_URL"], f"{web.url}/", requests=8)
+        assert {status for status, _retry, _body in early} == {503}  # when the pool gave up
         statuses = Counter(status for status, _retry, _body in answers)
-        assert statuses[500] == 0
-        assert statuses[503] >= 1 and statuses[200] + statuses[503] == 8, statuses
+        assert statuses[500] == 0 and statuses[200] + statuses[503] == 8, statuses
         assert all(retry for status, retry, _body in answers if status == 503)
         assert "database unavailable" in web.output()  # told apart in the log
     finally:

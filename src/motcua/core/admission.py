@@ -52,10 +52,10 @@ def retry_after() -> int:
 
 
 def _exempt(request: HttpRequest) -> bool:
-    # Static files are answered by WhiteNoise above this middleware; the media prefix and the
-    # health check are cheap and must keep answering when the site is busy.
+    # WhiteNoise answers static files above this middleware; one it does not know still
+    # costs nothing. The health check must keep answering when the site is busy.
     path = request.path
-    return path == HEALTH_PATH or path.startswith(("/" + settings.STATIC_URL.lstrip("/"),))
+    return path == HEALTH_PATH or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
 
 def refusal(request: HttpRequest, *, status: int, seconds: int, message: str = "") -> HttpResponse:
