@@ -453,19 +453,19 @@ def insert_dossiers(count: int, plan: Plan, report: Any) -> None:
         return
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO dossiers_dossier ({', '.join(columns)}) VALUES ({placeholders})"
-    fields = {f.column: f for f in _dossier_fields()}
+    # Only date-times need the backend's conversion (UTC text); the rest goes in as it is.
+    adapt = connection.ops.adapt_datetimefield_value
+    kinds = {f.column: f.get_internal_type() for f in _dossier_fields()}
+    timed = [i for i, c in enumerate(columns) if kinds[c] == "DateTimeField"]
     with transaction.atomic(), connection.cursor() as cursor:
         while batch := list(itertools.islice(rows, 5000)):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        fields[c].get_db_prep_save(v, connection) if c != "data" else v
-                        for c, v in zip(columns, r, strict=True)
-                    ]
-                    for r in batch
-                ],
-            )
+            converted = []
+            for row in batch:
+                values = list(row)
+                for i in timed:
+                    values[i] = adapt(values[i])
+                converted.append(values)
+            cursor.executemany(sql, converted)
 
 
 def _dossier_fields() -> list[Any]:

@@ -11,9 +11,18 @@ import sqlite3
 import pytest
 
 from .conftest import needs
-from .stack import motcua, redis_url, start_beat, start_redis, start_worker, wait_until
+from .stack import (
+    MOTCUA,
+    motcua,
+    redis_url,
+    start,
+    start_beat,
+    start_redis,
+    start_worker,
+    wait_until,
+)
 
-pytestmark = [pytest.mark.production, needs("redis-server")]
+needs_redis = needs("redis-server")
 
 ENQUEUE = """
 from django.db import transaction
@@ -55,6 +64,8 @@ def mail_with(workdir, text: str) -> bool:
     return folder.is_dir() and any(text in p.read_text() for p in folder.iterdir())
 
 
+@pytest.mark.production
+@needs_redis
 def test_the_worker_delivers_what_was_queued_while_it_was_away(app, workdir):
     env, started = app
     message_id = int(motcua("shell", "-v0", "-c", ENQUEUE % "first", env=env))
@@ -68,6 +79,8 @@ def test_the_worker_delivers_what_was_queued_while_it_was_away(app, workdir):
     assert "motcua.core.deliver_outbox_message" in started[0].output()
 
 
+@pytest.mark.production
+@needs_redis
 def test_beat_runs_the_outbox_sweep_through_the_worker(app, workdir):
     env, started = app
     env = {**env, "MOTCUA_OUTBOX_DELIVER_ON_COMMIT": "0", "MOTCUA_OUTBOX_SWEEP_SECONDS": "1"}
@@ -80,3 +93,29 @@ def test_beat_runs_the_outbox_sweep_through_the_worker(app, workdir):
     assert mail_with(workdir, "swept")
     assert "Sending due task deliver_outbox (motcua.core.run_job)" in started[1].output()
     assert "Beat sends mark_late_dossiers" in started[1].output()
+
+
+@pytest.mark.production
+def test_without_redis_the_worker_runs_the_jobs_itself_and_beat_refuses(workdir):
+    env = {
+        "MOTCUA_DATA_DIR": str(workdir),
+        "DATABASE_URL": f"sqlite:///{workdir / 'motcua.sqlite3'}",
+        "MOTCUA_REDIS_URL": "",
+    }
+    motcua("migrate", "--verbosity=0", env=env)
+    with pytest.raises(RuntimeError, match="motcua beat needs MOTCUA_REDIS_URL"):
+        motcua("beat", env=env)
+    log = workdir / "loop.log"
+    worker = start(
+        "loop",
+        [*MOTCUA, "worker"],
+        port=0,
+        workdir=workdir,
+        env=env,
+        ready=lambda: "Running deliver_outbox" in (log.read_text() if log.exists() else ""),
+    )
+    try:
+        assert "MOTCUA_REDIS_URL is not set: running the periodic jobs here." in worker.output()
+        assert "mark_late_dossiers" in worker.output()
+    finally:
+        worker.stop()
