@@ -12,7 +12,7 @@ from ninja import File, Form, Query, Router, UploadedFile
 
 from motcua.catalog import schema_forms
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
-from motcua.catalog.selectors import procedure_in_force
+from motcua.catalog.selectors import version_to_submit
 from motcua.core.http import client_ip
 from motcua.core.throttle import Limit, submissions, uploads
 from motcua.dossiers.access import may_act, officer_scope, visible_dossiers
@@ -204,7 +204,7 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
     if key and (earlier := _earlier(user, key)):
         return earlier  # made by the desk or before keys were fingerprinted; not counted
     submissions().take(f"user:{user.pk}")
-    version = procedure_in_force(payload.procedure)
+    version = version_to_submit(payload.procedure)
     if version is None:
         raise ApiError(
             _("Không có thủ tục mã %(code)s đang có hiệu lực.") % {"code": payload.procedure}, 404
