@@ -326,7 +326,8 @@ daemon off;
 worker_processes 1;
 pid {workdir / "nginx.pid"};
 error_log {workdir / "nginx-error.log"} warn;
-events {{ worker_connections 1024; }}
+worker_rlimit_nofile 16384;
+events {{ worker_connections 8192; }}
 http {{
     access_log {workdir / "nginx-access.log"};
     client_body_temp_path {temp}/body;
