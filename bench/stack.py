@@ -120,6 +120,12 @@ class Stack:
         shape = ("--workers", str(workers), "--threads", str(threads))
         return self.keep(helpers.start_serve(self.workdir, env=env, name=name, extra=shape)).url
 
+    def nginx(self, name: str, nodes: list[str], in_flight: int) -> str:
+        """deploy/nginx.conf in front of ``nodes`` (base URLs), as in production; its URL."""
+        ports = [int(url.rsplit(":", 1)[1]) for url in nodes]
+        proxy = helpers.start_nginx(self.workdir / name, nodes=ports, in_flight=in_flight)
+        return self.keep(proxy).url
+
     def jobs(self, name: str, env: dict[str, str]) -> None:
         """The Celery worker and beat: outbox delivery and periodic jobs off the request path."""
         self.keep(helpers.start_worker(self.workdir, env=env, name=f"{name}-worker"))

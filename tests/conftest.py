@@ -2,6 +2,12 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
+
+# Hypothesis checks properties, not speed: its default 200 ms deadline per example fails on a
+# busy CI machine (tests never judge wall time).
+hypothesis_settings.register_profile("motcua", deadline=None)
+hypothesis_settings.load_profile("motcua")
 
 
 @pytest.fixture(autouse=True)

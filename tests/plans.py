@@ -35,7 +35,11 @@ class Plan:
         return "\n".join(self.steps)
 
 
-def plan_of(queryset: QuerySet[Any], *, keep_order: bool = False) -> Plan:
+def plan_of(
+    queryset: QuerySet[Any], *, keep_order: bool = False, bitmap_only: bool = False
+) -> Plan:
+    """``keep_order``: no sort allowed; ``bitmap_only``: the table is read only through bitmap
+    index scans, i.e. through an index that matches the condition (PostgreSQL)."""
     sql, params = queryset.query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -44,6 +48,9 @@ def plan_of(queryset: QuerySet[Any], *, keep_order: bool = False) -> Plan:
         cursor.execute("SET LOCAL enable_seqscan = off")
         if keep_order:
             cursor.execute("SET LOCAL enable_sort = off")
+        if bitmap_only:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_indexonlyscan = off")
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         raw = cursor.fetchone()[0]
     tree = raw if isinstance(raw, list) else json.loads(raw)

@@ -298,7 +298,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Requests one process serves at once; more wait up to ADMISSION_WAIT_MS for a slot, then get
 # 503 with Retry-After. Keep it at most the database pool's size; 0 turns the limit off.
 MAX_INFLIGHT = env_int("MOTCUA_MAX_INFLIGHT", 8)
-ADMISSION_WAIT_MS = env_int("MOTCUA_ADMISSION_WAIT_MS", 200)
+# Short: a waiting request holds a server thread, so a long wait makes every refusal slow and
+# leaves fewer threads to refuse with (docs/overload.md, "Choosing the numbers").
+ADMISSION_WAIT_MS = env_int("MOTCUA_ADMISSION_WAIT_MS", 10)
 # Retry-After of a 503 is this many seconds plus up to as many again (spreads the retries).
 RETRY_AFTER_SECONDS = env_int("MOTCUA_RETRY_AFTER_SECONDS", 5)
 # Our own reverse proxies (nginx), IPs or CIDRs: only they may say who the client is with

@@ -448,6 +448,17 @@ def test_the_desk_submits_on_behalf_of_a_walk_in_applicant(people):
     assert not_a_receiver.status_code == 403
 
 
+@pytest.mark.parametrize("who", ["citizen", "receiver"])
+def test_the_submit_answer_is_the_dossier_as_read_back(people, who):
+    # The answer is built from the objects in hand; it must say what a read says.
+    body = {**BIRTH}
+    if who == "receiver":
+        body |= {"channel": "in_person", "applicant": {"name": "Lê Văn Cường", "phone": "0901"}}
+    answer = people[who].post("/dossiers", body)
+    assert answer.status_code == 201, answer.json()
+    assert answer.json() == ok(people[who].get(f"/dossiers/{answer.json()['code']}"))
+
+
 def test_times_are_given_in_hanoi_time(people):
     dossier = ok(people["citizen"].get(f"/dossiers/{submitted(people)}"))
     assert dossier["submitted_at"] == "2026-11-23T08:00:00+07:00"
@@ -487,6 +498,15 @@ def test_the_applicant_adds_files_only_while_the_dossier_waits_for_them(people):
     assert response.status_code == 409
     assert people["receiver"].upload(code).status_code == 201  # the handler may
     assert people["specialist"].upload(code).status_code == 409  # not theirs to act on yet
+
+
+def test_an_upload_checks_access_in_one_query(people, django_assert_max_num_queries):
+    code = submitted(people)
+    people["citizen"].upload(code)  # the first upload's storage set-up is not measured
+    # Token, the dossier (access included), its file count, the insert.
+    with django_assert_max_num_queries(4):
+        assert people["citizen"].upload(code).status_code == 201
+    assert people["other_citizen"].upload(code).status_code == 404
 
 
 def test_an_upload_can_be_a_png_or_a_jpeg(people):

@@ -332,6 +332,21 @@ def test_a_key_already_used_returns_the_existing_message(committed):
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_keyed_message_is_one_statement_and_a_taken_key_leaves_the_transaction_usable(
+    django_assert_num_queries,
+):
+    with transaction.atomic():
+        with django_assert_num_queries(1):  # no look-up first, no savepoint
+            first = enqueue(channel="email", recipient="a@example.vn", payload=EMAIL, key="k:1")
+        again = enqueue(channel="email", recipient="b@example.vn", payload=EMAIL, key="k:1")
+        other = enqueue(channel="email", recipient="c@example.vn", payload=EMAIL, key="k:2")
+
+    assert again.pk == first.pk and again.recipient == "a@example.vn"
+    assert OutboxMessage.objects.get(pk=first.pk).payload == EMAIL
+    assert OutboxMessage.objects.filter(key="k:2").get().pk == other.pk
+
+
 @pytest.mark.django_db
 def test_messages_without_a_key_are_never_merged(committed):
     committed(channel="email", recipient="dan@example.vn", payload=EMAIL)

@@ -4,14 +4,11 @@ the database. Requests beyond capacity must get 503 with Retry-After at once, no
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -43,13 +40,10 @@ def fetch(url: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def stack():
-    # Not under pytest's own temporary directory: PostgreSQL runs as its own user, which
-    # cannot enter that one.
-    root = Path(tempfile.mkdtemp(prefix="motcua-overload-"))
-    root.chmod(0o755)
+def stack(tmp_path_factory):
+    root = tmp_path_factory.mktemp("overload")
     redis = start_redis(root / "redis")
-    postgres = start_postgres(root / "pg")
+    postgres = start_postgres()
     try:
         env = {
             "MOTCUA_ENV": "production",
@@ -64,9 +58,8 @@ def stack():
         motcua("collectstatic", "--noinput", "--verbosity=0", env=env)
         yield root, env
     finally:
-        postgres.stop()
+        postgres.destroy()
         redis.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def burst_while_locked(database_url: str, url: str, requests: int) -> tuple[list, list]:

@@ -17,6 +17,7 @@ from django.test import override_settings
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.schema_forms import validate
+from motcua.catalog.selectors import procedure_in_force, version_to_submit
 from motcua.demo.accounts import DEMO_PASSWORD, OFFICERS, find_agency
 from motcua.demo.dossiers import SeedReport, seed_demo_dossiers
 from motcua.demo.services import create_demo_accounts, load_demo_agencies, load_demo_catalogue
@@ -106,6 +107,20 @@ def test_residence_is_registered_by_the_ward_police(seeded):
     assert list(handling_agencies(version).filter(unit=ward)) == [police]
     assert handling_agencies_near(version, ward)[0] == police
     assert police.desks.get().agencies.filter(kind="peoples_committee", unit=ward).exists()
+
+
+@pytest.mark.parametrize("code", ["1.004222", "2.000986"])
+def test_a_submission_reads_the_version_and_its_agencies_once(
+    seeded, code, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # the version, its named agencies, its cases
+        version = version_to_submit(code)
+        named = [v.code for v in version.variants.all()]
+        agencies = handling_agencies(version)
+    assert version == procedure_in_force(code)
+    assert named == [v.code for v in procedure_in_force(code).variants.all()]
+    unprefetched = ProcedureVersion.objects.get(pk=version.pk)
+    assert list(agencies) == list(handling_agencies(unprefetched))
 
 
 def test_the_demo_citizen_has_a_dozen_dossiers_in_various_statuses(seeded):

@@ -2,8 +2,10 @@ import re
 
 import pytest
 import time_machine
+from django.db import transaction
 
 from motcua.core.models import OutboxMessage
+from motcua.dossiers.codes import next_dossier_code
 from motcua.dossiers.models import Dossier, DossierCodeSequence
 from motcua.dossiers.services import (
     accept_dossier,
@@ -33,6 +35,19 @@ def test_codes_count_per_agency_and_restart_each_day(world):
     assert [first.code[-4:], second.code[-4:]] == ["0001", "0002"]
     assert other.code == "000.02.99.H26-261123-0001"
     assert next_day.code == "000.01.99.H26-261124-0001"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_takes_one_statement_whether_the_day_has_begun_or_not(
+    world, django_assert_num_queries
+):
+    day = local(2026, 11, 25, 9, 0).date()
+    codes = []
+    for _ in range(2):  # the day's counter is created, then incremented
+        with transaction.atomic(), django_assert_num_queries(1):
+            codes.append(next_dossier_code(world.committee, day))
+    assert [c[-4:] for c in codes] == ["0001", "0002"]
+    assert DossierCodeSequence.objects.get(agency=world.committee, day=day).last == 2
 
 
 def test_it_refuses_an_agency_that_does_not_handle_the_procedure(world):

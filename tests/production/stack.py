@@ -305,9 +305,16 @@ def _text(path: Path) -> str:
 NGINX_SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 
 
-def nginx_config(workdir: Path, *, port: int, nodes: list[int]) -> str:
-    """deploy/nginx.conf with this run's ports, inside a minimal main configuration."""
+NGINX_CAP = "    limit_conn motcua_nodes 48;"
+
+
+def nginx_config(workdir: Path, *, port: int, nodes: list[int], in_flight: int = 48) -> str:
+    """deploy/nginx.conf with this run's ports and cap on requests in flight to the nodes
+    (nodes × processes × threads), inside a minimal main configuration."""
     site = NGINX_SITE.read_text(encoding="utf-8")
+    if NGINX_CAP not in site:
+        raise ValueError(f"{NGINX_SITE} no longer has {NGINX_CAP.strip()!r}")
+    site = site.replace(NGINX_CAP, f"    limit_conn motcua_nodes {in_flight};")
     upstream = "".join(
         f"    server 127.0.0.1:{node} max_fails=3 fail_timeout=10s;\n" for node in nodes
     )
@@ -322,7 +329,8 @@ daemon off;
 worker_processes 1;
 pid {workdir / "nginx.pid"};
 error_log {workdir / "nginx-error.log"} warn;
-events {{ worker_connections 1024; }}
+worker_rlimit_nofile 16384;
+events {{ worker_connections 8192; }}
 http {{
     access_log {workdir / "nginx-access.log"};
     client_body_temp_path {temp}/body;
@@ -335,12 +343,14 @@ http {{
 """
 
 
-def start_nginx(workdir: Path, *, nodes: list[int]) -> Process:
-    """nginx on a free port in front of the web nodes listening on ``nodes``."""
+def start_nginx(workdir: Path, *, nodes: list[int], in_flight: int = 48) -> Process:
+    """nginx on a free port in front of the web nodes listening on ``nodes``, letting at most
+    ``in_flight`` requests through to them at once."""
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "nginx.conf"
-    config.write_text(nginx_config(workdir, port=port, nodes=nodes), encoding="utf-8")
+    text = nginx_config(workdir, port=port, nodes=nodes, in_flight=in_flight)
+    config.write_text(text, encoding="utf-8")
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     command = [binary, "-c", str(config), "-e", str(workdir / "nginx-error.log")]
     return start("nginx", command, port=port, workdir=workdir, stop_signal=signal.SIGQUIT)

@@ -12,12 +12,12 @@ from ninja import File, Form, Query, Router, UploadedFile
 
 from motcua.catalog import schema_forms
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
-from motcua.catalog.selectors import procedure_in_force
+from motcua.catalog.selectors import version_to_submit
 from motcua.core.http import client_ip
 from motcua.core.throttle import Limit, submissions, uploads
-from motcua.dossiers.access import may_act, officer_scope
+from motcua.dossiers.access import may_act, officer_scope, visible_dossiers
 from motcua.dossiers.models import Dossier, DossierFile, IdempotencyRecord
-from motcua.dossiers.selectors import dossier_detail, inbox, my_dossiers, public_lookup
+from motcua.dossiers.selectors import inbox, my_dossiers, public_lookup
 from motcua.dossiers.services import (
     Applicant,
     Submission,
@@ -60,6 +60,8 @@ from .schemas import ErrorOut
 # A city-wide inbox never pays for a full count (docs/reports.md).
 INBOX_COUNT_CAP = 10_000
 router = Router(tags=["dossiers"])
+# What ``dossier_out`` prints of the dossier's relations, and nothing more.
+SHOWN_RELATED = ("version__procedure", "variant", "agency", "handler", "handler_agency", "parent")
 
 MAX_DATA_BYTES = 200_000  # a form's answers; files go through /files
 LOOKUP_FAILURES_PER_ADDRESS = 10
@@ -72,11 +74,26 @@ def not_found() -> ApiError:
     return ApiError(_("Không tìm thấy hồ sơ."), 404)
 
 
+def _shown(user: Any, code: str) -> Dossier | None:
+    """The dossier with ``code`` if ``user`` may see it, with what ``dossier_out`` prints."""
+    found = visible_dossiers(user).select_related(*SHOWN_RELATED).prefetch_related("files")
+    return found.filter(code=code).first()
+
+
 def visible(request: HttpRequest, code: str) -> Dossier:
-    dossier = dossier_detail(request.user, code)
+    dossier = _shown(request.user, code)
     if dossier is None:
         raise not_found()
     return dossier
+
+
+def reachable(user: User, code: str) -> Dossier:
+    """The dossier with ``code`` if ``user`` may see it, nothing joined: one query, for the
+    checks before a change (the same rule as ``visible``)."""
+    try:
+        return visible_dossiers(user).get(code=code)
+    except Dossier.DoesNotExist:
+        raise not_found() from None
 
 
 # --- submission ----------------------------------------------------------------------------
@@ -158,7 +175,7 @@ def _earlier(user: User, key: str) -> Problems | None:
 
 
 def visible_or_own(user: User, dossier: Dossier) -> Dossier:
-    return dossier_detail(user, dossier.code) or dossier
+    return _shown(user, dossier.code) or dossier
 
 
 @router.post(
@@ -187,7 +204,7 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
     if key and (earlier := _earlier(user, key)):
         return earlier  # made by the desk or before keys were fingerprinted; not counted
     submissions().take(f"user:{user.pk}")
-    version = procedure_in_force(payload.procedure)
+    version = version_to_submit(payload.procedure)
     if version is None:
         raise ApiError(
             _("Không có thủ tục mã %(code)s đang có hiệu lực.") % {"code": payload.procedure}, 404
@@ -217,7 +234,8 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         )
     except WorkflowError as error:
         raise ApiError(error.message, 422) from error
-    return 201, dossier_out(user, visible_or_own(user, dossier))
+    # Answered from the objects in hand: the submitter always reads their own new dossier.
+    return 201, dossier_out(user, dossier)
 
 
 def _check_channel(user: User, payload: SubmitIn, agency: Agency) -> None:
@@ -276,7 +294,7 @@ def upload(
 ) -> tuple[int, dict[str, Any]]:
     user: User = request.user  # type: ignore[assignment]
     uploads().take(f"user:{user.pk}")
-    dossier = visible(request, code)
+    dossier = reachable(user, code)
     if not _may_upload(user, dossier):
         raise ApiError(_("Không thể thêm tệp vào hồ sơ ở trạng thái hiện tại."), 409)
     document = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -51,20 +51,32 @@ def procedures_in_force(filters: CatalogueFilter) -> ProcedureVersionQuerySet:
     return queryset
 
 
-def procedure_in_force(code: str) -> ProcedureVersion | None:
+def _in_force(code: str) -> ProcedureVersionQuerySet:
     return (
         ProcedureVersion.objects.in_force()
         .select_related("procedure", "field")
-        .prefetch_related(
-            Prefetch("agencies", Agency.objects.select_related("unit")),
-            "variants",
-            "documents__variants",
-            "fees__variant",
-            "steps",
-        )
         .filter(procedure__code=code)
+    )
+
+
+def _named_agencies() -> Prefetch[str, QuerySet[Agency], str]:
+    return Prefetch("agencies", Agency.objects.select_related("unit"))
+
+
+def procedure_in_force(code: str) -> ProcedureVersion | None:
+    """The version in force with everything its page shows."""
+    return (
+        _in_force(code)
+        .prefetch_related(
+            _named_agencies(), "variants", "documents__variants", "fees__variant", "steps"
+        )
         .first()
     )
+
+
+def version_to_submit(code: str) -> ProcedureVersion | None:
+    """The version in force with what a submission checks: its cases and named agencies."""
+    return _in_force(code).prefetch_related(_named_agencies(), "variants").first()
 
 
 def fields_with_counts() -> list[Field]:

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,22 +133,43 @@ def enqueue(
     found = get_channel(channel)
     _check_shape(recipient=recipient, payload=payload, key=key)
     found.check(recipient, payload)
-    if key and (existing := OutboxMessage.objects.filter(key=key).first()):
-        return existing
     message = OutboxMessage(channel=channel, recipient=recipient, payload=payload, key=key)
     if not found.is_configured():
         message.status = OutboxMessage.Status.HELD
-    try:
-        with transaction.atomic():
-            message.save()
-    except IntegrityError:
-        if not key:
-            raise
-        # Another transaction wrote the same key between our look-up and our insert.
+    if not key:
+        message.save()
+    elif not _insert_unless_key_taken(message):
+        # Written earlier, or by another transaction that committed first.
         return OutboxMessage.objects.get(key=key)
     if message.status == OutboxMessage.Status.PENDING and settings.OUTBOX_DELIVER_ON_COMMIT:
         transaction.on_commit(partial(_deliver_after_commit, message.pk))
     return message
+
+
+def _insert_unless_key_taken(message: OutboxMessage) -> bool:
+    """Insert ``message`` unless a message with its key exists; True when inserted.
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING, PostgreSQL and SQLite 3.35+)
+    instead of a look-up and an insert in a savepoint: a concurrent writer of the same key
+    makes this one wait, then do nothing, and never aborts the caller's transaction."""
+    meta = OutboxMessage._meta
+    q = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(message, True), connection) for f in fields]
+    key = q("key")  # the conflict target names the partial unique index on non-empty keys
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT ({key}) WHERE NOT ({key} = '') DO NOTHING RETURNING {q(meta.pk.column)}",
+            values,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    message.pk = row[0]
+    message._state.adding, message._state.db = False, connection.alias
+    return True
 
 
 def _check_shape(*, recipient: str, payload: dict[str, Any], key: str) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from motcua.identity.models import Agency
 
@@ -16,24 +15,21 @@ def next_dossier_code(agency: Agency, day: date) -> str:
     """The next code for ``agency`` on ``day``; call inside the transaction that saves the
     dossier, so a rolled-back submission never leaves a code behind in use.
 
-    The counter row is incremented with one UPDATE, which locks it until commit: concurrent
-    submissions to one agency queue on that row (PostgreSQL) or on the write lock (SQLite)
-    and each gets the next number. A number is never handed out twice.
+    One statement creates the day's counter or increments it and returns the new number
+    (an upsert with RETURNING: PostgreSQL, and SQLite from 3.35). It locks the row until
+    commit: concurrent submissions to one agency queue on that row (PostgreSQL) or on the
+    write lock (SQLite) and each gets the next number. A number is never handed out twice.
     """
-    sequence = _sequence_row(agency, day)
-    DossierCodeSequence.objects.filter(pk=sequence).update(last=F("last") + 1)
-    number = DossierCodeSequence.objects.values_list("last", flat=True).get(pk=sequence)
+    q = connection.ops.quote_name
+    table = q(DossierCodeSequence._meta.db_table)
+    last = q("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({q('agency_id')}, {q('day')}, {last}) VALUES (%s, %s, 1) "
+            f"ON CONFLICT ({q('agency_id')}, {q('day')}) "
+            f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [agency.pk, day],
+        )
+        (number,) = cursor.fetchone()
     # Four digits as in every real example; a 10,000th dossier in a day widens, never wraps.
     return f"{agency.electronic_id}-{day:%y%m%d}-{number:04d}"
-
-
-def _sequence_row(agency: Agency, day: date) -> int:
-    found = DossierCodeSequence.objects.filter(agency=agency, day=day).values_list("pk", flat=True)
-    if pk := found.first():
-        return pk
-    try:
-        with transaction.atomic():
-            return DossierCodeSequence.objects.create(agency=agency, day=day).pk
-    except IntegrityError:
-        # Another submission created today's row between our read and our insert.
-        return found.get()

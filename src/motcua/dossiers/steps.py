@@ -76,7 +76,7 @@ def ancestors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
 def handling_agencies(version: ProcedureVersion) -> QuerySet[Agency]:
     """Agencies a dossier of ``version`` may be submitted to: the named ones, and at the
     levels where none is named, every agency of the listed kinds at that level."""
-    named = list(version.agencies.select_related("unit"))
+    named = _named_agencies(version)
     named_levels = {a.unit.level for a in named}
     level_wide = Q(pk__in=[a.pk for a in named])
     for level in version.level_list:
@@ -87,6 +87,12 @@ def handling_agencies(version: ProcedureVersion) -> QuerySet[Agency]:
             condition &= Q(kind__in=version.agency_kinds)
         level_wide |= condition
     return Agency.objects.filter(level_wide).select_related("unit")
+
+
+def _named_agencies(version: ProcedureVersion) -> list[Agency]:
+    if "agencies" in getattr(version, "_prefetched_objects_cache", {}):
+        return list(version.agencies.all())  # prefetched with their units (catalog.selectors)
+    return list(version.agencies.select_related("unit"))
 
 
 def handling_agencies_near(version: ProcedureVersion, unit: AdministrativeUnit) -> list[Agency]:

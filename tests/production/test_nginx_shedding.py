@@ -1,0 +1,134 @@
+"""nginx sheds what the nodes cannot take: deploy/nginx.conf, rendered as production and the
+benchmark render it, with a cap of one request in flight, in front of a node that holds its
+requests until told to answer.
+
+The node here is a small HTTP server in this process (the cap is nginx's business, and a held
+request must stay held for as long as the test needs); what answers is a real nginx.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import needs
+from .stack import Process, nginx_config, start_nginx
+
+pytestmark = [pytest.mark.production, needs("nginx")]
+
+
+class HeldNode(ThreadingHTTPServer):
+    """Answers 200 once ``release`` is set; ``/busy`` answers the application's own 503."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.release = threading.Event()
+        self.arrived = threading.Semaphore(0)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: HeldNode
+
+    def do_GET(self) -> None:
+        if self.path.endswith("/busy"):
+            self._answer(503, b'{"detail": "from the app", "retry_after": 42}', retry="42")
+            return
+        self.server.arrived.release()
+        self.server.release.wait(20)
+        self._answer(200, b"done")
+
+    def _answer(self, status: int, body: bytes, retry: str = "") -> None:
+        self.send_response(status)
+        if retry:
+            self.send_header("Retry-After", retry)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def proxy(tmp_path: Path) -> Iterator[tuple[Process, HeldNode]]:
+    node = HeldNode()
+    threading.Thread(target=node.serve_forever, daemon=True).start()
+    nginx = start_nginx(tmp_path / "nginx", nodes=[node.server_address[1]], in_flight=1)
+    try:
+        yield nginx, node
+    finally:
+        node.release.set()
+        nginx.stop()
+        node.shutdown()
+        node.server_close()
+
+
+def hold_one(nginx: Process, node: HeldNode, pool: ThreadPoolExecutor, path: str):
+    """Send one request that the node holds, and wait until it has reached the node."""
+    held = pool.submit(requests.get, f"{nginx.url}{path}", timeout=30)
+    assert node.arrived.acquire(timeout=10), "the first request never reached the node"
+    return held
+
+
+def test_beyond_the_cap_a_page_gets_nginx_503_in_vietnamese_with_retry_after(proxy):
+    nginx, node = proxy
+    with ThreadPoolExecutor(2) as pool:
+        held = hold_one(nginx, node, pool, "/thu-tuc/")
+        refused = requests.get(f"{nginx.url}/thu-tuc/", timeout=10)
+        node.release.set()
+        assert held.result().status_code == 200
+
+    assert refused.status_code == 503
+    assert 5 <= int(refused.headers["Retry-After"]) <= 10
+    assert refused.headers["Cache-Control"] == "no-store"
+    assert refused.headers["Content-Type"].startswith("text/html")
+    page = refused.text
+    assert '<html lang="vi">' in page
+    assert "<h1>Hệ thống đang quá tải</h1>" in page
+    assert f"thử lại sau {refused.headers['Retry-After']} giây" in page
+    assert "hồ sơ chưa được nộp" in page
+
+
+def test_beyond_the_cap_the_api_gets_the_applications_json(proxy):
+    nginx, node = proxy
+    with ThreadPoolExecutor(2) as pool:
+        held = hold_one(nginx, node, pool, "/api/v1/inbox")
+        refused = requests.get(
+            f"{nginx.url}/api/v1/lookup",
+            cookies={"django_language": "en"},
+            timeout=10,
+        )
+        node.release.set()
+        assert held.result().status_code == 200
+
+    assert refused.status_code == 503
+    assert refused.headers["Content-Type"] == "application/json"
+    seconds = int(refused.headers["Retry-After"])
+    assert json.loads(refused.text) == {
+        "detail": f"The system is overloaded. Please try again in {seconds} seconds.",
+        "retry_after": seconds,
+    }
+
+
+def test_under_the_cap_the_applications_own_503_passes_unchanged(proxy):
+    nginx, _ = proxy
+    answer = requests.get(f"{nginx.url}/api/v1/busy", timeout=10)
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "42"
+    assert answer.json()["detail"] == "from the app"
+
+
+def test_the_cap_is_rendered_from_the_one_template(tmp_path):
+    config = nginx_config(tmp_path, port=1234, nodes=[1, 2], in_flight=96)
+    assert "limit_conn motcua_nodes 96;" in config
+    assert "limit_conn motcua_nodes 48;" not in config
+    assert "server 127.0.0.1:1 " in config and "server 127.0.0.1:2 " in config
