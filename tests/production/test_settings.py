@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from psycopg_pool import ConnectionPool
 
 import motcua
 
@@ -54,7 +55,13 @@ def test_postgresql_has_no_pool_in_development_unless_asked(load):
     assert "pool" not in database.get("OPTIONS", {})
     pooled = load(DATABASE_URL=PG, MOTCUA_DB_POOL_MAX="4", MOTCUA_DB_POOL_TIMEOUT="2.5")
     database = pooled.DATABASES["default"]
-    assert database["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 2.5}
+    pool = database["OPTIONS"]["pool"]
+    assert {k: pool[k] for k in ("min_size", "max_size", "timeout")} == {
+        "min_size": 1,
+        "max_size": 4,
+        "timeout": 2.5,
+    }
+    assert pool["check"] is ConnectionPool.check_connection
     assert database["CONN_MAX_AGE"] == 0
 
 
