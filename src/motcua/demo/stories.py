@@ -57,8 +57,15 @@ class Cast:
     def receivers(self, agency: Agency) -> list[User]:
         """Who receives for ``agency``: its own receivers, or those of the desks serving it."""
         if agency.pk not in self._desk_receivers:
-            desks = OneStopDesk.objects.filter(agencies=agency)
-            served = Agency.objects.filter(desks__in=desks).distinct()
+            # In two flat steps: as one query with a subquery, PostgreSQL without statistics
+            # (tables filled in the same transaction, as in the tests) chose nested loops over
+            # every agency and took minutes.
+            links = OneStopDesk.agencies.through.objects
+            desk_ids = list(links.filter(agency=agency).values_list("onestopdesk_id", flat=True))
+            agency_ids = set(
+                links.filter(onestopdesk_id__in=desk_ids).values_list("agency_id", flat=True)
+            )
+            served = Agency.objects.filter(pk__in=agency_ids - {agency.pk})
             found = {u.pk: u for a in [agency, *served] for u in officers_for(a, Role.RECEIVER)}
             self._desk_receivers[agency.pk] = [
                 self.officers.get(u.username, u) for u in found.values()
