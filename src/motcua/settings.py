@@ -153,15 +153,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
     if DB_POOL_TIMEOUT <= 0:
         raise ImproperlyConfigured("MOTCUA_DB_POOL_TIMEOUT must be a positive number of seconds")
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
-    from psycopg_pool import ConnectionPool
-
+    # Django hands the pool ConnectionPool.check_connection when health checks are on: each
+    # connection is tested as it leaves the pool (one round trip), so that after a database
+    # restart a dead connection is replaced instead of failing a request with a 503. Django
+    # passes `check` itself, so it must not be in the pool options too.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": DB_POOL_MIN,
         "max_size": DB_POOL_MAX,
         "timeout": DB_POOL_TIMEOUT,
-        # Test each connection as it leaves the pool (one round trip), so that after a database
-        # restart a dead connection is replaced instead of failing a request with a 503.
-        "check": ConnectionPool.check_connection,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -92,8 +92,13 @@ def test_the_public_lookup_reads_one_dossier_by_its_code(moving, django_assert_m
     dossier = Dossier.objects.first()
     with django_assert_max_num_queries(1):
         assert public_lookup(dossier.code, dossier.applicant_phone) == dossier
-    plan = plan_of(Dossier.objects.select_related("version", "agency").filter(code=dossier.code))
+    # The dossier row is found by its code; the joins to its version and agency are by primary
+    # key. (Planned with the joins, PostgreSQL's estimates on a tiny unanalysed table sometimes
+    # start from the agency and reach the dossier through another index, which a large table
+    # never does, so the dossier part is planned on its own.)
+    plan = plan_of(Dossier.objects.filter(code=dossier.code))
     assert _by_code(plan), plan
+    assert not plan.scans(DOSSIERS), plan
 
 
 def test_my_dossiers_are_read_newest_first_from_their_index(moving):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from psycopg_pool import ConnectionPool
 
 import motcua
 
@@ -61,7 +60,8 @@ def test_postgresql_has_no_pool_in_development_unless_asked(load):
         "max_size": 4,
         "timeout": 2.5,
     }
-    assert pool["check"] is ConnectionPool.check_connection
+    assert "check" not in pool  # Django passes check= itself; a second one is a TypeError
+    assert database["CONN_HEALTH_CHECKS"] is True
     assert database["CONN_MAX_AGE"] == 0
 
 
@@ -138,3 +138,19 @@ def test_a_bucket_puts_uploads_on_s3_compatible_storage(load):
         "secret",
         "motcua",
     )
+
+
+def test_django_builds_the_pool_from_these_settings_and_it_checks_connections(load):
+    """The pool options must be ones Django can pass on: building the pool opens no connection."""
+    from django.db.utils import ConnectionHandler
+    from psycopg_pool import ConnectionPool
+
+    database = load(**PRODUCTION).DATABASES["default"]
+    handler = ConnectionHandler({"default": database})
+    connection = handler["default"]
+    try:
+        pool = connection.pool
+        assert pool.max_size == 10
+        assert pool._check == ConnectionPool.check_connection
+    finally:
+        connection.close_pool()
