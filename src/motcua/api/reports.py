@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from pydantic import BaseModel
 from pydantic import Field as P
 
 from motcua.dossiers.reports import FLOWS, ReportRow, may_see_report, monthly_report, parse_month
@@ -26,7 +27,9 @@ class MonthlyQuery(Schema):
     month: str = P(..., max_length=7, description="YYYY-MM")
 
 
-class FiguresOut(Schema):
+# The answers are plain pydantic models: they are built from dicts, and ninja's Schema would
+# wrap each of a unit's hundred-odd rows in an attribute getter for Django objects first.
+class FiguresOut(BaseModel):
     carried_over: int
     received: int
     received_online: int
@@ -50,7 +53,7 @@ class ProcedureFiguresOut(FiguresOut):
     procedure_name: str
 
 
-class MonthlyOut(Schema):
+class MonthlyOut(BaseModel):
     agency: str
     agency_name: str
     month: str
@@ -60,7 +63,7 @@ class MonthlyOut(Schema):
 
 def _figures(row: ReportRow) -> dict[str, Any]:
     return {
-        **{name: getattr(row, name) for name in FLOWS},
+        **{name: row.counts.get(name, 0) for name in FLOWS},
         "carried_over": row.carried_over,
         "received": row.received,
         "resolved": row.resolved,

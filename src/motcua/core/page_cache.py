@@ -31,18 +31,19 @@ GENERATION_KEY = "motcua:pages:generation"
 View = Callable[..., HttpResponse]
 
 
-def generation() -> str:
+def generation(key: str = GENERATION_KEY) -> str:
+    """The current generation of what ``key`` names (the public pages by default)."""
     # A random token, not a counter: should the cache drop this key, a new token can never
-    # bring back pages stored under an old one.
-    value = cache.get(GENERATION_KEY)
+    # bring back entries stored under an old one.
+    value = cache.get(key)
     if value is None:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), None)
-        value = cache.get(GENERATION_KEY, "")
+        cache.add(key, secrets.token_hex(8), None)
+        value = cache.get(key, "")
     return str(value)
 
 
-def bump() -> None:
-    cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+def bump(key: str = GENERATION_KEY) -> None:
+    cache.set(key, secrets.token_hex(8), None)
 
 
 def bump_on_commit(**kwargs: Any) -> None:

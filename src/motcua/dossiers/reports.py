@@ -1,4 +1,11 @@
-"""A unit's monthly report, read from the daily summary only (never from the dossiers)."""
+"""A unit's monthly report, read from the daily summary only (never from the dossiers).
+
+A closed month's figures change only when the summary is written for a day already past (a
+backdated move, ``rebuild_summary``), so its report is kept in the cache under a generation
+that every such write renews (``summary.py``); the catalogue's generation names the
+procedures. The current month is counted afresh on every read, with its carried-over figure
+(the sum of every earlier day, which grows with the unit's history) taken from the cache.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,20 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.page_cache import generation
 from motcua.identity.models import AdministrativeUnit, Agency
 
 from .access import officer_scope
 from .models import DailySummary
-from .summary import COUNTERS
+from .summary import COUNTERS, SUMMARY_GENERATION
 
 FLOWS = tuple(name for name in COUNTERS if name != "in_process_delta")
+CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -79,10 +90,43 @@ def carried_rows(agency: Agency, month: date) -> QuerySet[DailySummary, dict[str
 
 def monthly_report(agency: Agency, month: date) -> MonthlyReport:
     month = month.replace(day=1)
-    rows: dict[int, ReportRow] = {}
-    for found in carried_rows(agency, month):
-        if found["carried"]:
-            rows[found["procedure_id"]] = ReportRow(carried_over=found["carried"])
+    this_month = timezone.localdate().replace(day=1)
+    if month < this_month:
+        rows = _remembered(("rows", agency.pk, month), lambda: _counted(agency, month))
+    elif month == this_month:
+        carried = _remembered(("carried", agency.pk, month), lambda: _carried(agency, month))
+        rows = _counted(agency, month, carried)
+    else:  # a month to come: what is in process now is all there is
+        rows = _counted(agency, month)
+    total = ReportRow()
+    for row in rows:
+        total.add(row)
+    return MonthlyReport(agency=agency, month=month, rows=rows, total=total)
+
+
+def _remembered(what: tuple[Any, ...], compute: Any) -> Any:
+    versions = f"{generation(SUMMARY_GENERATION)}:{generation()}"
+    key = "motcua:report:{}:{}:{}:{}".format(versions, *what)
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _carried(agency: Agency, month: date) -> dict[int, int]:
+    """In process at the start of ``month``, per procedure: the sum of every earlier day."""
+    return {
+        found["procedure_id"]: found["carried"]
+        for found in carried_rows(agency, month)
+        if found["carried"]
+    }
+
+
+def _counted(agency: Agency, month: date, carried: dict[int, int] | None = None) -> list[ReportRow]:
+    if carried is None:
+        carried = _carried(agency, month)
+    rows = {procedure: ReportRow(carried_over=count) for procedure, count in carried.items()}
     for found in month_rows(agency, month):
         row = rows.setdefault(found["procedure_id"], ReportRow())
         row.counts = {name: found[name] or 0 for name in FLOWS}
@@ -90,11 +134,7 @@ def monthly_report(agency: Agency, month: date) -> MonthlyReport:
     for row in rows.values():
         row.in_process += row.carried_over
     _name(rows)
-    total = ReportRow()
-    for row in rows.values():
-        total.add(row)
-    ordered = sorted(rows.values(), key=lambda r: r.code)
-    return MonthlyReport(agency=agency, month=month, rows=ordered, total=total)
+    return sorted(rows.values(), key=lambda r: r.code)
 
 
 def _name(rows: dict[int, ReportRow]) -> None:

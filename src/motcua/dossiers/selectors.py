@@ -90,9 +90,13 @@ def public_lookup(code: str, contact: str) -> Dossier | None:
     contact = "".join(contact.split())
     if not code.strip() or len(contact) < 6:
         return None
-    dossier = Dossier.objects.select_related("version", "agency").filter(code=code.strip()).first()
-    if dossier is None:
+    # The code is unique: no ordering to compile or run; the procedure comes in the same row.
+    found = Dossier.objects.select_related("version__procedure", "agency").filter(
+        code=code.strip()
+    )[:1]
+    if not found:
         return None
+    dossier = found[0]
     known = {dossier.applicant_phone, dossier.applicant_id_number, dossier.organisation_tax_code}
     known.discard("")
     phone = contact[3:] if contact.startswith("+84") else contact

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.core.page_cache import bump
 from motcua.identity.models import Agency
 
 from .models import Channel, DailySummary, Dossier, DossierEvent
@@ -44,6 +45,9 @@ COUNTERS = (
     "became_overdue",
     "in_process_delta",
 )
+# Renewed whenever a day already past is written (a backdated move, a rebuild): the reports
+# of closed months kept in the cache (reports.py) are then read afresh.
+SUMMARY_GENERATION = "motcua:summary:generation"
 RESOLVED = (Status.DECIDED, Status.RETURNED)
 LEFT_UNRESOLVED: dict[int, str] = {Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}
 
@@ -118,6 +122,12 @@ def _add(agency_id: int, day: date, procedure_id: int, counts: Counter[str]) -> 
             f'ON CONFLICT ("agency_id", "day", "procedure_id") DO UPDATE SET {updates}',
             [agency_id, day, procedure_id, *(counts[n] for n in COUNTERS)],
         )
+    if day < timezone.localdate():
+        _renew_on_commit()
+
+
+def _renew_on_commit() -> None:
+    transaction.on_commit(lambda: bump(SUMMARY_GENERATION))
 
 
 # --- rebuild ---------------------------------------------------------------------------------
@@ -142,6 +152,7 @@ def rebuild(since: date | None = None) -> int:
                 batch_size=1000,
             )
             written += len(counts)
+            _renew_on_commit()
     return written
 
 
