@@ -113,7 +113,7 @@ def test_two_requests_at_once_with_one_key_make_one_dossier(world, monkeypatch):
     def slow_next_code(*args, **kwargs):
         code = real_next_code(*args, **kwargs)
         codes.append(code)
-        time.sleep(0.3)  # both requests are inside their transactions at once
+        time.sleep(0.3)  # both have passed the key check and taken a code: both go on
         return code
 
     monkeypatch.setattr(intake, "next_dossier_code", slow_next_code)

@@ -166,6 +166,57 @@ def test_submitting_twice_creates_one_dossier(client, citizen, world):
     assert Dossier.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_the_same_moment_make_one_dossier(client, citizen, world, monkeypatch):
+    """Both requests pass the "already submitted?" check and take a code before either
+    commits; the draft's token lets one make the dossier and the other answer with it."""
+    import threading
+    import time
+
+    from django.db import connection
+    from django.test import Client
+
+    from motcua.dossiers import intake
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    _response, drafts = _start(client, world)
+    draft = drafts.get()
+    _fill_everything(client, draft)
+    token = client.get(url("draft-check", draft.pk)).context["token"]
+    real_next_code = intake.next_dossier_code
+    codes: list[str] = []
+
+    def slow_next_code(*args, **kwargs):
+        codes.append(real_next_code(*args, **kwargs))
+        time.sleep(0.3)  # both requests are past the check, each with a code
+        return codes[-1]
+
+    monkeypatch.setattr(intake, "next_dossier_code", slow_next_code)
+    start = threading.Barrier(2)
+    answers: list = [None, None]
+
+    def click(n):
+        browser = Client()
+        browser.force_login(citizen)
+        start.wait()
+        answers[n] = browser.post(url("draft-check", draft.pk), {"token": token})
+        connection.close()
+
+    threads = [threading.Thread(target=click, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(codes) == 2  # both went as far as taking a code
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0].url == answers[1].url
+    assert Dossier.objects.count() == 1
+    assert DossierFile.objects.filter(dossier__isnull=False).count() == (
+        DossierFile.objects.count()
+    )
+
+
 def test_a_submission_cut_by_the_database_saves_nothing_and_sending_again_is_safe(
     client, citizen, world, monkeypatch
 ):

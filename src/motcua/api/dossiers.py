@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
@@ -21,9 +22,9 @@ from motcua.dossiers.selectors import inbox, my_dossiers, public_lookup
 from motcua.dossiers.services import (
     Applicant,
     Submission,
+    SubmissionRejected,
     UploadError,
     WorkflowError,
-    check_submission,
     store_upload,
     submit_dossier,
 )
@@ -143,11 +144,8 @@ def _applicant(user: User, given: ApplicantIn | None) -> Applicant:
     )
 
 
-def _problems(submission: Submission) -> Problems | None:
+def _problems(submission: Submission, problems: list[str]) -> Problems:
     """422 with every problem; an answer of the form is located at its path under ``data``."""
-    problems = check_submission(submission)
-    if not problems:
-        return None
     located = [
         {"type": "form", "loc": ["body", "payload", "data", *_path(p.path)], "msg": p.message}
         for p in schema_forms.validate(submission.version.form_schema, submission.data)
@@ -197,6 +195,7 @@ def submit(request: HttpRequest, payload: SubmitIn, idempotency_key: KeyHeader =
         key,
         lambda: _submit(user, payload, key),
         replay=lambda record: _earlier(user, key) or (200, record.body),
+        atomic=False,  # submit_dossier is once per key by itself (its IdempotencyRecord)
     )
 
 
@@ -225,15 +224,19 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         result_delivery=payload.result_delivery,
         delivery_address=payload.delivery_address.strip(),
     )
-    problems = _problems(submission)
-    if problems:
-        return problems
     try:
         dossier = submit_dossier(
             submission=submission, submitted_by=user, channel=channel, idempotency_key=key
         )
+    except SubmissionRejected as rejected:
+        return _problems(submission, rejected.problems)
     except WorkflowError as error:
         raise ApiError(error.message, 422) from error
+    except IntegrityError:
+        # The same key at the same moment: the other request made the dossier.
+        if key and (earlier := _earlier(user, key)):
+            return earlier
+        raise
     # Answered from the objects in hand: the submitter always reads their own new dossier.
     return 201, dossier_out(user, dossier)
 

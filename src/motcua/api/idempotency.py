@@ -63,9 +63,16 @@ def idempotent(
     key: str,
     run: Callable[[], Answer],
     replay: Callable[[IdempotentRequest], Answer] | None = None,
+    *,
+    atomic: bool = True,
 ) -> Answer:
     """``run()`` once per key; a retry gets ``replay(record)`` (by default the stored
-    answer). Without a key, just ``run()``."""
+    answer). Without a key, just ``run()``.
+
+    ``run()`` and the stored answer share one transaction, unless ``atomic`` is False: for a
+    ``run()`` that is once-only by itself and opens its own transaction (a submission, made
+    once per key by its own record; it takes its code before that transaction opens), the
+    answer is then stored just after."""
     key = key.strip()
     if not key:
         return run()
@@ -74,19 +81,27 @@ def idempotent(
     def again(record: IdempotentRequest) -> Answer:
         return replay(record) if replay else (record.status, record.body)
 
+    def remember(status: int, body: Any) -> None:
+        if 200 <= status < 300:
+            IdempotentRequest.objects.create(
+                user_id=request.user.pk,
+                key=key,
+                fingerprint=fingerprint,
+                status=status,
+                body=json.loads(json.dumps(body, cls=NinjaJSONEncoder)),
+            )
+
     if (earlier := _earlier(request, key, fingerprint)) is not None:
         return again(earlier)
+    if not atomic:
+        status, body = run()
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            remember(status, body)  # a request with this key at the same moment stored first
+        return status, body
     try:
         with transaction.atomic():
             status, body = run()
-            if 200 <= status < 300:
-                IdempotentRequest.objects.create(
-                    user_id=request.user.pk,
-                    key=key,
-                    fingerprint=fingerprint,
-                    status=status,
-                    body=json.loads(json.dumps(body, cls=NinjaJSONEncoder)),
-                )
+            remember(status, body)
     except IntegrityError:
         # The same key at the same moment: the other request committed first.
         if (earlier := _earlier(request, key, fingerprint)) is not None:

@@ -12,13 +12,15 @@ from .models import DossierCodeSequence
 
 
 def next_dossier_code(agency: Agency, day: date) -> str:
-    """The next code for ``agency`` on ``day``; call inside the transaction that saves the
-    dossier, so a rolled-back submission never leaves a code behind in use.
+    """The next code for ``agency`` on ``day``.
 
     One statement creates the day's counter or increments it and returns the new number
-    (an upsert with RETURNING: PostgreSQL, and SQLite from 3.35). It locks the row until
-    commit: concurrent submissions to one agency queue on that row (PostgreSQL) or on the
-    write lock (SQLite) and each gets the next number. A number is never handed out twice.
+    (an upsert with RETURNING: PostgreSQL, and SQLite from 3.35). It locks the row until its
+    transaction ends, and concurrent callers queue on that row (PostgreSQL) or on the write
+    lock (SQLite); each gets the next number, and a number is never handed out twice.
+    Called outside a transaction (submit_dossier does when it can), the statement is its own
+    transaction and the row is locked for that statement only; the number is then spent even
+    if the dossier is not saved (ADR 0010).
     """
     q = connection.ops.quote_name
     table = q(DossierCodeSequence._meta.db_table)

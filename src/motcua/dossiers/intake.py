@@ -51,6 +51,14 @@ class Submission:
     files: list[DossierFile] = field(default_factory=list)
 
 
+class SubmissionRejected(WorkflowError):
+    """The submission cannot be made as it is: ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
 def check_submission(sub: Submission) -> list[str]:
     """Everything wrong with a submission, as messages for the applicant."""
     problems: list[str] = []
@@ -78,7 +86,6 @@ def _summary(version: ProcedureVersion, applicant: Applicant) -> str:
     return f"{version.name} — {who}"[:500]
 
 
-@transaction.atomic
 def submit_dossier(
     *,
     submission: Submission,
@@ -89,23 +96,47 @@ def submit_dossier(
     draft: Draft | None = None,
 ) -> Dossier:
     """Create a dossier in status 1 with its code. Online, by the applicant; in person or by
-    post, by a receiver at the desk on the applicant's behalf."""
+    post, by a receiver at the desk on the applicant's behalf.
+
+    The code is taken before the dossier's transaction opens when the caller has none open
+    (the API): the unit's counter row is then locked for that one statement rather than for
+    the whole submission, which was what held concurrent submissions to one unit back
+    (ADR 0010). A submission that fails after that leaves its number unused: codes may skip
+    a number, they never repeat one. Inside a caller's transaction the code is taken in it.
+
+    Two submissions with one ``idempotency_key`` at once: one makes the dossier, the other
+    raises IntegrityError (and leaves nothing); the caller then finds the first one's."""
     if idempotency_key and submitted_by is not None:
         earlier = IdempotencyRecord.objects.filter(user=submitted_by, key=idempotency_key).first()
         if earlier is not None:
             return earlier.dossier
     problems = check_submission(submission)
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise SubmissionRejected(problems)
     at = at or timezone.now()
     is_desk = channel != Channel.ONLINE
     if is_desk and not (
         submitted_by and officer_scope(submitted_by).holds(RECEIVER, submission.agency.pk)
     ):
         raise WorkflowError(_("Chỉ cán bộ một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp."))
+    code = next_dossier_code(submission.agency, timezone.localdate(at))
+    with transaction.atomic():
+        return _create(submission, submitted_by, channel, at, code, idempotency_key, draft)
+
+
+def _create(
+    submission: Submission,
+    submitted_by: User | None,
+    channel: int,
+    at: datetime,
+    code: str,
+    idempotency_key: str,
+    draft: Draft | None,
+) -> Dossier:
+    is_desk = channel != Channel.ONLINE
     applicant = submission.applicant
     dossier = Dossier.objects.create(
-        code=next_dossier_code(submission.agency, timezone.localdate(at)),
+        code=code,
         version=submission.version,
         variant=submission.variant,
         agency=submission.agency,

@@ -4,6 +4,7 @@ from .files import UploadError, store_upload
 from .intake import (
     Applicant,
     Submission,
+    SubmissionRejected,
     accept_dossier,
     check_submission,
     provide_supplement,
@@ -34,6 +35,7 @@ from .workflow import WorkflowError
 __all__ = [
     "Applicant",
     "Submission",
+    "SubmissionRejected",
     "UploadError",
     "WorkflowError",
     "accept_dossier",

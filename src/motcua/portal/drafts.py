@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
@@ -313,16 +313,18 @@ def delete_draft(*, draft: Draft) -> None:
     draft.delete()
 
 
-@transaction.atomic
 def submit_draft(*, user: User, draft_id: int, token: str = "") -> Dossier | None:
     """Submit the draft as an online dossier, once: a repeated request (a double click, a
     refresh, two tabs) returns the dossier the first one created. None when the user has no
-    such draft and never submitted it."""
+    such draft and never submitted it.
+
+    No transaction is open around submit_dossier, so that it takes the dossier's code before
+    its own (ADR 0010). Two requests for one draft at once both get that far; the draft's
+    submission token lets only one make a dossier, the other answers with it."""
     earlier = _submitted_with(user, token)
     if earlier is not None:
         return earlier
-    # The row lock makes a concurrent second request wait, then find the draft gone.
-    draft = Draft.objects.select_for_update().filter(pk=draft_id, owner=user).first()
+    draft = Draft.objects.filter(pk=draft_id, owner=user).first()
     if draft is None:
         return _submitted_with(user, token)
     if not ProcedureVersion.objects.in_force().filter(pk=draft.version_id).exists():
@@ -345,13 +347,20 @@ def submit_draft(*, user: User, draft_id: int, token: str = "") -> Dossier | Non
         result_delivery=draft.result_delivery,
         delivery_address=draft.delivery_address,
     )
-    return submit_dossier(
-        submission=submission,
-        submitted_by=user,
-        channel=Channel.ONLINE,
-        idempotency_key=submission_token(draft),
-        draft=draft,
-    )
+    key = submission_token(draft)
+    try:
+        return submit_dossier(
+            submission=submission,
+            submitted_by=user,
+            channel=Channel.ONLINE,
+            idempotency_key=key,
+            draft=draft,
+        )
+    except IntegrityError:
+        # The same draft submitted by another request at the same moment: it made the dossier.
+        if (earlier := _submitted_with(user, key)) is not None:
+            return earlier
+        raise
 
 
 def _submitted_with(user: User, token: str) -> Dossier | None:
