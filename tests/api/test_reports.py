@@ -38,3 +38,29 @@ def test_bad_requests_get_a_vietnamese_reason(world, as_user):
         "/reports/monthly", {"agency": code, "month": "2026-11"}
     )
     assert citizen.status_code == 403
+
+
+def test_a_closed_months_answer_is_kept_and_a_move_on_its_days_renews_it(
+    world, as_user, django_capture_on_commit_callbacks
+):
+    import time_machine
+
+    from motcua.dossiers.services import decide_dossier, forward_dossier
+
+    params = {"agency": world.committee.electronic_id, "month": "2026-11"}
+    at = local(2026, 11, 23, 8, 0)
+    dossier = accept_dossier(dossier=world.submit(at=at), officer=world["receiver"], at=at)
+    with time_machine.travel(local(2026, 12, 10, 9, 0), tick=False):
+        leader = as_user(world["approver"])
+        first = leader.get("/reports/monthly", params).json()
+        assert first["total"]["resolved"] == 0
+        assert leader.get("/reports/monthly", params).json() == first  # kept
+        with django_capture_on_commit_callbacks(execute=True):  # recorded late, for November
+            forward_dossier(dossier=dossier, officer=world["receiver"], at=at)
+            dossier.refresh_from_db()
+            forward_dossier(dossier=dossier, officer=world["specialist"], at=at)
+            dossier.refresh_from_db()
+            decide_dossier(dossier=dossier, officer=world["approver"], approve=True, at=at)
+        renewed = leader.get("/reports/monthly", params).json()
+    assert renewed["total"]["resolved"] == 1
+    assert renewed["procedures"][0]["on_time_rate"] == "100.0"

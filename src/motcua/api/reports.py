@@ -5,13 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import BaseModel
 from pydantic import Field as P
 
-from motcua.dossiers.reports import FLOWS, ReportRow, may_see_report, monthly_report, parse_month
+from motcua.dossiers.reports import (
+    FLOWS,
+    MonthlyReport,
+    ReportRow,
+    kept,
+    may_see_report,
+    monthly_report,
+    parse_month,
+)
 from motcua.identity.models import Agency, User
 
 from .auth import bearer
@@ -78,7 +86,7 @@ def _figures(row: ReportRow) -> dict[str, Any]:
     response={200: MonthlyOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A unit's monthly report, per procedure, from the daily summary",
 )
-def monthly(request: HttpRequest, params: Query[MonthlyQuery]) -> dict[str, Any]:
+def monthly(request: HttpRequest, params: Query[MonthlyQuery]) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not is_staff_reader(user):
         raise ApiError(_("Chỉ cán bộ mới xem được báo cáo."), 403)
@@ -90,14 +98,24 @@ def monthly(request: HttpRequest, params: Query[MonthlyQuery]) -> dict[str, Any]
         raise ApiError(_("Không tìm thấy đơn vị có mã định danh này."), 404)
     if not may_see_report(user, agency):
         raise ApiError(_("Bạn không xem được báo cáo của đơn vị này."), 403)
-    report = monthly_report(agency, month)
-    return {
-        "agency": agency.electronic_id,
-        "agency_name": agency.name,
-        "month": f"{report.month:%Y-%m}",
-        "procedures": [
-            {**_figures(row), "procedure_code": row.code, "procedure_name": row.name}
-            for row in report.rows
-        ],
-        "total": _figures(report.total),
-    }
+    # Built and serialised by pydantic once (a unit may have thousands of rows), and for a
+    # closed month kept as JSON with the report.
+    body = kept(agency, month, "api-json", lambda: _answer(monthly_report(agency, month)))
+    return HttpResponse(body, content_type="application/json")
+
+
+def _answer(report: MonthlyReport) -> str:
+    agency = report.agency
+    answer = MonthlyOut.model_validate(
+        {
+            "agency": agency.electronic_id,
+            "agency_name": agency.name,
+            "month": f"{report.month:%Y-%m}",
+            "procedures": [
+                {**_figures(row), "procedure_code": row.code, "procedure_name": row.name}
+                for row in report.rows
+            ],
+            "total": _figures(report.total),
+        }
+    )
+    return answer.model_dump_json()

@@ -9,10 +9,11 @@ procedures. The current month is counted afresh on every read, with its carried-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
@@ -28,6 +29,7 @@ from .summary import COUNTERS, SUMMARY_GENERATION
 
 FLOWS = tuple(name for name in COUNTERS if name != "in_process_delta")
 CACHE_SECONDS = 24 * 3600
+T = TypeVar("T")
 
 
 @dataclass
@@ -43,20 +45,29 @@ class ReportRow:
             return self.counts.get(name, 0)
         raise AttributeError(name)
 
+    # The properties read ``counts`` directly: a unit's report can have thousands of rows.
     @property
     def received(self) -> int:
-        return self.received_online + self.received_direct
+        counts = self.counts
+        return counts.get("received_online", 0) + counts.get("received_direct", 0)
 
     @property
     def resolved(self) -> int:
-        return self.resolved_early + self.resolved_on_time + self.resolved_late
+        counts = self.counts
+        return (
+            counts.get("resolved_early", 0)
+            + counts.get("resolved_on_time", 0)
+            + counts.get("resolved_late", 0)
+        )
 
     @property
     def on_time_rate(self) -> Decimal | None:
         """Resolved early or on time, in % of resolved (Decision 766, indicator 2.1)."""
-        if not self.resolved:
+        resolved = self.resolved
+        if not resolved:
             return None
-        rate = Decimal(100 * (self.resolved_early + self.resolved_on_time)) / self.resolved
+        in_time = self.counts.get("resolved_early", 0) + self.counts.get("resolved_on_time", 0)
+        rate = Decimal(100 * in_time) / resolved
         return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     def add(self, other: ReportRow) -> None:
@@ -90,28 +101,43 @@ def carried_rows(agency: Agency, month: date) -> QuerySet[DailySummary, dict[str
 
 def monthly_report(agency: Agency, month: date) -> MonthlyReport:
     month = month.replace(day=1)
-    this_month = timezone.localdate().replace(day=1)
-    if month < this_month:
-        rows = _remembered(("rows", agency.pk, month), lambda: _counted(agency, month))
-    elif month == this_month:
+    if is_closed(month):
+        rows, total = kept(agency, month, "rows", lambda: _with_total(_counted(agency, month)))
+    elif month == timezone.localdate().replace(day=1):
         carried = _remembered(("carried", agency.pk, month), lambda: _carried(agency, month))
-        rows = _counted(agency, month, carried)
+        rows, total = _with_total(_counted(agency, month, carried))
     else:  # a month to come: what is in process now is all there is
-        rows = _counted(agency, month)
-    total = ReportRow()
-    for row in rows:
-        total.add(row)
+        rows, total = _with_total(_counted(agency, month))
     return MonthlyReport(agency=agency, month=month, rows=rows, total=total)
 
 
-def _remembered(what: tuple[Any, ...], compute: Any) -> Any:
+def is_closed(month: date) -> bool:
+    return month < timezone.localdate().replace(day=1)
+
+
+def kept(agency: Agency, month: date, what: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache when ``month`` is closed (see the module's note): a
+    unit's report, or a form of it (the API keeps its JSON)."""
+    if not is_closed(month):
+        return compute()
+    return _remembered((what, agency.pk, month), compute)
+
+
+def _with_total(rows: list[ReportRow]) -> tuple[list[ReportRow], ReportRow]:
+    total = ReportRow()
+    for row in rows:
+        total.add(row)
+    return rows, total
+
+
+def _remembered(what: tuple[Any, ...], compute: Callable[[], T]) -> T:
     versions = f"{generation(SUMMARY_GENERATION)}:{generation()}"
     key = "motcua:report:{}:{}:{}:{}".format(versions, *what)
     found = cache.get(key)
     if found is None:
         found = compute()
         cache.set(key, found, CACHE_SECONDS)
-    return found
+    return cast(T, found)
 
 
 def _carried(agency: Agency, month: date) -> dict[int, int]:
