@@ -123,6 +123,9 @@ def test_the_periodic_jobs_find_their_dossiers_through_partial_indexes(moving):
 
 
 def test_the_ledger_reads_a_units_days(moving):
-    plan = plan_of(ledger_dossiers(moving["receiver"], date(2026, 11, 1), date(2026, 11, 30)))
+    ledger = ledger_dossiers(moving["receiver"], date(2026, 11, 1), date(2026, 11, 30))
+    # The dossier part is planned alone, as in the lookup test: with the joins, a tiny
+    # unanalysed table may be reached from the version side instead (CI saw it once).
+    plan = plan_of(ledger.select_related(None))
     assert plan.uses("dossier_agency_submitted"), plan
     assert not plan.scans(DOSSIERS), plan
