@@ -3,11 +3,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 export MOTCUA_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: demo test lint typecheck imports i18n pytest messages clean bench bench-quick
 
 $(STAMP): pyproject.toml
+	@# WeasyPrint (the signed PDFs) needs Pango and HarfBuzz's subsetter from the system.
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset; } || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq $(SYSTEM_LIBS) >/dev/null; \
+		else echo "Install first: apt-get install $(SYSTEM_LIBS)"; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
@@ -26,7 +32,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests tools bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/motcua/core src/motcua/identity src/motcua/catalog src/motcua/dossiers
+	$(BIN)/mypy src/motcua/core src/motcua/identity src/motcua/catalog src/motcua/dossiers \
+		src/motcua/documents
 
 imports: $(STAMP)
 	$(BIN)/lint-imports

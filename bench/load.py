@@ -24,16 +24,11 @@ TIMEOUT_S = 30.0
 
 
 def pdf_bytes(size: int = 200 * 1024) -> bytes:
-    """A real (minimal, valid) PDF padded with a comment block to ``size`` bytes."""
-    head = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    body = (
-        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    )
-    tail = b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    padding = size - len(head) - len(body) - len(tail)
-    lines = b"".join(b"%" + b"x" * 78 + b"\n" for _ in range(max(padding, 0) // 80))
-    return head + lines + body + tail
+    """A real one-page PDF, with its cross-reference table, padded to about ``size`` bytes
+    (uploads must parse without repair)."""
+    from motcua.demo.pdf import one_page_pdf
+
+    return one_page_pdf("Giay to kem theo", size=size)
 
 
 @dataclass

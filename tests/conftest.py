@@ -44,3 +44,25 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def _development_pki(tmp_path_factory):
+    # One root and timestamp authority per test process (RSA key generation is the slow
+    # part); each agency gets its key the first time it signs, as in development.
+    from motcua.documents import pki
+
+    directory = tmp_path_factory.mktemp("signing")
+    pki.init_signing(directory, [])
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _signing_with_the_test_pki(settings, _development_pki):
+    # A decision issues its signed result: every test signs with the session's development
+    # PKI, never with keys or a timestamp server from the developer's environment.
+    settings.SIGNING_DIR = _development_pki
+    settings.TRUSTED_ROOTS = [_development_pki / "root.pem"]
+    settings.SIGNING_KEYS = {}
+    settings.SIGNING_CRLS = []
+    settings.TSA_URL = ""

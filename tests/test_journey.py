@@ -15,11 +15,12 @@ from django.test import Client
 from django.urls import reverse
 
 from motcua.core.models import OutboxMessage
+from motcua.demo.pdf import one_page_pdf
 from motcua.dossiers.models import Dossier, Draft
 from motcua.dossiers.workflow import Status
 from tests.dossiers.world import build_world, local
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = one_page_pdf("Giay to")
 
 
 def as_user(user) -> Client:

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "motcua.identity",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.documents",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -259,6 +260,37 @@ if S3_BUCKET:
         },
     }
 
+# Electronic documents (docs/documents.md): signed PDFs, their public verification address,
+# the signing keys per agency and the timestamp authority.
+PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", str(DATA_DIR / "signing")))
+
+
+def _signing_keys(path: str) -> dict[str, dict[str, str]]:
+    """Which key signs for which agency: a YAML or JSON file (docs/documents.md); agencies
+    without an entry use the development keys of ``motcua init_signing``."""
+    if not path:
+        return {}
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        loaded = yaml.safe_load(handle) or {}
+    if not isinstance(loaded, dict):
+        raise ImproperlyConfigured(f"{path}: expected a mapping of agency codes to key settings")
+    return loaded
+
+
+SIGNING_KEYS = _signing_keys(os.environ.get("MOTCUA_SIGNING_KEYS_FILE", ""))
+# An RFC 3161 timestamp authority's URL; "local" stamps with the development authority of
+# init_signing (the demo); empty for no timestamp.
+TSA_URL = os.environ.get("MOTCUA_TSA_URL", "" if IS_PRODUCTION else "local")
+SIGNING_CRLS = env_list("MOTCUA_SIGNING_CRLS", "")
+# Root certificates a signature must chain to (PEM or DER files); by default the development
+# root of init_signing. Production lists the national root CA (Ban Cơ yếu Chính phủ) here.
+TRUSTED_ROOTS = env_list("MOTCUA_TRUSTED_ROOTS", "")
+# The approver's decision issues the signed result in the same transaction.
+ISSUE_RESULTS = env_bool("MOTCUA_ISSUE_RESULTS", default=True)
+
 # Redis holds what web nodes share: the cache (throttles, cached pages) and Celery's queue.
 # Without it (the embedded default) the cache lives in each process and the periodic jobs and
 # the outbox run in-process; production refuses that, since its web nodes must hold no state.
@@ -388,4 +420,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "INFO")},
+    # Font subsetting and layout progress: dozens of lines for every signed PDF.
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("fontTools", "weasyprint", "weasyprint.progress", "pyhanko")
+    },
 }

@@ -1,4 +1,7 @@
+import io
+
 import pytest
+from PIL import Image
 
 from motcua.api.dossier_actions import SPECS
 from motcua.api.dossier_views import API_ACTIONS
@@ -56,7 +59,7 @@ def ok(response):
 # --- the whole lifecycle ----------------------------------------------------------------
 
 
-def test_the_whole_lifecycle_runs_through_the_api(people):
+def test_the_whole_lifecycle_runs_through_the_api(people, client):
     citizen, desk = people["citizen"], people["receiver"]
     response = citizen.post("/dossiers", BIRTH)
     assert response.status_code == 201
@@ -96,7 +99,12 @@ def test_the_whole_lifecycle_runs_through_the_api(people):
 
     seen_by_citizen = ok(citizen.get(f"/dossiers/{code}"))
     assert [e["to_status"] for e in seen_by_citizen["history"]] == [1, 5, 1, 2, 4, 4, 9, 10]
-    assert [f["kind"] for f in seen_by_citizen["files"]] == ["component", "supplement"]
+    files = seen_by_citizen["files"]
+    assert [f["kind"] for f in files] == ["component", "supplement", "result"]
+    result = files[-1]
+    assert result["origin"] == "issued" and result["type"] == "application/pdf"
+    verified = client.get(f"/api/v1/results/{result['document_code']}").json()
+    assert verified["verdict"] == "valid" and verified["document"]["dossier_code"] == code
     forward = seen_by_citizen["history"][5]
     assert forward["action"] == "forward" and forward["note"] == "" and forward["actor"] is None
     seen_by_desk = ok(desk.get(f"/dossiers/{code}"))
@@ -511,7 +519,9 @@ def test_an_upload_checks_access_in_one_query(people, django_assert_max_num_quer
 
 def test_an_upload_can_be_a_png_or_a_jpeg(people):
     code = submitted(people)
-    png = people["citizen"].upload(code, content=b"\x89PNG\r\n\x1a\n" + b"0" * 20, name="a.png")
+    image = io.BytesIO()
+    Image.new("RGB", (30, 20), "white").save(image, format="PNG")
+    png = people["citizen"].upload(code, content=image.getvalue(), name="a.png")
     assert png.json()["type"] == "image/png"
     assert PDF.startswith(b"%PDF-")
 

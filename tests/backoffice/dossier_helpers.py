@@ -11,12 +11,13 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from motcua.demo.pdf import one_page_pdf
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import accept_dossier
 from tests.dossiers.world import World, build_world, local
 
 MONDAY_8 = local(2026, 11, 23, 8, 0)
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = one_page_pdf("Giay to")
 
 
 def make_world(settings: Any) -> World:

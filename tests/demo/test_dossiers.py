@@ -32,10 +32,19 @@ CODE = re.compile(r"^000\.[0-9A-Z]{2}\.\d{2}\.H26-\d{6}-\d{4}$")
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[SeedReport]:
+def seeded(
+    django_db_setup, django_db_blocker, tmp_path_factory, _development_pki
+) -> Iterator[SeedReport]:
     """Hà Nội, its agencies, the catalogue, the accounts and a small seeding, loaded once for
-    this module inside a transaction that is rolled back at the end."""
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    this module inside a transaction that is rolled back at the end. Decisions sign their
+    results with the session's development PKI."""
+    media = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        SIGNING_DIR=_development_pki,
+        TRUSTED_ROOTS=[_development_pki / "root.pem"],
+        SIGNING_KEYS={},
+        TSA_URL="",
+    )
     unblocked = django_db_blocker.unblock()
     with unblocked, time_machine.travel(NOW, tick=False), media, transaction.atomic():
         call_command("load_units", province="01", stdout=StringIO())

@@ -9,12 +9,13 @@ from typing import Any
 from django.urls import reverse
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.demo.pdf import one_page_pdf
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.services import store_upload
 from tests.dossiers.world import World, build_world
 
 CODE = "1.000001"  # Đăng ký khai sinh: full online service, two documents, at the ward
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = one_page_pdf("Giay to")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 SCHEMA: dict[str, Any] = {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from pydantic import BaseModel
 
+from motcua.documents import services as issuing
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.services import WorkflowError
@@ -149,7 +150,7 @@ SPECS: dict[str, Spec] = {
     ),
     "decide": Spec(
         s.DecideIn,
-        lambda u, d, b: services.decide_dossier(
+        lambda u, d, b: issuing.decide_and_issue(
             dossier=d, officer=u, approve=b.approve, note=b.note
         ),
         "The approver's decision",

@@ -206,6 +206,11 @@ class FileOut(Schema):
     kind: str
     requirement: str
     uploaded_at: datetime
+    # upload, scan (digitised at the desk), reused (from the data store) or issued (signed by us)
+    origin: str = "upload"
+    source: str = ""
+    # An issued document's code: GET /api/v1/results/{document_code} verifies it.
+    document_code: str | None = None
 
 
 class EventOut(Schema):

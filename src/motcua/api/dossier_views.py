@@ -14,6 +14,7 @@ from motcua.dossiers.models import (
     Consultation,
     Dossier,
     DossierEvent,
+    DossierFile,
 )
 from motcua.dossiers.selectors import timeline
 from motcua.dossiers.steps import step_at, steps_of
@@ -192,6 +193,9 @@ def dossier_out(user: User, dossier: Dossier) -> dict[str, Any]:
                 "kind": f.kind,
                 "requirement": f.requirement_name,
                 "uploaded_at": local(f.uploaded_at),
+                "origin": f.origin,
+                "source": f.source_note,
+                "document_code": issued_code(f),
             }
             for f in dossier.files.all()
         ],
@@ -240,3 +244,11 @@ def available_actions(user: User, dossier: Dossier, consultations: list[Consulta
         for action in API_ACTIONS
         if allowed(action, status) and checks.get(action, acting)
     ]
+
+
+def issued_code(upload: DossierFile) -> str | None:
+    """The document code of a file the system issued (a signed result), else None."""
+    if upload.origin != DossierFile.Origin.ISSUED:
+        return None
+    document = getattr(upload, "issued", None)
+    return document.code if document is not None else None

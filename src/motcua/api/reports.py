@@ -54,6 +54,12 @@ class FiguresOut(BaseModel):
     became_overdue: int
     in_process: int
     on_time_rate: Decimal | None
+    digitised: int
+    reused: int
+    e_results: int
+    e_result_rate: Decimal | None
+    digitised_rate: Decimal | None
+    reused_rate: Decimal | None
 
 
 class ProcedureFiguresOut(FiguresOut):
@@ -77,6 +83,9 @@ def _figures(row: ReportRow) -> dict[str, Any]:
         "resolved": row.resolved,
         "in_process": row.in_process,
         "on_time_rate": row.on_time_rate,
+        "e_result_rate": row.e_result_rate,
+        "digitised_rate": row.digitised_rate,
+        "reused_rate": row.reused_rate,
     }
 
 

@@ -17,6 +17,7 @@ from .dossier_actions import router as dossier_actions_router
 from .dossiers import router as dossiers_router
 from .errors import ApiError
 from .reports import router as reports_router
+from .results import router as results_router
 from .units import router as units_router
 
 api = NinjaAPI(
@@ -36,6 +37,7 @@ api.add_router("/auth", auth_router)
 api.add_router("", dossiers_router)
 api.add_router("", dossier_actions_router)
 api.add_router("/reports", reports_router)
+api.add_router("", results_router)
 
 
 @api.exception_handler(ApiError)

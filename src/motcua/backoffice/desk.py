@@ -54,7 +54,13 @@ def receive_at_desk(
     if earlier is not None:
         return earlier.dossier
     stored = [
-        services.store_upload(file, name=file.name or "", uploaded_by=officer, requirement=req)
+        services.store_upload(
+            file,
+            name=file.name or "",
+            uploaded_by=officer,
+            requirement=req,
+            origin=DossierFile.Origin.SCAN,
+        )
         for file, req in uploads
     ]
     submission.files = [*submission.files, *stored]
@@ -75,6 +81,7 @@ def supplement_at_desk(
             uploaded_by=officer,
             dossier=dossier,
             kind=DossierFile.Kind.SUPPLEMENT,
+            origin=DossierFile.Origin.SCAN,
         )
         for file in uploads
     ]

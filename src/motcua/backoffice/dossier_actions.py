@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from motcua.documents import services as issuing
 from motcua.dossiers import services
 from motcua.dossiers.workflow import Action, allowed
 
@@ -239,7 +240,8 @@ ACTIONS: dict[str, ActionSpec] = {
             done=_("Đã ghi quyết định; hồ sơ chuyển đến bước trả kết quả."),
             form_class=f.DecideForm,
             offered=rules.may_decide,
-            perform=lambda ctx, c: services.decide_dossier(
+            # The result is rendered and signed with the decision, in one transaction.
+            perform=lambda ctx, c: issuing.decide_and_issue(
                 dossier=ctx.dossier, officer=ctx.user, approve=c["decision"], note=c["note"]
             ),
         ),

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.calendar import DueDateError, compute_due
+from motcua.documents import services as issuing
+from motcua.documents.responses import pdf_response
 from motcua.dossiers import selectors
 from motcua.dossiers.access import visible_dossiers
 from motcua.dossiers.models import Dossier, LateMark
@@ -244,3 +246,22 @@ def slip(request: HttpRequest, code: str, number: str) -> HttpResponse:
     if found is None:
         raise Http404
     return render(request, "backoffice/dossiers/slip.html", {"dossier": dossier, "slip": found})
+
+
+@officer_required
+@require_GET
+def slip_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    """The slip as a PDF signed with the agency's key (issued once, then served as stored)."""
+    dossier = _visible_or_404(request, code)
+    try:
+        document = issuing.slip_document(dossier, number)
+    except issuing.IssueError as error:
+        return render(
+            request,
+            "backoffice/dossiers/slip_error.html",
+            {"dossier": dossier, "error": error},
+            status=503,
+        )
+    if document is None:
+        raise Http404
+    return pdf_response(document)

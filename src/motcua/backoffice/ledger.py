@@ -16,11 +16,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from motcua.documents.responses import pdf_response
+from motcua.documents.services import IssueError, issue_ledger
 from motcua.dossiers.access import officer_scope
 from motcua.dossiers.models import Dossier, DossierQuerySet
-from motcua.identity.models import User
+from motcua.identity.models import Agency, User
 
 from .access import officer_required
 from .form_fields import VietnameseDateField
@@ -119,4 +121,38 @@ def ledger(request: HttpRequest) -> HttpResponseBase:
     return render(request, "backoffice/ledger.html", {
         "form": form, "page": page, "start": start, "end": end,
         "query": query.urlencode(), "csv_query": csv_query.urlencode(),
+        "pdf_rows_max": PDF_ROWS_MAX,
     })  # fmt: skip
+
+
+PDF_ROWS_MAX = 2000  # about 200 landscape pages: past that, a shorter period
+
+
+@officer_required
+@require_POST
+def ledger_pdf(request: HttpRequest) -> HttpResponseBase:
+    """The ledger of one of the officer's units for the period, as a PDF signed with that
+    unit's key (form 06); a POST, since it issues a document."""
+    user = cast(User, request.user)
+    form = LedgerForm(
+        {k: v for k, v in request.POST.items() if k in ("tu", "den")}, today=timezone.localdate()
+    )
+    scope = officer_scope(user)
+    agency = Agency.objects.filter(pk__in=scope.agency_ids).order_by("pk").first()
+    if not form.is_valid() or agency is None:
+        return render(request, "backoffice/ledger.html", {"form": form}, status=400)
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    rows = list(ledger_dossiers(user, start, end).filter(agency=agency)[: PDF_ROWS_MAX + 1])
+    if len(rows) > PDF_ROWS_MAX:
+        form.add_error(
+            None,
+            _("Sổ có hơn %(n)s hồ sơ; hãy chọn khoảng thời gian ngắn hơn để tải PDF.")
+            % {"n": PDF_ROWS_MAX},
+        )
+        return render(request, "backoffice/ledger.html", {"form": form}, status=400)
+    try:
+        document = issue_ledger(agency=agency, officer=user, rows=rows, start=start, end=end)
+    except IssueError as error:
+        form.add_error(None, error.message)
+        return render(request, "backoffice/ledger.html", {"form": form}, status=503)
+    return pdf_response(document)

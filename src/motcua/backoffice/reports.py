@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,6 @@ from django.views.decorators.http import require_GET
 from motcua.dossiers.access import officer_scope
 from motcua.dossiers.reports import (
     MonthlyReport,
-    ReportRow,
     may_see_report,
     monthly_report,
     parse_month,
@@ -63,8 +63,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def _rate(row: ReportRow) -> str:
-    rate = row.on_time_rate
+def _rate(rate: Decimal | None) -> str:
     return "" if rate is None else str(rate).replace(".", ",")
 
 
@@ -77,7 +76,9 @@ def _csv(report: MonthlyReport) -> str:
         _("Tiếp nhận trực tiếp, bưu chính"), _("Giải quyết trước hạn"), _("Giải quyết đúng hạn"),
         _("Giải quyết quá hạn"), _("Yêu cầu bổ sung"), _("Từ chối"), _("Rút hồ sơ"),
         _("Dừng xử lý"), _("Trả kết quả"), _("Chuyển quá hạn"), _("Đang xử lý cuối tháng"),
-        _("Tỷ lệ đúng hạn (%)"),
+        _("Tỷ lệ đúng hạn (%)"), _("Kết quả điện tử"), _("Tỷ lệ kết quả điện tử (%)"),
+        _("Hồ sơ có thành phần số hóa"), _("Tỷ lệ số hóa (%)"),
+        _("Hồ sơ tái sử dụng dữ liệu"), _("Tỷ lệ tái sử dụng (%)"),
     ])  # fmt: skip
     for row in [*report.rows, report.total]:
         is_total = row is report.total
@@ -86,6 +87,7 @@ def _csv(report: MonthlyReport) -> str:
             row.carried_over, row.received_online, row.received_direct, row.resolved_early,
             row.resolved_on_time, row.resolved_late, row.supplement_requested, row.refused,
             row.withdrawn, row.stopped, row.returned, row.became_overdue, row.in_process,
-            _rate(row),
+            _rate(row.on_time_rate), row.e_results, _rate(row.e_result_rate), row.digitised,
+            _rate(row.digitised_rate), row.reused, _rate(row.reused_rate),
         ])  # fmt: skip
     return out.getvalue()

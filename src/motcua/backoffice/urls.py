@@ -13,9 +13,15 @@ urlpatterns = [
     path("ho-so/<str:code>/", dossier_views.dossier_page, name="dossier"),
     path("ho-so/<str:code>/tep/<int:file_id>/", dossier_views.dossier_file, name="dossier-file"),
     path("ho-so/<str:code>/phieu/<str:number>/", dossier_views.slip, name="dossier-slip"),
+    path(
+        "ho-so/<str:code>/phieu/<str:number>/pdf/",
+        dossier_views.slip_pdf,
+        name="dossier-slip-pdf",
+    ),
     path("ho-so/<str:code>/<slug:slug>/", dossier_views.dossier_action, name="dossier-action"),
     path("tiep-nhan/", desk_views.receive_start, name="receive-start"),
     path("tiep-nhan/<str:code>/", desk_views.receive, name="receive"),
     path("so-theo-doi/", ledger.ledger, name="ledger"),
+    path("so-theo-doi/pdf/", ledger.ledger_pdf, name="ledger-pdf"),
     path("bao-cao/", reports.monthly, name="report"),
 ]

@@ -79,3 +79,10 @@ def uploads() -> Limit:
     return Limit("upload", settings.UPLOADS_PER_MINUTE, 60, _(
         "Bạn đã tải lên quá nhiều tệp trong một phút. Vui lòng thử lại sau %(seconds)d giây."
     ))  # fmt: skip
+
+
+# Public verification of documents, per client address (portal page and API).
+def verifications() -> Limit:
+    return Limit("verify", settings.LOOKUP_PER_MINUTE, 60, _(
+        "Bạn đã kiểm tra quá nhiều văn bản trong một phút. Vui lòng thử lại sau %(seconds)d giây."
+    ))  # fmt: skip

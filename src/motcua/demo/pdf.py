@@ -12,8 +12,9 @@ def _ascii(text: str) -> str:
     return kept.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def one_page_pdf(*lines: str) -> bytes:
-    """A valid PDF 1.4 file with ``lines`` of text on one A4 page."""
+def one_page_pdf(*lines: str, size: int = 0) -> bytes:
+    """A valid PDF 1.4 file with ``lines`` of text on one A4 page; padded with comment lines
+    to about ``size`` bytes when given (the benchmark's 200 KB attachment)."""
     text = b"".join(
         b"BT /F1 12 Tf 72 %d Td (%s) Tj ET\n" % (770 - 20 * i, _ascii(line).encode("ascii"))
         for i, line in enumerate(lines)
@@ -27,6 +28,9 @@ def one_page_pdf(*lines: str) -> bytes:
         b"<< /Length %d >>\nstream\n%sendstream" % (len(text), text),
     ]
     out = b"%PDF-1.4\n"
+    if size:
+        bare = len(one_page_pdf(*lines))
+        out += b"".join(b"%" + b"x" * 78 + b"\n" for _ in range(max(size - bare, 0) // 80))
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from motcua.catalog.models import ProcedureStep, ProcedureVariant, ProcedureVersion
+from motcua.documents import services as issuing
 from motcua.dossiers import services
 from motcua.dossiers.models import ApplicantType, Channel, Dossier, DossierFile, ResultDelivery
 from motcua.dossiers.steps import agencies_for_step, next_step, officers_for, steps_of
@@ -179,8 +180,15 @@ class Story:
         requirement = self.version.documents.order_by("pk").first()
         title = requirement.name if requirement else self.version.name
         content = one_page_pdf(title, self.person.name, f"Ban chup ngay {self.t:%d/%m/%Y}")
+        # At the desk the receiver scans the papers brought in: they count as digitised.
+        at_desk = by is not None and by.is_officer
         return services.store_upload(
-            io.BytesIO(content), name=name, uploaded_by=by, requirement=requirement, kind=kind
+            io.BytesIO(content),
+            name=name,
+            uploaded_by=by,
+            requirement=requirement,
+            kind=kind,
+            origin=DossierFile.Origin.SCAN if at_desk else DossierFile.Origin.UPLOAD,
         )
 
     def accept(self) -> Dossier:
@@ -239,7 +247,7 @@ class Story:
             self.give_result(officer)
         elif self.at_decision():
             note = "" if approve else "Hồ sơ không đủ điều kiện giải quyết theo quy định."
-            self.dossier = services.decide_dossier(
+            self.dossier = issuing.decide_and_issue(
                 dossier=d, officer=officer, approve=approve, note=note, at=self.t
             )
         else:

@@ -19,6 +19,7 @@ from motcua.identity.models import Agency, OfficerRole, User
 
 from .access import officer_scope
 from .codes import next_dossier_code
+from .digitisation import mark_files
 from .models import Channel, Dossier, DossierFile, Draft, IdempotencyRecord, ResultDelivery
 from .services_common import after_move, locked, require_actor
 from .steps import handling_agencies, start_step, steps_of
@@ -165,6 +166,7 @@ def _create(
     for upload in files:
         upload.dossier, upload.draft = dossier, None
         upload.save(update_fields=["dossier", "draft"])
+    mark_files(dossier, {upload.origin for upload in files})
     # The create above is the move from "nothing" to status 1; record it as an event.
     from .models import DossierEvent
     from .summary import count_move
@@ -330,6 +332,7 @@ def provide_supplement(
     for upload in files or []:
         upload.dossier, upload.draft, upload.kind = dossier, None, DossierFile.Kind.SUPPLEMENT
         upload.save(update_fields=["dossier", "draft", "kind"])
+    mark_files(dossier, {upload.origin for upload in files or []})
     dossier.supplement_deadline = None
     event = transition(
         dossier,

@@ -188,6 +188,11 @@ class Dossier(models.Model):
         _("cảnh báo hạn"), max_length=10, choices=LateMark.choices, blank=True
     )
     postal_tracking_number = models.CharField(_("số vận đơn bưu chính"), max_length=40, blank=True)
+    # The three facts behind the city's digitisation rates (Decision 766, criteria 4.1–4.3),
+    # set as files are scanned, reused and results issued (digitisation.py).
+    has_digitised = models.BooleanField(_("có thành phần được số hóa"), default=False)
+    has_reused = models.BooleanField(_("có thành phần tái sử dụng"), default=False)
+    has_e_result = models.BooleanField(_("có kết quả điện tử"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DossierQuerySet.as_manager()
@@ -287,6 +292,12 @@ class DossierFile(models.Model):
         RESULT = "result", _("Kết quả giải quyết")
         OTHER = "other", _("Tài liệu khác")
 
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", _("Tải lên")
+        SCAN = "scan", _("Số hóa tại Bộ phận một cửa")
+        REUSED = "reused", _("Tái sử dụng từ kho dữ liệu")
+        ISSUED = "issued", _("Do cơ quan ban hành")
+
     dossier = models.ForeignKey(
         Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
     )
@@ -312,6 +323,15 @@ class DossierFile(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    origin = models.CharField(
+        _("nguồn"), max_length=10, choices=Origin.choices, default=Origin.UPLOAD
+    )
+    # A reused component points at the file it was taken from (the same stored object: nothing
+    # is copied) and says where that came from, for the officer: "Giấy khai sinh, mã văn bản …".
+    reused_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_note = models.CharField(_("nguồn gốc"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -502,6 +522,11 @@ class DailySummary(models.Model):
     stopped = models.IntegerField(default=0)
     returned = models.IntegerField(default=0)
     became_overdue = models.IntegerField(default=0)
+    # Decision 766, 4.1–4.3: received dossiers with digitised / reused components (counted on
+    # the day of receipt), electronic results issued (counted on the day of the decision).
+    digitised = models.IntegerField(default=0)
+    reused = models.IntegerField(default=0)
+    e_results = models.IntegerField(default=0)
     # Accepted minus finished that day; summed over earlier days it gives the dossiers
     # still in process (carried over) at the start of a period.
     in_process_delta = models.IntegerField(default=0)

@@ -70,6 +70,27 @@ class ReportRow:
         rate = Decimal(100 * in_time) / resolved
         return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
+    def _rate(self, part: str, whole: int) -> Decimal | None:
+        if not whole:
+            return None
+        rate = Decimal(100 * self.counts.get(part, 0)) / whole
+        return min(rate, Decimal(100)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def e_result_rate(self) -> Decimal | None:
+        """Electronic results issued, in % of resolved (Decision 766, criterion 4.1)."""
+        return self._rate("e_results", self.resolved)
+
+    @property
+    def digitised_rate(self) -> Decimal | None:
+        """Received dossiers with a component digitised at the desk, in % of received (4.2)."""
+        return self._rate("digitised", self.received)
+
+    @property
+    def reused_rate(self) -> Decimal | None:
+        """Received dossiers reusing a paper from the data store, in % of received (4.3)."""
+        return self._rate("reused", self.received)
+
     def add(self, other: ReportRow) -> None:
         self.carried_over += other.carried_over
         self.in_process += other.in_process

@@ -75,7 +75,7 @@ def dossier_detail(user: Any, code: str) -> Dossier | None:
             "applicant",
             "parent",
         )
-        .prefetch_related("files", "children__agency", "consultations__to_agency")
+        .prefetch_related("files__issued", "children__agency", "consultations__to_agency")
         .filter(code=code)
         .first()
     )

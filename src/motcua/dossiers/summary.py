@@ -43,6 +43,9 @@ COUNTERS = (
     "stopped",
     "returned",
     "became_overdue",
+    "digitised",
+    "reused",
+    "e_results",
     "in_process_delta",
 )
 # Renewed whenever a day already past is written (a backdated move, a rebuild): the reports
@@ -50,6 +53,11 @@ COUNTERS = (
 SUMMARY_GENERATION = "motcua:summary:generation"
 RESOLVED = (Status.DECIDED, Status.RETURNED)
 LEFT_UNRESOLVED: dict[int, str] = {Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}
+FLAG_COUNTERS = {
+    "has_digitised": ("digitised", "accepted_at"),
+    "has_reused": ("reused", "accepted_at"),
+    "has_e_result": ("e_results", "decided_at"),
+}
 
 
 def resolution(decided_at: datetime, due_at: datetime | None, supplements: int) -> str:
@@ -59,6 +67,30 @@ def resolution(decided_at: datetime, due_at: datetime | None, supplements: int) 
     if due_at is not None and timezone.localdate(decided_at) < timezone.localdate(due_at):
         return "resolved_early"
     return "resolved_on_time"
+
+
+def received_flags(dossier: Dossier) -> list[str]:
+    """The digitisation counters a dossier adds on the day it is received."""
+    return [
+        name
+        for flag, (name, moment) in FLAG_COUNTERS.items()
+        if moment == "accepted_at" and getattr(dossier, flag)
+    ]
+
+
+def count_flag(dossier: Dossier, flag: str) -> None:
+    """``flag`` has just been set on ``dossier``: count it on its day (receipt, decision) when
+    that day has come; a dossier not yet received is counted by its acceptance instead."""
+    counter, moment_field = FLAG_COUNTERS[flag]
+    moment = getattr(dossier, moment_field)
+    if moment is None:
+        return
+    _add(
+        dossier.agency_id,
+        timezone.localdate(moment),
+        dossier.version.procedure_id,
+        Counter({counter: 1}),
+    )
 
 
 def _received(channel: int) -> str:
@@ -77,7 +109,8 @@ def effects(dossier: Dossier, event: DossierEvent) -> list[Effect]:
     day = timezone.localdate(event.at)
     action = event.action
     if action == Action.ACCEPT:
-        return [Effect(day, _received(dossier.channel), 1), Effect(day, "in_process_delta", 1)]
+        found = [Effect(day, _received(dossier.channel), 1), Effect(day, "in_process_delta", 1)]
+        return found + [Effect(day, name, 1) for name in received_flags(dossier)]
     if action == Action.DECIDE:  # once decided, a dossier can only be returned
         counter = resolution(event.at, dossier.due_at, dossier.supplement_count)
         return [Effect(day, counter, 1), Effect(day, "in_process_delta", -1)]
@@ -173,13 +206,21 @@ def _facts(agency_id: int, start: datetime | None) -> Iterator[tuple[date, int, 
         ("accepted_at", "decided_at", "closed_at"),
     ).values_list(
         "version__procedure_id", "channel", "status", "accepted_at", "decided_at", "due_at",
-        "supplement_count", "closed_at", "returned_at",
+        "supplement_count", "closed_at", "returned_at", "has_digitised", "has_reused",
+        "has_e_result",
     )  # fmt: skip
     for row in accepted.iterator(chunk_size=5000):
-        procedure, channel, status, accepted_at, decided, due, supplements, closed, returned = row
+        procedure, channel, status, accepted_at, decided, due, supplements, closed, returned = row[:9]  # noqa: E501  # fmt: skip
+        digitised, reused, e_result = row[9:]
         if start is None or accepted_at >= start:
             yield from _at(accepted_at, procedure, _received(channel), 1)
             yield from _at(accepted_at, procedure, "in_process_delta", 1)
+            if digitised:
+                yield from _at(accepted_at, procedure, "digitised", 1)
+            if reused:
+                yield from _at(accepted_at, procedure, "reused", 1)
+        if e_result and decided is not None:
+            yield from _at(decided, procedure, "e_results", 1)
         if status in RESOLVED and decided is not None:
             yield from _at(decided, procedure, resolution(decided, due, supplements), 1)
             yield from _at(decided, procedure, "in_process_delta", -1)

@@ -286,7 +286,12 @@ def _touch(draft: Draft) -> None:
 
 
 def _forget_files(files: list[DossierFile]) -> None:
-    names = [(f.file.storage, f.file.name) for f in files if f.file.name]
+    # A reused file shares its stored object with the record it came from: keep the object.
+    names = [
+        (f.file.storage, f.file.name)
+        for f in files
+        if f.file.name and f.origin != DossierFile.Origin.REUSED
+    ]
 
     def delete() -> None:
         for storage, name in names:

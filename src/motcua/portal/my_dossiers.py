@@ -187,7 +187,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "dossier": dossier,
         "history": history(events, request.user),
         "slips": slips(events),
-        "files": list(dossier.files.all()),
+        "files": list(dossier.files.select_related("issued")),
         "children": list(dossier.children.select_related("version", "agency").order_by("code")),
         "supplement_items": (asked.details or {}).get("items", []) if asked else [],
         "payment_amount": (payment.details or {}).get("amount") if payment else None,
@@ -212,6 +212,10 @@ def dossier_file(request: HttpRequest, code: str, file_id: int) -> HttpResponse:
         stream, as_attachment=True, filename=upload.original_name, content_type=upload.content_type
     )
     return cast(HttpResponse, response)  # streamed; the decorators only pass it through
+
+
+def own_dossier(request: HttpRequest, code: str) -> Dossier:
+    return _own(request, code)
 
 
 @citizen_required

@@ -25,6 +25,7 @@ from motcua.catalog.models import OnlineLevel
 from motcua.catalog.selectors import procedure_in_force
 from motcua.core.calendar import DueDateError, compute_due
 from motcua.core.throttle import submissions, uploads
+from motcua.documents.store import reuse_in_draft, store_items
 from motcua.dossiers.models import Draft, ResultDelivery
 from motcua.dossiers.selectors import dossier_detail
 from motcua.dossiers.services import UploadError, WorkflowError
@@ -206,6 +207,7 @@ def _attachments_context(draft: Draft) -> dict[str, Any]:
         "back": back,
         "missing": drafts.missing_uploads(draft),
         "max_mb": settings.UPLOAD_MAX_MB,
+        "store": store_items(draft.owner),
     }
 
 
@@ -216,6 +218,8 @@ def draft_attachments(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = _draft(request, draft_id)
     if request.method == "GET":
         return render(request, "portal/dossiers/attachments.html", _attachments_context(draft))
+    if "reuse" in request.POST:
+        return _reuse(request, draft)
     form = UploadForm(request.POST, request.FILES)
     requirement = None
     if form.is_valid():
@@ -243,6 +247,30 @@ def draft_attachments(request: HttpRequest, draft_id: int) -> HttpResponse:
     context["failed"] = requirement.pk if requirement else int(raw) if raw.isdigit() else None
     context["upload_errors"] = form.errors.get("file") or form.errors.get("requirement") or []
     return render(request, "portal/dossiers/attachments.html", context, status=400)
+
+
+def _reuse(request: HttpRequest, draft: Draft) -> HttpResponse:
+    """Attach a paper from the citizen's data store instead of uploading it again."""
+    raw, wanted = request.POST.get("requirement", ""), request.POST.get("reuse", "")
+    requirement = next(
+        (r for r in drafts.requirements_for(draft) if raw.isdigit() and r.pk == int(raw)), None
+    )
+    if requirement is None:
+        raise Http404
+    try:
+        if not wanted.isdigit():
+            raise WorkflowError(_("Chọn một giấy tờ trong kho dữ liệu."))
+        reused = reuse_in_draft(
+            draft=draft, requirement=requirement, source_id=int(wanted), user=citizen(request)
+        )
+    except WorkflowError as error:
+        context = _attachments_context(draft)
+        context.update(failed=requirement.pk, reuse_errors=[error.message])
+        return render(request, "portal/dossiers/attachments.html", context, status=400)
+    messages.success(
+        request, _("Đã dùng “%(name)s” từ kho dữ liệu.") % {"name": reused.original_name}
+    )
+    return redirect(_url("portal:draft-attachments", draft) + f"#req-{requirement.pk}")
 
 
 @citizen_required

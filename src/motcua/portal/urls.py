@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, lookup, my_dossiers, submission, views
+from . import accounts, documents, lookup, my_dossiers, submission, views
 
 app_name = "portal"
 urlpatterns = [
@@ -50,7 +50,17 @@ urlpatterns += [
         my_dossiers.dossier_slip,
         name="dossier-slip",
     ),
+    path("ho-so/<str:code>/phieu/<str:number>/pdf/", documents.slip_pdf, name="dossier-slip-pdf"),
     path("ho-so/<str:code>/bo-sung/", my_dossiers.dossier_supplement, name="dossier-supplement"),
     path("ho-so/<str:code>/rut/", my_dossiers.dossier_withdraw, name="dossier-withdraw"),
     path("tra-cuu/", lookup.lookup, name="lookup"),
+]
+
+# Issued documents: public verification (what the QR code opens) and the citizen's data store.
+urlpatterns += [
+    path("xac-thuc/", documents.verify, name="verify"),
+    path("xac-thuc/crl/root.crl", documents.revocation_list, name="crl"),
+    path("xac-thuc/<str:code>/", documents.document, name="document"),
+    path("xac-thuc/<str:code>/tai-ve/", documents.document_file, name="document-file"),
+    path("kho-du-lieu/", documents.data_store, name="data-store"),
 ]

@@ -53,6 +53,9 @@ class Command(BaseCommand):
             f"{len(report.unchanged)} unchanged."
         )
         accounts = create_demo_accounts()
+        # Development keys for every agency, a CA and a timestamp authority under var/signing:
+        # the demo's results and slips are signed like real ones (docs/documents.md).
+        call_command("init_signing", stdout=self.stdout)
         self._print_dossiers(seed_demo_dossiers(count=dossiers))
         self._print_accounts(accounts, addrport)
         if not no_serve:

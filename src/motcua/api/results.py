@@ -1,0 +1,147 @@
+"""Public verification of issued documents: upload a PDF, or ask by the document's code.
+
+No token: a bank or a school checks a result the citizen handed them. Calls are counted per
+client address like the portal's page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from motcua.core.http import client_ip
+from motcua.core.throttle import verifications
+from motcua.documents import services
+from motcua.documents.models import IssuedDocument
+
+from .errors import ApiError
+from .schemas import ErrorOut
+
+router = Router(tags=["results"])
+
+
+class SignatureOut(Schema):
+    signed: bool
+    intact: bool
+    valid: bool
+    trusted: bool
+    revoked: bool | None
+    modified_after_signing: bool
+    signer_name: str
+    signer_subject: str
+    certificate_serial: str
+    signed_at: datetime | None
+    timestamped: bool
+    timestamp_valid: bool | None
+    problems: list[str]
+
+
+class DocumentOut(Schema):
+    code: str
+    kind: str
+    title: str
+    number: str
+    agency: str
+    dossier_code: str | None
+    issued_at: datetime
+    pages: int
+    sha256: str
+    url: str
+    file_url: str
+
+
+class VerifyOut(Schema):
+    verdict: str
+    message: str
+    issued_by_us: bool
+    sha256: str
+    signature: SignatureOut
+    document: DocumentOut | None
+
+
+def _document_out(document: IssuedDocument) -> dict[str, Any]:
+    return {
+        "code": document.code,
+        "kind": document.kind,
+        "title": document.title,
+        "number": document.number,
+        "agency": document.agency.name,
+        "dossier_code": document.dossier.code if document.dossier_id else None,  # type: ignore[union-attr]
+        "issued_at": document.issued_at,
+        "pages": document.pages,
+        "sha256": document.sha256,
+        "url": services.verify_url(document.code),
+        "file_url": settings.PUBLIC_URL + reverse("portal:document-file", args=[document.code]),
+    }
+
+
+def _out(check: services.FileCheck) -> dict[str, Any]:
+    v = check.verification
+    return {
+        "verdict": check.verdict,
+        "message": str(services.VERDICTS[check.verdict]),
+        "issued_by_us": check.issued_by_us,
+        "sha256": v.sha256,
+        "signature": {
+            "signed": v.signed,
+            "intact": v.intact,
+            "valid": v.valid,
+            "trusted": v.trusted,
+            "revoked": v.revoked,
+            "modified_after_signing": v.modified_after_signing,
+            "signer_name": v.signer_name or "",
+            "signer_subject": v.signer_subject or "",
+            "certificate_serial": v.certificate_serial or "",
+            "signed_at": v.signed_at,
+            "timestamped": v.timestamped,
+            "timestamp_valid": v.timestamp_valid,
+            "problems": [str(p) for p in v.problems],
+        },
+        "document": _document_out(check.document) if check.document else None,
+    }
+
+
+def _count(request: HttpRequest) -> None:
+    verifications().take(client_ip(request))
+
+
+@router.post(
+    "/results/verify",
+    auth=None,
+    response={200: VerifyOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Verify a PDF: signature, signer, time, trust, revocation, and whether we issued it",
+)
+def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    _count(request)
+    limit = int(settings.UPLOAD_MAX_MB * 1024 * 1024)
+    content = file.read(limit + 1)
+    if len(content) > limit:
+        raise ApiError(_("Tệp lớn hơn %(mb)s MB cho phép.") % {"mb": settings.UPLOAD_MAX_MB}, 413)
+    if not content:
+        raise ApiError(_("Tệp trống."), 422)
+    return _out(services.check_file(content))
+
+
+@router.get(
+    "/results/{result_code}",
+    auth=None,
+    response={200: VerifyOut, 404: ErrorOut, 429: ErrorOut},
+    summary="An issued document by its code, with its stored file verified now",
+)
+def result(request: HttpRequest, result_code: str) -> dict[str, Any]:
+    _count(request)
+    document = services.by_code(result_code)
+    if document is None:
+        raise ApiError(_("Không có văn bản nào mang mã này."), 404)
+    try:
+        check = services.check_stored(document)
+    except FileNotFoundError:
+        raise ApiError(_("Không có văn bản nào mang mã này."), 404) from None
+    return _out(check)

@@ -1,0 +1,332 @@
+"""Issuing signed PDFs: a dossier's result when the approver decides, its slips (forms 01–05)
+when someone first asks for them, a unit's ledger (form 06).
+
+Rendering, signing and storing happen inside the caller's transaction: if any of them fails,
+the decision is not recorded either (a result that could not be signed was not issued). The
+stored file is the only copy that verifies as issued by us (``IssuedDocument.sha256``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.digitisation import mark
+from motcua.dossiers.models import Dossier, DossierFile, Outcome
+from motcua.dossiers.workflow import WorkflowError
+from motcua.identity.models import Agency, User
+
+from .models import DocumentSequence, IssuedDocument, new_document_code
+from .render import RenderedPdf, render_ledger, render_result, render_slip
+from .signing import SigningError, sign_pdf
+from .slips import KINDS
+from .verification import Verification, verify_pdf
+
+PDF = "application/pdf"
+
+
+class IssueError(WorkflowError):
+    """The document could not be issued (no signing key, a broken template…): nothing is."""
+
+
+def verify_url(code: str) -> str:
+    """The public address printed on the document and in its QR code."""
+    base = str(getattr(settings, "PUBLIC_URL", "")).rstrip("/")
+    return base + reverse("portal:document", args=[code])
+
+
+def next_number(agency: Agency, symbol: str, at: datetime) -> str:
+    """ "15/KQ-…": the agency's running number for the year, then the document's symbol."""
+    year = timezone.localdate(at).year
+    row, _created = DocumentSequence.objects.select_for_update().get_or_create(
+        agency=agency, year=year
+    )
+    DocumentSequence.objects.filter(pk=row.pk).update(last=row.last + 1)
+    return f"{row.last + 1}/{symbol}"
+
+
+def _sign_and_store(
+    *,
+    rendered: RenderedPdf,
+    code: str,
+    kind: str,
+    title: str,
+    number: str,
+    agency: Agency,
+    dossier: Dossier | None,
+    officer: User | None,
+    signer_label: str,
+    owner: User | None = None,
+    file_kind: str | None = None,
+) -> IssuedDocument:
+    try:
+        signed = sign_pdf(
+            rendered.content,
+            agency_id=agency.electronic_id,
+            signer_label=signer_label,
+            agency_name=agency.name,
+            box=rendered.signature_box,
+            reason=title,
+            location=agency.unit.name if agency.unit_id else agency.name,
+        )
+    except SigningError as error:
+        raise IssueError(str(error)) from error
+    content = signed.content
+    document = IssuedDocument(
+        code=code,
+        dossier=dossier,
+        agency=agency,
+        kind=kind,
+        title=title[:300],
+        number=number,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        pages=rendered.pages,
+        signer_name=signer_label[:200],
+        signer_agency=agency,
+        signed_by=officer,
+        certificate_subject=signed.certificate_subject[:500],
+        certificate_serial=signed.certificate_serial[:80],
+        timestamped=signed.timestamped,
+        issued_at=signed.signed_at,
+        owner=owner,
+    )
+    document.file.save(f"{code}.pdf", ContentFile(content), save=False)
+    if dossier is not None and file_kind is not None:
+        # The same stored object, listed with the dossier's files: nothing is copied.
+        document.dossier_file = DossierFile.objects.create(
+            dossier=dossier,
+            kind=file_kind,
+            requirement_name=title[:300],
+            file=document.file.name,
+            original_name=f"{title[:180]} ({code}).pdf",
+            content_type=PDF,
+            size=len(content),
+            sha256=document.sha256,
+            uploaded_by=officer,
+            origin=DossierFile.Origin.ISSUED,
+            source_note=_("Mã văn bản %(code)s") % {"code": code},
+        )
+    document.save()
+    return document
+
+
+# --- the result ------------------------------------------------------------------------------
+
+
+def result_title(dossier: Dossier) -> str:
+    if dossier.outcome == Outcome.REJECTED:
+        return _("Thông báo từ chối giải quyết hồ sơ")
+    results = dossier.version.results or []
+    return str(results[0]) if results else _("Kết quả giải quyết thủ tục hành chính")
+
+
+def issue_result(*, dossier: Dossier, officer: User, at: datetime | None = None) -> IssuedDocument:
+    """The decided dossier's result, signed with its agency's key as ``officer`` decided it;
+    kept in the applicant's data store and counted as an electronic result."""
+    at = at or timezone.now()
+    agency = dossier.handler_agency if dossier.agency_id is None else dossier.agency
+    code = new_document_code()
+    title = result_title(dossier)
+    number = next_number(agency, "KQ", at)
+    rendered = render_result(
+        dossier,
+        document_code=code,
+        verify_url=verify_url(code),
+        signer_title=_("TM. %(agency)s") % {"agency": agency.name.upper()},
+        signer_name=officer.full_name or officer.get_username(),
+        number=number,
+    )
+    document = _sign_and_store(
+        rendered=rendered,
+        code=code,
+        kind=IssuedDocument.Kind.RESULT,
+        title=title,
+        number=number,
+        agency=agency,
+        dossier=dossier,
+        officer=officer,
+        signer_label=officer.full_name or officer.get_username(),
+        owner=dossier.applicant,
+        file_kind=DossierFile.Kind.RESULT,
+    )
+    mark(dossier, "has_e_result")
+    return document
+
+
+@transaction.atomic
+def decide_and_issue(
+    *, dossier: Dossier, officer: User, approve: bool, note: str = "", at: datetime | None = None
+) -> Dossier:
+    """The approver's decision (status 9) and its signed result, both or neither."""
+    decided = dossier_services.decide_dossier(
+        dossier=dossier, officer=officer, approve=approve, note=note, at=at
+    )
+    if getattr(settings, "ISSUE_RESULTS", True):
+        issue_result(dossier=decided, officer=officer, at=at)
+    return decided
+
+
+# --- slips -----------------------------------------------------------------------------------
+
+
+def _slip_events(dossier: Dossier, number: str) -> list[object]:
+    actions = KINDS[number].actions
+    return list(dossier.events.filter(action__in=actions).order_by("at", "pk"))
+
+
+@transaction.atomic
+def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
+    """Slip ``number`` of ``dossier`` as a signed PDF: the one issued before while nothing it
+    shows has changed since, else a new one. None when the dossier has no such slip."""
+    if number not in KINDS:
+        return None
+    events = _slip_events(dossier, number)
+    if not events:
+        return None
+    last_event = events[-1]
+    if number == "04":
+        # The control slip grows with every hand-over: it is as new as the latest move.
+        last_event = dossier.events.order_by("-at", "-pk").first() or last_event
+    existing = (
+        IssuedDocument.objects.filter(dossier=dossier, kind=number).order_by("-issued_at").first()
+    )
+    if existing is not None and existing.issued_at >= last_event.at:  # type: ignore[attr-defined]
+        return existing
+    code = new_document_code()
+    rendered = render_slip(dossier, number, document_code=code, verify_url=verify_url(code))
+    if rendered is None:
+        return None
+    signer = events[-1]
+    agency = getattr(signer, "actor_agency", None) or dossier.agency
+    label = getattr(signer, "actor_name", "") or agency.name
+    return _sign_and_store(
+        rendered=rendered,
+        code=code,
+        kind=number,
+        title=str(KINDS[number].title),
+        number="",
+        agency=agency,
+        dossier=dossier,
+        officer=getattr(signer, "actor", None),
+        signer_label=label,
+        file_kind=None,
+    )
+
+
+# --- the ledger (form 06) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_ledger(
+    *,
+    agency: Agency,
+    officer: User,
+    rows: list[Dossier],
+    start: date,
+    end: date,
+) -> IssuedDocument:
+    code = new_document_code()
+    rendered = render_ledger(
+        rows,
+        agency=agency,
+        period_start=start,
+        period_end=end,
+        document_code=code,
+        verify_url=verify_url(code),
+        signer_name=officer.full_name or officer.get_username(),
+    )
+    return _sign_and_store(
+        rendered=rendered,
+        code=code,
+        kind=IssuedDocument.Kind.LEDGER,
+        title=_("Sổ theo dõi hồ sơ từ %(start)s đến %(end)s")
+        % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")},
+        number="",
+        agency=agency,
+        dossier=None,
+        officer=officer,
+        signer_label=officer.full_name or officer.get_username(),
+    )
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read(document: IssuedDocument) -> bytes:
+    with document.file.open("rb") as handle:
+        content: bytes = handle.read()
+    return content
+
+
+def by_code(code: str) -> IssuedDocument | None:
+    cleaned = code.strip().upper()
+    if len(cleaned) != 16:
+        return None
+    return (
+        IssuedDocument.objects.select_related("agency", "dossier", "signer_agency")
+        .filter(code=cleaned)
+        .first()
+    )
+
+
+def by_hash(sha256: str) -> IssuedDocument | None:
+    return IssuedDocument.objects.select_related("agency").filter(sha256=sha256).first()
+
+
+# --- verification ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What the verification page and API say of a file: its signature (``verification``)
+    and whether it is, byte for byte, a document the system issued (``document``)."""
+
+    verification: Verification
+    document: IssuedDocument | None
+
+    @property
+    def issued_by_us(self) -> bool:
+        return self.document is not None
+
+    @property
+    def verdict(self) -> str:
+        verdict = str(self.verification.verdict)
+        if verdict == "valid" and self.document is None:
+            return "not_issued"
+        return verdict
+
+
+VERDICTS = {
+    "valid": _lazy("Văn bản hợp lệ: chữ ký số còn nguyên vẹn, tin cậy, và đúng là bản đã cấp."),
+    "not_issued": _lazy(
+        "Chữ ký số hợp lệ, nhưng tệp này không phải bản hệ thống đã cấp (không khớp mã băm)."
+    ),
+    "tampered": _lazy("Văn bản đã bị sửa đổi sau khi ký: không còn giá trị."),
+    "untrusted": _lazy("Chữ ký số không thuộc tổ chức chứng thực được tin cậy."),
+    "revoked": _lazy("Chứng thư số của người ký đã bị thu hồi."),
+    "unsigned": _lazy("Tệp PDF không có chữ ký số."),
+    "malformed": _lazy("Tệp không phải PDF hợp lệ hoặc bị hỏng."),
+}
+
+
+def check_file(content: bytes) -> FileCheck:
+    """Verify any uploaded PDF; never raises on bad input."""
+    verification = verify_pdf(content)
+    digest = hashlib.sha256(content).hexdigest()
+    return FileCheck(verification, by_hash(digest))
+
+
+def check_stored(document: IssuedDocument) -> FileCheck:
+    """The stored file of ``document``, verified afresh (a revocation shows at once)."""
+    return FileCheck(verify_pdf(read(document)), document)
