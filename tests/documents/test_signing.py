@@ -462,6 +462,22 @@ def test_wrong_passphrase_or_missing_key_is_a_signing_error(
         _sign(plain_pdf)
 
 
+def test_an_officers_own_key_signs_before_the_agencys(
+    signing_dir: Path, plain_pdf: bytes, tmp_path: Path, settings, monkeypatch
+) -> None:
+    monkeypatch.setenv("MOTCUA_TEST_OFFICER_PIN", "ma-pin")
+    settings.SIGNING_KEYS = {
+        "officer:lanhdao": {
+            "backend": "pkcs12",
+            "file": str(_self_made_pkcs12(tmp_path, "ma-pin")),
+            "passphrase_env": "MOTCUA_TEST_OFFICER_PIN",
+        }
+    }
+    personal = _sign(plain_pdf, officer="lanhdao")
+    assert "Cơ quan giả mạo" in personal.certificate_subject
+    assert AGENCY_NAME in _sign(plain_pdf, officer="someone-else").certificate_subject
+
+
 def test_in_development_an_agency_gets_its_key_under_the_root_when_it_first_signs(
     signing_dir: Path, plain_pdf: bytes, settings
 ) -> None:

@@ -100,11 +100,16 @@ def result_template_for(version: ProcedureVersion) -> str:
     return GENERIC
 
 
-def result_title(version: ProcedureVersion) -> str:
-    """The result's name in capitals, without a trailing remark in brackets ("Giấy khai sinh
-    (bản chính; bản sao…)" → "GIẤY KHAI SINH")."""
+def result_name(version: ProcedureVersion) -> str:
+    """The result's name without a trailing remark in brackets ("Giấy khai sinh (bản chính;
+    bản sao…)" → "Giấy khai sinh"); empty when the catalogue names none."""
     name = unicodedata.normalize("NFC", str(version.results[0])) if version.results else ""
-    name = re.sub(r"\s*\([^()]*\)\s*$", "", name).strip()
+    return re.sub(r"\s*\([^()]*\)\s*$", "", name).strip()
+
+
+def result_title(version: ProcedureVersion) -> str:
+    """The result's name in capitals, as the document's title."""
+    name = result_name(version)
     return name.upper() if name else gettext("THÔNG BÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
 
 

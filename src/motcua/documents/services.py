@@ -27,7 +27,7 @@ from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import Agency, User
 
 from .models import DocumentSequence, IssuedDocument, new_document_code
-from .render import RenderedPdf, render_ledger, render_result, render_slip
+from .render import RenderedPdf, render_ledger, render_result, render_slip, result_name
 from .signing import SigningError, sign_pdf
 from .slips import KINDS
 from .verification import Verification, verify_pdf
@@ -78,6 +78,7 @@ def _sign_and_store(
             box=rendered.signature_box,
             reason=title,
             location=agency.unit.name if agency.unit_id else agency.name,
+            officer=officer.get_username() if officer is not None else "",
         )
     except SigningError as error:
         raise IssueError(str(error)) from error
@@ -127,8 +128,7 @@ def _sign_and_store(
 def result_title(dossier: Dossier) -> str:
     if dossier.outcome == Outcome.REJECTED:
         return _("Thông báo từ chối giải quyết hồ sơ")
-    results = dossier.version.results or []
-    return str(results[0]) if results else _("Kết quả giải quyết thủ tục hành chính")
+    return result_name(dossier.version) or _("Kết quả giải quyết thủ tục hành chính")
 
 
 def issue_result(*, dossier: Dossier, officer: User, at: datetime | None = None) -> IssuedDocument:

@@ -5,7 +5,8 @@ Settings (read with defaults, so a bare checkout signs with the development PKI 
 ``SIGNING_DIR``
     Directory of the development PKI (default ``DATA_DIR / "signing"``).
 ``SIGNING_KEYS``
-    ``{electronic_id or "*": backend}``, the backend being either
+    ``{electronic_id, "officer:<username>" or "*": backend}`` (an officer's own token first,
+    then the agency's key, then "*"), the backend being either
     ``{"backend": "pkcs12", "file": path, "passphrase_env": "ENV_NAME"}`` or
     ``{"backend": "pkcs11", "module": "/usr/lib/softhsm/libsofthsm2.so", "token_label": ...,
     "pin_env": "ENV_NAME", "key_label": ..., "cert_label": ...}``. Secrets are named by
@@ -155,9 +156,11 @@ def validation_context(**kwargs: Any) -> Any:
 # --- signers ------------------------------------------------------------------------------
 
 
-def _key_config(agency_id: str) -> dict[str, Any] | None:
+def _key_config(agency_id: str, officer: str = "") -> dict[str, Any] | None:
+    """An officer's own token ("officer:<username>") before their agency's key, then "*"."""
     keys: dict[str, dict[str, Any]] = getattr(settings, "SIGNING_KEYS", None) or {}
-    return keys.get(agency_id) or keys.get("*")
+    personal = keys.get(f"officer:{officer}") if officer else None
+    return personal or keys.get(agency_id) or keys.get("*")
 
 
 def _secret(config: dict[str, Any], key: str) -> str | None:
@@ -194,9 +197,10 @@ def _pkcs12_signer(path: Path, passphrase: str | None, agency_id: str) -> Any:
 
 
 @contextlib.contextmanager
-def open_signer(agency_id: str, agency_name: str = "") -> Iterator[Any]:
-    """The pyHanko Signer for an agency, with its PKCS#11 session closed afterwards."""
-    config = _key_config(agency_id)
+def open_signer(agency_id: str, agency_name: str = "", officer: str = "") -> Iterator[Any]:
+    """The pyHanko Signer for an agency (or an officer's own key), with its PKCS#11 session
+    closed afterwards."""
+    config = _key_config(agency_id, officer)
     if config is None:
         try:
             p12, passfile, _cert = pki.agency_paths(signing_dir(), agency_id)
@@ -346,6 +350,7 @@ def sign_pdf(
     reason: str,
     location: str,
     field_name: str = "ChuKySo",
+    officer: str = "",
 ) -> SignedPdf:
     """Sign a PDF (as WeasyPrint wrote it) for an agency, in an incremental update: a PAdES
     signature, SHA-256, visible in ``box`` (invisible without one), with a timestamp when
@@ -359,7 +364,7 @@ def sign_pdf(
     from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
     signed_at = dt.datetime.now(TIME_ZONE).replace(microsecond=0)
-    with open_signer(agency_id, agency_name) as signer:
+    with open_signer(agency_id, agency_name, officer) as signer:
         try:
             timestamper = _timestamper()
             embed = _embeds_revocation_info(signer.signing_cert)

@@ -67,7 +67,9 @@ class Command(BaseCommand):
                 "s": elapsed,
             }
         )
-        for electronic_id, serial in report.serials.items():
+        # Hundreds of agencies in a province: the serials only when asked (-v 2).
+        serials = report.serials.items() if options["verbosity"] >= 2 else []
+        for electronic_id, serial in serials:
             out.write(
                 "  "
                 + _("%(agency)s: số hiệu chứng thư %(serial)s")
