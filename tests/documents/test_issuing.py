@@ -244,3 +244,22 @@ def test_the_citizen_reuses_the_result_in_a_new_dossier_and_the_officer_sees_its
     client.force_login(world["receiver"])
     seen = text(client.get(reverse("backoffice:dossier", args=[new.code])))
     assert "Tái sử dụng từ kho dữ liệu" in seen and result.code in seen
+
+
+def test_through_the_api_the_citizen_lists_the_store_and_reuses_a_result(client, world):
+    _first, result = _decided(client, world)
+    from tests.api.caller import ApiCaller
+
+    citizen = ApiCaller.for_user(client, world["citizen"])
+    items = citizen.get("/store").json()
+    mine = next(item for item in items if item["document_code"] == result.code)
+    new = world.submit(at=local(2026, 11, 24, 9, 0))
+    requirement = new.version.documents.order_by("position").first()
+    url = f"/dossiers/{new.code}/files/reuse"
+    added = citizen.post(url, {"source": mine["id"], "requirement": requirement.pk})
+    assert added.status_code == 201 and added.json()["origin"] == "reused"
+    assert result.code in added.json()["source"]
+    assert Dossier.objects.get(pk=new.pk).has_reused
+    assert citizen.post(url, {"source": 999999}).status_code == 422
+    other = ApiCaller.for_user(client, world["other_citizen"])
+    assert other.post(url, {"source": mine["id"]}).status_code == 404

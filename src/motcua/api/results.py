@@ -1,7 +1,8 @@
 """Public verification of issued documents: upload a PDF, or ask by the document's code.
-
 No token: a bank or a school checks a result the citizen handed them. Calls are counted per
 client address like the portal's page.
+
+And the citizen's data store: what they may reuse, and reusing it in a submitted dossier.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from motcua.core.http import client_ip
 from motcua.core.throttle import verifications
 from motcua.documents import services
 from motcua.documents.models import IssuedDocument
+from motcua.documents.store import reuse_in_dossier, store_items
+from motcua.dossiers.models import DossierFile
+from motcua.dossiers.workflow import Status, WorkflowError
+from motcua.identity.models import User
 
+from .auth import bearer
+from .dossier_schemas import FileOut
+from .dossier_views import local
+from .dossiers import reachable
 from .errors import ApiError
 from .schemas import ErrorOut
 
@@ -74,7 +83,7 @@ def _document_out(document: IssuedDocument) -> dict[str, Any]:
         "number": document.number,
         "agency": document.agency.name,
         "dossier_code": document.dossier.code if document.dossier_id else None,  # type: ignore[union-attr]
-        "issued_at": document.issued_at,
+        "issued_at": local(document.issued_at),
         "pages": document.pages,
         "sha256": document.sha256,
         "url": services.verify_url(document.code),
@@ -99,7 +108,7 @@ def _out(check: services.FileCheck) -> dict[str, Any]:
             "signer_name": v.signer_name or "",
             "signer_subject": v.signer_subject or "",
             "certificate_serial": v.certificate_serial or "",
-            "signed_at": v.signed_at,
+            "signed_at": local(v.signed_at),
             "timestamped": v.timestamped,
             "timestamp_valid": v.timestamp_valid,
             "problems": [str(p) for p in v.problems],
@@ -145,3 +154,88 @@ def result(request: HttpRequest, result_code: str) -> dict[str, Any]:
     except FileNotFoundError:
         raise ApiError(_("Không có văn bản nào mang mã này."), 404) from None
     return _out(check)
+
+
+# --- the citizen's data store ----------------------------------------------------------------
+
+
+class StoreItemOut(Schema):
+    id: int
+    title: str
+    name: str
+    type: str
+    size: int
+    at: datetime
+    dossier_code: str
+    source: str
+    document_code: str | None
+
+
+class ReuseIn(Schema):
+    source: int
+    requirement: int | None = None
+
+
+@router.get(
+    "/store",
+    auth=bearer,
+    response={200: list[StoreItemOut], 401: ErrorOut},
+    summary="The citizen's data store: issued results and earlier papers, to reuse",
+)
+def store(request: HttpRequest) -> list[dict[str, Any]]:
+    user: User = request.user  # type: ignore[assignment]
+    return [
+        {
+            "id": item.file.pk,
+            "title": item.title,
+            "name": item.file.original_name,
+            "type": item.file.content_type,
+            "size": item.file.size,
+            "at": local(item.at),
+            "dossier_code": item.dossier_code,
+            "source": item.note,
+            "document_code": item.document.code if item.document else None,
+        }
+        for item in store_items(user)
+    ]
+
+
+@router.post(
+    "/dossiers/{code}/files/reuse",
+    auth=bearer,
+    response={201: FileOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Attach a paper from the data store instead of uploading it again",
+)
+def reuse(request: HttpRequest, code: str, payload: ReuseIn) -> tuple[int, dict[str, Any]]:
+    user: User = request.user  # type: ignore[assignment]
+    dossier = reachable(user, code)
+    waiting = (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED)
+    if dossier.applicant_id != user.pk or dossier.status not in waiting:
+        raise ApiError(_("Không thể thêm tệp vào hồ sơ ở trạng thái hiện tại."), 409)
+    requirement = None
+    if payload.requirement is not None:
+        requirement = dossier.version.documents.filter(pk=payload.requirement).first()
+        if requirement is None:
+            raise ApiError(_("Thành phần hồ sơ đã chọn không thuộc thủ tục này."), 422)
+    kind = (
+        DossierFile.Kind.SUPPLEMENT
+        if dossier.status == Status.SUPPLEMENT_REQUESTED
+        else DossierFile.Kind.COMPONENT
+    )
+    try:
+        reused = reuse_in_dossier(
+            dossier=dossier, requirement=requirement, source_id=payload.source, user=user, kind=kind
+        )
+    except WorkflowError as error:
+        raise ApiError(error.message, 422) from error
+    return 201, {
+        "id": reused.pk,
+        "name": reused.original_name,
+        "size": reused.size,
+        "type": reused.content_type,
+        "kind": reused.kind,
+        "requirement": reused.requirement_name,
+        "uploaded_at": local(reused.uploaded_at),
+        "origin": reused.origin,
+        "source": reused.source_note,
+    }

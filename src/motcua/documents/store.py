@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import DocumentRequirement
-from motcua.dossiers.models import DossierFile, Draft
+from motcua.dossiers.digitisation import mark_files
+from motcua.dossiers.models import Dossier, DossierFile, Draft
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import User
 
@@ -102,24 +103,12 @@ def source_note(upload: DossierFile) -> str:
     }
 
 
-@transaction.atomic
-def reuse_in_draft(
-    *, draft: Draft, requirement: DocumentRequirement, source_id: int, user: User
+def _reused_copy(
+    source: DossierFile, requirement: DocumentRequirement | None, user: User
 ) -> DossierFile:
-    """Attach the store's file ``source_id`` to ``draft`` for ``requirement``; the submitted
-    dossier then counts as reusing digitised data."""
-    if requirement.version_id != draft.version_id:
-        raise WorkflowError(_("Giấy tờ này không thuộc thủ tục của hồ sơ."))
-    source = store_files(user).filter(pk=source_id).first()
-    if source is None:
-        raise WorkflowError(_("Không tìm thấy giấy tờ này trong kho dữ liệu của bạn."))
-    already = draft.files.filter(requirement=requirement, reused_from=source).first()
-    if already is not None:
-        return already
-    return DossierFile.objects.create(
-        draft=draft,
+    return DossierFile(
         requirement=requirement,
-        requirement_name=requirement.name,
+        requirement_name=requirement.name if requirement else source.requirement_name,
         kind=Kind.COMPONENT,
         file=source.file.name,
         original_name=source.original_name,
@@ -131,3 +120,52 @@ def reuse_in_draft(
         reused_from=source,
         source_note=source_note(source)[:300],
     )
+
+
+def _source(user: User, source_id: int) -> DossierFile:
+    source = store_files(user).filter(pk=source_id).first()
+    if source is None:
+        raise WorkflowError(_("Không tìm thấy giấy tờ này trong kho dữ liệu của bạn."))
+    return source
+
+
+@transaction.atomic
+def reuse_in_dossier(
+    *,
+    dossier: Dossier,
+    requirement: DocumentRequirement | None,
+    source_id: int,
+    user: User,
+    kind: str = Kind.COMPONENT,
+) -> DossierFile:
+    """Attach the store's file ``source_id`` to a submitted dossier of ``user`` (the API's
+    way, where there is no draft); the caller checks the dossier may take files now."""
+    if requirement is not None and requirement.version_id != dossier.version_id:
+        raise WorkflowError(_("Giấy tờ này không thuộc thủ tục của hồ sơ."))
+    source = _source(user, source_id)
+    already = dossier.files.filter(requirement=requirement, reused_from=source).first()
+    if already is not None:
+        return already
+    reused = _reused_copy(source, requirement, user)
+    reused.dossier, reused.kind = dossier, kind
+    reused.save()
+    mark_files(dossier, {Origin.REUSED})
+    return reused
+
+
+@transaction.atomic
+def reuse_in_draft(
+    *, draft: Draft, requirement: DocumentRequirement, source_id: int, user: User
+) -> DossierFile:
+    """Attach the store's file ``source_id`` to ``draft`` for ``requirement``; the submitted
+    dossier then counts as reusing digitised data."""
+    if requirement.version_id != draft.version_id:
+        raise WorkflowError(_("Giấy tờ này không thuộc thủ tục của hồ sơ."))
+    source = _source(user, source_id)
+    already = draft.files.filter(requirement=requirement, reused_from=source).first()
+    if already is not None:
+        return already
+    reused = _reused_copy(source, requirement, user)
+    reused.draft = draft
+    reused.save()
+    return reused
