@@ -289,6 +289,22 @@ def test_the_result_template_follows_the_name_of_the_result(db):
         assert result_template_for(version) == template, names
     version.results = ["Giấy khai sinh (bản chính; bản sao và bản điện tử nếu có yêu cầu)"]
     assert result_title(version) == "GIẤY KHAI SINH"
+    # The catalogue's own choice comes first.
+    version.results, version.result_template = ["Thẻ bảo hiểm y tế"], "certificate"
+    assert result_template_for(version) == CERTIFICATE
+
+
+def test_the_catalogue_names_the_result_template_and_exports_it(db):
+    import yaml
+
+    from motcua.catalog.services import export_catalogue
+    from tests.factories import import_small_catalogue
+
+    import_small_catalogue()
+    exported = export_catalogue()
+    chosen = {p["code"]: p.get("result_template") for p in exported["procedures"]}
+    assert "civil_status" in chosen.values() and None in chosen.values()
+    assert yaml.safe_dump(exported, allow_unicode=True)
 
 
 def test_the_declaration_is_labelled_by_the_form_in_its_order():

@@ -82,6 +82,13 @@ class ProcedureVersionQuerySet(models.QuerySet["ProcedureVersion"]):
         return self.filter(levels__contains=f",{level},")
 
 
+class ResultTemplate(models.TextChoices):
+    CIVIL_STATUS = "civil_status", _("Trích lục, giấy tờ hộ tịch")
+    CERTIFICATE = "certificate", _("Giấy chứng nhận")
+    PERMIT = "permit", _("Giấy phép")
+    GENERIC = "generic", _("Thông báo kết quả giải quyết")
+
+
 class ProcedureVersion(models.Model):
     """The content of a procedure from ``effective_from`` until the next version.
 
@@ -116,6 +123,11 @@ class ProcedureVersion(models.Model):
     applicant_types = models.JSONField(_("đối tượng thực hiện"), default=list)
     summary = models.TextField(_("tóm tắt"), blank=True)
     results = models.JSONField(_("kết quả thực hiện"), default=list)
+    # The layout of the signed result (documents/templates/documents/results/<name>.html);
+    # empty: chosen from the result's name.
+    result_template = models.CharField(
+        _("mẫu văn bản kết quả"), max_length=20, blank=True, choices=ResultTemplate.choices
+    )
     legal_basis = models.JSONField(_("căn cứ pháp lý"), default=list)
     requirements = models.JSONField(_("yêu cầu, điều kiện"), default=list)
     fee_exemptions = models.JSONField(_("miễn, giảm phí, lệ phí"), default=list)

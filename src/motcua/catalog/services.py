@@ -137,6 +137,7 @@ def _fill_version(version: ProcedureVersion, entry: dict[str, Any], digest: str)
         setattr(version, key, entry[key])
     version.linked_codes = entry["linked_procedures"]
     version.agency_kinds = entry["agency_kinds"]
+    version.result_template = entry.get("result_template", "")
     version.content_hash = digest
     version.save()
     version.agencies.set(Agency.objects.filter(electronic_id__in=entry["agencies"]))
@@ -226,6 +227,8 @@ def export_version(version: ProcedureVersion) -> dict[str, Any]:
         "applicant_types": version.applicant_types,
         "summary": version.summary,
         "results": version.results,
+        # Written only when set, so that a catalogue without it exports as it was read.
+        **({"result_template": version.result_template} if version.result_template else {}),
         "legal_basis": version.legal_basis,
         "requirements": version.requirements,
         "fee_exemptions": version.fee_exemptions,

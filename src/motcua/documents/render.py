@@ -88,8 +88,10 @@ class Line:
 
 
 def result_template_for(version: ProcedureVersion) -> str:
-    """The result template for a procedure, from the name of its first result; a single place
-    to extend when a new kind of paper gets its own layout."""
+    """The result template the catalogue names for the procedure (``result_template``), else
+    one chosen from the name of its first result."""
+    if version.result_template:
+        return f"{RESULT_TEMPLATES}{version.result_template}.html"
     name = _fold(version.results[0]) if version.results else ""
     if any(word in name for word in CIVIL_STATUS_WORDS):
         return CIVIL_STATUS
