@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 export MOTCUA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint typecheck imports i18n pytest messages clean bench bench-quick
+.PHONY: demo test lint typecheck imports i18n pytest messages clean bench bench-quick bench-documents
 
 $(STAMP): pyproject.toml
 	@# WeasyPrint (the signed PDFs) needs Pango and HarfBuzz's subsetter from the system.
@@ -52,6 +52,10 @@ bench: $(STAMP)
 ## The same in a few minutes on small data (CI's smoke test; no thresholds): bench/results/quick.json
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench.run --quick
+
+## What a signed document costs: render, sign, verify, each beside a baseline (docs/documents.md)
+bench-documents: $(STAMP)
+	$(BIN)/python -m bench.documents
 
 ## Re-extract translatable strings into the English catalogue (needs gettext's xgettext)
 messages: $(STAMP)

@@ -176,24 +176,59 @@ def _secret(config: dict[str, Any], key: str) -> str | None:
 
 
 def _pkcs12_signer(path: Path, passphrase: str | None, agency_id: str) -> Any:
-    from pyhanko.sign import signers
-
     if not path.exists():
         raise SigningError(
             _("Chưa có khóa ký số cho cơ quan %(agency)s. Chạy: motcua init_signing")
             % {"agency": agency_id}
         )
     try:
-        return signers.SimpleSigner.load_pkcs12_data(
-            path.read_bytes(),
-            other_certs=[],
-            passphrase=passphrase.encode() if passphrase is not None else None,
-        )
+        return _loaded_pkcs12(path, path.stat().st_mtime_ns, passphrase)
     except (ValueError, OSError) as error:
         raise SigningError(
             _("Không mở được khóa ký số %(file)s: sai mật khẩu hoặc tệp hỏng.")
             % {"file": path.name}
         ) from error
+
+
+@functools.lru_cache(maxsize=64)
+def _loaded_pkcs12(path: Path, mtime_ns: int, passphrase: str | None) -> Any:
+    """An agency's PKCS#12 key opened once per process (and again when the file changes):
+    decrypting it and parsing its key cost more than the signature itself (bench/documents)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class KeptKeySigner(signers.SimpleSigner):  # type: ignore[misc]
+        """pyHanko's SimpleSigner parses its private key again for every signature (about
+        28 ms for RSA-2048, most of it key validation); this one keeps the parsed key."""
+
+        @functools.cached_property
+        def _private_key(self) -> Any:
+            return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            key = self._private_key
+            if mechanism.signature_algo == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                hashed = get_pyca_cryptography_hash(digest_algorithm)
+                signature: bytes = key.sign(data, PKCS1v15(), hashed)
+                return signature
+            fallback: bytes = super().sign_raw(data, digest_algorithm)
+            return fallback
+
+    loaded = signers.SimpleSigner.load_pkcs12_data(
+        path.read_bytes(),
+        other_certs=[],
+        passphrase=passphrase.encode() if passphrase is not None else None,
+    )
+    return KeptKeySigner(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+        signature_mechanism=loaded.signature_mechanism,
+    )
 
 
 @contextlib.contextmanager
