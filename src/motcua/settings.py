@@ -262,7 +262,13 @@ if S3_BUCKET:
 
 # Electronic documents (docs/documents.md): signed PDFs, their public verification address,
 # the signing keys per agency and the timestamp authority.
-PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# In production, without it, the first of MOTCUA_ALLOWED_HOSTS over https: a QR code printed
+# on a signed result must never point at this machine's loopback address.
+_public_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h not in ("*", "testserver")), "")
+PUBLIC_URL = os.environ.get(
+    "MOTCUA_PUBLIC_URL",
+    f"https://{_public_host}" if IS_PRODUCTION and _public_host else "http://127.0.0.1:8000",
+).rstrip("/")
 SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", str(DATA_DIR / "signing")))
 
 

@@ -263,3 +263,48 @@ def test_through_the_api_the_citizen_lists_the_store_and_reuses_a_result(client,
     assert citizen.post(url, {"source": 999999}).status_code == 422
     other = ApiCaller.for_user(client, world["other_citizen"])
     assert other.post(url, {"source": mine["id"]}).status_code == 404
+
+
+def test_the_citizen_never_gets_the_internal_control_slip(client, world):
+    with travel(MONDAY_8):
+        dossier = accepted(world)
+    client.force_login(world["citizen"])
+    assert (
+        client.get(reverse("portal:dossier-slip-pdf", args=[dossier.code, "04"])).status_code == 404
+    )
+    assert not IssuedDocument.objects.filter(kind="04").exists()
+
+
+def test_a_document_is_issued_in_vietnamese_whatever_the_screens_language(client, world):
+    with travel(MONDAY_8):
+        dossier = accepted(world)
+    client.force_login(world["citizen"])
+    client.cookies["django_language"] = "en"
+    assert "My dossiers" in text(client.get(reverse("portal:dossier-list")))  # English screens
+    response = client.get(reverse("portal:dossier-slip-pdf", args=[dossier.code, "01"]))
+    assert response.status_code == 200
+    receipt = IssuedDocument.objects.get(kind="01")
+    assert receipt.title == "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+    if shutil.which("pdftotext"):
+        shown = subprocess.run(
+            ["pdftotext", "-", "-"], input=read(receipt), capture_output=True, check=False
+        ).stdout.decode()
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in shown and "REPUBLIC" not in shown
+
+
+def test_odd_numbers_in_the_reuse_form_are_a_4xx_not_a_crash(client, world):
+    citizen = world["citizen"]
+    version = world.version("1.000001")
+    draft = Draft.objects.create(
+        owner=citizen, version=version, variant=version.variants.first(), agency=world.committee
+    )
+    client.force_login(citizen)
+    url = reverse("portal:draft-attachments", args=[draft.pk])
+    requirement = version.documents.first()
+    for fields in (
+        {"requirement": "²", "reuse": "1"},
+        {"requirement": "9" * 5000, "reuse": "1"},
+        {"requirement": requirement.pk, "reuse": "²"},
+        {"requirement": requirement.pk, "reuse": "9" * 5000},
+    ):
+        assert client.post(url, fields).status_code in (400, 404), fields

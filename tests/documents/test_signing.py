@@ -654,3 +654,16 @@ def test_pkcs11_signing_with_softhsm(
     settings.SIGNING_KEYS = {AGENCY_ID: {**softhsm_token, "token_label": "no-such-token"}}
     with pytest.raises(SigningError):
         _sign(plain_pdf)
+
+
+def test_a_file_with_more_signatures_than_ours_ever_have_is_not_checked(
+    signing_dir: Path, plain_pdf: bytes
+) -> None:
+    # Each signature is checked against each later revision: dozens would cost minutes of CPU
+    # per public request. Ours have one.
+    content = plain_pdf
+    for n in range(6):
+        content = _sign(content, field_name=f"ChuKy{n}", box=None).content
+    result = verify_pdf(content)
+    assert result.verdict == "malformed" and result.signature_count == 6
+    assert "quá nhiều chữ ký" in result.problems[0]

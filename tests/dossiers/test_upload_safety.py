@@ -4,6 +4,7 @@ and is not encrypted; an image must decode within a pixel limit; names are never
 from __future__ import annotations
 
 import io
+import zlib
 
 import pikepdf
 import pytest
@@ -11,6 +12,7 @@ from PIL import Image
 
 from motcua.demo.pdf import one_page_pdf
 from motcua.dossiers.files import MAX_IMAGE_PIXELS, UploadError, store_upload
+from motcua.dossiers.inspect import Inspector, inspect_pdf
 from motcua.dossiers.models import DossierFile
 
 from .world import local
@@ -94,3 +96,53 @@ def test_a_real_image_is_accepted_and_a_broken_or_huge_one_refused(world):
 def test_a_file_named_pdf_that_is_not_one_is_refused(world):
     with pytest.raises(UploadError, match="không phải PDF, JPEG hoặc PNG"):
         _store(world, b"MZ\x90\x00 an executable", name="giay-to.pdf")
+
+
+def test_actions_hidden_in_links_and_bookmarks_are_removed(world):
+    pdf = pikepdf.open(io.BytesIO(PDF))
+    run = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))
+    link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 9, 9])
+    link.A = launch
+    pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
+    outlines = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+    item = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("x"), Parent=outlines, A=run))
+    outlines.First = outlines.Last = item
+    pdf.Root.Outlines = outlines
+    out = io.BytesIO()
+    pdf.save(out)
+    stored = _read(_store(world, out.getvalue()))
+    assert b"JavaScript" not in stored and b"calc.exe" not in stored
+    with pikepdf.open(io.BytesIO(stored)) as cleaned:
+        assert len(cleaned.pages[0].Annots) == 1  # the link stays, without its action
+
+
+def _bomb(megabytes: int) -> bytes:
+    # A page whose content stream inflates from about a megabyte to ``megabytes`` MB.
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    squeeze = zlib.compressobj(9)
+    data = b"".join(squeeze.compress(b" " * (1 << 20)) for _ in range(megabytes))
+    stream = pikepdf.Stream(pdf, data + squeeze.flush())
+    stream.Filter = pikepdf.Name.FlateDecode
+    pdf.pages[0].Contents = stream
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def test_a_decompression_bomb_is_refused_in_a_worker_and_the_web_process_is_unharmed():
+    small = Inspector(memory=700 * 1024 * 1024)
+    content = _bomb(1200)
+    assert len(content) < 3 * 1024 * 1024
+    verdict, _ = small.run(inspect_pdf, content)
+    assert verdict in ("damaged", "refused")
+    # The pool still serves the next file.
+    assert small.run(inspect_pdf, PDF) == ("ok", None)
+
+
+def test_a_file_that_takes_too_long_is_refused_and_its_worker_replaced():
+    hasty = Inspector(seconds=0.001)
+    assert hasty.run(inspect_pdf, PDF)[0] == "refused"
+    hasty.seconds = 20
+    assert hasty.run(inspect_pdf, PDF) == ("ok", None)

@@ -154,3 +154,12 @@ def test_django_builds_the_pool_from_these_settings_and_it_checks_connections(lo
         assert pool._check == ConnectionPool.check_connection
     finally:
         connection.close_pool()
+
+
+def test_signed_documents_point_at_the_public_site_not_at_loopback(load):
+    assert load().PUBLIC_URL == "http://127.0.0.1:8000"
+    hosts = {"MOTCUA_ALLOWED_HOSTS": "dichvucong.hanoi.gov.vn,10.0.0.5"}
+    assert load(**PRODUCTION, **hosts).PUBLIC_URL == "https://dichvucong.hanoi.gov.vn"
+    chosen = load(**PRODUCTION, **hosts, MOTCUA_PUBLIC_URL="https://dvc.hanoi.gov.vn/")
+    assert chosen.PUBLIC_URL == "https://dvc.hanoi.gov.vn"
+    assert load(**PRODUCTION).TSA_URL == "" and load().TSA_URL == "local"

@@ -121,11 +121,16 @@ def ledger(request: HttpRequest) -> HttpResponseBase:
     return render(request, "backoffice/ledger.html", {
         "form": form, "page": page, "start": start, "end": end,
         "query": query.urlencode(), "csv_query": csv_query.urlencode(),
-        "pdf_rows_max": PDF_ROWS_MAX,
+        "pdf_rows_max": PDF_ROWS_MAX, "pdf_units": signing_units(user),
     })  # fmt: skip
 
 
 PDF_ROWS_MAX = 2000  # about 200 landscape pages: past that, a shorter period
+
+
+def signing_units(user: User) -> list[Agency]:
+    """The units whose ledger this officer may sign (their own, not a system admin's all)."""
+    return list(Agency.objects.filter(pk__in=officer_scope(user).agency_ids).order_by("name"))
 
 
 @officer_required
@@ -137,10 +142,14 @@ def ledger_pdf(request: HttpRequest) -> HttpResponseBase:
     form = LedgerForm(
         {k: v for k, v in request.POST.items() if k in ("tu", "den")}, today=timezone.localdate()
     )
-    scope = officer_scope(user)
-    agency = Agency.objects.filter(pk__in=scope.agency_ids).order_by("pk").first()
-    if not form.is_valid() or agency is None:
+    units = signing_units(user)
+    wanted = request.POST.get("don-vi", "")
+    agency = next((a for a in units if a.electronic_id == wanted), units[0] if units else None)
+    if agency is None:
+        form.add_error(None, _("Chỉ cán bộ của một đơn vị mới tải được sổ có chữ ký số."))
+    if not form.is_valid():
         return render(request, "backoffice/ledger.html", {"form": form}, status=400)
+    assert agency is not None
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     rows = list(ledger_dossiers(user, start, end).filter(agency=agency)[: PDF_ROWS_MAX + 1])
     if len(rows) > PDF_ROWS_MAX:

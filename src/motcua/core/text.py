@@ -22,3 +22,12 @@ def fold(text: str) -> str:
 def search_terms(query: str) -> list[str]:
     """The folded words of a search query; every one must appear in a match."""
     return [word for word in fold(query).split(" ") if word]
+
+
+def small_int(raw: str) -> int | None:
+    """An id typed into a form field: ASCII digits only ("²".isdigit() is True but int()
+    refuses it) and short (int() refuses 4,300 digits); None otherwise."""
+    raw = raw.strip()
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return None

@@ -8,15 +8,18 @@ stored file is the only copy that verifies as issued by us (``IssuedDocument.sha
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -33,6 +36,19 @@ from .slips import KINDS
 from .verification import Verification, verify_pdf
 
 PDF = "application/pdf"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_vietnamese(issue: F) -> F:
+    """A document is issued in Vietnamese whoever asks for it and in whatever language their
+    screen is: it is signed and stored once, and served to everyone after."""
+
+    @functools.wraps(issue)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with translation.override("vi"):
+            return issue(*args, **kwargs)
+
+    return cast(F, wrapper)
 
 
 class IssueError(WorkflowError):
@@ -103,22 +119,27 @@ def _sign_and_store(
         owner=owner,
     )
     document.file.save(f"{code}.pdf", ContentFile(content), save=False)
-    if dossier is not None and file_kind is not None:
-        # The same stored object, listed with the dossier's files: nothing is copied.
-        document.dossier_file = DossierFile.objects.create(
-            dossier=dossier,
-            kind=file_kind,
-            requirement_name=title[:300],
-            file=document.file.name,
-            original_name=f"{title[:180]} ({code}).pdf",
-            content_type=PDF,
-            size=len(content),
-            sha256=document.sha256,
-            uploaded_by=officer,
-            origin=DossierFile.Origin.ISSUED,
-            source_note=_("Mã văn bản %(code)s") % {"code": code},
-        )
-    document.save()
+    try:
+        if dossier is not None and file_kind is not None:
+            # The same stored object, listed with the dossier's files: nothing is copied.
+            document.dossier_file = DossierFile.objects.create(
+                dossier=dossier,
+                kind=file_kind,
+                requirement_name=title[:300],
+                file=document.file.name,
+                original_name=f"{title[:180]} ({code}).pdf",
+                content_type=PDF,
+                size=len(content),
+                sha256=document.sha256,
+                uploaded_by=officer,
+                origin=DossierFile.Origin.ISSUED,
+                source_note=_("Mã văn bản %(code)s") % {"code": code},
+            )
+        document.save()
+    except BaseException:
+        # The rows were not written: leave no stored file that nothing points at.
+        document.file.storage.delete(document.file.name)
+        raise
     return document
 
 
@@ -131,6 +152,7 @@ def result_title(dossier: Dossier) -> str:
     return result_name(dossier.version) or _("Kết quả giải quyết thủ tục hành chính")
 
 
+@in_vietnamese
 def issue_result(*, dossier: Dossier, officer: User, at: datetime | None = None) -> IssuedDocument:
     """The decided dossier's result, signed with its agency's key as ``officer`` decided it;
     kept in the applicant's data store and counted as an electronic result."""
@@ -185,6 +207,7 @@ def _slip_events(dossier: Dossier, number: str) -> list[object]:
     return list(dossier.events.filter(action__in=actions).order_by("at", "pk"))
 
 
+@in_vietnamese
 @transaction.atomic
 def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
     """Slip ``number`` of ``dossier`` as a signed PDF: the one issued before while nothing it
@@ -201,7 +224,11 @@ def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
     existing = (
         IssuedDocument.objects.filter(dossier=dossier, kind=number).order_by("-issued_at").first()
     )
-    if existing is not None and existing.issued_at >= last_event.at:  # type: ignore[attr-defined]
+    if (
+        existing is not None
+        and existing.issued_at >= last_event.at  # type: ignore[attr-defined]
+        and existing.file.storage.exists(existing.file.name)  # else issued anew, not a 404
+    ):
         return existing
     code = new_document_code()
     rendered = render_slip(dossier, number, document_code=code, verify_url=verify_url(code))
@@ -227,6 +254,7 @@ def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
 # --- the ledger (form 06) --------------------------------------------------------------------
 
 
+@in_vietnamese
 @transaction.atomic
 def issue_ledger(
     *,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import DocumentRequirement
 from motcua.dossiers.digitisation import mark_files
+from motcua.dossiers.files import MAX_FILES_PER_DOSSIER
 from motcua.dossiers.models import Dossier, DossierFile, Draft
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import User
@@ -122,6 +123,11 @@ def _reused_copy(
     )
 
 
+def _room_for_one_more(files: QuerySet[DossierFile]) -> None:
+    if files.count() >= MAX_FILES_PER_DOSSIER:
+        raise WorkflowError(_("Mỗi hồ sơ có tối đa %(n)s tệp.") % {"n": MAX_FILES_PER_DOSSIER})
+
+
 def _source(user: User, source_id: int) -> DossierFile:
     source = store_files(user).filter(pk=source_id).first()
     if source is None:
@@ -146,6 +152,7 @@ def reuse_in_dossier(
     already = dossier.files.filter(requirement=requirement, reused_from=source).first()
     if already is not None:
         return already
+    _room_for_one_more(dossier.files.all())
     reused = _reused_copy(source, requirement, user)
     reused.dossier, reused.kind = dossier, kind
     reused.save()
@@ -165,6 +172,7 @@ def reuse_in_draft(
     already = draft.files.filter(requirement=requirement, reused_from=source).first()
     if already is not None:
         return already
+    _room_for_one_more(draft.files.all())
     reused = _reused_copy(source, requirement, user)
     reused.draft = draft
     reused.save()

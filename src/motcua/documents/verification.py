@@ -63,6 +63,10 @@ class Verification:
         return "valid"
 
 
+MAX_SIGNATURES = 5
+MAX_REVISIONS = 12
+
+
 def verify_pdf(
     content: bytes,
     *,
@@ -101,6 +105,24 @@ def verify_pdf(
         return malformed
     if not signatures:
         return Verification(sha256=digest, problems=[_("Tệp không có chữ ký số.")])
+    # Each signature is checked against every later revision: the work grows with their
+    # product. Our documents carry one signature in two or three revisions; a file with dozens
+    # is not one of ours and would cost seconds to minutes of CPU per public request.
+    try:
+        revisions = reader.xrefs.total_revisions
+    except Exception:
+        revisions = MAX_REVISIONS + 1
+    if len(signatures) > MAX_SIGNATURES or revisions > MAX_REVISIONS:
+        return Verification(
+            signed=True,
+            sha256=digest,
+            malformed=True,
+            signature_count=len(signatures),
+            problems=[
+                _("Tệp có quá nhiều chữ ký hoặc lần sửa đổi (%(n)s chữ ký, %(r)s lần) để kiểm tra.")
+                % {"n": len(signatures), "r": revisions}
+            ],
+        )
 
     try:
         roots = signing.load_certificates(

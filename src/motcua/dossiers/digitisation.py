@@ -19,6 +19,11 @@ def mark(dossier: Dossier, flag: str) -> None:
     flipped = Dossier.objects.filter(pk=dossier.pk, **{flag: False}).update(**{flag: True})
     setattr(dossier, flag, True)
     if flipped:
+        # Read the moments again now that the update holds the row: an acceptance that
+        # committed meanwhile did not see the flag, so it is counted here, not lost.
+        dossier.accepted_at, dossier.decided_at = (
+            Dossier.objects.filter(pk=dossier.pk).values_list("accepted_at", "decided_at").get()
+        )
         count_flag(dossier, flag)
 
 

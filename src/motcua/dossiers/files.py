@@ -5,8 +5,7 @@ image must decode (Pillow) within a pixel limit."""
 from __future__ import annotations
 
 import hashlib
-import io
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,6 +15,7 @@ from motcua.catalog.models import DocumentRequirement
 from motcua.identity.models import User
 
 from .digitisation import mark_files
+from .inspect import inspect_image, inspect_pdf, inspector
 from .models import Dossier, DossierFile, Draft
 from .workflow import WorkflowError
 
@@ -96,89 +96,41 @@ def store_upload(
     return record
 
 
-# What a PDF may carry that runs or launches something in the reader: removed on upload.
-ACTIVE_KEYS = ("/OpenAction", "/AA", "/JavaScript", "/JS", "/Launch", "/EmbeddedFiles",
-               "/RichMedia", "/XFA")  # fmt: skip
 MAX_IMAGE_PIXELS = 60_000_000  # a 600 dpi A3 scan is ~70 MP in colour; a phone photo 12–50 MP
 
 
 def check_pdf(content: bytes, name: str) -> bytes:
     """The PDF as stored: unchanged when it parses cleanly and carries no active content (so a
-    signed PDF stays signed), rewritten without it otherwise; UploadError when it is broken
-    or encrypted."""
-    import pikepdf
-
-    try:
-        with pikepdf.open(io.BytesIO(content)) as pdf:
-            if pdf.is_encrypted:
-                raise UploadError(
-                    _("Tệp “%(name)s” được đặt mật khẩu; hãy nộp bản không có mật khẩu.")
-                    % {"name": name}
-                )
-            if len(pdf.pages) == 0:
-                raise UploadError(_("Tệp “%(name)s” không có trang nào.") % {"name": name})
-            # qpdf repairs a damaged file silently while opening it; we refuse it instead,
-            # since what it lost (a truncated upload) would be lost unnoticed.
-            if pdf.check_pdf_syntax():
-                raise pikepdf.PdfError("damaged")
-            if not _strip_active(pdf):
-                return content
-            out = io.BytesIO()
-            pdf.save(out)
-            return out.getvalue()
-    except pikepdf.PasswordError as error:
-        raise UploadError(
-            _("Tệp “%(name)s” được đặt mật khẩu; hãy nộp bản không có mật khẩu.") % {"name": name}
-        ) from error
-    except (pikepdf.PdfError, ValueError, RecursionError) as error:
-        raise UploadError(
-            _("Tệp “%(name)s” không phải PDF hợp lệ hoặc bị hỏng.") % {"name": name}
-        ) from error
-
-
-def _strip_active(pdf: Any) -> bool:
-    """Remove active content from the catalogue, its name tree, the AcroForm and every page and
-    annotation; True when anything was removed."""
-    removed = False
-    root = pdf.Root
-    holders = [root, *pdf.pages]
-    if "/Names" in root:
-        holders.append(root.Names)
-    if "/AcroForm" in root:
-        holders.append(root.AcroForm)
-    for page in pdf.pages:
-        holders.extend(page.get("/Annots") or [])
-    for holder in holders:
-        for key in ACTIVE_KEYS:
-            if key in holder:
-                del holder[key]
-                removed = True
-    return removed
+    signed PDF stays signed), rewritten without it otherwise; UploadError when it is broken,
+    encrypted, or too costly to open (inspect.py opens it in a bounded worker process)."""
+    verdict, rewritten = inspector.run(inspect_pdf, content)
+    if verdict == "ok":
+        return rewritten if rewritten is not None else content
+    messages = {
+        "encrypted": _("Tệp “%(name)s” được đặt mật khẩu; hãy nộp bản không có mật khẩu."),
+        "no_pages": _("Tệp “%(name)s” không có trang nào."),
+        "refused": _(
+            "Tệp “%(name)s” quá phức tạp để mở an toàn (cần quá nhiều bộ nhớ hoặc thời gian); "
+            "hãy xuất lại tệp PDF hoặc quét lại giấy tờ."
+        ),
+    }
+    message = messages.get(verdict, _("Tệp “%(name)s” không phải PDF hợp lệ hoặc bị hỏng."))
+    raise UploadError(message % {"name": name})
 
 
 def check_image(content: bytes, name: str) -> bytes:
-    """The image decodes fully and is not a decompression bomb; stored unchanged."""
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise UploadError(
-                    _(
-                        "Ảnh “%(name)s” quá lớn (%(w)s × %(h)s điểm ảnh); "
-                        "hãy chụp ở độ phân giải thấp hơn."
-                    )
-                    % {"name": name, "w": width, "h": height}
-                )
-            image.verify()
-    except UploadError:
-        raise
-    except Exception as error:  # Pillow raises many kinds for a broken file
+    """The image decodes entirely (in a bounded worker process) within the pixel limit; stored
+    unchanged."""
+    verdict, detail = inspector.run(inspect_image, content, MAX_IMAGE_PIXELS)
+    if verdict == "ok":
+        return content
+    if verdict == "too_large":
+        width, height = detail
         raise UploadError(
-            _("Ảnh “%(name)s” bị hỏng hoặc không đọc được.") % {"name": name}
-        ) from error
-    return content
+            _("Ảnh “%(name)s” quá lớn (%(w)s × %(h)s điểm ảnh); hãy chụp ở độ phân giải thấp hơn.")
+            % {"name": name, "w": width, "h": height}
+        )
+    raise UploadError(_("Ảnh “%(name)s” bị hỏng hoặc không đọc được.") % {"name": name})
 
 
 def _safe_name(name: str) -> str:

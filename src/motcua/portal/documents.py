@@ -7,6 +7,7 @@ the document, as the paper itself would be. Uploads are counted per client addre
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast
 
 from django import forms
@@ -26,7 +27,10 @@ from motcua.documents.store import store_items
 
 from .access import citizen_required
 from .drafts import citizen
+from .my_dossiers import SLIPS as APPLICANT_SLIPS
 from .my_dossiers import own_dossier
+
+logger = logging.getLogger(__name__)
 
 
 class VerifyForm(forms.Form):
@@ -168,11 +172,17 @@ def data_store(request: HttpRequest) -> HttpResponse:
 def slip_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
     """The applicant's slip as a PDF signed with the agency's key."""
     dossier = own_dossier(request, code)
+    if number not in APPLICANT_SLIPS:
+        # Form 04 is the agency's internal control slip (officers, hand-over notes).
+        raise Http404
     try:
         found = services.slip_document(dossier, number)
-    except services.IssueError as error:
-        context = {"form": VerifyForm(), "issue_error": error.message}
-        return render(request, "portal/documents/verify.html", context, status=503)
+    except services.IssueError:
+        # The reason (a key, a token, a timestamp server) is for the technical team, not here.
+        logger.exception("Slip %s of dossier %s could not be signed", number, dossier.code)
+        return render(
+            request, "portal/documents/issue_error.html", {"dossier": dossier}, status=503
+        )
     if found is None:
         raise Http404
     return pdf_response(found)

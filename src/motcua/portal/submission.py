@@ -24,6 +24,7 @@ from motcua.catalog import schema_forms
 from motcua.catalog.models import OnlineLevel
 from motcua.catalog.selectors import procedure_in_force
 from motcua.core.calendar import DueDateError, compute_due
+from motcua.core.text import small_int
 from motcua.core.throttle import submissions, uploads
 from motcua.documents.store import reuse_in_draft, store_items
 from motcua.dossiers.models import Draft, ResultDelivery
@@ -243,25 +244,27 @@ def draft_attachments(request: HttpRequest, draft_id: int) -> HttpResponse:
             messages.success(request, _("Đã tải lên “%(name)s”.") % {"name": upload.name})
             return redirect(_url("portal:draft-attachments", draft) + f"#req-{requirement.pk}")
     context = _attachments_context(draft)
-    raw = request.POST.get("requirement", "")
-    context["failed"] = requirement.pk if requirement else int(raw) if raw.isdigit() else None
+    context["failed"] = (
+        requirement.pk if requirement else small_int(request.POST.get("requirement", ""))
+    )
     context["upload_errors"] = form.errors.get("file") or form.errors.get("requirement") or []
     return render(request, "portal/dossiers/attachments.html", context, status=400)
 
 
 def _reuse(request: HttpRequest, draft: Draft) -> HttpResponse:
     """Attach a paper from the citizen's data store instead of uploading it again."""
-    raw, wanted = request.POST.get("requirement", ""), request.POST.get("reuse", "")
+    wanted_requirement = small_int(request.POST.get("requirement", ""))
+    source_id = small_int(request.POST.get("reuse", ""))
     requirement = next(
-        (r for r in drafts.requirements_for(draft) if raw.isdigit() and r.pk == int(raw)), None
+        (r for r in drafts.requirements_for(draft) if r.pk == wanted_requirement), None
     )
     if requirement is None:
         raise Http404
     try:
-        if not wanted.isdigit():
+        if source_id is None:
             raise WorkflowError(_("Chọn một giấy tờ trong kho dữ liệu."))
         reused = reuse_in_draft(
-            draft=draft, requirement=requirement, source_id=int(wanted), user=citizen(request)
+            draft=draft, requirement=requirement, source_id=source_id, user=citizen(request)
         )
     except WorkflowError as error:
         context = _attachments_context(draft)
