@@ -308,3 +308,40 @@ def test_odd_numbers_in_the_reuse_form_are_a_4xx_not_a_crash(client, world):
         {"requirement": requirement.pk, "reuse": "9" * 5000},
     ):
         assert client.post(url, fields).status_code in (400, 404), fields
+
+
+def test_a_walk_in_result_reaches_the_store_of_the_citizen_with_that_verified_id(client, world):
+    from motcua.documents.services import decide_and_issue
+    from motcua.dossiers.models import Channel
+    from motcua.dossiers.services import accept_dossier, forward_dossier
+
+    citizen = world["citizen"]
+    citizen.national_id, citizen.identity_verified = "001090099999", True
+    citizen.save()
+    version = world.version("1.000001")
+    with travel(MONDAY_8):
+        dossier = submit_dossier(
+            submission=Submission(
+                version=version,
+                variant=version.variants.first(),
+                agency=world.committee,
+                applicant=Applicant(name=citizen.full_name, id_number="001090099999"),
+                data={"ho_ten_tre": "Nguyễn Văn Bé"},
+            ),
+            submitted_by=world["receiver"],
+            channel=Channel.IN_PERSON,
+        )
+        accept_dossier(dossier=dossier, officer=world["receiver"])
+        forward_dossier(dossier=dossier, officer=world["receiver"])
+        forward_dossier(dossier=dossier, officer=world["specialist"])
+        decide_and_issue(dossier=dossier, officer=world["approver"], approve=True)
+    result = IssuedDocument.objects.get(dossier=dossier, kind="result")
+    assert result.owner == citizen
+    client.force_login(citizen)
+    store = client.get(reverse("portal:data-store"))
+    assert result.code in text(store)
+    download = client.get(reverse("portal:document-file", args=[result.code]))
+    assert b"".join(download.streaming_content) == read(result)
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", "-"], input=read(result), capture_output=True).stdout
+        assert b"Tagged:          yes" in info  # structure for screen readers

@@ -406,7 +406,8 @@ def _render(html: str) -> RenderedPdf:
         font_config=font_config, stylesheets=stylesheets
     )
     return RenderedPdf(
-        content=document.write_pdf(),
+        # Tagged (structure, reading order, language) for screen readers: WCAG 1.3.1 in a PDF.
+        content=document.write_pdf(pdf_tags=True),
         pages=len(document.pages),
         signature_box=_signature_box(document.pages),
     )

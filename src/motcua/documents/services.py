@@ -152,6 +152,20 @@ def result_title(dossier: Dossier) -> str:
     return result_name(dossier.version) or _("Kết quả giải quyết thủ tục hành chính")
 
 
+def result_owner(dossier: Dossier) -> User | None:
+    """Whose data store keeps the result: the account that submitted it; for a dossier
+    received at the desk, the citizen whose verified identity (VNeID) has the applicant's ID
+    number, so that a walk-in's result reaches their account too."""
+    if dossier.applicant_id is not None:
+        return dossier.applicant
+    number = dossier.applicant_id_number.strip()
+    if not number:
+        return None
+    return User.objects.filter(
+        kind=User.Kind.CITIZEN, national_id=number, identity_verified=True
+    ).first()
+
+
 @in_vietnamese
 def issue_result(*, dossier: Dossier, officer: User, at: datetime | None = None) -> IssuedDocument:
     """The decided dossier's result, signed with its agency's key as ``officer`` decided it;
@@ -179,7 +193,7 @@ def issue_result(*, dossier: Dossier, officer: User, at: datetime | None = None)
         dossier=dossier,
         officer=officer,
         signer_label=officer.full_name or officer.get_username(),
-        owner=dossier.applicant,
+        owner=result_owner(dossier),
         file_kind=DossierFile.Kind.RESULT,
     )
     mark(dossier, "has_e_result")

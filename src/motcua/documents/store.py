@@ -29,15 +29,17 @@ Origin = DossierFile.Origin
 
 
 def store_files(user: User) -> QuerySet[DossierFile]:
-    """The files of ``user``'s own dossiers that the store offers: issued results, and the
-    components they (or the desk, from their papers) gave. Reused records are not offered
-    again: their source is."""
+    """What the store offers ``user``: the results issued to them, and the components of their
+    own dossiers that they (or the desk, from their papers) gave. Reused records are not
+    offered again: their source is."""
+    own = Q(dossier__applicant=user) & (
+        Q(kind=Kind.RESULT, origin=Origin.ISSUED)
+        | Q(kind__in=(Kind.COMPONENT, Kind.SUPPLEMENT), origin__in=(Origin.UPLOAD, Origin.SCAN))
+    )
+    # Results issued to them on a dossier received at the desk (matched by verified identity).
+    issued_to_them = Q(kind=Kind.RESULT, origin=Origin.ISSUED, issued__owner=user)
     return (
-        DossierFile.objects.filter(dossier__applicant=user)
-        .filter(
-            Q(kind=Kind.RESULT, origin=Origin.ISSUED)
-            | Q(kind__in=(Kind.COMPONENT, Kind.SUPPLEMENT), origin__in=(Origin.UPLOAD, Origin.SCAN))
-        )
+        DossierFile.objects.filter(own | issued_to_them)
         .select_related("dossier__agency", "dossier__version", "issued")
         .order_by("-uploaded_at", "-pk")
     )
