@@ -33,7 +33,8 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/motcua/core src/motcua/identity src/motcua/catalog src/motcua/dossiers \
-		src/motcua/documents
+		src/motcua/documents src/motcua/payments/models.py src/motcua/payments/services.py \
+		src/motcua/payments/reconciliation.py
 
 imports: $(STAMP)
 	$(BIN)/lint-imports

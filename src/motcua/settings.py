@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.documents",
+    "motcua.payments",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -273,8 +274,9 @@ SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", str(DATA_DIR / "signing"
 
 
 def _signing_keys(path: str) -> dict[str, dict[str, str]]:
-    """Which key signs for which agency: a YAML or JSON file (docs/documents.md); agencies
-    without an entry use the development keys of ``motcua init_signing``."""
+    """A mapping of agency codes (or "*") to settings, from a YAML or JSON file: which key signs
+    for which agency (docs/documents.md), which payment providers collect for it
+    (docs/payments.md)."""
     if not path:
         return {}
     import yaml
@@ -287,6 +289,9 @@ def _signing_keys(path: str) -> dict[str, dict[str, str]]:
 
 
 SIGNING_KEYS = _signing_keys(os.environ.get("MOTCUA_SIGNING_KEYS_FILE", ""))
+# Payment providers per agency (VietQR account, VNPay merchant, national platform); secrets are
+# named by environment variable. Without a file, development uses the local sandbox.
+PAYMENT_PROVIDERS = _signing_keys(os.environ.get("MOTCUA_PAYMENTS_FILE", ""))
 # An RFC 3161 timestamp authority's URL; "local" stamps with the development authority of
 # init_signing (the demo); empty for no timestamp.
 TSA_URL = os.environ.get("MOTCUA_TSA_URL", "" if IS_PRODUCTION else "local")

@@ -18,6 +18,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.services import WorkflowError
 from motcua.identity.models import Agency, User
+from motcua.payments import services as payments
 
 from . import dossier_schemas as s
 from .auth import bearer
@@ -145,7 +146,9 @@ SPECS: dict[str, Spec] = {
     ),
     "confirm_payment": Spec(
         s.ConfirmPaymentIn,
-        lambda u, d, b: services.confirm_payment(dossier=d, by=u, reference=b.reference.strip()),
+        lambda u, d, b: payments.record_cash(
+            dossier=d, officer=u, receipt=b.reference.strip()
+        ).dossier,
         "Record the payment (cash receipt or provider reference)",
     ),
     "decide": Spec(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.documents import services as issuing
 from motcua.dossiers import services
 from motcua.dossiers.workflow import Action, allowed
+from motcua.payments import services as payments
 
 from . import desk
 from . import dossier_forms as f
@@ -228,9 +229,10 @@ ACTIONS: dict[str, ActionSpec] = {
             done=_("Đã xác nhận thu phí, lệ phí; hồ sơ tiếp tục được xử lý."),
             form_class=f.PaymentConfirmForm,
             offered=lambda ctx: ctx.scope.covers(ctx.dossier.handler_agency_id),
-            perform=lambda ctx, c: services.confirm_payment(
-                dossier=ctx.dossier, by=ctx.user, reference=c["reference"]
-            ),
+            # A cash payment with its electronic receipt number, credited like any provider's.
+            perform=lambda ctx, c: payments.record_cash(
+                dossier=ctx.dossier, officer=ctx.user, receipt=c["reference"]
+            ).dossier,
         ),
         _spec(
             slug="phe-duyet",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk_views, dossier_views, ledger, reports, views
+from . import desk_views, dossier_views, ledger, payments, reports, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -24,4 +24,5 @@ urlpatterns = [
     path("so-theo-doi/", ledger.ledger, name="ledger"),
     path("so-theo-doi/pdf/", ledger.ledger_pdf, name="ledger-pdf"),
     path("bao-cao/", reports.monthly, name="report"),
+    path("doi-soat-thanh-toan/", payments.reconciliation, name="reconciliation"),
 ]

@@ -20,6 +20,7 @@ from motcua.dossiers.models import ApplicantType, Channel, Dossier, DossierFile,
 from motcua.dossiers.steps import agencies_for_step, next_step, officers_for, steps_of
 from motcua.dossiers.workflow import Status
 from motcua.identity.models import Agency, OfficerRole, OneStopDesk, User
+from motcua.payments import services as payments
 
 from .answers import Context, build_answers
 from .clock import Clock
@@ -388,10 +389,20 @@ class Story:
 
     def pay(self) -> None:
         self.wait(self.rng.uniform(4, 30))
-        reference = f"VNPAY-{self.rng.randrange(10**10):010d}"
-        self.dossier = services.confirm_payment(
-            dossier=self.d, by=None, reference=reference, at=self.t
+        # Paid online through VNPay: the payment and its callback, as the IPN would bring it.
+        payment = payments.start_payment(
+            dossier=self.d, provider="vnpay", by=self.account, at=self.t
         )
+        payments.credit(
+            provider=payment.provider,
+            reference=payment.reference,
+            amount=payment.amount,
+            provider_transaction=f"{self.rng.randrange(10**8):08d}",
+            kind="callback",
+            payload={"demo": True},
+            at=self.t,
+        )
+        self.dossier = Dossier.objects.get(pk=self.d.pk)
 
     def withdraw(self) -> None:
         self.wait(self.rng.uniform(1, 16))

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.digitisation import mark
@@ -350,15 +350,17 @@ class FileCheck:
 
 
 VERDICTS = {
-    "valid": _lazy("Văn bản hợp lệ: chữ ký số còn nguyên vẹn, tin cậy, và đúng là bản đã cấp."),
-    "not_issued": _lazy(
+    "valid": gettext_lazy(
+        "Văn bản hợp lệ: chữ ký số còn nguyên vẹn, tin cậy, và đúng là bản đã cấp."
+    ),
+    "not_issued": gettext_lazy(
         "Chữ ký số hợp lệ, nhưng tệp này không phải bản hệ thống đã cấp (không khớp mã băm)."
     ),
-    "tampered": _lazy("Văn bản đã bị sửa đổi sau khi ký: không còn giá trị."),
-    "untrusted": _lazy("Chữ ký số không thuộc tổ chức chứng thực được tin cậy."),
-    "revoked": _lazy("Chứng thư số của người ký đã bị thu hồi."),
-    "unsigned": _lazy("Tệp PDF không có chữ ký số."),
-    "malformed": _lazy("Tệp không phải PDF hợp lệ hoặc bị hỏng."),
+    "tampered": gettext_lazy("Văn bản đã bị sửa đổi sau khi ký: không còn giá trị."),
+    "untrusted": gettext_lazy("Chữ ký số không thuộc tổ chức chứng thực được tin cậy."),
+    "revoked": gettext_lazy("Chứng thư số của người ký đã bị thu hồi."),
+    "unsigned": gettext_lazy("Tệp PDF không có chữ ký số."),
+    "malformed": gettext_lazy("Tệp không phải PDF hợp lệ hoặc bị hỏng."),
 }
 
 

@@ -1,0 +1,297 @@
+"""What a dossier owes, starting a payment, and crediting it exactly once.
+
+Every provider ends in :func:`credit` (a signed callback, a bank statement line, a periodic
+query, a cash entry at the desk): under a row lock on the payment, a payment is credited once,
+for its own amount, by one bank transaction; anything else is refused with a reason and kept
+as an event. A credited payment resumes the dossier that waited for it (status 6 → 4).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.workflow import Action, Status, WorkflowError
+from motcua.identity.models import Agency, User
+
+from .models import Payment, PaymentEvent, Provider, ReceiptSequence
+
+# No 0/O, 1/I/L: the reference is read off a bank statement and typed at a desk.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class PaymentError(WorkflowError):
+    """A payment that cannot be started now; ``message`` is for the person who tried."""
+
+
+# --- what is owed ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    name: str
+    kind: str
+    amount: int | None  # None: not published in the catalogue
+    unit: str = ""
+
+
+@dataclass
+class Bill:
+    lines: list[FeeLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount or 0 for line in self.lines)
+
+    @property
+    def unpublished(self) -> list[FeeLine]:
+        return [line for line in self.lines if line.amount is None]
+
+
+def bill_for(dossier: Dossier) -> Bill:
+    """The fees and charges of the dossier's procedure variant, in whole đồng (the catalogue's
+    lines for the variant and those for every variant). Exemptions the procedure lists are
+    text for the officer, who asks for the amount due after applying them."""
+    fees = dossier.version.fees.filter(variant__in=[dossier.variant_id]) | (
+        dossier.version.fees.filter(variant__isnull=True)
+    )
+    return Bill(
+        [
+            FeeLine(fee.name, fee.kind, fee.amount, fee.unit)
+            for fee in fees.order_by("position", "pk")
+            if fee.amount != 0
+        ]
+    )
+
+
+def amount_requested(dossier: Dossier) -> int | None:
+    """The amount of the dossier's open payment request (status 6), as the officer set it."""
+    if dossier.status != Status.PAYMENT_REQUESTED:
+        return None
+    asked = (
+        DossierEvent.objects.filter(dossier=dossier, action=Action.REQUEST_PAYMENT)
+        .order_by("-at", "-pk")
+        .values_list("details", flat=True)
+        .first()
+    )
+    amount = (asked or {}).get("amount")
+    return int(amount) if isinstance(amount, int) and amount > 0 else None
+
+
+# --- starting ----------------------------------------------------------------------------------
+
+
+def _asked_at(dossier: Dossier) -> datetime:
+    """When the open payment request was made: a payment before it paid an earlier one."""
+    asked = (
+        DossierEvent.objects.filter(dossier=dossier, action=Action.REQUEST_PAYMENT)
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return asked or dossier.submitted_at
+
+
+def new_reference() -> str:
+    """ "MC" and 14 characters from 31 (69 bits): unguessable, so a forged callback cannot
+    name someone's pending payment by chance; short enough for a bank transfer's note."""
+    return "MC" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(14))
+
+
+@transaction.atomic
+def start_payment(
+    *, dossier: Dossier, provider: str, by: User | None, at: datetime | None = None
+) -> Payment:
+    """A pending payment of what the dossier owes now, through ``provider``; the same pending
+    payment again when one is open for this provider and amount (a double click, a retry)."""
+    if provider not in Provider.values or provider == Provider.CASH:
+        raise PaymentError(_("Hình thức thanh toán không được hỗ trợ."))
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    amount = amount_requested(dossier)
+    if amount is None:
+        raise PaymentError(_("Hồ sơ không có khoản phí, lệ phí nào đang chờ thanh toán."))
+    theirs = Payment.objects.filter(dossier=dossier)
+    if theirs.filter(status=Payment.Status.PAID, created_at__gte=_asked_at(dossier)).exists():
+        raise PaymentError(_("Hồ sơ đã được thanh toán."))
+    open_one = theirs.filter(
+        provider=provider, amount=amount, status=Payment.Status.PENDING
+    ).first()
+    if open_one is not None:
+        return open_one
+    payment = Payment.objects.create(
+        dossier=dossier,
+        agency=dossier.handler_agency or dossier.agency,
+        provider=provider,
+        reference=new_reference(),
+        amount=amount,
+        created_by=by,
+        created_at=at or timezone.now(),
+    )
+    record(payment.provider, PaymentEvent.Kind.CREATED, Outcome.ACCEPTED, payment=payment)
+    return payment
+
+
+# --- crediting -----------------------------------------------------------------------------------
+
+
+class Outcome:
+    ACCEPTED = "accepted"
+    ALREADY = "already_paid"
+    UNKNOWN = "unknown_order"
+    WRONG_AMOUNT = "wrong_amount"
+    BAD_SIGNATURE = "bad_signature"
+    DUPLICATE = "duplicate_transaction"
+    FAILED = "failed"
+
+
+def record(
+    provider: str,
+    kind: str,
+    outcome: str,
+    *,
+    payment: Payment | None = None,
+    payload: dict[str, Any] | None = None,
+    remote_address: str = "",
+) -> PaymentEvent:
+    return PaymentEvent.objects.create(
+        payment=payment,
+        provider=provider,
+        kind=kind,
+        outcome=outcome,
+        payload=payload or {},
+        remote_address=remote_address[:45],
+    )
+
+
+def _receipt_number(agency: Agency, at: datetime) -> str:
+    year = timezone.localdate(at).year
+    row, _created = ReceiptSequence.objects.select_for_update().get_or_create(
+        agency=agency, year=year
+    )
+    ReceiptSequence.objects.filter(pk=row.pk).update(last=row.last + 1)
+    return f"{row.last + 1:07d}/{year}"
+
+
+def credit(
+    *,
+    provider: str,
+    reference: str,
+    amount: int,
+    provider_transaction: str,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    remote_address: str = "",
+    by: User | None = None,
+    at: datetime | None = None,
+) -> str:
+    """Credit payment ``reference`` with ``amount`` đồng from ``provider_transaction``; one of
+    the Outcome values. Only ACCEPTED changed anything (besides the event it leaves)."""
+    at = at or timezone.now()
+    event: dict[str, Any] = {"payload": payload, "remote_address": remote_address}
+    try:
+        with transaction.atomic():
+            payment = (
+                Payment.objects.select_for_update()
+                .select_related("dossier", "agency")
+                .filter(reference=reference, provider=provider)
+                .first()
+            )
+            if payment is None:
+                record(provider, kind, Outcome.UNKNOWN, **event)
+                return Outcome.UNKNOWN
+            if payment.status == Payment.Status.PAID:
+                same = payment.provider_transaction == provider_transaction
+                record(provider, kind, Outcome.ALREADY if same else Outcome.DUPLICATE,
+                       payment=payment, **event)  # fmt: skip
+                return Outcome.ALREADY
+            if amount != payment.amount:
+                record(provider, kind, Outcome.WRONG_AMOUNT, payment=payment, **event)
+                return Outcome.WRONG_AMOUNT
+            payment.status = Payment.Status.PAID
+            payment.paid_at = at
+            payment.provider_transaction = provider_transaction[:60]
+            payment.receipt_number = _receipt_number(payment.agency, at)
+            payment.save(
+                update_fields=["status", "paid_at", "provider_transaction", "receipt_number"]
+            )
+            record(provider, kind, Outcome.ACCEPTED, payment=payment, **event)
+            if payment.dossier.status == Status.PAYMENT_REQUESTED:
+                dossier_services.confirm_payment(
+                    dossier=payment.dossier, by=by, reference=payment.reference, at=at
+                )
+            return Outcome.ACCEPTED
+    except IntegrityError:
+        # This bank transaction already credited another payment: never twice.
+        record(provider, kind, Outcome.DUPLICATE, **event)
+        return Outcome.DUPLICATE
+
+
+def fail(
+    *,
+    provider: str,
+    reference: str,
+    kind: str,
+    cancelled: bool,
+    payload: dict[str, Any] | None = None,
+    remote_address: str = "",
+) -> str:
+    """The provider says the payment did not go through: a pending payment is closed (the
+    citizen may start another); a paid one stays paid."""
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(reference=reference, provider=provider)
+            .first()
+        )
+        if payment is None:
+            record(provider, kind, Outcome.UNKNOWN, payload=payload, remote_address=remote_address)
+            return Outcome.UNKNOWN
+        if payment.status != Payment.Status.PENDING:
+            record(provider, kind, Outcome.ALREADY, payment=payment, payload=payload,
+                   remote_address=remote_address)  # fmt: skip
+            return Outcome.ALREADY
+        payment.status = Payment.Status.CANCELLED if cancelled else Payment.Status.FAILED
+        payment.save(update_fields=["status"])
+        record(provider, kind, Outcome.FAILED, payment=payment, payload=payload,
+               remote_address=remote_address)  # fmt: skip
+        return Outcome.FAILED
+
+
+@transaction.atomic
+def record_cash(*, dossier: Dossier, officer: User, receipt: str = "") -> Payment:
+    """Cash paid at the desk: a paid payment with its electronic receipt number, through the
+    same crediting as any provider; ``receipt`` is a paper receipt's number, if one was given.
+    The dossier resumes (status 6 → 4)."""
+    amount = amount_requested(dossier)
+    if amount is None:
+        raise PaymentError(_("Hồ sơ không có khoản phí, lệ phí nào đang chờ thanh toán."))
+    payment = Payment.objects.create(
+        dossier=dossier,
+        agency=dossier.handler_agency or dossier.agency,
+        provider=Provider.CASH,
+        reference=new_reference(),
+        amount=amount,
+        created_by=officer,
+    )
+    record(Provider.CASH, PaymentEvent.Kind.CREATED, Outcome.ACCEPTED, payment=payment)
+    outcome = credit(
+        provider=Provider.CASH,
+        reference=payment.reference,
+        amount=amount,
+        provider_transaction=receipt.strip() or payment.reference,
+        kind=PaymentEvent.Kind.CASH,
+        payload={"officer": officer.get_username(), "receipt": receipt.strip()},
+        by=officer,
+    )
+    if outcome != Outcome.ACCEPTED:
+        raise PaymentError(_("Số biên lai này đã được dùng cho một khoản thu khác."))
+    payment.refresh_from_db()
+    return payment
