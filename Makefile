@@ -33,8 +33,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/motcua/core src/motcua/identity src/motcua/catalog src/motcua/dossiers \
-		src/motcua/documents src/motcua/payments/models.py src/motcua/payments/services.py \
-		src/motcua/payments/reconciliation.py
+		src/motcua/documents src/motcua/payments
 
 imports: $(STAMP)
 	$(BIN)/lint-imports

@@ -15,6 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
+    # The local payment sandbox (development and tests; refused in production by its views).
+    path("hop-thu-thanh-toan/", include("motcua.payments.sandbox")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, documents, lookup, my_dossiers, submission, views
+from . import accounts, documents, lookup, my_dossiers, payments, submission, views
 
 app_name = "portal"
 urlpatterns = [
@@ -51,6 +51,8 @@ urlpatterns += [
         name="dossier-slip",
     ),
     path("ho-so/<str:code>/phieu/<str:number>/pdf/", documents.slip_pdf, name="dossier-slip-pdf"),
+    path("ho-so/<str:code>/thanh-toan/", payments.pay, name="pay"),
+    path("ho-so/<str:code>/thanh-toan/<str:reference>/", payments.payment, name="payment"),
     path("ho-so/<str:code>/bo-sung/", my_dossiers.dossier_supplement, name="dossier-supplement"),
     path("ho-so/<str:code>/rut/", my_dossiers.dossier_withdraw, name="dossier-withdraw"),
     path("tra-cuu/", lookup.lookup, name="lookup"),

@@ -1,0 +1,153 @@
+"""Which providers collect an agency's fees, with which account, and what each gives the
+citizen to pay with: a VietQR code for the exact amount, or a signed VNPay redirect.
+
+Configuration (``MOTCUA_PAYMENTS_FILE``, docs/payments.md) names per agency electronic ID (or
+"*") the providers and their accounts; secrets are named by environment variable. Without a
+file, development collects through the local sandbox and a demo bank account.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.identity.models import Agency
+
+from . import vietqr, vnpay
+from .models import Payment, Provider
+
+ONLINE = (Provider.VIETQR, Provider.VNPAY)
+
+
+class ProviderError(Exception):
+    """The provider is not configured for this agency; ``message`` says so."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _development() -> dict[str, dict[str, Any]]:
+    # A demo account of the collecting unit (BIDV's BIN) and the local VNPay sandbox.
+    return {
+        Provider.VIETQR: {
+            "bin": "970418",
+            "account": "1234567890",
+            "account_name": "KHO BAC NHA NUOC HA NOI",
+        },
+        Provider.VNPAY: {
+            "tmn_code": "MOTCUA01",
+            "secret": getattr(settings, "VNPAY_SANDBOX_SECRET", "sandbox-secret"),
+            "url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/vnpay/",
+        },
+    }
+
+
+def configured(agency: Agency) -> dict[str, dict[str, Any]]:
+    providers: dict[str, dict[str, dict[str, Any]]] = getattr(settings, "PAYMENT_PROVIDERS", {})
+    entry = providers.get(agency.electronic_id) or providers.get("*")
+    if entry is not None:
+        return {name: dict(value or {}) for name, value in entry.items()}
+    return {} if settings.IS_PRODUCTION else _development()
+
+
+def available(agency: Agency) -> list[str]:
+    """The online providers the citizen may choose for this agency, in a stable order."""
+    have = configured(agency)
+    return [name for name in ONLINE if name in have]
+
+
+def _settings(agency: Agency, provider: str) -> dict[str, Any]:
+    found = configured(agency).get(provider)
+    if found is None:
+        raise ProviderError(
+            _("%(agency)s chưa nhận thanh toán qua %(provider)s.")
+            % {"agency": agency.name, "provider": Provider(provider).label}
+        )
+    return found
+
+
+def secret(config: dict[str, Any], key: str = "secret") -> str:
+    """A secret from the environment variable the configuration names (``<key>_env``); the
+    development sandbox's own secret is inline."""
+    name = config.get(f"{key}_env")
+    value = os.environ.get(name) if name else config.get(key)
+    if not value:
+        raise ProviderError(_("Thiếu khóa bí mật của cổng thanh toán (%(name)s).") % {"name": name})
+    return str(value)
+
+
+# --- VietQR ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QRTransfer:
+    payload: str
+    svg: str
+    bank_bin: str
+    account: str
+    account_name: str
+    amount: int
+    note: str
+
+
+def vietqr_transfer(payment: Payment) -> QRTransfer:
+    """The dynamic VietQR for the exact amount to the collecting unit's account, the payment's
+    reference as the bill number (the statement line that carries it is matched to it)."""
+    config = _settings(payment.agency, Provider.VIETQR)
+    payload = vietqr.build_payload(
+        bin=str(config["bin"]),
+        account=str(config["account"]),
+        amount=payment.amount,
+        bill_number=payment.reference,
+        purpose=f"{payment.reference} {payment.dossier.code}",
+    )
+    return QRTransfer(
+        payload=payload,
+        svg=vietqr.qr_svg(payload, title=_("Mã VietQR thanh toán %(amount)s đồng")
+                          % {"amount": f"{payment.amount:,}".replace(",", ".")}),
+        bank_bin=str(config["bin"]),
+        account=str(config["account"]),
+        account_name=str(config.get("account_name", "")),
+        amount=payment.amount,
+        note=payment.reference,
+    )  # fmt: skip
+
+
+# --- VNPay -------------------------------------------------------------------------------------
+
+
+def vnpay_redirect(payment: Payment, *, ip: str, locale: str = "vn") -> str:
+    config = _settings(payment.agency, Provider.VNPAY)
+    return vnpay.payment_url(
+        base_url=str(config.get("url") or vnpay.SANDBOX_PAYMENT_URL),
+        tmn_code=str(config["tmn_code"]),
+        hash_secret=secret(config),
+        txn_ref=payment.reference,
+        amount=payment.amount,
+        order_info=f"Thanh toan phi le phi ho so {payment.dossier.code}",
+        return_url=settings.PUBLIC_URL + reverse("payments:vnpay-return"),
+        ip=ip,
+        created_at=timezone.now(),
+        locale=locale,
+    )
+
+
+def vnpay_secret_for(tmn_code: str) -> str | None:
+    """The secret of the VNPay merchant ``tmn_code`` among the configured agencies."""
+    providers: dict[str, dict[str, dict[str, Any]]] = getattr(settings, "PAYMENT_PROVIDERS", {})
+    entries = list(providers.values()) or ([] if settings.IS_PRODUCTION else [_development()])
+    for entry in entries:
+        config = (entry or {}).get(Provider.VNPAY)
+        if config and str(config.get("tmn_code")) == tmn_code:
+            try:
+                return secret(config)
+            except ProviderError:
+                return None
+    return None
