@@ -292,6 +292,8 @@ SIGNING_KEYS = _signing_keys(os.environ.get("MOTCUA_SIGNING_KEYS_FILE", ""))
 # Payment providers per agency (VietQR account, VNPay merchant, national platform); secrets are
 # named by environment variable. Without a file, development uses the local sandbox.
 PAYMENT_PROVIDERS = _signing_keys(os.environ.get("MOTCUA_PAYMENTS_FILE", ""))
+# The bank's notifications of credits (VietQR transfers) are signed with this shared secret.
+BANK_WEBHOOK_SECRET = os.environ.get("MOTCUA_BANK_WEBHOOK_SECRET", "")
 # An RFC 3161 timestamp authority's URL; "local" stamps with the development authority of
 # init_signing (the demo); empty for no timestamp.
 TSA_URL = os.environ.get("MOTCUA_TSA_URL", "" if IS_PRODUCTION else "local")

@@ -165,3 +165,27 @@ def test_a_parameter_sent_twice_is_not_trusted(client, world):
     query = "&".join(f"{k}={v}" for k, v in signed.items()) + "&vnp_Amount=100"
     assert client.get(f"{IPN}?{query}").json()["RspCode"] == "97"
     assert Payment.objects.get(pk=payment.pk).status == "pending"
+
+
+def test_the_paid_payment_has_a_signed_electronic_receipt_issued_once(client, world):
+    from motcua.documents.models import IssuedDocument
+    from motcua.documents.services import read
+    from motcua.documents.verification import verify_pdf
+    from motcua.payments.services import credit, start_payment
+
+    dossier = _waiting(world, 8000)
+    payment = start_payment(dossier=dossier, provider="vietqr", by=world["citizen"])
+    client.force_login(world["citizen"])
+    url = reverse("portal:payment-receipt", args=[dossier.code, payment.reference])
+    assert client.get(url).status_code == 404  # not paid yet
+    credit(provider="vietqr", reference=payment.reference, amount=8000,
+           provider_transaction="FT9", kind=PaymentEvent.Kind.STATEMENT)  # fmt: skip
+    first = b"".join(client.get(url).streaming_content)
+    assert b"".join(client.get(url).streaming_content) == first
+    receipt = IssuedDocument.objects.get(kind="BL")
+    assert receipt.number == Payment.objects.get(pk=payment.pk).receipt_number
+    assert receipt.owner == world["citizen"] and verify_pdf(read(receipt)).verdict == "valid"
+    page = client.get(reverse("portal:payment", args=[dossier.code, payment.reference]))
+    assert "Tải biên lai điện tử" in page.content.decode()
+    client.force_login(world["other_citizen"])
+    assert client.get(url).status_code == 404

@@ -34,6 +34,7 @@ class IssuedDocument(models.Model):
         CONTROL = "04", _("Phiếu kiểm soát quá trình giải quyết hồ sơ")
         APOLOGY = "05", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả")
         LEDGER = "06", _("Sổ theo dõi hồ sơ")
+        FEE_RECEIPT = "BL", _("Biên lai thu phí, lệ phí")
 
     code = models.CharField(_("mã văn bản"), max_length=16, unique=True, default=new_document_code)
     # None for a unit's ledger (form 06), which belongs to no single dossier.

@@ -185,6 +185,62 @@ def render_result(
     return _render(html)
 
 
+RECEIPT = "documents/receipts/receipt.html"
+
+
+def amount_in_words(amount: int) -> str:
+    """"Một trăm năm mươi nghìn đồng": the amount as a receipt writes it in words."""
+    from num2words import num2words
+
+    words = str(num2words(int(amount), lang="vi"))
+    return f"{words[:1].upper()}{words[1:]} đồng."
+
+
+def render_receipt(
+    dossier: Dossier,
+    *,
+    agency: Agency,
+    document_code: str,
+    verify_url: str,
+    number: str,
+    receipt_number: str,
+    amount: int,
+    lines: list[tuple[str, int]],
+    method: str,
+    transaction: str,
+    paid_at: datetime,
+    signer_name: str,
+) -> RenderedPdf:
+    """An electronic receipt of fees and charges for a payment of ``dossier``."""
+    html = render_to_string(
+        RECEIPT,
+        {
+            **_page_context(
+                title=gettext("BIÊN LAI THU PHÍ, LỆ PHÍ"),
+                dossier_code=dossier.code,
+                document_code=document_code,
+                verify_url=verify_url,
+            ),
+            **_heading_context(agency, number, paid_at),
+            "dossier": dossier,
+            "receipt_number": receipt_number,
+            "amount": amount,
+            "amount_words": amount_in_words(amount),
+            "lines": [{"name": name, "amount": value} for name, value in lines],
+            "method": method,
+            "transaction": transaction,
+            "paid_at": timezone.localtime(paid_at),
+            "payer": dossier.organisation_name or dossier.applicant_name,
+            "payer_address": dossier.applicant_address,
+            "signer_title": gettext("NGƯỜI THU TIỀN"),
+            "signer_name": signer_name,
+            "recipients": [dossier.organisation_name or dossier.applicant_name,
+                           gettext("Lưu: VT, hồ sơ")],
+        },
+    )  # fmt: skip
+    return _render(html)
+
+
 def _recipients(template: str, dossier: Dossier) -> list[str]:
     """The recipients ("Nơi nhận"): none on a civil-status paper; "Như trên" when the notice
     names its addressee ("Kính gửi"); otherwise the holder. The agency keeps the file copy."""

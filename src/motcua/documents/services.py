@@ -30,7 +30,14 @@ from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import Agency, User
 
 from .models import DocumentSequence, IssuedDocument, new_document_code
-from .render import RenderedPdf, render_ledger, render_result, render_slip, result_name
+from .render import (
+    RenderedPdf,
+    render_ledger,
+    render_receipt,
+    render_result,
+    render_slip,
+    result_name,
+)
 from .signing import SigningError, sign_pdf
 from .slips import KINDS
 from .verification import Verification, verify_pdf
@@ -374,3 +381,52 @@ def check_file(content: bytes) -> FileCheck:
 def check_stored(document: IssuedDocument) -> FileCheck:
     """The stored file of ``document``, verified afresh (a revocation shows at once)."""
     return FileCheck(verify_pdf(read(document)), document)
+
+
+# --- receipts of fees and charges ------------------------------------------------------------
+
+
+@in_vietnamese
+@transaction.atomic
+def issue_receipt(
+    *,
+    dossier: Dossier,
+    agency: Agency,
+    receipt_number: str,
+    amount: int,
+    lines: list[tuple[str, int]],
+    method: str,
+    transaction_id: str,
+    paid_at: datetime,
+    collector: User | None,
+) -> IssuedDocument:
+    """The electronic receipt (biên lai điện tử) of one payment, signed with the collecting
+    agency's key, kept with the dossier and in the payer's data store."""
+    code = new_document_code()
+    signer = (collector.full_name or collector.get_username()) if collector else agency.name
+    rendered = render_receipt(
+        dossier,
+        agency=agency,
+        document_code=code,
+        verify_url=verify_url(code),
+        number=receipt_number,
+        receipt_number=receipt_number,
+        amount=amount,
+        lines=lines,
+        method=method,
+        transaction=transaction_id,
+        paid_at=paid_at,
+        signer_name=signer,
+    )
+    return _sign_and_store(
+        rendered=rendered,
+        code=code,
+        kind=IssuedDocument.Kind.FEE_RECEIPT,
+        title=_("Biên lai thu phí, lệ phí số %(number)s") % {"number": receipt_number},
+        number=receipt_number,
+        agency=agency,
+        dossier=dossier,
+        officer=collector,
+        signer_label=signer,
+        owner=result_owner(dossier),
+    )

@@ -49,6 +49,11 @@ class Payment(models.Model):
         _("mã giao dịch của ngân hàng"), max_length=60, blank=True
     )
     receipt_number = models.CharField(_("số biên lai"), max_length=30, blank=True)
+    # The signed electronic receipt, issued the first time it is asked for (receipts.py).
+    receipt = models.OneToOneField(
+        "documents.IssuedDocument", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="payment",
+    )  # fmt: skip
     created_at = models.DateTimeField(default=timezone.now)
     paid_at = models.DateTimeField(_("thanh toán lúc"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -3,17 +3,18 @@ Return page, where the citizen's browser lands and only reads what is known."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.http import client_ip
 
-from . import services, vnpay
+from . import services, statements, vnpay
 from .models import Payment, PaymentEvent, Provider
 from .providers import vnpay_secret_for
 
@@ -115,3 +116,26 @@ def vnpay_return(request: HttpRequest) -> HttpResponse:
         "message": vnpay.response_message(params.get("vnp_ResponseCode")),
     }
     return render(request, "payments/return.html", context, status=200 if signed else 400)
+
+
+@csrf_exempt
+@require_POST
+def bank_webhook(request: HttpRequest) -> HttpResponse:
+    """The bank's notification of credits to the collecting account (VietQR transfers),
+    signed with HMAC-SHA256 of the body in ``X-Signature``. Unsigned or forged: 403, nothing
+    changes; malformed: 400; otherwise each line's outcome (a replay is "already_paid")."""
+    body = request.body
+    if not statements.verify_webhook(body, request.headers.get("X-Signature", "")):
+        services.record(Provider.VIETQR, PaymentEvent.Kind.CALLBACK, services.Outcome.BAD_SIGNATURE,
+                        payload={"body": body[:2000].decode("utf-8", "replace")},
+                        remote_address=client_ip(request))  # fmt: skip
+        return JsonResponse({"detail": "bad signature"}, status=403)
+    try:
+        lines = statements.webhook_lines(json.loads(body))
+    except ValueError:
+        lines = None
+    if lines is None:
+        return JsonResponse({"detail": "expected {transactions: [{id, amount, description}]}"},
+                            status=400)  # fmt: skip
+    report = statements.apply(lines, kind=PaymentEvent.Kind.CALLBACK)
+    return JsonResponse({"outcomes": report.outcomes})

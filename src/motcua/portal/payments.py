@@ -3,6 +3,7 @@ the bank app) or VNPay (a redirect), then the payment's page until it is confirm
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
@@ -13,12 +14,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.http import client_ip
+from motcua.documents.responses import pdf_response
+from motcua.documents.services import IssueError
 from motcua.payments import providers, services
 from motcua.payments.models import Payment, Provider
+from motcua.payments.receipts import receipt_for
 
 from .access import citizen_required
 from .drafts import citizen
 from .my_dossiers import own_dossier
+
+logger = logging.getLogger(__name__)
 
 
 class PayForm(forms.Form):
@@ -83,3 +89,21 @@ def payment(request: HttpRequest, code: str, reference: str) -> HttpResponse:
         except providers.ProviderError as error:
             context["provider_error"] = error.message
     return render(request, "portal/payments/payment.html", context)
+
+
+@citizen_required
+@require_GET
+def receipt(request: HttpRequest, code: str, reference: str) -> HttpResponse:
+    """The payment's signed electronic receipt (issued the first time it is asked for)."""
+    dossier = own_dossier(request, code)
+    found = Payment.objects.filter(dossier=dossier, reference=reference).first()
+    if found is None or found.status != Payment.Status.PAID:
+        raise Http404
+    try:
+        document = receipt_for(found)
+    except IssueError:
+        logger.exception("Receipt of payment %s could not be signed", found.reference)
+        return render(
+            request, "portal/documents/issue_error.html", {"dossier": dossier}, status=503
+        )
+    return pdf_response(document)

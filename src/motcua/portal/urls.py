@@ -53,6 +53,11 @@ urlpatterns += [
     path("ho-so/<str:code>/phieu/<str:number>/pdf/", documents.slip_pdf, name="dossier-slip-pdf"),
     path("ho-so/<str:code>/thanh-toan/", payments.pay, name="pay"),
     path("ho-so/<str:code>/thanh-toan/<str:reference>/", payments.payment, name="payment"),
+    path(
+        "ho-so/<str:code>/thanh-toan/<str:reference>/bien-lai/",
+        payments.receipt,
+        name="payment-receipt",
+    ),
     path("ho-so/<str:code>/bo-sung/", my_dossiers.dossier_supplement, name="dossier-supplement"),
     path("ho-so/<str:code>/rut/", my_dossiers.dossier_withdraw, name="dossier-withdraw"),
     path("tra-cuu/", lookup.lookup, name="lookup"),

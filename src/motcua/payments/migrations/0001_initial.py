@@ -7,82 +7,215 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('dossiers', '0004_digitisation'),
-        ('identity', '0003_user_profile_and_sign_in'),
+        ("dossiers", "0004_digitisation"),
+        ("identity", "0003_user_profile_and_sign_in"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(choices=[('demo', 'Thanh toán thử nghiệm'), ('vietqr', 'Chuyển khoản VietQR'), ('vnpay', 'VNPay'), ('national', 'Nền tảng thanh toán trên Cổng DVC quốc gia'), ('cash', 'Tiền mặt tại Bộ phận một cửa')], max_length=10, verbose_name='hình thức')),
-                ('reference', models.CharField(max_length=40, unique=True, verbose_name='mã giao dịch')),
-                ('amount', models.PositiveBigIntegerField(verbose_name='số tiền (đồng)')),
-                ('status', models.CharField(choices=[('pending', 'Chờ thanh toán'), ('paid', 'Đã thanh toán'), ('failed', 'Không thành công'), ('cancelled', 'Đã hủy')], default='pending', max_length=10, verbose_name='trạng thái')),
-                ('provider_transaction', models.CharField(blank=True, max_length=60, verbose_name='mã giao dịch của ngân hàng')),
-                ('receipt_number', models.CharField(blank=True, max_length=30, verbose_name='số biên lai')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='thanh toán lúc')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.agency', verbose_name='đơn vị thu')),
-                ('created_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='dossiers.dossier', verbose_name='hồ sơ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("demo", "Thanh toán thử nghiệm"),
+                            ("vietqr", "Chuyển khoản VietQR"),
+                            ("vnpay", "VNPay"),
+                            ("national", "Nền tảng thanh toán trên Cổng DVC quốc gia"),
+                            ("cash", "Tiền mặt tại Bộ phận một cửa"),
+                        ],
+                        max_length=10,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=40, unique=True, verbose_name="mã giao dịch"),
+                ),
+                ("amount", models.PositiveBigIntegerField(verbose_name="số tiền (đồng)")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ thanh toán"),
+                            ("paid", "Đã thanh toán"),
+                            ("failed", "Không thành công"),
+                            ("cancelled", "Đã hủy"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "provider_transaction",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="mã giao dịch của ngân hàng"
+                    ),
+                ),
+                (
+                    "receipt_number",
+                    models.CharField(blank=True, max_length=30, verbose_name="số biên lai"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "paid_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thanh toán lúc"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="identity.agency",
+                        verbose_name="đơn vị thu",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="dossiers.dossier",
+                        verbose_name="hồ sơ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'khoản thanh toán',
-                'verbose_name_plural': 'khoản thanh toán',
+                "verbose_name": "khoản thanh toán",
+                "verbose_name_plural": "khoản thanh toán",
             },
         ),
         migrations.CreateModel(
-            name='PaymentEvent',
+            name="PaymentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(choices=[('demo', 'Thanh toán thử nghiệm'), ('vietqr', 'Chuyển khoản VietQR'), ('vnpay', 'VNPay'), ('national', 'Nền tảng thanh toán trên Cổng DVC quốc gia'), ('cash', 'Tiền mặt tại Bộ phận một cửa')], max_length=10)),
-                ('kind', models.CharField(choices=[('created', 'Tạo yêu cầu thanh toán'), ('callback', 'Thông báo của cổng thanh toán'), ('return', 'Người nộp quay lại từ cổng thanh toán'), ('query', 'Đối soát chủ động'), ('statement', 'Sao kê ngân hàng'), ('cash', 'Thu tiền mặt')], max_length=10)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('outcome', models.CharField(max_length=30)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('remote_address', models.CharField(blank=True, max_length=45)),
-                ('payment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='payments.payment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("demo", "Thanh toán thử nghiệm"),
+                            ("vietqr", "Chuyển khoản VietQR"),
+                            ("vnpay", "VNPay"),
+                            ("national", "Nền tảng thanh toán trên Cổng DVC quốc gia"),
+                            ("cash", "Tiền mặt tại Bộ phận một cửa"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Tạo yêu cầu thanh toán"),
+                            ("callback", "Thông báo của cổng thanh toán"),
+                            ("return", "Người nộp quay lại từ cổng thanh toán"),
+                            ("query", "Đối soát chủ động"),
+                            ("statement", "Sao kê ngân hàng"),
+                            ("cash", "Thu tiền mặt"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("outcome", models.CharField(max_length=30)),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                ("remote_address", models.CharField(blank=True, max_length=45)),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="payments.payment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự kiện thanh toán',
-                'verbose_name_plural': 'sự kiện thanh toán',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "sự kiện thanh toán",
+                "verbose_name_plural": "sự kiện thanh toán",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReceiptSequence',
+            name="ReceiptSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="identity.agency",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['dossier', '-created_at'], name='payment_dossier'),
+            model_name="payment",
+            index=models.Index(fields=["dossier", "-created_at"], name="payment_dossier"),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['agency', 'provider', 'created_at'], name='payment_reconcile'),
+            model_name="payment",
+            index=models.Index(
+                fields=["agency", "provider", "created_at"], name="payment_reconcile"
+            ),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['status', 'created_at'], name='payment_pending'),
+            model_name="payment",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["status", "created_at"],
+                name="payment_pending",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(condition=models.Q(('provider_transaction', ''), _negated=True), fields=('provider', 'provider_transaction'), name='payment_provider_transaction_once'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("provider_transaction", ""), _negated=True),
+                fields=("provider", "provider_transaction"),
+                name="payment_provider_transaction_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='receiptsequence',
-            constraint=models.UniqueConstraint(fields=('agency', 'year'), name='receipt_sequence_unique'),
+            model_name="receiptsequence",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "year"), name="receipt_sequence_unique"
+            ),
         ),
     ]
