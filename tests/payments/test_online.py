@@ -189,3 +189,58 @@ def test_the_paid_payment_has_a_signed_electronic_receipt_issued_once(client, wo
     assert "Tải biên lai điện tử" in page.content.decode()
     client.force_login(world["other_citizen"])
     assert client.get(url).status_code == 404
+
+
+@pytest.fixture
+def api_through(client, monkeypatch):
+    """QueryDR posted to the sandbox through the test client."""
+    from motcua.payments import pending
+
+    def post(url: str, body: dict) -> dict:
+        return client.post(urlsplit(url).path, body, content_type="application/json").json()
+
+    monkeypatch.setattr(pending, "post_json", post)
+
+
+def test_a_payment_whose_ipn_was_lost_is_credited_by_the_periodic_query(
+    client, world, monkeypatch, api_through
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from motcua.payments.pending import reconcile_pending
+
+    monkeypatch.setattr(sandbox, "deliver_ipn", lambda url, params: None)  # the IPN is lost
+    dossier, at_sandbox = _to_sandbox(client, world)
+    params = dict(parse_qsl(urlsplit(at_sandbox).query))
+    client.post("/hop-thu-thanh-toan/vnpay/", {**params, "action": "pay"})
+    payment = Payment.objects.get(dossier=dossier)
+    assert payment.status == "pending"
+    assert reconcile_pending(timezone.now()) == {}  # too young to ask about
+    later = timezone.now() + timedelta(minutes=20)
+    assert reconcile_pending(later) == {"accepted": 1}
+    assert Payment.objects.get(pk=payment.pk).status == "paid"
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.PROCESSING
+    assert reconcile_pending(later) == {}  # nothing pending any more
+
+
+def test_the_query_closes_a_cancelled_payment_and_leaves_an_unknown_one(
+    client, world, monkeypatch, api_through
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from motcua.payments.pending import reconcile_pending
+    from motcua.payments.services import start_payment
+
+    monkeypatch.setattr(sandbox, "deliver_ipn", lambda url, params: None)
+    dossier, at_sandbox = _to_sandbox(client, world)
+    params = dict(parse_qsl(urlsplit(at_sandbox).query))
+    client.post("/hop-thu-thanh-toan/vnpay/", {**params, "action": "cancel"})
+    never_paid = start_payment(dossier=_waiting(world), provider="vnpay", by=None)
+    later = timezone.now() + timedelta(minutes=20)
+    assert reconcile_pending(later) == {"failed": 1, "not_found": 1}
+    assert Payment.objects.get(dossier=dossier).status == "failed"
+    assert Payment.objects.get(pk=never_paid.pk).status == "pending"

@@ -66,3 +66,21 @@ def test_cash_at_the_desk_is_a_paid_payment_with_a_receipt(client, world, settin
     )
     assert again.status_code == 409  # one paper receipt, one payment
     assert Dossier.objects.get(pk=other.pk).status == Status.PAYMENT_REQUESTED
+
+
+def test_the_officer_sees_the_dossiers_payments_and_prints_the_receipt(client, world, settings):
+    settings.OFFICER_2FA_REQUIRED = False
+    dossier = _waiting(world, 8000)
+    payment = start_payment(dossier=dossier, provider="vnpay", by=world["citizen"])
+    credit(provider="vnpay", reference=payment.reference, amount=8000, provider_transaction="9",
+           kind=PaymentEvent.Kind.CALLBACK)  # fmt: skip
+    payment.refresh_from_db()
+    client.force_login(world["receiver"])
+    page = client.get(reverse("backoffice:dossier", args=[dossier.code])).content.decode()
+    assert payment.reference in page and f"Biên lai số {payment.receipt_number}" in page
+    pdf = client.get(reverse("backoffice:payment-receipt", args=[dossier.code, payment.reference]))
+    assert pdf["Content-Type"] == "application/pdf"
+    client.force_login(world["receiver2"])
+    assert client.get(
+        reverse("backoffice:payment-receipt", args=[dossier.code, payment.reference])
+    ).status_code == 404

@@ -25,6 +25,8 @@ from motcua.dossiers.models import Dossier, LateMark
 from motcua.dossiers.services import UploadError, WorkflowError
 from motcua.dossiers.workflow import target_status
 from motcua.identity.models import OfficerRole, User
+from motcua.payments.models import Payment
+from motcua.payments.receipts import receipt_for
 
 from . import slips
 from .access import officer_required
@@ -130,6 +132,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         and visible_dossiers(user).filter(pk=dossier.parent_id).exists(),
         "consultations": dossier.consultations.all(),
         "files": dossier.files.all(),
+        "payments": Payment.objects.filter(dossier=dossier).order_by("-created_at", "-pk"),
     })  # fmt: skip
 
 
@@ -264,4 +267,22 @@ def slip_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
         )
     if document is None:
         raise Http404
+    return pdf_response(document)
+
+
+@officer_required
+@require_GET
+def payment_receipt(request: HttpRequest, code: str, reference: str) -> HttpResponse:
+    """A paid payment's signed electronic receipt, for the desk to print or send."""
+    dossier = _visible_or_404(request, code)
+    found = Payment.objects.filter(dossier=dossier, reference=reference, status="paid").first()
+    if found is None:
+        raise Http404
+    try:
+        document = receipt_for(found)
+    except issuing.IssueError as error:
+        return render(
+            request, "backoffice/dossiers/slip_error.html", {"dossier": dossier, "error": error},
+            status=503,
+        )  # fmt: skip
     return pdf_response(document)

@@ -14,6 +14,11 @@ urlpatterns = [
     path("ho-so/<str:code>/tep/<int:file_id>/", dossier_views.dossier_file, name="dossier-file"),
     path("ho-so/<str:code>/phieu/<str:number>/", dossier_views.slip, name="dossier-slip"),
     path(
+        "ho-so/<str:code>/bien-lai/<str:reference>/",
+        dossier_views.payment_receipt,
+        name="payment-receipt",
+    ),
+    path(
         "ho-so/<str:code>/phieu/<str:number>/pdf/",
         dossier_views.slip_pdf,
         name="dossier-slip-pdf",

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class PaymentsConfig(AppConfig):
     name = "motcua.payments"
     verbose_name = _("Thanh toán phí, lệ phí")
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from motcua.core.jobs import register_job
+
+        from .pending import reconcile_pending
+
+        register_job("reconcile_pending_payments", reconcile_pending, every=timedelta(minutes=5))

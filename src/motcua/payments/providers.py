@@ -45,6 +45,7 @@ def _development() -> dict[str, dict[str, Any]]:
             "tmn_code": "MOTCUA01",
             "secret": getattr(settings, "VNPAY_SANDBOX_SECRET", "sandbox-secret"),
             "url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/vnpay/",
+            "api_url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/vnpay/querydr/",
         },
     }
 

@@ -14,6 +14,7 @@ must never face the public).
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from collections.abc import Mapping
@@ -23,11 +24,20 @@ from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.core.cache import cache
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import vnpay
 
@@ -182,10 +192,54 @@ def vnpay_page(request: HttpRequest) -> HttpResponse:
     if action not in ("pay", "cancel"):
         return _invalid(request)
     result = result_params(params, paid=action == "pay", now=timezone.now())
+    # Kept for QueryDR: what this "VNPay" would answer when asked later.
+    cache.set(f"{QUERY_KEY}{result['vnp_TxnRef']}", result, QUERY_SECONDS)
     deliver_ipn(ipn_url(), result)
     return HttpResponseRedirect(_with_query(params["vnp_ReturnUrl"], result))
 
 
+QUERY_KEY = "motcua:sandbox:vnpay:"
+QUERY_SECONDS = 3 * 24 * 3600
+
+
+@csrf_exempt
+@require_POST
+def vnpay_querydr(request: HttpRequest) -> HttpResponse:
+    """QueryDR, as VNPay's merchant API answers it: the outcome of a transaction the sandbox
+    saw, signed; 91 for one it never saw, 97 for a request without the merchant's signature."""
+    if not _enabled():
+        raise Http404
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        body = None
+    if not vnpay.verify_querydr_request(body, sandbox_secret()):
+        return JsonResponse({"vnp_ResponseCode": "97", "vnp_Message": "Invalid Checksum"})
+    assert isinstance(body, dict)
+    seen = cache.get(f"{QUERY_KEY}{body['vnp_TxnRef']}")
+    answer: dict[str, Any] = {
+        "vnp_ResponseId": secrets.token_hex(16),
+        "vnp_Command": "querydr",
+        "vnp_ResponseCode": "00" if seen else "91",
+        "vnp_Message": "QueryDR Success" if seen else "Transaction not found",
+        "vnp_TmnCode": body["vnp_TmnCode"],
+        "vnp_TxnRef": body["vnp_TxnRef"],
+    }
+    if seen:
+        answer.update({
+            name: seen.get(name, "") for name in (
+                "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo",
+                "vnp_TransactionStatus", "vnp_OrderInfo",
+            )
+        })  # fmt: skip
+        answer["vnp_TransactionType"] = "01"
+        answer["vnp_PromotionCode"] = ""
+        answer["vnp_PromotionAmount"] = ""
+    answer["vnp_SecureHash"] = vnpay.querydr_response_hash(answer, sandbox_secret())
+    return JsonResponse(answer)
+
+
 urlpatterns = [
     path("vnpay/", vnpay_page, name="vnpay"),
+    path("vnpay/querydr/", vnpay_querydr, name="vnpay-querydr"),
 ]

@@ -393,6 +393,19 @@ def querydr_request(
     return body
 
 
+def verify_querydr_request(body: object, hash_secret: str) -> bool:
+    """Whether a QueryDR request carries the merchant's signature (the sandbox checks it as
+    VNPay does); False for anything odd."""
+    if not isinstance(body, Mapping):
+        return False
+    given = body.get("vnp_SecureHash")
+    values = [body.get(name) for name in QUERYDR_REQUEST_FIELDS]
+    if not isinstance(given, str) or not all(isinstance(v, str) for v in values):
+        return False
+    expected = _pipe_hash([str(v) for v in values], hash_secret)
+    return hmac.compare_digest(expected, given.lower())
+
+
 def _wire_text(value: Any) -> str | None:
     """A JSON value as VNPay hashed it: strings as is, integers in decimal, absent as ""."""
     if value is None:

@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_alter_issueddocument_kind'),
-        ('payments', '0001_initial'),
+        ("documents", "0002_alter_issueddocument_kind"),
+        ("payments", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='receipt',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payment', to='documents.issueddocument'),
+            model_name="payment",
+            name="receipt",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payment",
+                to="documents.issueddocument",
+            ),
         ),
     ]
