@@ -433,9 +433,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "INFO")},
-    # Font subsetting and layout progress: dozens of lines for every signed PDF.
+    # Font subsetting and layout progress: dozens of lines for every signed PDF (fontTools
+    # warns of every table it drops from a subset, which is what subsetting is for).
     "loggers": {
-        name: {"level": "WARNING"}
-        for name in ("fontTools", "weasyprint", "weasyprint.progress", "pyhanko")
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "pyhanko")},
+        "fontTools": {"level": "ERROR"},
     },
 }
