@@ -19,6 +19,7 @@ from motcua.dossiers.intake import supplement_deadline_default
 from motcua.dossiers.models import Consultation, Dossier
 from motcua.dossiers.workflow import Status
 from motcua.identity.models import AdministrativeUnit, Agency, OfficerRole, User
+from motcua.payments.services import bill_for
 
 Role = OfficerRole.Role
 
@@ -183,8 +184,7 @@ def province_agencies(ctx: Context) -> dict[str, Any]:
 
 def fees_due(dossier: Dossier) -> int:
     """The published fees and charges of the dossier's case, in đồng."""
-    fees = dossier.version.fees.filter(Q(variant__isnull=True) | Q(variant=dossier.variant))
-    return sum(fee.amount or 0 for fee in fees)
+    return bill_for(dossier).total
 
 
 def payment_initial(ctx: Context) -> dict[str, Any]:

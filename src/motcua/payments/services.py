@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,9 +61,7 @@ def bill_for(dossier: Dossier) -> Bill:
     """The fees and charges of the dossier's procedure variant, in whole đồng (the catalogue's
     lines for the variant and those for every variant). Exemptions the procedure lists are
     text for the officer, who asks for the amount due after applying them."""
-    fees = dossier.version.fees.filter(variant__in=[dossier.variant_id]) | (
-        dossier.version.fees.filter(variant__isnull=True)
-    )
+    fees = dossier.version.fees.filter(Q(variant__isnull=True) | Q(variant=dossier.variant_id))
     return Bill(
         [
             FeeLine(fee.name, fee.kind, fee.amount, fee.unit)
