@@ -37,3 +37,21 @@ def test_a_fuzzy_translation_is_a_problem():
 
 def test_the_shipped_english_catalogue_is_complete():
     assert check.entry_problems(polib.pofile(str(check.PO))) == []
+
+
+def test_a_gettext_renamed_on_import_is_a_problem(tmp_path, monkeypatch):
+    package = tmp_path / "motcua"
+    package.mkdir()
+    (package / "fine.py").write_text("from django.utils.translation import gettext_lazy as _\n")
+    (package / "hidden.py").write_text(
+        "from django.utils.translation import gettext_lazy as _lazy\n"
+    )
+    monkeypatch.setattr(check, "PACKAGE", package)
+    monkeypatch.setattr(check, "ROOT", tmp_path)
+    assert check.renamed_imports() == [
+        "motcua/hidden.py: gettext_lazy as _lazy is invisible to makemessages"
+    ]
+
+
+def test_the_project_renames_no_gettext():
+    assert check.renamed_imports() == []

@@ -6,13 +6,16 @@ so the Vietnamese interface can never miss a string; what can go missing is Engl
 check fails when
 - a string in the code or templates is not in the English catalogue (needs xgettext), or
 - an English entry is empty or fuzzy, or
-- the compiled .mo differs from the .po.
+- the compiled .mo differs from the .po, or
+- a module renames gettext on import (``gettext_lazy as _lazy``): xgettext only knows the
+  usual names, so such strings would never reach the catalogue.
 With --compile it first writes the .mo from the .po (polib, so no msgfmt is needed).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +48,23 @@ def extracted_msgids() -> set[tuple[str | None, str]] | None:
         return {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
 
 
+# Names makemessages hands xgettext as keywords (besides its own defaults such as gettext).
+KNOWN = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy",
+         "pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}  # fmt: skip
+RENAMED = re.compile(r"from django\.utils\.translation import [^\n]*\b(\w*gettext\w*) as (\w+)")
+
+
+def renamed_imports() -> list[str]:
+    """Imports that give a gettext function a name xgettext does not look for."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for original, alias in RENAMED.findall(path.read_text(encoding="utf-8")):
+            if alias not in KNOWN:
+                where = path.relative_to(ROOT)
+                found.append(f"{where}: {original} as {alias} is invisible to makemessages")
+    return found
+
+
 def entry_problems(po: polib.POFile) -> list[str]:
     """Fuzzy or untranslated entries (every plural form must be filled)."""
     problems: list[str] = []
@@ -62,7 +82,7 @@ def main() -> int:
     if "--compile" in sys.argv:
         polib.pofile(str(PO)).save_as_mofile(str(MO))
     po = polib.pofile(str(PO))
-    problems = entry_problems(po)
+    problems = entry_problems(po) + renamed_imports()
     current = extracted_msgids()
     if current is not None:
         known = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}

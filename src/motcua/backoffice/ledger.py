@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -83,10 +83,10 @@ def _csv_lines(dossiers: DossierQuerySet) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
     yield writer.writerow([
-        gettext_now("STT"), gettext_now("Mã hồ sơ"), gettext_now("Người nộp"),
-        gettext_now("Thủ tục"), gettext_now("Cơ quan"), gettext_now("Kênh"),
-        gettext_now("Nộp lúc"), gettext_now("Tiếp nhận lúc"), gettext_now("Hẹn trả"),
-        gettext_now("Trả kết quả lúc"), gettext_now("Trạng thái"),
+        gettext("STT"), gettext("Mã hồ sơ"), gettext("Người nộp"),
+        gettext("Thủ tục"), gettext("Cơ quan"), gettext("Kênh"),
+        gettext("Nộp lúc"), gettext("Tiếp nhận lúc"), gettext("Hẹn trả"),
+        gettext("Trả kết quả lúc"), gettext("Trạng thái"),
     ])  # fmt: skip
     for number, d in enumerate(dossiers.iterator(chunk_size=500), start=1):
         yield writer.writerow([
