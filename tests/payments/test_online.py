@@ -244,3 +244,59 @@ def test_the_query_closes_a_cancelled_payment_and_leaves_an_unknown_one(
     assert reconcile_pending(later) == {"failed": 1, "not_found": 1}
     assert Payment.objects.get(dossier=dossier).status == "failed"
     assert Payment.objects.get(pk=never_paid.pk).status == "pending"
+
+
+@pytest.fixture
+def national_through(client, monkeypatch):
+    """The platform's INIT (our server → platform) and confirmation (platform → our server),
+    both through the test client instead of HTTP."""
+    from motcua.payments import providers as payment_providers
+
+    answers: list[dict] = []
+
+    def post(url: str, body: dict, token: str = "") -> dict:
+        return client.post(urlsplit(url).path, body, content_type="application/json").json()
+
+    def confirm(url: str, message: dict) -> dict:
+        answer = post(url, message)
+        answers.append(answer)
+        return answer
+
+    monkeypatch.setattr(payment_providers, "post_json", post)
+    monkeypatch.setattr(sandbox, "deliver_confirm", confirm)
+    return answers
+
+
+def test_paying_through_the_national_platforms_sandbox(client, world, national_through):
+    dossier = _waiting(world, 8000)
+    client.force_login(world["citizen"])
+    chosen = client.post(reverse("portal:pay", args=[dossier.code]), {"provider": "national"})
+    assert chosen.status_code == 302 and "/hop-thu-thanh-toan/national/" in chosen.url
+    page = client.get(_local(chosen.url))
+    assert page.status_code == 200 and "8.000" in page.content.decode()
+    reference = dict(parse_qsl(urlsplit(chosen.url).query))["ma"]
+    back = client.post("/hop-thu-thanh-toan/national/", {"ma": reference, "action": "pay"})
+    assert national_through == [{"MaLoi": "00"}]
+    payment = Payment.objects.get(dossier=dossier)
+    assert payment.provider == "national" and payment.status == "paid"
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.PROCESSING
+    assert urlsplit(back.url).path == reverse("portal:payment", args=[dossier.code, reference])
+
+
+def test_a_forged_or_replayed_national_confirmation_changes_nothing(client, world):
+    from motcua.payments import national
+    from motcua.payments.services import start_payment
+
+    payment = start_payment(dossier=_waiting(world), provider="national", by=None)
+    good = national.confirm_message(
+        result_code="00", partner_code="MOTCUA", reference=payment.reference, amount=8000,
+        transaction_id="123", paid_at=payment.created_at, description="x",
+        secret=sandbox.sandbox_secret(),
+    )  # fmt: skip
+    url = "/thanh-toan/quoc-gia/xac-nhan/"
+    forged = {**good, "SoTien": 1}
+    assert client.post(url, forged, content_type="application/json").json()["MaLoi"] == "97"
+    assert client.post(url, "nope", content_type="application/json").json()["MaLoi"] == "97"
+    assert Payment.objects.get(pk=payment.pk).status == "pending"
+    assert client.post(url, good, content_type="application/json").json()["MaLoi"] == "00"
+    assert client.post(url, good, content_type="application/json").json()["MaLoi"] == "02"

@@ -244,6 +244,19 @@ def verify_confirm(message: object, secret: str) -> bool:
     return hmac.compare_digest(expected, given.lower())
 
 
+def verify_init(message: object, secret: str) -> bool:
+    """Whether an INIT message carries the partner's MaXacThuc (what the platform checks; the
+    local sandbox checks it the same way). False for anything odd."""
+    if not isinstance(message, Mapping) or not secret:
+        return False
+    values = [_wire_text(message.get(name)) for name in INIT_FIELDS]
+    given = message.get("MaXacThuc")
+    if any(v is None or "|" in v for v in values) or not isinstance(given, str):
+        return False
+    expected = auth_code([v for v in values if v is not None], secret)
+    return hmac.compare_digest(expected, given.lower())
+
+
 def is_confirm_success(message: Mapping[str, Any]) -> bool:
     """Whether a (verified) confirmation reports the payment as made."""
     return message.get("MaLoi") == SUCCESS

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from motcua.identity.models import Agency
 
-from . import vietqr, vnpay
+from . import national, vietqr, vnpay
 from .models import Payment, Provider
 
-ONLINE = (Provider.VIETQR, Provider.VNPAY)
+ONLINE = (Provider.VIETQR, Provider.VNPAY, Provider.NATIONAL)
 
 
 class ProviderError(Exception):
@@ -46,6 +46,11 @@ def _development() -> dict[str, dict[str, Any]]:
             "secret": getattr(settings, "VNPAY_SANDBOX_SECRET", "sandbox-secret"),
             "url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/vnpay/",
             "api_url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/vnpay/querydr/",
+        },
+        Provider.NATIONAL: {
+            "partner_code": "MOTCUA",
+            "secret": getattr(settings, "VNPAY_SANDBOX_SECRET", "sandbox-secret"),
+            "url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/national/init/",
         },
     }
 
@@ -147,6 +152,62 @@ def vnpay_secret_for(tmn_code: str) -> str | None:
     for entry in entries:
         config = (entry or {}).get(Provider.VNPAY)
         if config and str(config.get("tmn_code")) == tmn_code:
+            try:
+                return secret(config)
+            except ProviderError:
+                return None
+    return None
+
+
+# --- the national payment platform -------------------------------------------------------------
+
+
+def post_json(url: str, body: dict[str, Any], token: str = "") -> Any:
+    """POST a JSON message to a provider (tests replace this); None when it cannot be reached
+    or does not answer JSON."""
+    import requests
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        return requests.post(url, json=body, headers=headers, timeout=10).json()
+    except (requests.RequestException, ValueError):
+        return None
+
+
+def national_redirect(payment: Payment, *, ip: str) -> str:
+    """INIT the payment on the platform and return its payment page (UrlThanhToan)."""
+    config = _settings(payment.agency, Provider.NATIONAL)
+    key = secret(config)
+    message = national.init_message(
+        partner_code=str(config["partner_code"]),
+        reference=payment.reference,
+        amount=payment.amount,
+        description=f"Thanh toan phi le phi ho so {payment.dossier.code}",
+        created_at=timezone.now(),
+        ip=ip,
+        secret=key,
+        receipt={"MaHoSo": payment.dossier.code, "TenDonVi": payment.agency.name},
+    )
+    token = os.environ.get(str(config.get("token_env", "")), "") if config.get("token_env") else ""
+    answer = post_json(str(config["url"]), message, token)
+    url = answer.get("UrlThanhToan") if isinstance(answer, dict) else None
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise ProviderError(
+            _(
+                "Nền tảng thanh toán chưa nhận yêu cầu; "
+                "vui lòng thử lại sau hoặc chọn hình thức khác."
+            )
+        )
+    return url
+
+
+def national_secret_for(partner_code: str) -> str | None:
+    """The secret shared with the platform under ``partner_code``."""
+    providers: dict[str, dict[str, dict[str, Any]]] = getattr(settings, "PAYMENT_PROVIDERS", {})
+    entries = list(providers.values()) or ([] if settings.IS_PRODUCTION else [_development()])
+    for entry in entries:
+        config = (entry or {}).get(Provider.NATIONAL)
+        if config and str(config.get("partner_code")) == partner_code:
             try:
                 return secret(config)
             except ProviderError:

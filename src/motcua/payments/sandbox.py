@@ -34,12 +34,12 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import vnpay
+from . import national, vnpay
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +239,87 @@ def vnpay_querydr(request: HttpRequest) -> HttpResponse:
     return JsonResponse(answer)
 
 
+# --- the national payment platform --------------------------------------------------------------
+
+NATIONAL_KEY = "motcua:sandbox:national:"
+
+
+def confirm_url() -> str:
+    default = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return default + "/thanh-toan/quoc-gia/xac-nhan/"
+
+
+def deliver_confirm(url: str, message: Mapping[str, Any]) -> dict[str, Any] | None:
+    """POST the platform's confirmation to the partner, as the platform does; tolerant of a
+    partner that is down (logged)."""
+    try:
+        response = requests.post(url, json=dict(message), timeout=5)
+        answer = response.json()
+    except (requests.RequestException, ValueError) as error:
+        logger.warning("Sandbox confirmation to %s failed: %s", url, error)
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
+@csrf_exempt
+@require_POST
+def national_init(request: HttpRequest) -> HttpResponse:
+    """INIT: a signed payment request in, the payment page's address out (UrlThanhToan)."""
+    if not _enabled():
+        raise Http404
+    try:
+        message = json.loads(request.body)
+    except ValueError:
+        message = None
+    if not national.verify_init(message, sandbox_secret()):
+        return JsonResponse({"MaLoi": "97", "MoTa": "Sai ma xac thuc"})
+    assert isinstance(message, dict)
+    reference = str(message["MaThamChieu"])
+    cache.set(f"{NATIONAL_KEY}{reference}", message, QUERY_SECONDS)
+    base = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
+    page = base + reverse("payments-sandbox:national") + "?" + urlencode({"ma": reference})
+    return JsonResponse({"MaLoi": "00", "MaThamChieu": reference, "UrlThanhToan": page})
+
+
+@require_http_methods(["GET", "POST"])
+def national_page(request: HttpRequest) -> HttpResponse:
+    """The platform's payment page: pay or cancel; the confirmation goes to the partner server
+    to server, the browser back to the dossier's payment page."""
+    if not _enabled():
+        raise Http404
+    data = request.POST if request.method == "POST" else request.GET
+    message = cache.get(f"{NATIONAL_KEY}{data.get('ma', '')}")
+    if not isinstance(message, dict):
+        return _invalid(request)
+    receipt = message.get("ThongTinBienLai") or {}
+    if request.method == "GET":
+        return render(request, "payments/sandbox/national.html", {
+            "amount": int(message["SoTien"]), "description": message["ThongTinGiaoDich"],
+            "reference": message["MaThamChieu"], "receiver": receipt.get("TenDonVi", ""),
+        })  # fmt: skip
+    action = request.POST.get("action")
+    if action not in ("pay", "cancel"):
+        return _invalid(request)
+    paid = action == "pay"
+    confirmation = national.confirm_message(
+        result_code=national.SUCCESS if paid else "24",
+        partner_code=str(message["MaDoiTac"]),
+        reference=str(message["MaThamChieu"]),
+        amount=int(message["SoTien"]),
+        transaction_id=_transaction_no() if paid else "0",
+        paid_at=timezone.now(),
+        description=str(message["ThongTinGiaoDich"]),
+        secret=sandbox_secret(),
+    )
+    deliver_confirm(confirm_url(), confirmation)
+    base = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
+    dossier = str(receipt.get("MaHoSo", ""))
+    return HttpResponseRedirect(f"{base}/ho-so/{dossier}/thanh-toan/{message['MaThamChieu']}/")
+
+
 urlpatterns = [
     path("vnpay/", vnpay_page, name="vnpay"),
     path("vnpay/querydr/", vnpay_querydr, name="vnpay-querydr"),
+    path("national/init/", national_init, name="national-init"),
+    path("national/", national_page, name="national"),
 ]

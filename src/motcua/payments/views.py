@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.http import client_ip
 
-from . import services, statements, vnpay
+from . import national, services, statements, vnpay
 from .models import Payment, PaymentEvent, Provider
-from .providers import vnpay_secret_for
+from .providers import national_secret_for, vnpay_secret_for
 
 logger = logging.getLogger(__name__)
 
@@ -139,3 +139,51 @@ def bank_webhook(request: HttpRequest) -> HttpResponse:
                             status=400)  # fmt: skip
     report = statements.apply(lines, kind=PaymentEvent.Kind.CALLBACK)
     return JsonResponse({"outcomes": report.outcomes})
+
+
+NATIONAL_ANSWERS = {
+    services.Outcome.ACCEPTED: "00",
+    services.Outcome.FAILED: "00",  # received and recorded
+    services.Outcome.ALREADY: "02",
+    services.Outcome.DUPLICATE: "02",
+    services.Outcome.UNKNOWN: "01",
+    services.Outcome.WRONG_AMOUNT: "04",
+}
+
+
+@csrf_exempt
+@require_POST
+def national_confirm(request: HttpRequest) -> HttpResponse:
+    """The national payment platform's confirmation (JSON, MaXacThuc = SHA-256 of its fields
+    and the shared secret): the only thing that changes a payment made there."""
+    address = client_ip(request)
+    try:
+        message = json.loads(request.body)
+    except ValueError:
+        message = None
+    partner = message.get("MaDoiTac") if isinstance(message, dict) else None
+    key = national_secret_for(partner) if isinstance(partner, str) else None
+    if not isinstance(message, dict) or key is None or not national.verify_confirm(message, key):
+        services.record(Provider.NATIONAL, PaymentEvent.Kind.CALLBACK,
+                        services.Outcome.BAD_SIGNATURE,
+                        payload=message if isinstance(message, dict) else {},
+                        remote_address=address)  # fmt: skip
+        return JsonResponse({"MaLoi": "97", "MoTa": "Sai ma xac thuc"})
+    reference = str(message.get("MaThamChieu", ""))
+    raw_amount = str(message.get("SoTien"))
+    amount = int(raw_amount) if raw_amount.isascii() and raw_amount.isdigit() else -1
+    if national.is_confirm_success(message):
+        outcome = services.credit(
+            provider=Provider.NATIONAL,
+            reference=reference,
+            amount=amount,
+            provider_transaction=str(message.get("MaGiaoDich", "")),
+            kind=PaymentEvent.Kind.CALLBACK,
+            payload=message,
+            remote_address=address,
+        )
+    else:
+        outcome = services.fail(provider=Provider.NATIONAL, reference=reference,
+                                kind=PaymentEvent.Kind.CALLBACK, cancelled=True,
+                                payload=message, remote_address=address)  # fmt: skip
+    return JsonResponse({"MaLoi": NATIONAL_ANSWERS.get(outcome, "99")})

@@ -67,6 +67,8 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
         )
         if payment.provider == Provider.VNPAY:
             return redirect(providers.vnpay_redirect(payment, ip=client_ip(request)))
+        if payment.provider == Provider.NATIONAL:
+            return redirect(providers.national_redirect(payment, ip=client_ip(request)))
     except (services.PaymentError, providers.ProviderError) as error:
         form.add_error(None, error.message)
         return render(request, "portal/payments/pay.html", context, status=409)
