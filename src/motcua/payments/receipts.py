@@ -18,7 +18,7 @@ from .services import PaymentError, bill_for
 def receipt_for(payment: Payment) -> IssuedDocument:
     """The payment's signed receipt (IssueError when it cannot be signed now)."""
     payment = (
-        Payment.objects.select_for_update()
+        Payment.objects.select_for_update(of=("self",))
         .select_related("dossier__version", "agency__unit", "receipt", "created_by")
         .get(pk=payment.pk)
     )

@@ -198,7 +198,7 @@ def credit(
     try:
         with transaction.atomic():
             payment = (
-                Payment.objects.select_for_update()
+                Payment.objects.select_for_update(of=("self",))
                 .select_related("dossier", "agency")
                 .filter(reference=reference, provider=provider)
                 .first()
