@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.dossiers import services as dossier_services
+from motcua.dossiers.codes import next_in_sequence
 from motcua.dossiers.digitisation import mark
 from motcua.dossiers.models import Dossier, DossierFile, Outcome
 from motcua.dossiers.workflow import WorkflowError
@@ -71,11 +72,8 @@ def verify_url(code: str) -> str:
 def next_number(agency: Agency, symbol: str, at: datetime) -> str:
     """ "15/KQ-…": the agency's running number for the year, then the document's symbol."""
     year = timezone.localdate(at).year
-    row, _created = DocumentSequence.objects.select_for_update().get_or_create(
-        agency=agency, year=year
-    )
-    DocumentSequence.objects.filter(pk=row.pk).update(last=row.last + 1)
-    return f"{row.last + 1}/{symbol}"
+    number = next_in_sequence(DocumentSequence, agency_id=agency.pk, year=year)
+    return f"{number}/{symbol}"
 
 
 def _sign_and_store(

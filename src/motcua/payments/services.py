@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.dossiers import services as dossier_services
+from motcua.dossiers.codes import next_in_sequence
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.workflow import Action, Status, WorkflowError
 from motcua.identity.models import Agency, User
@@ -51,10 +52,6 @@ class Bill:
     @property
     def total(self) -> int:
         return sum(line.amount or 0 for line in self.lines)
-
-    @property
-    def unpublished(self) -> list[FeeLine]:
-        return [line for line in self.lines if line.amount is None]
 
 
 def bill_for(dossier: Dossier) -> Bill:
@@ -172,11 +169,8 @@ def record(
 
 def _receipt_number(agency: Agency, at: datetime) -> str:
     year = timezone.localdate(at).year
-    row, _created = ReceiptSequence.objects.select_for_update().get_or_create(
-        agency=agency, year=year
-    )
-    ReceiptSequence.objects.filter(pk=row.pk).update(last=row.last + 1)
-    return f"{row.last + 1:07d}/{year}"
+    number = next_in_sequence(ReceiptSequence, agency_id=agency.pk, year=year)
+    return f"{number:07d}/{year}"
 
 
 def credit(
