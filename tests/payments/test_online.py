@@ -300,3 +300,19 @@ def test_a_forged_or_replayed_national_confirmation_changes_nothing(client, worl
     assert Payment.objects.get(pk=payment.pk).status == "pending"
     assert client.post(url, good, content_type="application/json").json()["MaLoi"] == "00"
     assert client.post(url, good, content_type="application/json").json()["MaLoi"] == "02"
+
+
+def test_a_misconfigured_provider_is_a_409_with_a_reason_never_a_500(client, world, settings):
+    from tests.api.caller import ApiCaller
+
+    settings.PAYMENT_PROVIDERS = {"*": {"vietqr": {"bin": "12", "account": "x"}}}
+    dossier = _waiting(world, 15000)
+    client.force_login(world["citizen"])
+    page = client.post(reverse("portal:pay", args=[dossier.code]), {"provider": "vietqr"})
+    assert page.status_code == 302  # the payment starts; its page says what is wrong
+    shown = client.get(page.url)
+    assert shown.status_code == 200 and "sự cố cấu hình" in shown.content.decode()
+    citizen = ApiCaller.for_user(client, world["citizen"])
+    answer = citizen.post(f"/dossiers/{dossier.code}/payments", {"provider": "vietqr"})
+    assert answer.status_code == 409 and "sự cố cấu hình" in answer.json()["detail"]
+    assert citizen.get(f"/dossiers/{dossier.code}/payments").status_code == 200

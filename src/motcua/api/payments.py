@@ -58,13 +58,16 @@ def _out(payment: Payment, request: HttpRequest | None = None) -> dict[str, Any]
     }
     if payment.status != Payment.Status.PENDING or request is None:
         return out
-    if payment.provider == Provider.VIETQR:
-        out["vietqr_payload"] = providers.vietqr_transfer(payment).payload
-        out["vietqr_image_url"] = settings.PUBLIC_URL + reverse(
-            "portal:payment", args=[payment.dossier.code, payment.reference]
-        )
-    elif payment.provider == Provider.VNPAY:
-        out["redirect_url"] = providers.vnpay_redirect(payment, ip=client_ip(request))
+    try:
+        if payment.provider == Provider.VIETQR:
+            out["vietqr_payload"] = providers.vietqr_transfer(payment).payload
+            out["vietqr_image_url"] = settings.PUBLIC_URL + reverse(
+                "portal:payment", args=[payment.dossier.code, payment.reference]
+            )
+        elif payment.provider == Provider.VNPAY:
+            out["redirect_url"] = providers.vnpay_redirect(payment, ip=client_ip(request))
+    except providers.ProviderError:
+        pass  # the provider's settings changed since: the payment is listed without them
     return out
 
 
@@ -96,7 +99,15 @@ def _start(request: HttpRequest, code: str, payload: PayIn) -> tuple[int, dict[s
         )
     try:
         payment = services.start_payment(dossier=dossier, provider=payload.provider, by=user)
-        return 201, _out(payment, request)
+        out = _out(payment, request)
+        if payment.provider == Provider.NATIONAL:
+            # INIT on the platform: its payment page is where the citizen pays.
+            out["redirect_url"] = providers.national_redirect(payment, ip=client_ip(request))
+        elif payment.provider == Provider.VIETQR and not out.get("vietqr_payload"):
+            providers.vietqr_transfer(payment)  # raises the configuration's problem: a 409
+        elif payment.provider == Provider.VNPAY and not out.get("redirect_url"):
+            providers.vnpay_redirect(payment, ip=client_ip(request))
+        return 201, out
     except (services.PaymentError, providers.ProviderError) as error:
         raise ApiError(error.message, 409) from error
 

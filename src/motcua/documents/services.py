@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.codes import next_in_sequence
 from motcua.dossiers.digitisation import mark
-from motcua.dossiers.models import Dossier, DossierFile, Outcome
+from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, Outcome
 from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import Agency, User
 
@@ -221,7 +221,7 @@ def decide_and_issue(
 # --- slips -----------------------------------------------------------------------------------
 
 
-def _slip_events(dossier: Dossier, number: str) -> list[object]:
+def _slip_events(dossier: Dossier, number: str) -> list[DossierEvent]:
     actions = KINDS[number].actions
     return list(dossier.events.filter(action__in=actions).order_by("at", "pk"))
 
@@ -245,7 +245,7 @@ def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
     )
     if (
         existing is not None
-        and existing.issued_at >= last_event.at  # type: ignore[attr-defined]
+        and existing.issued_at >= last_event.at
         and existing.file.storage.exists(existing.file.name)  # else issued anew, not a 404
     ):
         return existing
@@ -254,8 +254,8 @@ def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
     if rendered is None:
         return None
     signer = events[-1]
-    agency = getattr(signer, "actor_agency", None) or dossier.agency
-    label = getattr(signer, "actor_name", "") or agency.name
+    agency = signer.actor_agency or dossier.agency
+    label = signer.actor_name or agency.name
     return _sign_and_store(
         rendered=rendered,
         code=code,
@@ -264,7 +264,7 @@ def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
         number="",
         agency=agency,
         dossier=dossier,
-        officer=getattr(signer, "actor", None),
+        officer=signer.actor,
         signer_label=label,
         file_kind=None,
     )

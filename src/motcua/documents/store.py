@@ -40,7 +40,7 @@ def store_files(user: User) -> QuerySet[DossierFile]:
     issued_to_them = Q(kind=Kind.RESULT, origin=Origin.ISSUED, issued__owner=user)
     return (
         DossierFile.objects.filter(own | issued_to_them)
-        .select_related("dossier__agency", "dossier__version", "issued")
+        .select_related("dossier__agency", "dossier__version", "issued__agency")
         .order_by("-uploaded_at", "-pk")
     )
 

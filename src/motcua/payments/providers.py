@@ -8,6 +8,7 @@ file, development collects through the local sandbox and a demo bank account.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ from motcua.identity.models import Agency
 
 from . import national, vietqr, vnpay
 from .models import Payment, Provider
+
+logger = logging.getLogger(__name__)
 
 ONLINE = (Provider.VIETQR, Provider.VNPAY, Provider.NATIONAL)
 
@@ -79,6 +82,16 @@ def _settings(agency: Agency, provider: str) -> dict[str, Any]:
     return found
 
 
+def misconfigured(provider: str, error: Exception) -> ProviderError:
+    """A provider's settings that its protocol refuses (a bad BIN, merchant code, URL): the
+    citizen is told to choose another way; the cause goes to the log."""
+    logger.error("Payment provider %s is misconfigured: %s", provider, error)
+    return ProviderError(
+        _("Hình thức %(provider)s đang gặp sự cố cấu hình; vui lòng chọn hình thức khác.")
+        % {"provider": Provider(provider).label}
+    )
+
+
 def secret(config: dict[str, Any], key: str = "secret") -> str:
     """A secret from the environment variable the configuration names (``<key>_env``); the
     development sandbox's own secret is inline."""
@@ -107,13 +120,16 @@ def vietqr_transfer(payment: Payment) -> QRTransfer:
     """The dynamic VietQR for the exact amount to the collecting unit's account, the payment's
     reference as the bill number (the statement line that carries it is matched to it)."""
     config = _settings(payment.agency, Provider.VIETQR)
-    payload = vietqr.build_payload(
-        bin=str(config["bin"]),
-        account=str(config["account"]),
-        amount=payment.amount,
-        bill_number=payment.reference,
-        purpose=f"{payment.reference} {payment.dossier.code}",
-    )
+    try:
+        payload = vietqr.build_payload(
+            bin=str(config["bin"]),
+            account=str(config["account"]),
+            amount=payment.amount,
+            bill_number=payment.reference,
+            purpose=f"{payment.reference} {payment.dossier.code}",
+        )
+    except (KeyError, ValueError) as error:
+        raise misconfigured(Provider.VIETQR, error) from error
     return QRTransfer(
         payload=payload,
         svg=vietqr.qr_svg(payload, title=_("Mã VietQR thanh toán %(amount)s đồng")
@@ -131,6 +147,13 @@ def vietqr_transfer(payment: Payment) -> QRTransfer:
 
 def vnpay_redirect(payment: Payment, *, ip: str, locale: str = "vn") -> str:
     config = _settings(payment.agency, Provider.VNPAY)
+    try:
+        return _vnpay_url(config, payment, ip=ip, locale=locale)
+    except (KeyError, ValueError) as error:
+        raise misconfigured(Provider.VNPAY, error) from error
+
+
+def _vnpay_url(config: dict[str, Any], payment: Payment, *, ip: str, locale: str) -> str:
     return vnpay.payment_url(
         base_url=str(config.get("url") or vnpay.SANDBOX_PAYMENT_URL),
         tmn_code=str(config["tmn_code"]),
@@ -143,20 +166,6 @@ def vnpay_redirect(payment: Payment, *, ip: str, locale: str = "vn") -> str:
         created_at=timezone.now(),
         locale=locale,
     )
-
-
-def vnpay_secret_for(tmn_code: str) -> str | None:
-    """The secret of the VNPay merchant ``tmn_code`` among the configured agencies."""
-    providers: dict[str, dict[str, dict[str, Any]]] = getattr(settings, "PAYMENT_PROVIDERS", {})
-    entries = list(providers.values()) or ([] if settings.IS_PRODUCTION else [_development()])
-    for entry in entries:
-        config = (entry or {}).get(Provider.VNPAY)
-        if config and str(config.get("tmn_code")) == tmn_code:
-            try:
-                return secret(config)
-            except ProviderError:
-                return None
-    return None
 
 
 # --- the national payment platform -------------------------------------------------------------
@@ -178,16 +187,10 @@ def national_redirect(payment: Payment, *, ip: str) -> str:
     """INIT the payment on the platform and return its payment page (UrlThanhToan)."""
     config = _settings(payment.agency, Provider.NATIONAL)
     key = secret(config)
-    message = national.init_message(
-        partner_code=str(config["partner_code"]),
-        reference=payment.reference,
-        amount=payment.amount,
-        description=f"Thanh toan phi le phi ho so {payment.dossier.code}",
-        created_at=timezone.now(),
-        ip=ip,
-        secret=key,
-        receipt={"MaHoSo": payment.dossier.code, "TenDonVi": payment.agency.name},
-    )
+    try:
+        message = _national_init(config, payment, key, ip=ip)
+    except (KeyError, ValueError) as error:
+        raise misconfigured(Provider.NATIONAL, error) from error
     token = os.environ.get(str(config.get("token_env", "")), "") if config.get("token_env") else ""
     answer = post_json(str(config["url"]), message, token)
     url = answer.get("UrlThanhToan") if isinstance(answer, dict) else None
@@ -201,13 +204,32 @@ def national_redirect(payment: Payment, *, ip: str) -> str:
     return url
 
 
-def national_secret_for(partner_code: str) -> str | None:
-    """The secret shared with the platform under ``partner_code``."""
+def _national_init(config: dict[str, Any], payment: Payment, key: str, *, ip: str) -> Any:
+    return national.init_message(
+        partner_code=str(config["partner_code"]),
+        reference=payment.reference,
+        amount=payment.amount,
+        description=f"Thanh toan phi le phi ho so {payment.dossier.code}",
+        created_at=timezone.now(),
+        ip=ip,
+        secret=key,
+        receipt={"MaHoSo": payment.dossier.code, "TenDonVi": payment.agency.name},
+    )
+
+
+# What a provider's notification names us by: VNPay's vnp_TmnCode, the platform's MaDoiTac.
+MERCHANT_FIELD: dict[str, str] = {Provider.VNPAY: "tmn_code", Provider.NATIONAL: "partner_code"}
+
+
+def secret_for(provider: str, merchant: str) -> str | None:
+    """The secret shared with ``provider`` under our merchant code ``merchant``, among the
+    configured agencies; None when no agency has it (the notification is then refused)."""
     providers: dict[str, dict[str, dict[str, Any]]] = getattr(settings, "PAYMENT_PROVIDERS", {})
     entries = list(providers.values()) or ([] if settings.IS_PRODUCTION else [_development()])
+    field = MERCHANT_FIELD[provider]
     for entry in entries:
-        config = (entry or {}).get(Provider.NATIONAL)
-        if config and str(config.get("partner_code")) == partner_code:
+        config = (entry or {}).get(provider)
+        if config and str(config.get(field)) == merchant:
             try:
                 return secret(config)
             except ProviderError:

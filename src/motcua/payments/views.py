@@ -16,7 +16,7 @@ from motcua.core.http import client_ip
 
 from . import national, services, statements, vnpay
 from .models import Payment, PaymentEvent, Provider
-from .providers import national_secret_for, vnpay_secret_for
+from .providers import secret_for
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def _params(request: HttpRequest) -> dict[str, str] | None:
 def _signed(params: dict[str, str] | None) -> bool:
     if params is None:
         return False
-    secret = vnpay_secret_for(params.get("vnp_TmnCode", ""))
+    secret = secret_for(Provider.VNPAY, params.get("vnp_TmnCode", ""))
     return secret is not None and vnpay.verify(params, secret)
 
 
@@ -162,7 +162,7 @@ def national_confirm(request: HttpRequest) -> HttpResponse:
     except ValueError:
         message = None
     partner = message.get("MaDoiTac") if isinstance(message, dict) else None
-    key = national_secret_for(partner) if isinstance(partner, str) else None
+    key = secret_for(Provider.NATIONAL, partner) if isinstance(partner, str) else None
     if not isinstance(message, dict) or key is None or not national.verify_confirm(message, key):
         services.record(Provider.NATIONAL, PaymentEvent.Kind.CALLBACK,
                         services.Outcome.BAD_SIGNATURE,
