@@ -6,6 +6,7 @@ needed, a test of whether it is configured (messages of an unconfigured channel 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import urllib.error
 import urllib.request
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import gettext as _
 
@@ -57,6 +59,44 @@ def check_email(recipient: str, payload: dict[str, Any]) -> None:
         raise OutboxError(_("Tiêu đề thư không được xuống dòng."))
     if payload.get("html") is not None and not isinstance(payload["html"], str):
         raise OutboxError(_("Nội dung tin nhắn thiếu trường “%(field)s”.") % {"field": "html"})
+    attachments = payload.get("attachments", [])
+    if not isinstance(attachments, list):
+        raise OutboxError(_("Tệp đính kèm của thư phải là một danh sách."))
+    for attachment in attachments:
+        _check_attachment(attachment)
+
+
+# An attachment names a stored file (Django's default storage), never carries its bytes: the
+# outbox row stays small, and the file is read when the message is sent.
+ATTACHMENT_FIELDS = ("path", "filename", "content_type", "sha256")
+
+
+def _check_attachment(attachment: object) -> None:
+    if not isinstance(attachment, dict):
+        raise OutboxError(_("Tệp đính kèm của thư phải là một đối tượng JSON."))
+    for field in ATTACHMENT_FIELDS:
+        _require_text(attachment, field)
+    path = attachment["path"]
+    if path.startswith("/") or ".." in path.split("/"):
+        raise OutboxError(_("Đường dẫn tệp đính kèm không hợp lệ."))
+
+
+def _read_attachment(attachment: dict[str, str]) -> bytes:
+    """The stored file, exactly the one named when the message was written (its SHA-256)."""
+    try:
+        with default_storage.open(attachment["path"], "rb") as handle:
+            content: bytes = handle.read()
+    except OSError as error:  # missing, or the storage is unreachable: retried later
+        raise DeliveryError(
+            _("Không đọc được tệp đính kèm %(name)s: %(reason)s")
+            % {"name": attachment["filename"], "reason": error}
+        ) from error
+    if hashlib.sha256(content).hexdigest() != attachment["sha256"]:
+        raise DeliveryError(
+            _("Tệp đính kèm %(name)s không còn đúng bản đã ghi khi tạo thư.")
+            % {"name": attachment["filename"]}
+        )
+    return content
 
 
 def send_email(message: OutboxMessage) -> None:
@@ -66,6 +106,10 @@ def send_email(message: OutboxMessage) -> None:
     )
     if payload.get("html"):
         email.attach_alternative(payload["html"], "text/html")
+    for attachment in payload.get("attachments", []):
+        email.attach(
+            attachment["filename"], _read_attachment(attachment), attachment["content_type"]
+        )
     email.send(fail_silently=False)
 
 
