@@ -11,6 +11,8 @@ class PaymentsConfig(AppConfig):
 
         from motcua.core.jobs import register_job
 
+        from .delivery import send_missing_receipts
         from .pending import reconcile_pending
 
         register_job("reconcile_pending_payments", reconcile_pending, every=timedelta(minutes=5))
+        register_job("send_missing_receipts", send_missing_receipts, every=timedelta(minutes=10))

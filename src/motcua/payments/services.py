@@ -216,6 +216,10 @@ def credit(
                 update_fields=["status", "paid_at", "provider_transaction", "receipt_number"]
             )
             record(provider, kind, Outcome.ACCEPTED, payment=payment, **event)
+            from .delivery import send_receipt_after_commit  # it builds on this module
+
+            # The receipt is signed and sent after the commit: a failure there never undoes this.
+            transaction.on_commit(lambda: send_receipt_after_commit(payment.pk))
             if payment.dossier.status == Status.PAYMENT_REQUESTED:
                 dossier_services.confirm_payment(
                     dossier=payment.dossier, by=by, reference=payment.reference, at=at

@@ -36,6 +36,7 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.workflow import Action, Status, allowed
 from motcua.identity.models import User
+from motcua.payments.models import Payment
 
 from . import drafts
 from .access import citizen_required
@@ -188,6 +189,9 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "history": history(events, request.user),
         "slips": slips(events),
         "files": list(dossier.files.select_related("issued")),
+        # Each paid payment's signed receipt, kept with the dossier (issued on first download
+        # if it was not issued when the payment was credited).
+        "paid": list(dossier.payments.filter(status=Payment.Status.PAID).order_by("paid_at", "pk")),
         "children": list(dossier.children.select_related("version", "agency").order_by("code")),
         "supplement_items": (asked.details or {}).get("items", []) if asked else [],
         "payment_amount": (payment.details or {}).get("amount") if payment else None,
