@@ -9,11 +9,12 @@ import threading
 import pytest
 from django.db import connection
 
+from motcua.dossiers.fees import bill_for
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import accept_dossier, forward_dossier, request_payment
 from motcua.dossiers.workflow import Status
 from motcua.payments.models import Payment, PaymentEvent
-from motcua.payments.services import Outcome, PaymentError, bill_for, credit, fail, start_payment
+from motcua.payments.services import Outcome, PaymentError, credit, fail, start_payment
 
 KIND = PaymentEvent.Kind.CALLBACK
 

@@ -120,8 +120,9 @@ def test_a_vietqr_payment_shows_the_code_for_the_exact_amount(client, world):
     assert payment.reference in body
     fields = vietqr.parse_payload(providers.vietqr_transfer(payment).payload)
     assert (fields["amount"], fields["bill_number"], fields["currency"]) == (
-        15000, payment.reference, "704",
+        15000, dossier.code, "704",
     )  # fmt: skip
+    assert fields["purpose"] == payment.reference
 
 
 def test_bad_choices_and_other_peoples_dossiers(client, world):

@@ -38,6 +38,7 @@ Text = Annotated[str, P(max_length=2000)]
 Reason = Annotated[str, P(min_length=1, max_length=2000)]
 Username = Annotated[str, P(max_length=150)]
 ElectronicId = Annotated[str, P(max_length=20, description="Agency electronic ID")]
+Code = Annotated[str, P(max_length=64)]
 
 
 class ApplicantIn(In):
@@ -63,6 +64,11 @@ class SubmitIn(In):
     )
     applicant: ApplicantIn | None = P(
         None, description="Required from an officer; for a citizen it only fills profile gaps"
+    )
+    exemption_claims: list[Code] = P(
+        default_factory=list,
+        max_length=20,
+        description="Codes of the procedure's exemptions (miễn, giảm) the applicant declares",
     )
 
 
@@ -257,6 +263,22 @@ class DossierSummaryOut(Schema):
     handler: str | None
 
 
+class FeeLineOut(Schema):
+    name: str
+    kind: Literal["fee", "charge"]
+    unit_amount: int | None = P(description="Whole đồng per unit; null when not published")
+    quantity: int
+    exemption: str | None = P(description="Code of the exemption applied to this line")
+    amount: int | None = P(description="Due after the exemption, whole đồng")
+
+
+class FeesOut(Schema):
+    lines: list[FeeLineOut]
+    total: int = P(description="Whole đồng due, exemptions applied")
+    reduced: int = P(description="Whole đồng taken off by exemptions")
+    complete: bool = P(description="False when a line has no published amount")
+
+
 class DossierOut(Schema):
     code: str
     procedure: CodeName
@@ -266,6 +288,8 @@ class DossierOut(Schema):
     channel: str
     applicant: ApplicantOut
     data: dict[str, Any]
+    exemption_claims: list[str]
+    fees: FeesOut
     result_delivery: str
     delivery_address: str
     postal_tracking_number: str

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from motcua.catalog.fees import Bill
 from motcua.dossiers.access import may_act, officer_scope
+from motcua.dossiers.fees import bill_for
 from motcua.dossiers.models import (
     ApplicantType,
     Channel,
@@ -142,6 +144,25 @@ def _step(dossier: Dossier) -> dict[str, Any] | None:
     }
 
 
+def fees_out(bill: Bill) -> dict[str, Any]:
+    return {
+        "lines": [
+            {
+                "name": line.name,
+                "kind": line.kind,
+                "unit_amount": line.unit_amount,
+                "quantity": line.quantity,
+                "exemption": line.exemption.code if line.exemption else None,
+                "amount": line.amount,
+            }
+            for line in bill.lines
+        ],
+        "total": bill.total,
+        "reduced": bill.reduced,
+        "complete": bill.complete,
+    }
+
+
 def dossier_out(user: User, dossier: Dossier) -> dict[str, Any]:
     """Everything about ``dossier`` that ``user`` (who may see it) may read."""
     staff = is_staff_reader(user)
@@ -163,6 +184,8 @@ def dossier_out(user: User, dossier: Dossier) -> dict[str, Any]:
             "organisation_tax_code": dossier.organisation_tax_code,
         },
         "data": dossier.data,
+        "exemption_claims": list(dossier.exemption_claims or []),
+        "fees": fees_out(bill_for(dossier)),
         "result_delivery": dossier.result_delivery,
         "delivery_address": dossier.delivery_address,
         "postal_tracking_number": dossier.postal_tracking_number,

@@ -223,6 +223,7 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         data=payload.data,
         result_delivery=payload.result_delivery,
         delivery_address=payload.delivery_address.strip(),
+        exemption_claims=payload.exemption_claims,
     )
     try:
         dossier = submit_dossier(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import DocumentRequirement, ProcedureVersion
 from motcua.dossiers import services, steps
 from motcua.dossiers.access import officer_scope
+from motcua.dossiers.fees import claims_field
 from motcua.dossiers.models import (
     ApplicantType,
     Channel,
@@ -224,6 +225,8 @@ class WalkInForm(forms.Form):
                 % {"o": requirement.originals, "c": requirement.copies},
                 widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
             )
+        if (claims := claims_field(version)) is not None:
+            self.fields["exemption_claims"] = claims
         # The scans come last, with "other files" at the very end.
         self.order_fields([n for n in self.fields if n != "other_files"] + ["other_files"])
 
@@ -270,6 +273,7 @@ class WalkInForm(forms.Form):
             data=answers,
             result_delivery=c["result_delivery"],
             delivery_address=c["delivery_address"].strip(),
+            exemption_claims=list(c.get("exemption_claims") or []),
         )
 
     def uploads(self) -> list[Upload]:

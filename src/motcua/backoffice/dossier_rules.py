@@ -15,11 +15,11 @@ from motcua.catalog.models import ProcedureStep
 from motcua.core.text import search_terms
 from motcua.dossiers import steps
 from motcua.dossiers.access import OfficerScope, may_act, officer_scope
+from motcua.dossiers.fees import bill_for
 from motcua.dossiers.intake import supplement_deadline_default
 from motcua.dossiers.models import Consultation, Dossier
 from motcua.dossiers.workflow import Status
 from motcua.identity.models import AdministrativeUnit, Agency, OfficerRole, User
-from motcua.payments.services import bill_for
 
 Role = OfficerRole.Role
 

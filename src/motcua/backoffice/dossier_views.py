@@ -21,6 +21,7 @@ from motcua.documents import services as issuing
 from motcua.documents.responses import pdf_response
 from motcua.dossiers import selectors
 from motcua.dossiers.access import visible_dossiers
+from motcua.dossiers.fees import bill_for, claimed
 from motcua.dossiers.models import Dossier, LateMark
 from motcua.dossiers.services import UploadError, WorkflowError
 from motcua.dossiers.workflow import target_status
@@ -31,6 +32,7 @@ from motcua.payments.receipts import receipt_for
 from . import slips
 from .access import officer_required
 from .answers import answer_sections
+from .desk_payments import offers_desk_qr
 from .dossier_actions import ACTIONS, ActionSpec, offered_actions
 from .dossier_rules import Context, forward_target
 from .selectors import TABS, inbox_tabs
@@ -133,6 +135,9 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "consultations": dossier.consultations.all(),
         "files": dossier.files.all(),
         "payments": Payment.objects.filter(dossier=dossier).order_by("-created_at", "-pk"),
+        "bill": bill_for(dossier),
+        "claimed": claimed(dossier),
+        "desk_qr": offers_desk_qr(user, dossier),
     })  # fmt: skip
 
 
@@ -185,6 +190,8 @@ def _extra(spec: ActionSpec, ctx: Context) -> dict[str, Any]:
         return {"next_step": ctx.next_step, "target": target}
     if spec.slug in ("chuyen-don-vi", "xin-y-kien"):
         return {"agency_search": True}
+    if spec.slug == "yeu-cau-nop-phi":
+        return {"bill": bill_for(ctx.dossier), "claimed": claimed(ctx.dossier)}
     if spec.slug == "yeu-cau-bo-sung":
         return {"requirements": ctx.dossier.version.documents.order_by("position")}
     return {}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk_views, dossier_views, ledger, payments, reports, views
+from . import desk_payments, desk_views, dossier_views, ledger, payments, reports, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -22,6 +22,16 @@ urlpatterns = [
         "ho-so/<str:code>/phieu/<str:number>/pdf/",
         dossier_views.slip_pdf,
         name="dossier-slip-pdf",
+    ),
+    path(
+        "ho-so/<str:code>/thanh-toan/vietqr/",
+        desk_payments.start_desk_qr,
+        name="desk-qr-start",
+    ),
+    path(
+        "ho-so/<str:code>/thanh-toan/<str:reference>/",
+        desk_payments.desk_qr,
+        name="desk-qr",
     ),
     path("ho-so/<str:code>/<slug:slug>/", dossier_views.dossier_action, name="dossier-action"),
     path("tiep-nhan/", desk_views.receive_start, name="receive-start"),

@@ -157,6 +157,14 @@ class ProcedureVersion(models.Model):
         return f"{self.procedure.code} {self.name} (v{self.number})"
 
     @property
+    def fee_exemption_texts(self) -> list[str]:
+        """Every exemption as worded (an entry is a text, or an object applied to bills)."""
+        return [
+            str(entry["text"]) if isinstance(entry, dict) else str(entry)
+            for entry in self.fee_exemptions or []
+        ]
+
+    @property
     def code(self) -> str:
         return self.procedure.code
 
@@ -268,6 +276,8 @@ class Fee(models.Model):
     name = models.TextField(_("nội dung"))
     amount = models.PositiveBigIntegerField(_("mức thu (đồng)"), null=True, blank=True)
     unit = models.CharField(_("đơn vị tính"), max_length=100, blank=True)
+    # The form's whole-number question counting the units charged (copies for đồng/bản).
+    quantity_field = models.CharField(_("câu hỏi cho số lượng"), max_length=64, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=500, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     confidence = models.TextField(_("mức độ xác minh"), blank=True)
@@ -299,6 +309,8 @@ class ProcedureStep(models.Model):
     role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices)
     unit_level = models.CharField(_("cấp thực hiện"), max_length=10, choices=UnitLevel.choices)
     working_hours = models.DecimalField(_("số giờ làm việc"), max_digits=7, decimal_places=2)
+    # The fees are asked for (status 6) when a dossier reaches this step.
+    collects_fees = models.BooleanField(_("thu phí, lệ phí ở bước này"), default=False)
     description = models.TextField(_("nội dung"), blank=True)
 
     class Meta:

@@ -175,6 +175,7 @@ def _fill_version(version: ProcedureVersion, entry: dict[str, Any], digest: str)
             amount=f["amount"],
             variant=variants.get(f.get("variant", "")),
             unit=f.get("unit", ""),
+            quantity_field=f.get("quantity_field", ""),
             legal_basis=f.get("legal_basis", ""),
             note=f.get("note", ""),
             confidence=f.get("confidence", ""),
@@ -184,6 +185,7 @@ def _fill_version(version: ProcedureVersion, entry: dict[str, Any], digest: str)
     ProcedureStep.objects.bulk_create(
         ProcedureStep(version=version, position=i + 1, name=s["name"], role=s["role"],
                       unit_level=s["unit_level"], working_hours=Decimal(str(s["working_hours"])),
+                      collects_fees=s.get("collects_fees", False),
                       description=s.get("description", ""))
         for i, s in enumerate(entry["steps"])
     )  # fmt: skip
@@ -248,6 +250,8 @@ def _export_step(step: ProcedureStep) -> dict[str, Any]:
         "name": step.name, "role": step.role, "unit_level": step.unit_level,
         "working_hours": _number(step.working_hours),
     }  # fmt: skip
+    if step.collects_fees:
+        out["collects_fees"] = True
     if step.description:
         out["description"] = step.description
     return out
@@ -276,7 +280,7 @@ def _export_document(doc: DocumentRequirement) -> dict[str, Any]:
 
 def _export_fee(fee: Fee) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": fee.kind, "name": fee.name, "amount": fee.amount}
-    for key in ("unit", "legal_basis", "note", "confidence"):
+    for key in ("unit", "quantity_field", "legal_basis", "note", "confidence"):
         if getattr(fee, key):
             out[key] = getattr(fee, key)
     if fee.variant_id:

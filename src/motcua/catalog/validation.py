@@ -161,7 +161,63 @@ def _variant_problems(loaded: LoadedFile, here: Path_, proc: dict[str, Any]) -> 
                     _("không có trường hợp “%(code)s”") % {"code": fee["variant"]},
                 )
             )
+    return problems + _fee_problems(loaded, here, proc, codes)
+
+
+def _fee_problems(
+    loaded: LoadedFile, here: Path_, proc: dict[str, Any], variant_codes: list[str]
+) -> list[Problem]:
+    """Exemptions, counted fees and the step that collects fees refer to things that exist."""
+    problems: list[Problem] = []
+    questions = (proc.get("form_schema") or {}).get("properties") or {}
+    for j, fee in enumerate(proc.get("fees", [])):
+        name = fee.get("quantity_field")
+        if name and (questions.get(name) or {}).get("type") != "integer":
+            problems.append(
+                loaded.problem(
+                    (*here, "fees", j, "quantity_field"),
+                    _("tờ khai không có câu hỏi số nguyên “%(name)s”") % {"name": name},
+                )
+            )
+    seen: set[str] = set()
+    for j, entry in enumerate(proc.get("fee_exemptions", [])):
+        if not isinstance(entry, dict):
+            continue
+        where: Path_ = (*here, "fee_exemptions", j)
+        if entry["code"] in seen:
+            problems.append(loaded.problem((*where, "code"), _("mã miễn, giảm bị trùng")))
+        seen.add(entry["code"])
+        for k, code in enumerate(entry.get("variants", [])):
+            if code not in variant_codes:
+                problems.append(
+                    loaded.problem(
+                        (*where, "variants", k),
+                        _("không có trường hợp “%(code)s”") % {"code": code},
+                    )
+                )
+        if entry.get("valid_from", "") > entry.get("valid_until", "9999"):
+            problems.append(
+                loaded.problem((*where, "valid_until"), _("ngày hết hiệu lực trước ngày bắt đầu"))
+            )
+    problems += _collecting_step_problems(loaded, here, proc["steps"])
     return problems
+
+
+def _collecting_step_problems(
+    loaded: LoadedFile, here: Path_, steps: list[dict[str, Any]]
+) -> list[Problem]:
+    """A dossier reaches a collecting step by a hand-over while it is being processed: not the
+    first step (the desk's), nor a step after the decision (the last approver's)."""
+    approvers = [i for i, step in enumerate(steps) if step["role"] == "approver"]
+    decision = approvers[-1] if approvers else len(steps)
+    return [
+        loaded.problem(
+            (*here, "steps", i, "collects_fees"),
+            _("chỉ thu phí ở một bước sau bước tiếp nhận, đến bước phê duyệt kết quả"),
+        )
+        for i, step in enumerate(steps)
+        if step.get("collects_fees") and not 0 < i <= decision
+    ]
 
 
 def validate_catalogue(loaded: LoadedFile) -> list[Problem]:

@@ -240,10 +240,14 @@ class Story:
 
     def hop(self, pace: tuple[float, float] = ON_TIME, *, approve: bool = True) -> None:
         """One move along the procedure by whoever holds the dossier now."""
+        d = self.d
+        if d.status == Status.PAYMENT_REQUESTED:
+            # A step that collects fees asked for them: the applicant pays, then it goes on.
+            self.pay()
+            return
         officer = self.take()
         step = self.step()
         self.step_wait(step, pace)
-        d = self.d
         if d.status == Status.DECIDED and (step is None or step.role == Role.RECEIVER):
             self.give_result(officer)
         elif self.at_decision():
@@ -276,7 +280,12 @@ class Story:
 
     def walk(self, hops: int, pace: tuple[float, float] = ON_TIME) -> None:
         for _ in range(hops):
-            if self.d.status not in (Status.ACCEPTED, Status.PROCESSING, Status.DECIDED):
+            if self.d.status not in (
+                Status.ACCEPTED,
+                Status.PROCESSING,
+                Status.PAYMENT_REQUESTED,
+                Status.DECIDED,
+            ):
                 return
             self.hop(pace)
 
@@ -389,9 +398,11 @@ class Story:
 
     def pay(self) -> None:
         self.wait(self.rng.uniform(4, 30))
-        # Paid online through VNPay: the payment and its callback, as the IPN would bring it.
+        # Paid online through VNPay (the callback as the IPN would bring it); a walk-in scans
+        # the desk's VietQR and the bank's notification confirms it.
+        provider = "vnpay" if self.account is not None else "vietqr"
         payment = payments.start_payment(
-            dossier=self.d, provider="vnpay", by=self.account, at=self.t
+            dossier=self.d, provider=provider, by=self.account, at=self.t
         )
         payments.credit(
             provider=payment.provider,

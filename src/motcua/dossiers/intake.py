@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.fees import claimable
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
 from motcua.catalog.schema_forms import validate as validate_answers
 from motcua.core.calendar import DueDateError, compute_due, working_calendar
@@ -50,6 +51,8 @@ class Submission:
     result_delivery: str = ResultDelivery.DESK
     delivery_address: str = ""
     files: list[DossierFile] = field(default_factory=list)
+    # Codes of the procedure's exemptions the applicant declares belonging to.
+    exemption_claims: list[str] = field(default_factory=list)
 
 
 class SubmissionRejected(WorkflowError):
@@ -79,6 +82,9 @@ def check_submission(sub: Submission) -> list[str]:
     if sub.result_delivery == ResultDelivery.POST and not sub.delivery_address.strip():
         problems.append(_("Nhận kết quả qua bưu chính cần địa chỉ nhận."))
     problems += [p.message for p in validate_answers(sub.version.form_schema, sub.data)]
+    offered = {e.code for e in claimable(sub.version, variant=sub.variant.code)}
+    if not set(sub.exemption_claims) <= offered:
+        problems.append(_("Đối tượng miễn, giảm đã chọn không áp dụng cho thủ tục này."))
     return problems
 
 
@@ -154,6 +160,7 @@ def _create(
         organisation_tax_code=applicant.organisation_tax_code,
         summary=_summary(submission.version, applicant),
         data=submission.data,
+        exemption_claims=sorted(set(submission.exemption_claims)),
         result_delivery=submission.result_delivery,
         delivery_address=submission.delivery_address,
         submitted_at=at,

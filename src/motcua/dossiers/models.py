@@ -136,6 +136,10 @@ class Dossier(models.Model):
     organisation_tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
     summary = models.CharField(_("trích yếu"), max_length=500, blank=True)
     data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    # Codes of the catalogue's exemptions the applicant declares (the officer checks the proof).
+    exemption_claims = models.JSONField(
+        _("đối tượng miễn, giảm đã kê khai"), default=list, blank=True
+    )
     result_delivery = models.CharField(
         _("hình thức nhận kết quả"),
         max_length=10,
@@ -471,6 +475,7 @@ class Draft(models.Model):
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     data = models.JSONField(default=dict, blank=True)
+    exemption_claims = models.JSONField(default=list, blank=True)
     result_delivery = models.CharField(max_length=10, choices=ResultDelivery.choices, blank=True)
     delivery_address = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

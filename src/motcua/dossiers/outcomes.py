@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.models import ProcedureStep
 from motcua.identity.models import OfficerRole, User
 
 from .access import officer_scope
+from .fees import bill_for
 from .intake import _close, _resume_clock
 from .models import Dossier, ResultDelivery
 from .services_common import after_move, locked, require_actor
@@ -29,12 +31,19 @@ def request_payment(
         raise WorkflowError(_("Số tiền phải lớn hơn 0 đồng."))
     dossier = locked(dossier)
     require_actor(officer, dossier)
+    return ask_for_payment(dossier, by=officer, amount=amount, note=note, at=at)
+
+
+def ask_for_payment(
+    dossier: Dossier, *, by: User, amount: int, note: str, at: datetime | None = None
+) -> Dossier:
+    """The move to status 6 on a dossier the caller has locked and checked."""
     at = at or timezone.now()
     dossier.paused_at = at
     event = transition(
         dossier,
         Action.REQUEST_PAYMENT,
-        actor=officer,
+        actor=by,
         actor_role=dossier.handler_role,
         actor_agency=dossier.handler_agency,
         move=Move(
@@ -43,6 +52,23 @@ def request_payment(
     )
     after_move(dossier, event)
     return dossier
+
+
+def collect_fees_at_step(dossier: Dossier, step: ProcedureStep, *, by: User, at: datetime) -> None:
+    """A dossier reaching a step that collects fees is asked for them (status 6), once: not
+    when it was paid before (sent back and forwarded again), nor when it owes nothing. When a
+    fee of its case has no published amount the officer states the amount instead."""
+    if not step.collects_fees or dossier.status != Status.PROCESSING:
+        return
+    if dossier.events.filter(action=Action.CONFIRM_PAYMENT).exists():
+        return
+    bill = bill_for(dossier)
+    if bill.total <= 0 or not bill.complete:
+        return
+    note = _("Nộp phí, lệ phí trước bước “%(step)s” theo quy trình của thủ tục.") % {
+        "step": step.name
+    }
+    ask_for_payment(dossier, by=by, amount=bill.total, note=note, at=at)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from motcua.identity.models import Agency, OfficerRole, User
 
 from .access import officer_scope
 from .models import Consultation, Dossier, DossierEvent, Outcome
+from .outcomes import collect_fees_at_step
 from .services_common import after_move, locked, require_actor
 from .steps import (
     agencies_for_step,
@@ -127,7 +128,8 @@ def forward_dossier(
         raise WorkflowError(_("Đây là bước cuối của quy trình; không còn bước để chuyển."))
     agency = _target_agency(dossier, step, to_agency)
     handler = _target_handler(dossier, step.role, agency, to_handler)
-    return _hand_over(
+    at = at or timezone.now()
+    _hand_over(
         dossier,
         Action.FORWARD,
         officer=officer,
@@ -138,6 +140,8 @@ def forward_dossier(
         note=note,
         at=at,
     )
+    collect_fees_at_step(dossier, step, by=officer, at=at)
+    return dossier
 
 
 def is_decision_step(step: ProcedureStep) -> bool:

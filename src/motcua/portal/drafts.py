@@ -8,7 +8,7 @@ disappears when submitted. Every change goes through a function here (views neve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, cast
 
 from django.db import IntegrityError, transaction
@@ -210,6 +210,7 @@ class Choices:
     agency: Agency
     result_delivery: str
     delivery_address: str = ""
+    exemption_claims: list[str] = field(default_factory=list)
 
 
 def _previous_answers(user: User) -> list[Mapping[str, Any]]:
@@ -235,6 +236,7 @@ def start_draft(*, user: User, version: ProcedureVersion, choices: Choices) -> D
         agency=choices.agency,
         result_delivery=choices.result_delivery,
         delivery_address=_address(choices),
+        exemption_claims=choices.exemption_claims,
         data=data,
     )
 
@@ -251,8 +253,16 @@ def change_choices(*, draft: Draft, choices: Choices) -> Draft:
     draft.agency = choices.agency
     draft.result_delivery = choices.result_delivery
     draft.delivery_address = _address(choices)
+    draft.exemption_claims = choices.exemption_claims
     draft.save(
-        update_fields=["variant", "agency", "result_delivery", "delivery_address", "updated_at"]
+        update_fields=[
+            "variant",
+            "agency",
+            "result_delivery",
+            "delivery_address",
+            "exemption_claims",
+            "updated_at",
+        ]
     )
     return draft
 
@@ -351,6 +361,7 @@ def submit_draft(*, user: User, draft_id: int, token: str = "") -> Dossier | Non
         data=draft.data,
         result_delivery=draft.result_delivery,
         delivery_address=draft.delivery_address,
+        exemption_claims=list(draft.exemption_claims or []),
     )
     key = submission_token(draft)
     try:

@@ -21,12 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog import schema_forms
+from motcua.catalog.fees import claimable
 from motcua.catalog.models import OnlineLevel
 from motcua.catalog.selectors import procedure_in_force
 from motcua.core.calendar import DueDateError, compute_due
 from motcua.core.text import small_int
 from motcua.core.throttle import submissions, uploads
 from motcua.documents.store import reuse_in_draft, store_items
+from motcua.dossiers.fees import draft_bill
 from motcua.dossiers.models import Draft, ResultDelivery
 from motcua.dossiers.selectors import dossier_detail
 from motcua.dossiers.services import UploadError, WorkflowError
@@ -103,6 +105,7 @@ def draft_choices(request: HttpRequest, draft_id: int) -> HttpResponse:
         "agency": draft.agency_id,
         "result_delivery": draft.result_delivery or ResultDelivery.DESK.value,
         "delivery_address": draft.delivery_address or citizen(request).address_line(),
+        "exemption_claims": draft.exemption_claims,
     }
     post = request.POST if request.method == "POST" else None
     form = ChoicesForm(post, version=draft.version, user=citizen(request), initial=initial)
@@ -327,6 +330,8 @@ def _check_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
         "is_business": user.kind == user.Kind.BUSINESS,
         "documents": [(r, files.get(r.pk, [])) for r in drafts.requirements_for(draft)],
         "delivery": dict(ResultDelivery.choices).get(draft.result_delivery, ""),
+        "bill": draft_bill(draft),
+        "claimable": claimable(draft.version),
         "token": drafts.submission_token(draft),
     }
 

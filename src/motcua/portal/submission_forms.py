@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
 from motcua.core.templatetags.motcua import time_limit
+from motcua.dossiers.fees import claims_field
 from motcua.dossiers.models import ResultDelivery
 from motcua.dossiers.steps import handling_agencies
 from motcua.identity.models import Agency
@@ -74,6 +75,8 @@ class ChoicesForm(forms.Form):
         cast(VariantField, self.fields["variant"]).queryset = variants
         cast(AgencyField, self.fields["agency"]).queryset = agencies
         cast(forms.ChoiceField, self.fields["result_delivery"]).choices = delivery_choices(version)
+        if (claims := claims_field(version)) is not None:
+            self.fields["exemption_claims"] = claims
         if not self.is_bound and not self.initial:
             only = list(variants[:2])
             self.initial = {
@@ -97,6 +100,7 @@ class ChoicesForm(forms.Form):
             agency=data["agency"],
             result_delivery=data["result_delivery"],
             delivery_address=data.get("delivery_address") or "",
+            exemption_claims=list(data.get("exemption_claims") or []),
         )
 
 

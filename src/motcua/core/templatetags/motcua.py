@@ -12,8 +12,10 @@ from django.utils.translation import ngettext
 register = template.Library()
 
 
+@register.filter(name="group_dots")
 def group_thousands(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
+    """8000 -> "8.000": Vietnamese groups thousands with dots."""
+    return f"{int(amount):,}".replace(",", ".")
 
 
 @register.filter

@@ -1,0 +1,71 @@
+"""What one dossier owes (the catalogue's fees with its exemptions, computed on the dossier's
+case, channel, day of submission, account and declared groups)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.fees import Bill, Exemption, Facts, claimable, compute_bill, exemptions_of
+from motcua.catalog.models import ProcedureVersion
+
+from .models import Channel, Dossier, Draft
+
+CHANNEL_NAMES = {Channel.IN_PERSON: "in_person", Channel.ONLINE: "online", Channel.POST: "post"}
+
+
+def facts_of(dossier: Dossier) -> Facts:
+    applicant = dossier.applicant
+    return Facts(
+        variant=dossier.variant.code,
+        channel=CHANNEL_NAMES.get(Channel(dossier.channel), ""),
+        on=timezone.localdate(dossier.submitted_at),
+        identity_verified=bool(applicant and applicant.identity_verified),
+        claims=frozenset(str(c) for c in dossier.exemption_claims or []),
+        answers=dossier.data if isinstance(dossier.data, dict) else {},
+    )
+
+
+def bill_for(dossier: Dossier) -> Bill:
+    """The dossier's fees and charges in whole đồng, exemptions applied."""
+    return compute_bill(dossier.version, dossier.variant_id, facts_of(dossier))
+
+
+def claims_field(version: ProcedureVersion) -> forms.MultipleChoiceField | None:
+    """The checkboxes of the groups an applicant may declare (none: no field)."""
+    offered = claimable(version)
+    if not offered:
+        return None
+    return forms.MultipleChoiceField(
+        label=_("Đối tượng được miễn, giảm phí, lệ phí"),
+        help_text=_(
+            "Chọn nếu người nộp thuộc đối tượng này; giấy tờ chứng minh được kiểm tra khi "
+            "tiếp nhận. Số tiền phải nộp được tính lại theo lựa chọn."
+        ),
+        choices=[(e.code, e.text) for e in offered],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": _("Đối tượng miễn, giảm đã chọn không áp dụng.")},
+    )
+
+
+def draft_bill(draft: Draft) -> Bill | None:
+    """What an online draft will owe if submitted today (None before its case is chosen)."""
+    if draft.variant is None:
+        return None
+    facts = Facts(
+        variant=draft.variant.code,
+        channel=CHANNEL_NAMES[Channel.ONLINE],
+        on=timezone.localdate(),
+        identity_verified=bool(draft.owner.identity_verified),
+        claims=frozenset(str(c) for c in draft.exemption_claims or []),
+        answers=draft.data if isinstance(draft.data, dict) else {},
+    )
+    return compute_bill(draft.version, draft.variant_id, facts)
+
+
+def claimed(dossier: Dossier) -> list[Exemption]:
+    """The groups the applicant declared, for the officer who checks the proof."""
+    codes = set(dossier.exemption_claims or [])
+    return [e for e in exemptions_of(dossier.version) if e.code in codes]

@@ -1,0 +1,136 @@
+"""Exemptions through the real interfaces: the citizen declares a group when submitting and
+sees what she will owe; the desk ticks it for a walk-in; the officer sees the claim to check
+and the computed amount; the API takes and returns both."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from motcua.catalog.loader import load_text
+from motcua.catalog.services import import_catalogue
+from motcua.dossiers.models import Dossier, Draft
+from motcua.dossiers.services import accept_dossier, forward_dossier
+from tests.api.caller import ApiCaller
+from tests.backoffice.dossier_helpers import action_url, page, text
+from tests.dossiers.world import build_world
+
+from .test_fees import COPIES
+
+CODE = "2.000635"
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.OFFICER_2FA_REQUIRED = False
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    import_catalogue(load_text(COPIES, is_json=False))
+    return world
+
+
+def _choices(world, variant: str = "qua-han", **extra):
+    version = world.version(CODE)
+    return {
+        "variant": version.variants.get(code=variant).pk,
+        "agency": world.committee.pk,
+        "result_delivery": "desk",
+        **extra,
+    }
+
+
+def test_a_citizen_declares_a_group_and_sees_the_bill_before_submitting(client, world):
+    client.force_login(world["citizen"])
+    start = reverse("portal:submission-start", args=[CODE])
+    form = client.get(start)
+    body = form.content.decode()
+    assert 'name="exemption_claims"' in body and "Miễn lệ phí cho người thuộc hộ nghèo" in body
+    # Only groups the applicant declares are offered: not the automatic ones.
+    assert 'value="vneid"' not in body
+    refused = client.post(start, _choices(world, exemption_claims=["vneid"]))
+    assert refused.status_code == 400
+    assert "không áp dụng" in refused.content.decode()
+    assert not Draft.objects.exists()
+    response = client.post(start, _choices(world, exemption_claims=["ho-ngheo"]))
+    assert response.status_code == 302
+    draft = Draft.objects.get()
+    assert draft.exemption_claims == ["ho-ngheo"]
+    client.post(response["Location"], {"so_luong": "2"})
+    assert Draft.objects.get().data == {"so_luong": 2}
+    check = client.get(reverse("portal:draft-check", args=[draft.pk]))
+    page_text = text(check)
+    assert "Miễn lệ phí cho người thuộc hộ nghèo" in page_text
+    # 2 copies × 8.000, 20 % off online (late case); the late charge exempt: 12.800 đồng.
+    assert "12.800 đồng" in page_text and "Giảm 20%" in page_text
+    done = client.post(
+        reverse("portal:draft-check", args=[draft.pk]), {"token": check.context["token"]}
+    )
+    assert done.status_code == 302, text(done)
+    dossier = Dossier.objects.get()
+    assert dossier.exemption_claims == ["ho-ngheo"]
+
+
+def test_the_desk_ticks_a_group_for_a_walk_in_and_the_officer_sees_what_to_check(client, world):
+    client.force_login(world["receiver"])
+    receive = reverse("backoffice:receive", args=[CODE])
+    assert "Miễn lệ phí cho người thuộc hộ nghèo" in client.get(receive).content.decode()
+    form = client.get(receive).context["form"]
+    data = {
+        **_choices(world),
+        "channel": "1",
+        "applicant_type": "1",
+        "name": "Lê Văn Cường",
+        "phone": "0901234567",
+        "key": form["key"].initial,
+        "exemption_claims": ["ho-ngheo", "nguoi-cao-tuoi"],
+        "tk0-so_luong": "1",
+    }
+    response = client.post(receive, data)
+    assert response.status_code == 302, text(response)
+    dossier = Dossier.objects.get()
+    assert dossier.exemption_claims == ["ho-ngheo", "nguoi-cao-tuoi"]
+    detail = text(client.get(page(dossier.code)))
+    assert "Người nộp kê khai thuộc đối tượng miễn, giảm" in detail
+    assert "Giảm 50%" in detail and "4.000 đồng" in detail
+    accept_dossier(dossier=dossier, officer=world["receiver"])
+    forward_dossier(dossier=Dossier.objects.get(pk=dossier.pk), officer=world["receiver"])
+    # The collecting step asked for the computed amount by itself.
+    assert Dossier.objects.get(pk=dossier.pk).status == 6
+
+
+def test_the_officers_request_form_is_prefilled_with_the_bill_after_exemptions(client, world):
+    version = world.version("1.000001")
+    dossier = world.submit()
+    accept_dossier(dossier=dossier, officer=world["receiver"])
+    forward_dossier(dossier=Dossier.objects.get(pk=dossier.pk), officer=world["receiver"])
+    client.force_login(world["specialist"])
+    response = client.get(action_url(dossier.code, "yeu-cau-nop-phi"))
+    assert response.context["form"]["amount"].value() == "8.000"
+    assert "Phí, lệ phí theo danh mục" in text(response)
+    assert version.fees.count() == 1
+
+
+def test_the_api_takes_claims_refuses_unknown_ones_and_returns_the_bill(client, world):
+    citizen = ApiCaller.for_user(client, world["citizen"])
+    body = {
+        "procedure": CODE,
+        "variant": "qua-han",
+        "unit": world.committee.electronic_id,
+        "data": {"so_luong": 3},
+        "exemption_claims": ["ho-ngheo"],
+    }
+    refused = citizen.post("/dossiers", {**body, "exemption_claims": ["vneid"]})
+    assert refused.status_code == 422
+    assert "miễn, giảm" in refused.json()["detail"]
+    response = citizen.post("/dossiers", body)
+    assert response.status_code == 201, response.json()
+    out = response.json()
+    assert out["exemption_claims"] == ["ho-ngheo"]
+    fees = out["fees"]
+    assert fees["total"] == 24000 * 80 // 100 and fees["complete"] is True
+    assert [(line["quantity"], line["exemption"]) for line in fees["lines"]] == [
+        (3, "truc-tuyen"),
+        (1, "ho-ngheo"),
+    ]
+    too_many = citizen.post("/dossiers", {**body, "exemption_claims": ["x"] * 21})
+    assert too_many.status_code == 422
