@@ -252,3 +252,19 @@ def test_a_draft_shows_what_it_will_owe(world, copies):
     # Online, late case: the charge is exempt (poor household), the fee 20 % off online.
     assert bill.total == 16000 * 80 // 100
     assert [e.code for e in bill.exemptions] == ["truc-tuyen", "ho-ngheo"]
+
+
+def test_the_receipt_slip_states_the_bill_after_exemptions(world, copies):
+    from django.template.loader import render_to_string
+
+    from motcua.dossiers.templatetags.dossier_slips import case_fees, fees_total
+
+    dossier = world.submit("2.000635", data={"so_luong": 3})
+    assert [(line.name, line.amount) for line in case_fees(dossier)] == [("Phí cấp bản sao", 24000)]
+    assert fees_total(case_fees(dossier)) == 24000
+    citizen = world["citizen"]
+    citizen.identity_verified = True
+    citizen.save()
+    exempt = Dossier.objects.get(pk=dossier.pk)
+    html = render_to_string("dossiers/slips/receipt.html", {"dossier": exempt, "event": None})
+    assert "Phí cấp bản sao: Miễn phí" in " ".join(html.split())

@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from django import template
-from django.db.models import Q
 
-from motcua.catalog.models import DocumentRequirement, Fee
+from motcua.catalog.fees import FeeLine
+from motcua.catalog.models import DocumentRequirement
 
+from ..fees import bill_for
 from ..models import Dossier
 
 register = template.Library()
@@ -25,14 +26,14 @@ def case_documents(dossier: Dossier) -> list[DocumentRequirement]:
 
 
 @register.filter
-def case_fees(dossier: Dossier) -> list[Fee]:
-    fees = dossier.version.fees.filter(Q(variant__isnull=True) | Q(variant=dossier.variant))
-    return list(fees.order_by("position"))
+def case_fees(dossier: Dossier) -> list[FeeLine]:
+    """The dossier's bill: each line as due after its exemption (0 prints as exempt)."""
+    return bill_for(dossier).lines
 
 
 @register.filter
-def fees_total(fees: list[Fee]) -> int:
-    return sum(fee.amount or 0 for fee in fees)
+def fees_total(fees: list[FeeLine]) -> int:
+    return sum(line.amount or 0 for line in fees)
 
 
 @register.filter
