@@ -134,3 +134,14 @@ def test_the_api_takes_claims_refuses_unknown_ones_and_returns_the_bill(client, 
     ]
     too_many = citizen.post("/dossiers", {**body, "exemption_claims": ["x"] * 21})
     assert too_many.status_code == 422
+
+
+def test_the_pay_page_explains_the_amount_with_the_bill(client, world):
+    dossier = world.submit(CODE, data={"so_luong": 2})
+    accept_dossier(dossier=dossier, officer=world["receiver"])
+    forward_dossier(dossier=Dossier.objects.get(pk=dossier.pk), officer=world["receiver"])
+    client.force_login(world["citizen"])
+    response = client.get(reverse("portal:pay", args=[dossier.code]))
+    body = text(response)
+    assert response.status_code == 200
+    assert "Phí cấp bản sao" in body and "16.000 đồng" in body and "Số lượng" in body

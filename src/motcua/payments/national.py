@@ -25,6 +25,12 @@ VERSION = "1.0.6"
 GMT7 = timezone(timedelta(hours=7))
 TIME_FORMAT = "%Y%m%d%H%M%S"
 SUCCESS = "00"  # MaLoi of a confirmed payment
+# MaLoi of a QUERY answer, assumed (no specification found): the confirmation's codes ("00"
+# paid, "24" cancelled by the payer, anything else failed), and "01" while the platform has no
+# outcome for the reference (not paid yet, or never seen), as "01" is "unknown order" in the
+# answers to a confirmation.
+CANCELLED = "24"
+NO_OUTCOME = "01"
 
 INIT_FIELDS = (
     "LoaiBanTin",
@@ -57,6 +63,7 @@ CONFIRM_FIELDS = (
 QUERY_FIELDS = ("LoaiBanTin", "PhienBan", "MaDoiTac", "MaThamChieu", "ThoiGianGD")
 # Fields a confirmation cannot do without; the others hash as "" when absent.
 _CONFIRM_REQUIRED = ("LoaiBanTin", "MaLoi", "MaDoiTac", "MaThamChieu", "SoTien", "MaXacThuc")
+_QUERY_ANSWER_REQUIRED = ("LoaiBanTin", "MaLoi", "MaDoiTac", "MaThamChieu", "MaXacThuc")
 
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,50}")
 _REFERENCE = re.compile(r"[A-Za-z0-9_]{1,255}")
@@ -225,12 +232,27 @@ def verify_confirm(message: object, secret: str) -> bool:
     False for anything else: not a JSON object, a required field missing, a value that is
     neither string nor integer, a "|" in a field, or a wrong code. Constant-time, any hex case.
     """
+    return _verify_signed(message, secret, _CONFIRM_REQUIRED)
+
+
+def verify_query_answer(message: object, secret: str) -> bool:
+    """Whether the platform's answer to a QUERY carries its MaXacThuc.
+
+    Assumed (no specification found): the answer has the confirmation's fields (the observed
+    client reads it into the confirmation's type) and is signed the same way; SoTien and
+    MaGiaoDich may be empty while the platform has no outcome. Same refusals as
+    :func:`verify_confirm`.
+    """
+    return _verify_signed(message, secret, _QUERY_ANSWER_REQUIRED)
+
+
+def _verify_signed(message: object, secret: str, required: Sequence[str]) -> bool:
     if not isinstance(secret, str) or not secret:
         raise ValueError("the payment platform secret is not configured")
     if not isinstance(message, Mapping):
         return False
     try:
-        if any(message.get(name) in (None, "") for name in _CONFIRM_REQUIRED):
+        if any(message.get(name) in (None, "") for name in required):
             return False
         given = message.get("MaXacThuc")
         if not isinstance(given, str) or not _SHA256.fullmatch(given):
@@ -247,9 +269,18 @@ def verify_confirm(message: object, secret: str) -> bool:
 def verify_init(message: object, secret: str) -> bool:
     """Whether an INIT message carries the partner's MaXacThuc (what the platform checks; the
     local sandbox checks it the same way). False for anything odd."""
+    return _verify_request(message, secret, INIT_FIELDS)
+
+
+def verify_query(message: object, secret: str) -> bool:
+    """Whether a QUERY message carries the partner's MaXacThuc (for the local sandbox)."""
+    return _verify_request(message, secret, QUERY_FIELDS)
+
+
+def _verify_request(message: object, secret: str, fields: Sequence[str]) -> bool:
     if not isinstance(message, Mapping) or not secret:
         return False
-    values = [_wire_text(message.get(name)) for name in INIT_FIELDS]
+    values = [_wire_text(message.get(name)) for name in fields]
     given = message.get("MaXacThuc")
     if any(v is None or "|" in v for v in values) or not isinstance(given, str):
         return False
@@ -290,5 +321,40 @@ def confirm_message(
     values = confirm_values(message)
     if values is None:
         raise ValueError("confirmation fields must be strings or integers without '|'")
+    message["MaXacThuc"] = auth_code(values, secret)
+    return message
+
+
+def query_state(answer: Mapping[str, Any]) -> str:
+    """What a (verified) QUERY answer says of the payment: "paid", "pending" (ask again),
+    "cancelled" or "failed". The codes are assumed; see NO_OUTCOME."""
+    code = answer.get("MaLoi")
+    if code == SUCCESS:
+        return "paid"
+    if code == NO_OUTCOME:
+        return "pending"
+    return "cancelled" if code == CANCELLED else "failed"
+
+
+def amount_in_dong(message: Mapping[str, Any]) -> int | None:
+    """SoTien as whole đồng (a JSON number or a string of digits), None if it is neither."""
+    value = message.get("SoTien")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def query_answer(fields: Mapping[str, Any], secret: str) -> dict[str, Any]:
+    """A QUERY answer as the platform is assumed to send it (for the local sandbox and tests):
+    the confirmation's fields (absent ones empty) with LoaiBanTin "QUERY", signed like one."""
+    message: dict[str, Any] = {name: fields.get(name, "") for name in CONFIRM_FIELDS}
+    message["LoaiBanTin"] = "QUERY"
+    values = confirm_values(message)
+    if values is None:
+        raise ValueError("answer fields must be strings or integers without '|'")
     message["MaXacThuc"] = auth_code(values, secret)
     return message

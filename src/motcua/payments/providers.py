@@ -54,6 +54,7 @@ def _development() -> dict[str, dict[str, Any]]:
             "partner_code": "MOTCUA",
             "secret": getattr(settings, "VNPAY_SANDBOX_SECRET", "sandbox-secret"),
             "url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/national/init/",
+            "query_url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/national/query/",
         },
     }
 
@@ -191,8 +192,7 @@ def national_redirect(payment: Payment, *, ip: str) -> str:
         message = _national_init(config, payment, key, ip=ip)
     except (KeyError, ValueError) as error:
         raise misconfigured(Provider.NATIONAL, error) from error
-    token = os.environ.get(str(config.get("token_env", "")), "") if config.get("token_env") else ""
-    answer = post_json(str(config["url"]), message, token)
+    answer = post_json(str(config["url"]), message, bearer_token(config))
     url = answer.get("UrlThanhToan") if isinstance(answer, dict) else None
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):
         raise ProviderError(
@@ -204,13 +204,22 @@ def national_redirect(payment: Payment, *, ip: str) -> str:
     return url
 
 
+def bearer_token(config: dict[str, Any]) -> str:
+    """The platform's access token, from the environment variable ``token_env`` names; empty
+    when none is configured (the local sandbox needs none)."""
+    name = config.get("token_env")
+    return os.environ.get(str(name), "") if name else ""
+
+
 def _national_init(config: dict[str, Any], payment: Payment, key: str, *, ip: str) -> Any:
+    # ThoiGianGD is the payment's creation time, not now: the QUERY must name the INIT's
+    # ThoiGianGD (pending.query_national), and a retried INIT names the same transaction.
     return national.init_message(
         partner_code=str(config["partner_code"]),
         reference=payment.reference,
         amount=payment.amount,
         description=f"Thanh toan phi le phi ho so {payment.dossier.code}",
-        created_at=timezone.now(),
+        created_at=payment.created_at,
         ip=ip,
         secret=key,
         receipt={"MaHoSo": payment.dossier.code, "TenDonVi": payment.agency.name},

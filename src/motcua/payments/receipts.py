@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from motcua.documents.models import IssuedDocument
 from motcua.documents.services import issue_receipt
+from motcua.dossiers.fees import bill_for
 
 from .models import Payment, Provider
-from .services import PaymentError, bill_for
+from .services import PaymentError
 
 
 @transaction.atomic

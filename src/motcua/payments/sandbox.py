@@ -4,7 +4,8 @@ The real gateway is out of reach from a demo laptop or CI, and its public sandbo
 account and an Internet-facing IPN URL. This stand-in receives the same signed redirect,
 shows a page with "Thanh toán" / "Hủy giao dịch", then does what VNPay does: calls the IPN URL
 server to server with signed result parameters, and sends the browser back to vnp_ReturnUrl
-with the same parameters. It keeps no state and writes nothing.
+with the same parameters. It writes nothing to the database; what it answered is kept in the
+cache, so it can answer a status query later (VNPay's QueryDR, the national platform's QUERY).
 
 Settings: VNPAY_SANDBOX_SECRET (the hash secret it signs and checks with), VNPAY_SANDBOX_IPN_URL
 (where it delivers the IPN; PUBLIC_URL + "/thanh-toan/vnpay/ipn/" by default) and
@@ -242,6 +243,8 @@ def vnpay_querydr(request: HttpRequest) -> HttpResponse:
 # --- the national payment platform --------------------------------------------------------------
 
 NATIONAL_KEY = "motcua:sandbox:national:"
+# What the sandbox's platform answers a QUERY with: the confirmation it sent.
+NATIONAL_RESULT_KEY = "motcua:sandbox:national:result:"
 
 
 def confirm_url() -> str:
@@ -311,15 +314,39 @@ def national_page(request: HttpRequest) -> HttpResponse:
         description=str(message["ThongTinGiaoDich"]),
         secret=sandbox_secret(),
     )
+    cache.set(f"{NATIONAL_RESULT_KEY}{message['MaThamChieu']}", confirmation, QUERY_SECONDS)
     deliver_confirm(confirm_url(), confirmation)
     base = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
     dossier = str(receipt.get("MaHoSo", ""))
     return HttpResponseRedirect(f"{base}/ho-so/{dossier}/thanh-toan/{message['MaThamChieu']}/")
 
 
+@csrf_exempt
+@require_POST
+def national_query(request: HttpRequest) -> HttpResponse:
+    """QUERY, as the platform is assumed to answer it (national.query_answer): the outcome the
+    sandbox sent for the reference, signed; "01" while it has none; "97" unsigned for a request
+    without the partner's MaXacThuc."""
+    if not _enabled():
+        raise Http404
+    try:
+        message = json.loads(request.body)
+    except ValueError:
+        message = None
+    if not national.verify_query(message, sandbox_secret()) or message["LoaiBanTin"] != "QUERY":
+        return JsonResponse({"MaLoi": "97", "MoTa": "Sai ma xac thuc"})
+    reference = str(message["MaThamChieu"])
+    seen = cache.get(f"{NATIONAL_RESULT_KEY}{reference}")
+    fields = seen if isinstance(seen, dict) else {
+        "MaLoi": national.NO_OUTCOME, "MaDoiTac": message["MaDoiTac"], "MaThamChieu": reference,
+    }  # fmt: skip
+    return JsonResponse(national.query_answer(fields, sandbox_secret()))
+
+
 urlpatterns = [
     path("vnpay/", vnpay_page, name="vnpay"),
     path("vnpay/querydr/", vnpay_querydr, name="vnpay-querydr"),
     path("national/init/", national_init, name="national-init"),
+    path("national/query/", national_query, name="national-query"),
     path("national/", national_page, name="national"),
 ]

@@ -1,4 +1,4 @@
-"""What a dossier owes, starting a payment, and crediting it exactly once.
+"""Starting a payment and crediting it exactly once (what a dossier owes: dossiers.fees).
 
 Every provider ends in :func:`credit` (a signed callback, a bank statement line, a periodic
 query, a cash entry at the desk): under a row lock on the payment, a payment is credited once,
@@ -9,12 +9,10 @@ as an event. A credited payment resumes the dossier that waited for it (status 6
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,37 +33,6 @@ class PaymentError(WorkflowError):
 
 
 # --- what is owed ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeeLine:
-    name: str
-    kind: str
-    amount: int | None  # None: not published in the catalogue
-    unit: str = ""
-
-
-@dataclass
-class Bill:
-    lines: list[FeeLine] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(line.amount or 0 for line in self.lines)
-
-
-def bill_for(dossier: Dossier) -> Bill:
-    """The fees and charges of the dossier's procedure variant, in whole đồng (the catalogue's
-    lines for the variant and those for every variant). Exemptions the procedure lists are
-    text for the officer, who asks for the amount due after applying them."""
-    fees = dossier.version.fees.filter(Q(variant__isnull=True) | Q(variant=dossier.variant_id))
-    return Bill(
-        [
-            FeeLine(fee.name, fee.kind, fee.amount, fee.unit)
-            for fee in fees.order_by("position", "pk")
-            if fee.amount != 0
-        ]
-    )
 
 
 def amount_requested(dossier: Dossier) -> int | None:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.core.http import client_ip
 from motcua.documents.responses import pdf_response
 from motcua.documents.services import IssueError
+from motcua.dossiers.fees import bill_for
 from motcua.payments import providers, services
 from motcua.payments.models import Payment, Provider
 from motcua.payments.receipts import receipt_for
@@ -52,6 +53,10 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
     agency = dossier.handler_agency or dossier.agency
     choices = providers.available(agency)
     context: dict[str, Any] = {"dossier": dossier, "amount": amount, "choices": choices}
+    bill = bill_for(dossier)
+    # The catalogue's lines explain the amount when they add up to what the officer asked.
+    if amount is not None and bill.total == amount:
+        context["bill"] = bill
     if amount is None or not choices:
         return render(
             request, "portal/payments/pay.html", context, status=409 if amount is None else 200
