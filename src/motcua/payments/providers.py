@@ -118,16 +118,17 @@ class QRTransfer:
 
 
 def vietqr_transfer(payment: Payment) -> QRTransfer:
-    """The dynamic VietQR for the exact amount to the collecting unit's account, the payment's
-    reference as the bill number (the statement line that carries it is matched to it)."""
+    """The dynamic VietQR for the exact amount to the collecting unit's account: the dossier
+    code as the bill number (62/01), the payment's reference as the transfer note (62/08) that
+    the bank's statement line carries and is matched by."""
     config = _settings(payment.agency, Provider.VIETQR)
     try:
         payload = vietqr.build_payload(
             bin=str(config["bin"]),
             account=str(config["account"]),
             amount=payment.amount,
-            bill_number=payment.reference,
-            purpose=f"{payment.reference} {payment.dossier.code}",
+            bill_number=payment.dossier.code,
+            purpose=payment.reference,
         )
     except (KeyError, ValueError) as error:
         raise misconfigured(Provider.VIETQR, error) from error
