@@ -20,6 +20,7 @@ BIRTH = {
 # A well-formed body for every action: whatever reaches the dossier, the body is not the issue.
 VALID_BODIES = {
     "accept": {},
+    "refuse_exemption": {"reason": "Không có giấy xác nhận hộ nghèo"},
     "refuse": {"reasons": ["Sai thủ tục"]},
     "request_supplement": {"items": [{"name": "Giấy chứng sinh", "reason": "Mờ"}]},
     "supplement": {},

@@ -14,7 +14,14 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import accept_dossier, forward_dossier, request_payment
 from motcua.dossiers.workflow import Status
 from motcua.payments.models import Payment, PaymentEvent
-from motcua.payments.services import Outcome, PaymentError, credit, fail, start_payment
+from motcua.payments.services import (
+    Outcome,
+    PaymentError,
+    credit,
+    fail,
+    record_cash,
+    start_payment,
+)
 
 KIND = PaymentEvent.Kind.CALLBACK
 
@@ -133,3 +140,29 @@ def test_two_simultaneous_callbacks_credit_once():
     assert sorted(outcomes) == [Outcome.ACCEPTED, Outcome.ALREADY]
     credited = Payment.objects.get(pk=payment.pk).events.filter(kind=KIND, outcome="accepted")
     assert credited.count() == 1
+
+
+def test_a_dossier_is_never_paid_twice_through_two_open_payments(world):
+    """A QR shown at the desk, then cash taken because the bank app hung: the transfer that
+    arrives later is refused as not due (to refund), not credited a second time."""
+    dossier = _waiting(world, amount=35000)
+    shown = start_payment(dossier=dossier, provider="vietqr", by=world["receiver"])
+    online = start_payment(dossier=dossier, provider="vnpay", by=world["citizen"])
+    cash = record_cash(dossier=dossier, officer=world["receiver"], receipt="BL-0001")
+    assert cash.status == "paid"
+    assert {
+        p.status for p in (Payment.objects.get(pk=shown.pk), Payment.objects.get(pk=online.pk))
+    } == {"cancelled"}
+    assert _credit(shown, txn="FT-LATE") == Outcome.NOT_DUE
+    assert _credit(online, txn="VNP-LATE") == Outcome.NOT_DUE
+    assert Payment.objects.filter(dossier=dossier, status="paid").count() == 1
+    refused = PaymentEvent.objects.filter(payment__dossier=dossier, outcome=Outcome.NOT_DUE)
+    assert refused.count() == 2
+    # A payment for an amount no longer asked is refused the same way.
+    other = _waiting(world, amount=20000)
+    old = start_payment(dossier=other, provider="vnpay", by=world["citizen"])
+    request_payment(
+        dossier=Dossier.objects.get(pk=other.pk), officer=world["specialist"], amount=25000
+    )
+    assert _credit(old, txn="VNP-OLD") == Outcome.NOT_DUE
+    assert Dossier.objects.get(pk=other.pk).status == Status.PAYMENT_REQUESTED

@@ -95,3 +95,14 @@ def test_other_wards_officers_and_citizens_see_nothing_and_change_nothing(client
         client.get(reverse("backoffice:desk-qr", args=[dossier.code, "MCNOTAREF"])).status_code
         == 404
     )
+
+
+def test_a_unit_without_vietqr_gets_no_code_even_by_a_crafted_post(client, world, settings):
+    settings.PAYMENT_PROVIDERS = {"*": {"vnpay": {"tmn_code": "X", "secret_env": "NONE"}}}
+    dossier = _waiting(world)
+    client.force_login(world["receiver"])
+    assert "Hiện mã VietQR" not in text(client.get(page(dossier.code)))
+    response = _start(client, dossier)
+    assert response.status_code == 302 and response["Location"] == page(dossier.code)
+    assert "chưa nhận thanh toán qua VietQR" in text(client.get(page(dossier.code)))
+    assert not Payment.objects.exists()

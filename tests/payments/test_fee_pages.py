@@ -145,3 +145,28 @@ def test_the_pay_page_explains_the_amount_with_the_bill(client, world):
     body = text(response)
     assert response.status_code == 200
     assert "Phí cấp bản sao" in body and "16.000 đồng" in body and "Số lượng" in body
+
+
+def test_the_officer_refuses_a_declared_group_on_the_page_and_the_amount_is_asked_again(
+    client, world
+):
+    dossier = world.submit(CODE, data={"so_luong": 1}, exemption_claims=["nguoi-cao-tuoi"])
+    accept_dossier(dossier=dossier, officer=world["receiver"])
+    forward_dossier(dossier=Dossier.objects.get(pk=dossier.pk), officer=world["receiver"])
+    client.force_login(world["specialist"])
+    detail = text(client.get(page(dossier.code)))
+    assert "Không chấp nhận miễn, giảm" in detail
+    url = action_url(dossier.code, "khong-chap-nhan-mien-giam")
+    empty = client.post(url, {"reason": "  "})
+    assert empty.status_code == 400 and "Nhập lý do không chấp nhận miễn, giảm." in text(empty)
+    assert Dossier.objects.get(pk=dossier.pk).exemption_claims == ["nguoi-cao-tuoi"]
+    done = client.post(url, {"reason": "Không xuất trình giấy tờ người cao tuổi"})
+    assert done.status_code == 302
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    assert dossier.exemption_claims == [] and dossier.status == 6
+    client.force_login(world["citizen"])
+    pay = text(client.get(reverse("portal:pay", args=[dossier.code])))
+    assert "8.000 đồng" in pay
+    # Nothing left to refuse: the action is no longer offered and a crafted post changes nothing.
+    client.force_login(world["specialist"])
+    assert client.post(url, {"reason": "Lần nữa"}).status_code in (403, 404, 409)

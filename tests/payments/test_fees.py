@@ -7,15 +7,17 @@ from datetime import date
 
 import pytest
 
-from motcua.catalog.fees import Facts, compute_bill, quantity
+from motcua.catalog.fees import Facts, compute_bill, exemptions_of, quantity
 from motcua.catalog.loader import CatalogueFileError, load_text
 from motcua.catalog.services import import_catalogue
 from motcua.dossiers.fees import bill_for, draft_bill
 from motcua.dossiers.intake import SubmissionRejected
 from motcua.dossiers.models import Dossier, DossierEvent, Draft
 from motcua.dossiers.services import (
+    WorkflowError,
     accept_dossier,
     forward_dossier,
+    refuse_exemption_claims,
     send_back_dossier,
 )
 from motcua.dossiers.workflow import Action, Status
@@ -55,6 +57,12 @@ procedures:
       - code: truc-tuyen
         text: Giảm 20% khi nộp trực tuyến (trường hợp quá hạn)
         percent: 20
+        channels: [online]
+        variants: [qua-han]
+      - code: tu-khai
+        text: Giảm 10% cho người tự khai trực tuyến (quá hạn)
+        percent: 10
+        claim: true
         channels: [online]
         variants: [qua-han]
     fees:
@@ -103,6 +111,9 @@ def test_a_fee_per_copy_counts_the_copies_the_form_asks_for(copies):
     assert quantity({"so_luong": True}, "so_luong") == 1
     assert quantity({"so_luong": -5}, "so_luong") == 1
     assert quantity({"so_luong": 10**9}, "so_luong") == 1000
+    # JSON Schema's integer 5.0 is five copies.
+    assert quantity({"so_luong": 5.0}, "so_luong") == 5
+    assert quantity({"so_luong": 5.5}, "so_luong") == 1
 
 
 def test_an_exemption_applies_only_when_every_condition_holds(copies):
@@ -139,8 +150,10 @@ def test_a_dossiers_bill_uses_its_own_account_claims_answers_and_day(world, copi
     assert bill_for(dossier).total == 16000
     citizen.identity_verified = True
     citizen.save()
-    dossier = Dossier.objects.get(pk=dossier.pk)
-    assert bill_for(dossier).total == 0
+    # Judged as at submission: verifying the account later changes nothing already submitted.
+    assert bill_for(Dossier.objects.get(pk=dossier.pk)).total == 16000
+    verified = world.submit("2.000635", data={"so_luong": 2}, at=local(2026, 12, 4, 10))
+    assert verified.applicant_verified and bill_for(verified).total == 0
     claimed = world.submit(
         "2.000635",
         data={"so_luong": 1},
@@ -221,6 +234,9 @@ def test_an_unpublished_amount_leaves_the_asking_to_the_officer(world, copies):
         ("code: ho-ngheo", "code: vneid"),
         ("valid_until: 2027-02-28", "valid_until: 2026-01-01"),
         ("percent: 50", "percent: 150"),
+        ("minimum: 1, maximum: 20", "minimum: 1"),
+        ("minimum: 1, maximum: 20", "minimum: 0, maximum: 20"),
+        ("working_hours: 3}", "working_hours: 3, collects_fees: true}"),
     ],
 )
 def test_the_importer_refuses_exemptions_and_fee_steps_that_cannot_work(world, old, new):
@@ -265,6 +281,84 @@ def test_the_receipt_slip_states_the_bill_after_exemptions(world, copies):
     citizen = world["citizen"]
     citizen.identity_verified = True
     citizen.save()
-    exempt = Dossier.objects.get(pk=dossier.pk)
+    exempt = world.submit("2.000635", data={"so_luong": 3})
     html = render_to_string("dossiers/slips/receipt.html", {"dossier": exempt, "event": None})
     assert "Phí cấp bản sao: Miễn phí" in " ".join(html.split())
+
+
+def test_a_hand_edited_exemption_that_cannot_be_read_is_ignored_not_a_crash(world, copies):
+    copies.fee_exemptions = [
+        {"code": "sai-ngay", "text": "x", "valid_from": "15/08/2026"},
+        {"text": "không có mã"},
+        {"code": "sai-muc", "text": "x", "percent": "năm mươi"},
+        {"code": "qua-muc", "text": "x", "percent": 300},
+        {"code": "dung", "text": "Giảm 50%", "percent": 50, "claim": True},
+    ]
+    copies.save()
+    assert [e.code for e in exemptions_of(copies)] == ["dung"]
+    dossier = world.submit("2.000635", data={"so_luong": 1}, exemption_claims=["dung"])
+    assert bill_for(dossier).total == 4000
+
+
+def test_the_officer_refuses_a_declared_exemption_and_the_amount_is_asked_again(world, copies):
+    dossier = world.submit("2.000635", data={"so_luong": 1}, exemption_claims=["nguoi-cao-tuoi"])
+    dossier = _to_processing(world, dossier)
+    assert dossier.status == Status.PAYMENT_REQUESTED
+    paused = dossier.paused_at
+    first = start_payment(dossier=dossier, provider="vnpay", by=world["citizen"])
+    assert first.amount == 4000
+    with pytest.raises(WorkflowError):
+        refuse_exemption_claims(dossier=dossier, officer=world["specialist"], reason=" ")
+    with pytest.raises(WorkflowError):
+        refuse_exemption_claims(dossier=dossier, officer=world["receiver2"], reason="Thiếu giấy")
+    refuse_exemption_claims(
+        dossier=dossier, officer=world["specialist"], reason="Không có giấy xác nhận"
+    )
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    assert dossier.exemption_claims == [] and dossier.status == Status.PAYMENT_REQUESTED
+    assert dossier.paused_at == paused  # the clock stays paused from the first request
+    refused = DossierEvent.objects.get(dossier=dossier, action=Action.REFUSE_EXEMPTION)
+    assert refused.details == {"claims": ["nguoi-cao-tuoi"]}
+    asked = DossierEvent.objects.filter(dossier=dossier, action=Action.REQUEST_PAYMENT)
+    assert [e.details["amount"] for e in asked.order_by("pk")] == [4000, 8000]
+    # The old payment for the reduced amount no longer pays the dossier: refused, to refund.
+    outcome = credit(
+        provider="vnpay",
+        reference=first.reference,
+        amount=4000,
+        provider_transaction="OLD",
+        kind="callback",
+        payload={},
+    )
+    assert outcome == "not_due"
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.PAYMENT_REQUESTED
+    second = start_payment(dossier=dossier, provider="vnpay", by=world["citizen"])
+    assert second.amount == 8000
+    with pytest.raises(WorkflowError):
+        refuse_exemption_claims(dossier=dossier, officer=world["specialist"], reason="Lần nữa")
+
+
+def test_a_claim_is_refused_for_a_case_or_channel_it_does_not_cover(world, copies):
+    from motcua.dossiers.intake import Applicant, Submission, submit_dossier
+    from motcua.dossiers.models import Channel
+
+    def submit(variant: str, channel: int, by):
+        return submit_dossier(
+            submission=Submission(
+                version=copies,
+                variant=copies.variants.get(code=variant),
+                agency=world.committee,
+                applicant=Applicant(name="Lê Văn Cường", phone="0901234567"),
+                data={"so_luong": 1},
+                exemption_claims=["tu-khai"],
+            ),
+            submitted_by=by,
+            channel=channel,
+        )
+
+    with pytest.raises(SubmissionRejected):
+        submit("mac-dinh", Channel.ONLINE, world["citizen"])
+    with pytest.raises(SubmissionRejected):
+        submit("qua-han", Channel.IN_PERSON, world["receiver"])
+    accepted = submit("qua-han", Channel.ONLINE, world["citizen"])
+    assert accepted.exemption_claims == ["tu-khai"]

@@ -146,9 +146,9 @@ SPECS: dict[str, Spec] = {
     ),
     "confirm_payment": Spec(
         s.ConfirmPaymentIn,
-        lambda u, d, b: payments.record_cash(
-            dossier=d, officer=u, receipt=b.reference.strip()
-        ).dossier,
+        lambda u, d, b: (
+            payments.record_cash(dossier=d, officer=u, receipt=b.reference.strip()).dossier
+        ),
         "Record the payment (cash receipt or provider reference)",
     ),
     "decide": Spec(
@@ -169,6 +169,11 @@ SPECS: dict[str, Spec] = {
         s.WithdrawIn,
         lambda u, d, b: services.withdraw_dossier(dossier=d, by=u, reason=b.reason),
         "Withdraw (the applicant, or the desk on their written request)",
+    ),
+    "refuse_exemption": Spec(
+        s.ReasonIn,
+        lambda u, d, b: services.refuse_exemption_claims(dossier=d, officer=u, reason=b.reason),
+        "Drop the exemptions the applicant declared (the proof is missing); the bill is recomputed",
     ),
     "stop": Spec(
         s.ReasonIn,

@@ -48,6 +48,7 @@ API_ACTIONS = (
     Action.ANSWER,
     Action.REQUEST_PAYMENT,
     Action.CONFIRM_PAYMENT,
+    Action.REFUSE_EXEMPTION,
     Action.DECIDE,
     Action.APOLOGISE,
     Action.WITHDRAW,
@@ -250,6 +251,7 @@ def available_actions(user: User, dossier: Dossier, consultations: list[Consulta
             c.answered_at is None and scope.covers(c.to_agency_id) for c in consultations
         ),
         Action.CONFIRM_PAYMENT: scope.covers(here),
+        Action.REFUSE_EXEMPTION: bool(dossier.exemption_claims) and scope.covers(here),
         Action.WITHDRAW: scope.holds(Role.RECEIVER, dossier.agency_id),
         Action.STOP: any(
             scope.holds(role, agency)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import DocumentRequirement, ProcedureVersion
 from motcua.dossiers import services, steps
 from motcua.dossiers.access import officer_scope
-from motcua.dossiers.fees import claims_field
+from motcua.dossiers.fees import claims_field, claims_problem
 from motcua.dossiers.models import (
     ApplicantType,
     Channel,
@@ -249,6 +249,13 @@ class WalkInForm(forms.Form):
             self.add_error(
                 "phone", _("Nhập số điện thoại, thư điện tử hoặc số giấy tờ để tra cứu hồ sơ.")
             )
+        claims, variant = cleaned.get("exemption_claims"), cleaned.get("variant")
+        if claims and variant is not None and cleaned.get("channel"):
+            why = claims_problem(
+                self.version, variant=variant.code, channel=cleaned["channel"], claims=claims
+            )
+            if why:
+                self.add_error("exemption_claims", why)
         wants_post = cleaned.get("result_delivery") == ResultDelivery.POST
         if wants_post and not (cleaned.get("delivery_address") or "").strip():
             self.add_error("delivery_address", _("Nhập địa chỉ nhận kết quả qua bưu chính."))

@@ -50,6 +50,9 @@ def start_desk_qr(request: HttpRequest, code: str) -> HttpResponse:
     if not officer_scope(user).covers(dossier.handler_agency_id):
         messages.error(request, _("Đơn vị của bạn không thu phí, lệ phí của hồ sơ này."))
         return redirect("backoffice:dossier", dossier.code)
+    if Provider.VIETQR not in providers.available(dossier.handler_agency or dossier.agency):
+        messages.error(request, _("Đơn vị chưa nhận thanh toán qua VietQR."))
+        return redirect("backoffice:dossier", dossier.code)
     try:
         payment = start_payment(dossier=dossier, provider=Provider.VIETQR, by=user)
     except PaymentError as error:

@@ -222,6 +222,22 @@ ACTIONS: dict[str, ActionSpec] = {
             ),
         ),
         _spec(
+            slug="khong-chap-nhan-mien-giam",
+            action=Action.REFUSE_EXEMPTION,
+            title=_("Không chấp nhận miễn, giảm phí, lệ phí"),
+            button=_("Không chấp nhận miễn, giảm"),
+            done=_("Đã bỏ miễn, giảm người nộp kê khai; số tiền phải nộp được tính lại."),
+            form_class=f.RefuseExemptionForm,
+            offered=lambda ctx: (
+                bool(ctx.dossier.exemption_claims)
+                and ctx.scope.covers(ctx.dossier.handler_agency_id)
+            ),
+            intro=_("Dùng khi giấy tờ chứng minh đối tượng miễn, giảm không có hoặc không hợp lệ."),
+            perform=lambda ctx, c: services.refuse_exemption_claims(
+                dossier=ctx.dossier, officer=ctx.user, reason=c["reason"]
+            ),
+        ),
+        _spec(
             slug="xac-nhan-nop-phi",
             action=Action.CONFIRM_PAYMENT,
             title=_("Xác nhận đã thu phí, lệ phí"),
@@ -230,9 +246,11 @@ ACTIONS: dict[str, ActionSpec] = {
             form_class=f.PaymentConfirmForm,
             offered=lambda ctx: ctx.scope.covers(ctx.dossier.handler_agency_id),
             # A cash payment with its electronic receipt number, credited like any provider's.
-            perform=lambda ctx, c: payments.record_cash(
-                dossier=ctx.dossier, officer=ctx.user, receipt=c["reference"]
-            ).dossier,
+            perform=lambda ctx, c: (
+                payments.record_cash(
+                    dossier=ctx.dossier, officer=ctx.user, receipt=c["reference"]
+                ).dossier
+            ),
         ),
         _spec(
             slug="phe-duyet",

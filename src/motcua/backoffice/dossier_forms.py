@@ -314,6 +314,14 @@ class ApologyForm(ActionForm):
         return cleaned
 
 
+class RefuseExemptionForm(ActionForm):
+    reason = reason_field(
+        _("Lý do không chấp nhận"),
+        _("Ví dụ: không xuất trình giấy xác nhận hộ nghèo còn hiệu lực. Được gửi cho người nộp."),
+        _("Nhập lý do không chấp nhận miễn, giảm."),
+    )
+
+
 class StopForm(ActionForm):
     reason = reason_field(_("Lý do dừng xử lý"), _("Được gửi cho người nộp hồ sơ."))
 

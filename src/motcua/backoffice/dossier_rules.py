@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from motcua.catalog.models import ProcedureStep
+from motcua.core.templatetags.motcua import group_thousands
 from motcua.core.text import search_terms
 from motcua.dossiers import steps
 from motcua.dossiers.access import OfficerScope, may_act, officer_scope
@@ -189,7 +190,7 @@ def fees_due(dossier: Dossier) -> int:
 
 def payment_initial(ctx: Context) -> dict[str, Any]:
     amount = fees_due(ctx.dossier)
-    return {"amount": f"{amount:,}".replace(",", ".")} if amount else {}
+    return {"amount": group_thousands(amount)} if amount else {}
 
 
 def supplement_kwargs(ctx: Context) -> dict[str, Any]:

@@ -9,6 +9,7 @@ proof). Exemptions do not add up: the most favourable one counts for each line.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,8 @@ from typing import Any
 from django.db.models import Q
 
 from .models import Fee, ProcedureVersion
+
+logger = logging.getLogger(__name__)
 
 CHANNELS = ("in_person", "online", "post")
 
@@ -71,12 +74,23 @@ def _day(value: Any) -> date | None:
 
 
 def exemptions_of(version: ProcedureVersion) -> list[Exemption]:
-    """The exemptions the system applies; text-only entries are for people to read."""
-    return [
-        Exemption.from_entry(entry)
-        for entry in version.fee_exemptions or []
-        if isinstance(entry, Mapping)
-    ]
+    """The exemptions the system applies; text-only entries are for people to read. An entry
+    the importer would have refused (edited by hand in the admin) is left out and logged:
+    one bad line must not stop every dossier of the procedure."""
+    found = []
+    for entry in version.fee_exemptions or []:
+        if not isinstance(entry, Mapping):
+            continue
+        try:
+            exemption = Exemption.from_entry(entry)
+        except (KeyError, TypeError, ValueError) as error:
+            logger.error("Exemption %r of %s ignored: %s", entry, version, error)
+            continue
+        if 1 <= exemption.percent <= 100 and exemption.applies_to in ("all", "fee", "charge"):
+            found.append(exemption)
+        else:
+            logger.error("Exemption %r of %s ignored: out of range", entry, version)
+    return found
 
 
 def claimable(
@@ -159,6 +173,9 @@ def quantity(answers: Mapping[str, Any], name: str) -> int:
     if not name:
         return 1
     value = answers.get(name)
+    # JSON Schema counts 5.0 as an integer, and so do we.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int | str):
         return 1
     try:

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator, SchemaError, ValidationError
 
 from motcua.identity.models import Agency
 
+from .fees import MAX_QUANTITY
 from .loader import LoadedFile, Path_, Problem
 from .models import Field, Procedure
 
@@ -172,11 +173,24 @@ def _fee_problems(
     questions = (proc.get("form_schema") or {}).get("properties") or {}
     for j, fee in enumerate(proc.get("fees", [])):
         name = fee.get("quantity_field")
-        if name and (questions.get(name) or {}).get("type") != "integer":
+        question = questions.get(name) or {}
+        if name and question.get("type") != "integer":
             problems.append(
                 loaded.problem(
                     (*here, "fees", j, "quantity_field"),
                     _("tờ khai không có câu hỏi số nguyên “%(name)s”") % {"name": name},
+                )
+            )
+        elif name and not (
+            question.get("minimum", 0) >= 1
+            and question.get("maximum", MAX_QUANTITY + 1) <= MAX_QUANTITY
+        ):
+            # The form refuses what cannot be charged, rather than the bill quietly counting 1.
+            problems.append(
+                loaded.problem(
+                    (*here, "fees", j, "quantity_field"),
+                    _("câu hỏi “%(name)s” cần minimum từ 1 và maximum không quá %(max)s")
+                    % {"name": name, "max": MAX_QUANTITY},
                 )
             )
     seen: set[str] = set()
@@ -209,15 +223,22 @@ def _collecting_step_problems(
     """A dossier reaches a collecting step by a hand-over while it is being processed: not the
     first step (the desk's), nor a step after the decision (the last approver's)."""
     approvers = [i for i, step in enumerate(steps) if step["role"] == "approver"]
-    decision = approvers[-1] if approvers else len(steps)
-    return [
+    # Without an approver the last step decides and returns: it is not reached to be paid.
+    decision = approvers[-1] if approvers else len(steps) - 2
+    collecting = [i for i, step in enumerate(steps) if step.get("collects_fees")]
+    problems = [
         loaded.problem(
             (*here, "steps", i, "collects_fees"),
             _("chỉ thu phí ở một bước sau bước tiếp nhận, đến bước phê duyệt kết quả"),
         )
-        for i, step in enumerate(steps)
-        if step.get("collects_fees") and not 0 < i <= decision
+        for i in collecting
+        if not 0 < i <= decision
     ]
+    problems += [
+        loaded.problem((*here, "steps", i, "collects_fees"), _("chỉ một bước thu phí, lệ phí"))
+        for i in collecting[1:]
+    ]
+    return problems
 
 
 def validate_catalogue(loaded: LoadedFile) -> list[Problem]:

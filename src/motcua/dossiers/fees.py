@@ -3,6 +3,9 @@ case, channel, day of submission, account and declared groups)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,15 +18,28 @@ from .models import Channel, Dossier, Draft
 CHANNEL_NAMES = {Channel.IN_PERSON: "in_person", Channel.ONLINE: "online", Channel.POST: "post"}
 
 
-def facts_of(dossier: Dossier) -> Facts:
-    applicant = dossier.applicant
+def _facts(
+    variant: str, channel: int, on: datetime, verified: bool, claims: Any, answers: Any
+) -> Facts:
     return Facts(
-        variant=dossier.variant.code,
-        channel=CHANNEL_NAMES.get(Channel(dossier.channel), ""),
-        on=timezone.localdate(dossier.submitted_at),
-        identity_verified=bool(applicant and applicant.identity_verified),
-        claims=frozenset(str(c) for c in dossier.exemption_claims or []),
-        answers=dossier.data if isinstance(dossier.data, dict) else {},
+        variant=variant,
+        channel=CHANNEL_NAMES.get(Channel(channel), ""),
+        on=timezone.localdate(on),
+        identity_verified=verified,
+        claims=frozenset(str(c) for c in claims or []),
+        answers=answers if isinstance(answers, dict) else {},
+    )
+
+
+def facts_of(dossier: Dossier) -> Facts:
+    """As they were when the dossier was submitted (a later verification changes nothing)."""
+    return _facts(
+        dossier.variant.code,
+        dossier.channel,
+        dossier.submitted_at,
+        dossier.applicant_verified,
+        dossier.exemption_claims,
+        dossier.data,
     )
 
 
@@ -54,13 +70,13 @@ def draft_bill(draft: Draft) -> Bill | None:
     """What an online draft will owe if submitted today (None before its case is chosen)."""
     if draft.variant is None:
         return None
-    facts = Facts(
-        variant=draft.variant.code,
-        channel=CHANNEL_NAMES[Channel.ONLINE],
-        on=timezone.localdate(),
-        identity_verified=bool(draft.owner.identity_verified),
-        claims=frozenset(str(c) for c in draft.exemption_claims or []),
-        answers=draft.data if isinstance(draft.data, dict) else {},
+    facts = _facts(
+        draft.variant.code,
+        Channel.ONLINE,
+        timezone.now(),
+        draft.owner.identity_verified,
+        draft.exemption_claims,
+        draft.data,
     )
     return compute_bill(draft.version, draft.variant_id, facts)
 
@@ -69,3 +85,15 @@ def claimed(dossier: Dossier) -> list[Exemption]:
     """The groups the applicant declared, for the officer who checks the proof."""
     codes = set(dossier.exemption_claims or [])
     return [e for e in exemptions_of(dossier.version) if e.code in codes]
+
+
+def claims_problem(
+    version: ProcedureVersion, *, variant: str, channel: int, claims: list[str]
+) -> str | None:
+    """Why these declared groups cannot be claimed for this case and channel, else None."""
+    offered = {
+        e.code for e in claimable(version, variant=variant, channel=CHANNEL_NAMES[Channel(channel)])
+    }
+    if set(claims) <= offered:
+        return None
+    return str(_("Đối tượng miễn, giảm đã chọn không áp dụng cho trường hợp và cách nộp này."))

@@ -21,6 +21,7 @@ from motcua.identity.models import Agency, OfficerRole, User
 from .access import officer_scope
 from .codes import next_dossier_code
 from .digitisation import mark_files
+from .fees import claims_problem
 from .models import Channel, Dossier, DossierFile, Draft, IdempotencyRecord, ResultDelivery
 from .services_common import after_move, locked, require_actor
 from .steps import handling_agencies, start_step, steps_of
@@ -118,6 +119,14 @@ def submit_dossier(
         if earlier is not None:
             return earlier.dossier
     problems = check_submission(submission)
+    if not problems and submission.exemption_claims:
+        why = claims_problem(
+            submission.version,
+            variant=submission.variant.code,
+            channel=channel,
+            claims=submission.exemption_claims,
+        )
+        problems = [why] if why else []
     if problems:
         raise SubmissionRejected(problems)
     at = at or timezone.now()
@@ -161,6 +170,7 @@ def _create(
         summary=_summary(submission.version, applicant),
         data=submission.data,
         exemption_claims=sorted(set(submission.exemption_claims)),
+        applicant_verified=bool(not is_desk and submitted_by and submitted_by.identity_verified),
         result_delivery=submission.result_delivery,
         delivery_address=submission.delivery_address,
         submitted_at=at,

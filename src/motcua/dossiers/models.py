@@ -140,6 +140,11 @@ class Dossier(models.Model):
     exemption_claims = models.JSONField(
         _("đối tượng miễn, giảm đã kê khai"), default=list, blank=True
     )
+    # The submitting account was verified through VNeID then: exemptions for verified accounts
+    # are judged on the day of submission, not on what the account became later.
+    applicant_verified = models.BooleanField(
+        _("tài khoản đã xác thực định danh khi nộp"), default=False
+    )
     result_delivery = models.CharField(
         _("hình thức nhận kết quả"),
         max_length=10,

@@ -69,6 +69,11 @@ def applicant_message(dossier: Dossier, event: DossierEvent) -> tuple[str, str] 
                 "amount": formats.number_format(details.get("amount", 0), force_grouping=True),
             },
         ),
+        "refuse_exemption": (
+            _("Hồ sơ %(code)s: không được miễn, giảm phí, lệ phí") % {"code": code},
+            _("Hồ sơ %(code)s không được miễn, giảm phí, lệ phí như đã kê khai. Lý do: %(reason)s")
+            % {"code": code, "reason": event.note},
+        ),
         "apologise": (
             _("Phiếu xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": code},
             _(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureStep
-from motcua.identity.models import OfficerRole, User
+from motcua.identity.models import Agency, OfficerRole, User
 
 from .access import officer_scope
 from .fees import bill_for
@@ -31,21 +31,42 @@ def request_payment(
         raise WorkflowError(_("Số tiền phải lớn hơn 0 đồng."))
     dossier = locked(dossier)
     require_actor(officer, dossier)
+    if dossier.status == Status.PAYMENT_REQUESTED and _asked_amount(dossier) == amount:
+        raise WorkflowError(_("Hồ sơ đang chờ nộp đúng số tiền này."))
     return ask_for_payment(dossier, by=officer, amount=amount, note=note, at=at)
 
 
+def _asked_amount(dossier: Dossier) -> int | None:
+    details = (
+        dossier.events.filter(action=Action.REQUEST_PAYMENT)
+        .order_by("-at", "-pk")
+        .values_list("details", flat=True)
+        .first()
+    )
+    return (details or {}).get("amount")
+
+
 def ask_for_payment(
-    dossier: Dossier, *, by: User, amount: int, note: str, at: datetime | None = None
+    dossier: Dossier,
+    *,
+    by: User,
+    amount: int,
+    note: str,
+    at: datetime | None = None,
+    role: str | None = None,
+    agency: Agency | None = None,
 ) -> Dossier:
-    """The move to status 6 on a dossier the caller has locked and checked."""
+    """The move to status 6 on a dossier the caller has locked and checked; asked again while
+    waiting, the clock stays paused from the first request."""
     at = at or timezone.now()
-    dossier.paused_at = at
+    if dossier.status != Status.PAYMENT_REQUESTED:
+        dossier.paused_at = at
     event = transition(
         dossier,
         Action.REQUEST_PAYMENT,
         actor=by,
-        actor_role=dossier.handler_role,
-        actor_agency=dossier.handler_agency,
+        actor_role=dossier.handler_role if role is None else role,
+        actor_agency=agency or dossier.handler_agency,
         move=Move(
             at=at, note=note, step_position=dossier.step_position, details={"amount": int(amount)}
         ),
@@ -54,7 +75,52 @@ def ask_for_payment(
     return dossier
 
 
-def collect_fees_at_step(dossier: Dossier, step: ProcedureStep, *, by: User, at: datetime) -> None:
+@transaction.atomic
+def refuse_exemption_claims(
+    *, dossier: Dossier, officer: User, reason: str, at: datetime | None = None
+) -> Dossier:
+    """The proof of a declared exemption is missing or wrong: the claims are dropped (kept in
+    the event), the applicant is told why, and a dossier waiting for payment is asked the
+    amount recomputed without them."""
+    if not reason.strip():
+        raise WorkflowError(_("Cần ghi lý do không chấp nhận miễn, giảm."))
+    dossier = locked(dossier)
+    if not officer_scope(officer).covers(dossier.handler_agency_id):
+        raise WorkflowError(_("Hồ sơ này không thuộc phạm vi xử lý của bạn."))
+    if not dossier.exemption_claims:
+        raise WorkflowError(_("Người nộp không kê khai đối tượng miễn, giảm nào."))
+    at = at or timezone.now()
+    dropped = list(dossier.exemption_claims)
+    dossier.exemption_claims = []
+    event = transition(
+        dossier,
+        Action.REFUSE_EXEMPTION,
+        actor=officer,
+        actor_role=dossier.handler_role,
+        actor_agency=dossier.handler_agency,
+        move=Move(at=at, note=reason, step_position=dossier.step_position,
+                  details={"claims": dropped}),
+    )  # fmt: skip
+    after_move(dossier, event)
+    if dossier.status == Status.PAYMENT_REQUESTED:
+        bill = bill_for(dossier)
+        if bill.complete and bill.total > 0:
+            note = _("Số tiền tính lại do không chấp nhận miễn, giảm: %(reason)s") % {
+                "reason": reason.strip()
+            }
+            ask_for_payment(dossier, by=officer, amount=bill.total, note=note, at=at)
+    return dossier
+
+
+def collect_fees_at_step(
+    dossier: Dossier,
+    step: ProcedureStep,
+    *,
+    by: User,
+    at: datetime,
+    role: str,
+    agency: Agency | None,
+) -> None:
     """A dossier reaching a step that collects fees is asked for them (status 6), once: not
     when it was paid before (sent back and forwarded again), nor when it owes nothing. When a
     fee of its case has no published amount the officer states the amount instead."""
@@ -68,7 +134,8 @@ def collect_fees_at_step(dossier: Dossier, step: ProcedureStep, *, by: User, at:
     note = _("Nộp phí, lệ phí trước bước “%(step)s” theo quy trình của thủ tục.") % {
         "step": step.name
     }
-    ask_for_payment(dossier, by=by, amount=bill.total, note=note, at=at)
+    # Recorded as the hand-over's author's, in the role and unit they forwarded from.
+    ask_for_payment(dossier, by=by, amount=bill.total, note=note, at=at, role=role, agency=agency)
 
 
 @transaction.atomic

@@ -129,6 +129,7 @@ def forward_dossier(
     agency = _target_agency(dossier, step, to_agency)
     handler = _target_handler(dossier, step.role, agency, to_handler)
     at = at or timezone.now()
+    from_role, from_agency = dossier.handler_role, dossier.handler_agency
     _hand_over(
         dossier,
         Action.FORWARD,
@@ -140,7 +141,7 @@ def forward_dossier(
         note=note,
         at=at,
     )
-    collect_fees_at_step(dossier, step, by=officer, at=at)
+    collect_fees_at_step(dossier, step, by=officer, at=at, role=from_role, agency=from_agency)
     return dossier
 
 

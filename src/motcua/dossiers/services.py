@@ -16,6 +16,7 @@ from .late import mark_late_dossiers, refuse_expired_supplements
 from .outcomes import (
     confirm_payment,
     issue_apology,
+    refuse_exemption_claims,
     request_payment,
     return_result,
     stop_dossier,
@@ -50,6 +51,7 @@ __all__ = [
     "mark_late_dossiers",
     "provide_supplement",
     "refuse_dossier",
+    "refuse_exemption_claims",
     "refuse_expired_supplements",
     "request_payment",
     "request_supplement",

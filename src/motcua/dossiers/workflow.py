@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     ANSWER = "answer", _("Trả lời xin ý kiến")
     REQUEST_PAYMENT = "request_payment", _("Yêu cầu thực hiện nghĩa vụ tài chính")
     CONFIRM_PAYMENT = "confirm_payment", _("Xác nhận đã nộp phí, lệ phí")
+    REFUSE_EXEMPTION = "refuse_exemption", _("Không chấp nhận miễn, giảm phí, lệ phí")
     DECIDE = "decide", _("Phê duyệt kết quả")
     APOLOGISE = "apologise", _("Ban hành phiếu xin lỗi và hẹn lại ngày trả")
     WITHDRAW = "withdraw", _("Rút hồ sơ")
@@ -92,7 +93,9 @@ TRANSITIONS: dict[str, dict[int, int]] = {
     Action.TRANSFER: _to(S.PROCESSING, S.ACCEPTED, S.PROCESSING),
     Action.CONSULT: _same(S.ACCEPTED, S.PROCESSING),
     Action.ANSWER: _same(*_OPEN),
-    Action.REQUEST_PAYMENT: _to(S.PAYMENT_REQUESTED, S.PROCESSING),
+    # Asked again while waiting: the amount changed (a declared exemption not accepted).
+    Action.REQUEST_PAYMENT: _to(S.PAYMENT_REQUESTED, S.PROCESSING, S.PAYMENT_REQUESTED),
+    Action.REFUSE_EXEMPTION: _same(S.SUBMITTED, S.ACCEPTED, S.PROCESSING, S.PAYMENT_REQUESTED),
     Action.CONFIRM_PAYMENT: _to(S.PROCESSING, S.PAYMENT_REQUESTED),
     Action.DECIDE: _to(S.DECIDED, S.PROCESSING),
     Action.APOLOGISE: _same(S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED),

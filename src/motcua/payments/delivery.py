@@ -147,7 +147,9 @@ def send_missing_receipts(now: datetime) -> int:
             paid_at__lte=now - GRACE,
         )
         .select_related("dossier")
-        .order_by("paid_at", "pk")
+        # Newest first: a receipt that keeps failing (a unit's broken key) must not hold back
+        # the ones behind it; the older ones are still issued on download.
+        .order_by("-paid_at", "-pk")
     )
     wanted = {
         payment: [message_key(payment, channel) for channel in recipients(payment)]

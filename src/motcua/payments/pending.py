@@ -10,12 +10,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
 from django.utils import timezone
 
 from . import national, services, vnpay
 from .models import Payment, PaymentEvent, Provider
-from .providers import ProviderError, bearer_token, configured, secret
+from .providers import ProviderError, bearer_token, configured, post_json, secret
 
 logger = logging.getLogger(__name__)
 
@@ -26,17 +25,6 @@ GIVE_UP = timedelta(days=1)
 SERVER_IP = "127.0.0.1"
 KIND = PaymentEvent.Kind.QUERY
 UNREACHABLE = "unreachable"
-
-
-def post_json(url: str, body: dict[str, str], token: str = "") -> Any:
-    """POST to the provider's API (tests replace this); None when it cannot be reached."""
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    try:
-        response = requests.post(url, json=body, headers=headers, timeout=10)
-        return response.json()
-    except (requests.RequestException, ValueError) as error:
-        logger.warning("Status query to %s failed: %s", url, error)
-        return None
 
 
 def _credentials(payment: Payment, provider: str) -> tuple[dict[str, Any], str] | None:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.templatetags.motcua import group_thousands
 from motcua.identity.models import Agency
 
 from . import national, vietqr, vnpay
@@ -135,7 +136,7 @@ def vietqr_transfer(payment: Payment) -> QRTransfer:
     return QRTransfer(
         payload=payload,
         svg=vietqr.qr_svg(payload, title=_("Mã VietQR thanh toán %(amount)s đồng")
-                          % {"amount": f"{payment.amount:,}".replace(",", ".")}),
+                          % {"amount": group_thousands(payment.amount)}),
         bank_bin=str(config["bin"]),
         account=str(config["account"]),
         account_name=str(config.get("account_name", "")),
@@ -181,7 +182,8 @@ def post_json(url: str, body: dict[str, Any], token: str = "") -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
         return requests.post(url, json=body, headers=headers, timeout=10).json()
-    except (requests.RequestException, ValueError):
+    except (requests.RequestException, ValueError) as error:
+        logger.warning("Request to %s failed: %s", url, error)
         return None
 
 

@@ -17,7 +17,7 @@ from motcua.identity.models import Agency
 
 from .models import Payment, PaymentEvent, Provider
 
-MISMATCHES = ("wrong_amount", "duplicate_transaction", "unknown_order", "bad_signature")
+MISMATCHES = ("wrong_amount", "duplicate_transaction", "unknown_order", "bad_signature", "not_due")
 
 
 @dataclass

@@ -112,6 +112,9 @@ class Outcome:
     WRONG_AMOUNT = "wrong_amount"
     BAD_SIGNATURE = "bad_signature"
     DUPLICATE = "duplicate_transaction"
+    # Money for a dossier that no longer waits for this amount (paid another way, asked a new
+    # amount, withdrawn): not credited; the officer refunds it.
+    NOT_DUE = "not_due"
     FAILED = "failed"
 
 
@@ -158,15 +161,22 @@ def credit(
     event: dict[str, Any] = {"payload": payload, "remote_address": remote_address}
     try:
         with transaction.atomic():
+            # The dossier first, as starting a payment does: two payments of one dossier
+            # (a desk QR and a VNPay tab) are credited one after the other, never both.
+            dossier_id = (
+                Payment.objects.filter(reference=reference, provider=provider)
+                .values_list("dossier_id", flat=True)
+                .first()
+            )
+            if dossier_id is None:
+                record(provider, kind, Outcome.UNKNOWN, **event)
+                return Outcome.UNKNOWN
+            Dossier.objects.select_for_update().filter(pk=dossier_id).first()
             payment = (
                 Payment.objects.select_for_update(of=("self",))
                 .select_related("dossier", "agency")
-                .filter(reference=reference, provider=provider)
-                .first()
+                .get(reference=reference, provider=provider)
             )
-            if payment is None:
-                record(provider, kind, Outcome.UNKNOWN, **event)
-                return Outcome.UNKNOWN
             if payment.status == Payment.Status.PAID:
                 same = payment.provider_transaction == provider_transaction
                 record(provider, kind, Outcome.ALREADY if same else Outcome.DUPLICATE,
@@ -175,6 +185,9 @@ def credit(
             if amount != payment.amount:
                 record(provider, kind, Outcome.WRONG_AMOUNT, payment=payment, **event)
                 return Outcome.WRONG_AMOUNT
+            if amount_requested(payment.dossier) != payment.amount:
+                record(provider, kind, Outcome.NOT_DUE, payment=payment, **event)
+                return Outcome.NOT_DUE
             payment.status = Payment.Status.PAID
             payment.paid_at = at
             payment.provider_transaction = provider_transaction[:60]
@@ -183,14 +196,19 @@ def credit(
                 update_fields=["status", "paid_at", "provider_transaction", "receipt_number"]
             )
             record(provider, kind, Outcome.ACCEPTED, payment=payment, **event)
+            # The request is paid: the dossier's other open payments (a QR shown at the desk, a
+            # VNPay page left open) are closed, and money that still comes through them is
+            # refused as not due.
+            Payment.objects.filter(dossier=payment.dossier, status=Payment.Status.PENDING).exclude(
+                pk=payment.pk
+            ).update(status=Payment.Status.CANCELLED)
             from .delivery import send_receipt_after_commit  # it builds on this module
 
             # The receipt is signed and sent after the commit: a failure there never undoes this.
             transaction.on_commit(lambda: send_receipt_after_commit(payment.pk))
-            if payment.dossier.status == Status.PAYMENT_REQUESTED:
-                dossier_services.confirm_payment(
-                    dossier=payment.dossier, by=by, reference=payment.reference, at=at
-                )
+            dossier_services.confirm_payment(
+                dossier=payment.dossier, by=by, reference=payment.reference, at=at
+            )
             return Outcome.ACCEPTED
     except IntegrityError:
         # This bank transaction already credited another payment: never twice.
@@ -255,6 +273,8 @@ def record_cash(*, dossier: Dossier, officer: User, receipt: str = "") -> Paymen
         payload={"officer": officer.get_username(), "receipt": receipt.strip()},
         by=officer,
     )
+    if outcome == Outcome.NOT_DUE:
+        raise PaymentError(_("Hồ sơ vừa được thanh toán hoặc đổi số tiền; vui lòng tải lại trang."))
     if outcome != Outcome.ACCEPTED:
         raise PaymentError(_("Số biên lai này đã được dùng cho một khoản thu khác."))
     payment.refresh_from_db()

@@ -227,12 +227,13 @@ def _qr(payload: str) -> segno.QRCode:
 
 
 def qr_svg(payload: str, *, scale: int = 4, title: str = "") -> str:
-    """Inline SVG of the QR; black on white with a quiet zone so phones read it on dark themes."""
-    return str(
-        _qr(payload).svg_inline(
-            scale=scale, border=4, dark="#000", light="#fff", title=title or None
-        )
+    """Inline SVG of the QR; black on white with a quiet zone so phones read it on dark themes.
+    Sized by its viewBox (CSS sets the size: larger on the desk's screen), an image named by
+    its title for screen readers."""
+    svg = _qr(payload).svg_inline(
+        scale=scale, border=4, dark="#000", light="#fff", title=title or None, omitsize=True
     )
+    return str(svg).replace("<svg ", '<svg role="img" ', 1)
 
 
 def qr_png(payload: str, *, scale: int = 8) -> bytes:

@@ -27,6 +27,7 @@ ANSWERS = {
     services.Outcome.UNKNOWN: vnpay.IPN_ORDER_NOT_FOUND,
     services.Outcome.WRONG_AMOUNT: vnpay.IPN_INVALID_AMOUNT,
     services.Outcome.DUPLICATE: vnpay.IPN_ORDER_ALREADY_CONFIRMED,
+    services.Outcome.NOT_DUE: vnpay.IPN_ORDER_ALREADY_CONFIRMED,
 }
 
 
@@ -148,6 +149,7 @@ NATIONAL_ANSWERS = {
     services.Outcome.DUPLICATE: "02",
     services.Outcome.UNKNOWN: "01",
     services.Outcome.WRONG_AMOUNT: "04",
+    services.Outcome.NOT_DUE: "02",
 }
 
 

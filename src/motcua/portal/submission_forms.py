@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
 from motcua.core.templatetags.motcua import time_limit
-from motcua.dossiers.fees import claims_field
-from motcua.dossiers.models import ResultDelivery
+from motcua.dossiers.fees import claims_field, claims_problem
+from motcua.dossiers.models import Channel, ResultDelivery
 from motcua.dossiers.steps import handling_agencies
 from motcua.identity.models import Agency
 
@@ -70,6 +70,7 @@ class ChoicesForm(forms.Form):
     def __init__(self, *args: Any, version: ProcedureVersion, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.version = version
         variants = version.variants.order_by("position", "id")
         agencies = handling_agencies(version).order_by("name", "electronic_id")
         cast(VariantField, self.fields["variant"]).queryset = variants
@@ -88,6 +89,13 @@ class ChoicesForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        claims, variant = cleaned.get("exemption_claims"), cleaned.get("variant")
+        if claims and variant is not None:
+            why = claims_problem(
+                self.version, variant=variant.code, channel=Channel.ONLINE, claims=claims
+            )
+            if why:
+                self.add_error("exemption_claims", why)
         post = cleaned.get("result_delivery") == ResultDelivery.POST
         if post and not (cleaned.get("delivery_address") or "").strip():
             self.add_error("delivery_address", _("Nhập địa chỉ để nhận kết quả qua bưu chính."))

@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 register = template.Library()
 
 
-@register.filter(name="group_dots")
 def group_thousands(amount: int) -> str:
     """8000 -> "8.000": Vietnamese groups thousands with dots."""
     return f"{int(amount):,}".replace(",", ".")
