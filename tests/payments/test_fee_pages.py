@@ -11,6 +11,8 @@ from motcua.catalog.loader import load_text
 from motcua.catalog.services import import_catalogue
 from motcua.dossiers.models import Dossier, Draft
 from motcua.dossiers.services import accept_dossier, forward_dossier
+from motcua.payments.models import Payment
+from motcua.payments.services import credit
 from tests.api.caller import ApiCaller
 from tests.backoffice.dossier_helpers import action_url, page, text
 from tests.dossiers.world import build_world
@@ -170,3 +172,67 @@ def test_the_officer_refuses_a_declared_group_on_the_page_and_the_amount_is_aske
     # Nothing left to refuse: the action is no longer offered and a crafted post changes nothing.
     client.force_login(world["specialist"])
     assert client.post(url, {"reason": "Lần nữa"}).status_code in (403, 404, 409)
+
+
+def _collect_at_reception():
+    text_ = COPIES.replace(
+        "      - {name: In bản sao, role: specialist, unit_level: commune, working_hours: 4,\n"
+        "         collects_fees: true}",
+        "      - {name: In bản sao, role: specialist, unit_level: commune, working_hours: 4}",
+    ).replace(
+        "      - {name: Tiếp nhận, role: receiver, unit_level: commune, working_hours: 1}",
+        "      - {name: Tiếp nhận, role: receiver, unit_level: commune, working_hours: 1,\n"
+        "         collects_fees: true}",
+    )
+    assert text_.count("collects_fees") == 1 and text_ != COPIES
+    import_catalogue(load_text(text_, is_json=False))
+
+
+def _pdf_text(content: bytes) -> str:
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler's pdftotext is not installed")
+    shown = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
+    return " ".join(shown.stdout.decode().split())
+
+
+def test_fees_asked_at_reception_put_a_vietqr_on_the_receipt_until_paid(client, world):
+    _collect_at_reception()
+    dossier = world.submit(CODE, data={"so_luong": 3})
+    accept_dossier(dossier=dossier, officer=world["receiver"])
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    assert dossier.status == 6 and dossier.paused_at is not None
+    due = dossier.due_at
+    client.force_login(world["receiver"])
+    html = client.get(reverse("backoffice:dossier-slip", args=[dossier.code, "01"]))
+    assert "<svg" in html.content.decode() and "quét mã VietQR" in text(html)
+    assert "24.000 đồng" in text(html)
+    payment = Payment.objects.get(dossier=dossier, provider="vietqr", status="pending")
+    pdf = client.get(reverse("backoffice:dossier-slip-pdf", args=[dossier.code, "01"]))
+    assert pdf.status_code == 200 and payment.reference in _pdf_text(
+        b"".join(pdf.streaming_content)
+    )
+    # The citizen sees the same code on her receipt; no second payment is made for it.
+    client.force_login(world["citizen"])
+    mine = client.get(reverse("portal:dossier-slip-pdf", args=[dossier.code, "01"]))
+    assert payment.reference in _pdf_text(b"".join(mine.streaming_content))
+    assert Payment.objects.filter(dossier=dossier).count() == 1
+    credit(
+        provider="vietqr",
+        reference=payment.reference,
+        amount=24000,
+        provider_transaction="FT-01",
+        kind="statement",
+        payload={},
+    )
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    # Back to where the fees were asked: accepted, to be forwarded; the clock resumed.
+    assert dossier.status == 2 and dossier.paused_at is None and dossier.due_at >= due
+    forward_dossier(dossier=dossier, officer=world["receiver"])
+    assert Dossier.objects.get(pk=dossier.pk).status == 4
+    # Paid: the receipt is issued anew, without a code to pay again.
+    client.force_login(world["receiver"])
+    again = client.get(reverse("backoffice:dossier-slip-pdf", args=[dossier.code, "01"]))
+    assert payment.reference not in _pdf_text(b"".join(again.streaming_content))

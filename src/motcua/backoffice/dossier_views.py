@@ -27,6 +27,7 @@ from motcua.dossiers.services import UploadError, WorkflowError
 from motcua.dossiers.workflow import target_status
 from motcua.identity.models import OfficerRole, User
 from motcua.payments.models import Payment
+from motcua.payments.providers import slip_transfer
 from motcua.payments.receipts import receipt_for
 
 from . import slips
@@ -255,7 +256,17 @@ def slip(request: HttpRequest, code: str, number: str) -> HttpResponse:
     found = slips.slip(dossier, number)
     if found is None:
         raise Http404
-    return render(request, "backoffice/dossiers/slip.html", {"dossier": dossier, "slip": found})
+    context = {
+        "dossier": dossier,
+        "slip": found,
+        "transfer": _receipt_transfer(request, dossier, number),
+    }
+    return render(request, "backoffice/dossiers/slip.html", context)
+
+
+def _receipt_transfer(request: HttpRequest, dossier: Dossier, number: str) -> Any:
+    """The VietQR the receipt (form 01) carries while the dossier's fees are asked."""
+    return slip_transfer(dossier, by=_officer(request)) if number == "01" else None
 
 
 @officer_required
@@ -264,7 +275,9 @@ def slip_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
     """The slip as a PDF signed with the agency's key (issued once, then served as stored)."""
     dossier = _visible_or_404(request, code)
     try:
-        document = issuing.slip_document(dossier, number)
+        document = issuing.slip_document(
+            dossier, number, transfer=_receipt_transfer(request, dossier, number)
+        )
     except issuing.IssueError as error:
         return render(
             request,

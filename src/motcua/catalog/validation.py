@@ -220,8 +220,8 @@ def _fee_problems(
 def _collecting_step_problems(
     loaded: LoadedFile, here: Path_, steps: list[dict[str, Any]]
 ) -> list[Problem]:
-    """A dossier reaches a collecting step by a hand-over while it is being processed: not the
-    first step (the desk's), nor a step after the decision (the last approver's)."""
+    """A collecting step asks as the dossier is accepted (the desk's first step) or handed
+    over to it while being processed: not a step after the decision (the last approver's)."""
     approvers = [i for i, step in enumerate(steps) if step["role"] == "approver"]
     # Without an approver the last step decides and returns: it is not reached to be paid.
     decision = approvers[-1] if approvers else len(steps) - 2
@@ -229,10 +229,10 @@ def _collecting_step_problems(
     problems = [
         loaded.problem(
             (*here, "steps", i, "collects_fees"),
-            _("chỉ thu phí ở một bước sau bước tiếp nhận, đến bước phê duyệt kết quả"),
+            _("chỉ thu phí ở một bước từ bước tiếp nhận đến bước phê duyệt kết quả"),
         )
         for i in collecting
-        if not 0 < i <= decision
+        if not (0 < i <= decision or (i == 0 and steps[0]["role"] == "receiver"))
     ]
     problems += [
         loaded.problem((*here, "steps", i, "collects_fees"), _("chỉ một bước thu phí, lệ phí"))

@@ -123,7 +123,12 @@ def _fold(text: str) -> str:
 
 
 def render_slip(
-    dossier: Dossier, number: str, *, document_code: str, verify_url: str
+    dossier: Dossier,
+    number: str,
+    *,
+    document_code: str,
+    verify_url: str,
+    transfer: Any = None,
 ) -> RenderedPdf | None:
     """Form ``number`` ("01"–"05") of the dossier; None when its history has not issued it."""
     found = slip(dossier, number)
@@ -140,6 +145,8 @@ def render_slip(
             ),
             "dossier": dossier,
             "slip": found,
+            # The receipt's VietQR while its fees are asked (payments.providers.slip_transfer).
+            "transfer": transfer,
         },
     )
     return _render(_mark_slip_signature(_without_links(html)))
@@ -189,7 +196,7 @@ RECEIPT = "documents/receipts/receipt.html"
 
 
 def amount_in_words(amount: int) -> str:
-    """"Một trăm năm mươi nghìn đồng": the amount as a receipt writes it in words."""
+    """ "Một trăm năm mươi nghìn đồng": the amount as a receipt writes it in words."""
     from num2words import num2words
 
     words = str(num2words(int(amount), lang="vi"))

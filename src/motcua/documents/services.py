@@ -27,7 +27,7 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.codes import next_in_sequence
 from motcua.dossiers.digitisation import mark
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, Outcome
-from motcua.dossiers.workflow import WorkflowError
+from motcua.dossiers.workflow import Action, WorkflowError
 from motcua.identity.models import Agency, User
 
 from .models import DocumentSequence, IssuedDocument, new_document_code
@@ -228,9 +228,11 @@ def _slip_events(dossier: Dossier, number: str) -> list[DossierEvent]:
 
 @in_vietnamese
 @transaction.atomic
-def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
+def slip_document(dossier: Dossier, number: str, *, transfer: Any = None) -> IssuedDocument | None:
     """Slip ``number`` of ``dossier`` as a signed PDF: the one issued before while nothing it
-    shows has changed since, else a new one. None when the dossier has no such slip."""
+    shows has changed since, else a new one. None when the dossier has no such slip. The
+    receipt (01) carries ``transfer``, the VietQR of fees asked at reception, while they are
+    asked; asked or paid since it was issued, it is issued anew."""
     if number not in KINDS:
         return None
     events = _slip_events(dossier, number)
@@ -240,6 +242,11 @@ def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
     if number == "04":
         # The control slip grows with every hand-over: it is as new as the latest move.
         last_event = dossier.events.order_by("-at", "-pk").first() or last_event
+    if number == "01":
+        paying = (Action.REQUEST_PAYMENT, Action.CONFIRM_PAYMENT)
+        latest = dossier.events.filter(action__in=paying).order_by("-at", "-pk").first()
+        if latest is not None and latest.at > last_event.at:
+            last_event = latest
     existing = (
         IssuedDocument.objects.filter(dossier=dossier, kind=number).order_by("-issued_at").first()
     )
@@ -250,7 +257,9 @@ def slip_document(dossier: Dossier, number: str) -> IssuedDocument | None:
     ):
         return existing
     code = new_document_code()
-    rendered = render_slip(dossier, number, document_code=code, verify_url=verify_url(code))
+    rendered = render_slip(
+        dossier, number, document_code=code, verify_url=verify_url(code), transfer=transfer
+    )
     if rendered is None:
         return None
     signer = events[-1]

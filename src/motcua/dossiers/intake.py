@@ -256,6 +256,13 @@ def accept_dossier(
         from .linked import start_children
 
         start_children(dossier, officer=officer, at=at)
+    if receiving is not None and receiving.collects_fees:
+        from .outcomes import collect_fees_at_step  # outcomes builds on this module
+
+        # Fees paid at reception: asked with the receipt, the dossier forwarded once paid.
+        collect_fees_at_step(
+            dossier, receiving, by=officer, at=at, role=RECEIVER, agency=dossier.agency
+        )
     return dossier
 
 

@@ -16,7 +16,7 @@ from .fees import bill_for
 from .intake import _close, _resume_clock
 from .models import Dossier, ResultDelivery
 from .services_common import after_move, locked, require_actor
-from .workflow import Action, Move, Status, WorkflowError, transition
+from .workflow import PAYMENT_RETURNS, Action, Move, Status, WorkflowError, transition
 
 Role = OfficerRole.Role
 
@@ -124,7 +124,7 @@ def collect_fees_at_step(
     """A dossier reaching a step that collects fees is asked for them (status 6), once: not
     when it was paid before (sent back and forwarded again), nor when it owes nothing. When a
     fee of its case has no published amount the officer states the amount instead."""
-    if not step.collects_fees or dossier.status != Status.PROCESSING:
+    if not step.collects_fees or dossier.status not in (Status.ACCEPTED, Status.PROCESSING):
         return
     if dossier.events.filter(action=Action.CONFIRM_PAYMENT).exists():
         return
@@ -142,17 +142,27 @@ def collect_fees_at_step(
 def confirm_payment(
     *, dossier: Dossier, by: User | None, reference: str, at: datetime | None = None
 ) -> Dossier:
-    """Paid (a cash receipt at the desk, or a provider's confirmation): processing resumes."""
+    """Paid (a cash receipt at the desk, or a provider's confirmation): the dossier goes on from
+    where the fees were asked (reception or processing)."""
     dossier = locked(dossier)
     if by is not None and not officer_scope(by).covers(dossier.handler_agency_id):
         raise WorkflowError(_("Bạn không có quyền xác nhận thanh toán cho hồ sơ này."))
     at = at or timezone.now()
     _resume_clock(dossier, at)
+    # Back where the fees were asked: reception (2) or processing (4).
+    asked_from = (
+        dossier.events.filter(action=Action.REQUEST_PAYMENT)
+        .exclude(from_status=Status.PAYMENT_REQUESTED)
+        .order_by("-at", "-pk")
+        .values_list("from_status", flat=True)
+        .first()
+    )
     event = transition(
         dossier,
         Action.CONFIRM_PAYMENT,
         actor=by,
         move=Move(at=at, note=reference, details={"reference": reference}),
+        to_status=asked_from if asked_from in PAYMENT_RETURNS else Status.PROCESSING,
     )
     after_move(dossier, event, tell_applicant=False)
     return dossier

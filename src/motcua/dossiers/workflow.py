@@ -94,7 +94,8 @@ TRANSITIONS: dict[str, dict[int, int]] = {
     Action.CONSULT: _same(S.ACCEPTED, S.PROCESSING),
     Action.ANSWER: _same(*_OPEN),
     # Asked again while waiting: the amount changed (a declared exemption not accepted).
-    Action.REQUEST_PAYMENT: _to(S.PAYMENT_REQUESTED, S.PROCESSING, S.PAYMENT_REQUESTED),
+    # At reception (2) or in processing (4); paid, it goes back there: see PAYMENT_RETURNS.
+    Action.REQUEST_PAYMENT: _to(S.PAYMENT_REQUESTED, S.ACCEPTED, S.PROCESSING, S.PAYMENT_REQUESTED),
     Action.REFUSE_EXEMPTION: _same(S.SUBMITTED, S.ACCEPTED, S.PROCESSING, S.PAYMENT_REQUESTED),
     Action.CONFIRM_PAYMENT: _to(S.PROCESSING, S.PAYMENT_REQUESTED),
     Action.DECIDE: _to(S.DECIDED, S.PROCESSING),
@@ -117,6 +118,8 @@ TRANSITIONS: dict[str, dict[int, int]] = {
 
 # Where SUPPLEMENT may lead (the status the dossier was in when the supplement was asked).
 SUPPLEMENT_RETURNS = frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING})
+# Where CONFIRM_PAYMENT may lead (the status the dossier was in when the fees were asked).
+PAYMENT_RETURNS = frozenset({S.ACCEPTED, S.PROCESSING})
 
 
 class WorkflowError(Exception):
@@ -142,6 +145,10 @@ def target_status(action: str, status: int, override: int | None = None) -> int:
         if override not in SUPPLEMENT_RETURNS:
             raise WorkflowError(gettext("Không xác định được bước nhận lại hồ sơ bổ sung."))
         return int(override)  # type: ignore[arg-type]
+    if action == Action.CONFIRM_PAYMENT and override is not None:
+        if override not in PAYMENT_RETURNS:
+            raise WorkflowError(gettext("Không xác định được trạng thái tiếp tục sau khi nộp phí."))
+        return int(override)
     return int(moves[status])
 
 

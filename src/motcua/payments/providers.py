@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.templatetags.motcua import group_thousands
-from motcua.identity.models import Agency
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import Status
+from motcua.identity.models import Agency, User
 
 from . import national, vietqr, vnpay
 from .models import Payment, Provider
@@ -143,6 +145,23 @@ def vietqr_transfer(payment: Payment) -> QRTransfer:
         amount=payment.amount,
         note=payment.reference,
     )  # fmt: skip
+
+
+def slip_transfer(dossier: Dossier, *, by: User | None) -> QRTransfer | None:
+    """The VietQR printed on the receipt slip (form 01) while the dossier waits for its fees
+    (asked at reception): the dossier's open VietQR payment, started if need be; None when
+    nothing is asked or the unit does not take VietQR."""
+    from .services import PaymentError, start_payment  # services builds on this module
+
+    if dossier.status != Status.PAYMENT_REQUESTED:
+        return None
+    if Provider.VIETQR not in available(dossier.handler_agency or dossier.agency):
+        return None
+    try:
+        return vietqr_transfer(start_payment(dossier=dossier, provider=Provider.VIETQR, by=by))
+    except (PaymentError, ProviderError) as error:
+        logger.warning("No VietQR on the slip of %s: %s", dossier.code, error.message)
+        return None
 
 
 # --- VNPay -------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from motcua.documents import services
 from motcua.documents.models import IssuedDocument
 from motcua.documents.responses import pdf_response
 from motcua.documents.store import store_items
+from motcua.payments.providers import slip_transfer
 
 from .access import citizen_required
 from .drafts import citizen
@@ -176,7 +177,8 @@ def slip_pdf(request: HttpRequest, code: str, number: str) -> HttpResponse:
         # Form 04 is the agency's internal control slip (officers, hand-over notes).
         raise Http404
     try:
-        found = services.slip_document(dossier, number)
+        transfer = slip_transfer(dossier, by=citizen(request)) if number == "01" else None
+        found = services.slip_document(dossier, number, transfer=transfer)
     except services.IssueError:
         # The reason (a key, a token, a timestamp server) is for the technical team, not here.
         logger.exception("Slip %s of dossier %s could not be signed", number, dossier.code)

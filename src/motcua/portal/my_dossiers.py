@@ -37,6 +37,7 @@ from motcua.dossiers.services import (
 from motcua.dossiers.workflow import Action, Status, allowed
 from motcua.identity.models import User
 from motcua.payments.models import Payment
+from motcua.payments.providers import slip_transfer
 
 from . import drafts
 from .access import citizen_required
@@ -239,6 +240,7 @@ def dossier_slip(request: HttpRequest, code: str, number: str, event_id: int) ->
         "slip_template": template,
         "title": SLIPS[number][2],
         "number": number,
+        "transfer": slip_transfer(dossier, by=citizen(request)) if number == "01" else None,
     }
     return render(request, "portal/dossiers/slip.html", context)
 
