@@ -1,6 +1,7 @@
-"""The electronic receipt (biên lai điện tử) of a paid payment: a signed PDF issued the first
-time the payer or an officer asks for it, then served as stored. Not issued inside the
-crediting: a signing problem must never refuse money that arrived."""
+"""The electronic receipt (biên lai điện tử) of a paid payment: a signed PDF issued once the
+credit has committed (payments.delivery sends it) or the first time someone asks for it, then
+served as stored. Not issued inside the crediting: a signing problem must never refuse money
+that arrived."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from motcua.documents.models import IssuedDocument
 from motcua.documents.services import issue_receipt
 from motcua.dossiers.fees import bill_for
+from motcua.dossiers.models import Dossier
 
 from .models import Payment, Provider
 from .services import PaymentError
@@ -18,6 +20,12 @@ from .services import PaymentError
 @transaction.atomic
 def receipt_for(payment: Payment) -> IssuedDocument:
     """The payment's signed receipt (IssueError when it cannot be signed now)."""
+    # Locks in crediting's order, the dossier then the payment: issuing marks the dossier, and
+    # a callback crediting it at the same moment holds the dossier while waiting for the
+    # payment (a deadlock PostgreSQL broke by failing that callback).
+    Dossier.objects.select_for_update().filter(
+        pk=Payment.objects.filter(pk=payment.pk).values("dossier_id")[:1]
+    ).first()
     payment = (
         Payment.objects.select_for_update(of=("self",))
         .select_related("dossier__version", "agency__unit", "receipt", "created_by")
