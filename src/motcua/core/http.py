@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def json_body(request: HttpRequest) -> Any:
+    """The request's JSON body; None when it is not JSON (the caller refuses it as unsigned)."""
+    try:
+        return json.loads(request.body)
+    except ValueError:
+        return None
 
 
 def safe_next_url(request: HttpRequest) -> str:

@@ -70,21 +70,41 @@ def query_vnpay(payment: Payment, now: datetime) -> str:
         services.record(Provider.VNPAY, KIND, "not_found", payment=payment, payload=answer)
         return "not_found"
     status = answer.get("vnp_TransactionStatus")
-    if status == "00":
-        return services.credit(
-            provider=Provider.VNPAY,
-            reference=payment.reference,
-            amount=vnpay.amount_in_dong(answer) or -1,
-            provider_transaction=str(answer.get("vnp_TransactionNo", "")),
-            kind=KIND,
-            payload=answer,
-            at=now,
-        )
-    if status in ("01", "05", "06"):  # still in progress at VNPay: ask again next time
-        services.record(Provider.VNPAY, KIND, "in_progress", payment=payment, payload=answer)
-        return "in_progress"
-    return services.fail(provider=Provider.VNPAY, reference=payment.reference, kind=KIND,
-                         cancelled=False, payload=answer)  # fmt: skip
+    # 01, 05, 06: still in progress at VNPay, asked again next time.
+    state = (
+        "paid" if status == "00" else "in_progress" if status in ("01", "05", "06") else "failed"
+    )
+    return _settle(
+        payment,
+        answer,
+        state=state,
+        amount=vnpay.amount_in_dong(answer),
+        transaction=str(answer.get("vnp_TransactionNo", "")),
+        now=now,
+    )
+
+
+def _settle(
+    payment: Payment,
+    answer: dict[str, Any],
+    *,
+    state: str,
+    amount: int | None,
+    transaction: str,
+    now: datetime,
+) -> str:
+    """What a verified answer says, done through the notifications' path: "paid" credits,
+    "failed" or "cancelled" closes, anything else is recorded as it is and asked again."""
+    provider, reference = payment.provider, payment.reference
+    if state == "paid":
+        return services.credit(provider=provider, reference=reference, amount=amount or -1,
+                               provider_transaction=transaction, kind=KIND, payload=answer,
+                               at=now)  # fmt: skip
+    if state in ("failed", "cancelled"):
+        return services.fail(provider=provider, reference=reference, kind=KIND,
+                             cancelled=state == "cancelled", payload=answer)  # fmt: skip
+    services.record(provider, KIND, state, payment=payment, payload=answer)
+    return state
 
 
 def _national_query(config: dict[str, Any], payment: Payment, key: str) -> dict[str, str]:
@@ -122,21 +142,15 @@ def query_national(payment: Payment, now: datetime) -> str:
                         payload=answer)  # fmt: skip
         return services.Outcome.UNKNOWN
     state = national.query_state(answer)
-    if state == "paid":
-        return services.credit(
-            provider=Provider.NATIONAL,
-            reference=payment.reference,
-            amount=national.amount_in_dong(answer) or -1,
-            provider_transaction=str(answer.get("MaGiaoDich", "")),
-            kind=KIND,
-            payload=answer,
-            at=now,
-        )
-    if state == "pending":  # no outcome at the platform yet: ask again next time
-        services.record(Provider.NATIONAL, KIND, "not_found", payment=payment, payload=answer)
-        return "not_found"
-    return services.fail(provider=Provider.NATIONAL, reference=payment.reference, kind=KIND,
-                         cancelled=state == "cancelled", payload=answer)  # fmt: skip
+    return _settle(
+        payment,
+        answer,
+        # No outcome at the platform yet: recorded as not found, asked again next time.
+        state="not_found" if state == "pending" else state,
+        amount=national.amount_in_dong(answer),
+        transaction=str(answer.get("MaGiaoDich", "")),
+        now=now,
+    )
 
 
 # The providers that can be asked about a payment, and how.

@@ -15,7 +15,6 @@ must never face the public).
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from collections.abc import Mapping
@@ -39,6 +38,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.core.http import json_body
 
 from . import national, vnpay
 
@@ -210,10 +211,7 @@ def vnpay_querydr(request: HttpRequest) -> HttpResponse:
     saw, signed; 91 for one it never saw, 97 for a request without the merchant's signature."""
     if not _enabled():
         raise Http404
-    try:
-        body = json.loads(request.body)
-    except ValueError:
-        body = None
+    body = json_body(request)
     if not vnpay.verify_querydr_request(body, sandbox_secret()):
         return JsonResponse({"vnp_ResponseCode": "97", "vnp_Message": "Invalid Checksum"})
     assert isinstance(body, dict)
@@ -270,12 +268,9 @@ def national_init(request: HttpRequest) -> HttpResponse:
     """INIT: a signed payment request in, the payment page's address out (UrlThanhToan)."""
     if not _enabled():
         raise Http404
-    try:
-        message = json.loads(request.body)
-    except ValueError:
-        message = None
+    message = json_body(request)
     if not national.verify_init(message, sandbox_secret()):
-        return JsonResponse({"MaLoi": "97", "MoTa": "Sai ma xac thuc"})
+        return JsonResponse(national.BAD_SIGNATURE_ANSWER)
     assert isinstance(message, dict)
     reference = str(message["MaThamChieu"])
     cache.set(f"{NATIONAL_KEY}{reference}", message, QUERY_SECONDS)
@@ -329,12 +324,9 @@ def national_query(request: HttpRequest) -> HttpResponse:
     without the partner's MaXacThuc."""
     if not _enabled():
         raise Http404
-    try:
-        message = json.loads(request.body)
-    except ValueError:
-        message = None
+    message = json_body(request)
     if not national.verify_query(message, sandbox_secret()) or message["LoaiBanTin"] != "QUERY":
-        return JsonResponse({"MaLoi": "97", "MoTa": "Sai ma xac thuc"})
+        return JsonResponse(national.BAD_SIGNATURE_ANSWER)
     reference = str(message["MaThamChieu"])
     seen = cache.get(f"{NATIONAL_RESULT_KEY}{reference}")
     fields = seen if isinstance(seen, dict) else {

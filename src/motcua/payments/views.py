@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from motcua.core.http import client_ip
+from motcua.core.http import client_ip, json_body
 
 from . import national, services, statements, vnpay
 from .models import Payment, PaymentEvent, Provider
@@ -159,10 +159,7 @@ def national_confirm(request: HttpRequest) -> HttpResponse:
     """The national payment platform's confirmation (JSON, MaXacThuc = SHA-256 of its fields
     and the shared secret): the only thing that changes a payment made there."""
     address = client_ip(request)
-    try:
-        message = json.loads(request.body)
-    except ValueError:
-        message = None
+    message = json_body(request)
     partner = message.get("MaDoiTac") if isinstance(message, dict) else None
     key = secret_for(Provider.NATIONAL, partner) if isinstance(partner, str) else None
     if not isinstance(message, dict) or key is None or not national.verify_confirm(message, key):
@@ -170,7 +167,7 @@ def national_confirm(request: HttpRequest) -> HttpResponse:
                         services.Outcome.BAD_SIGNATURE,
                         payload=message if isinstance(message, dict) else {},
                         remote_address=address)  # fmt: skip
-        return JsonResponse({"MaLoi": "97", "MoTa": "Sai ma xac thuc"})
+        return JsonResponse(national.BAD_SIGNATURE_ANSWER)
     reference = str(message.get("MaThamChieu", ""))
     raw_amount = str(message.get("SoTien"))
     amount = int(raw_amount) if raw_amount.isascii() and raw_amount.isdigit() else -1
