@@ -12,11 +12,11 @@ from motcua.catalog.services import import_catalogue
 from motcua.dossiers.models import Dossier, Draft
 from motcua.dossiers.services import accept_dossier, forward_dossier
 from motcua.payments.models import Payment
-from motcua.payments.services import credit
 from tests.api.caller import ApiCaller
 from tests.backoffice.dossier_helpers import action_url, page, text
 from tests.dossiers.world import build_world
 
+from .test_crediting import _credit
 from .test_fees import COPIES
 
 CODE = "2.000635"
@@ -219,14 +219,7 @@ def test_fees_asked_at_reception_put_a_vietqr_on_the_receipt_until_paid(client, 
     mine = client.get(reverse("portal:dossier-slip-pdf", args=[dossier.code, "01"]))
     assert payment.reference in _pdf_text(b"".join(mine.streaming_content))
     assert Payment.objects.filter(dossier=dossier).count() == 1
-    credit(
-        provider="vietqr",
-        reference=payment.reference,
-        amount=24000,
-        provider_transaction="FT-01",
-        kind="statement",
-        payload={},
-    )
+    _credit(payment, txn="FT-01")
     dossier = Dossier.objects.get(pk=dossier.pk)
     # Back to where the fees were asked: accepted, to be forwarded; the clock resumed.
     assert dossier.status == 2 and dossier.paused_at is None and dossier.due_at >= due

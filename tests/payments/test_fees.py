@@ -21,8 +21,10 @@ from motcua.dossiers.services import (
     send_back_dossier,
 )
 from motcua.dossiers.workflow import Action, Status
-from motcua.payments.services import credit, start_payment
+from motcua.payments.services import start_payment
 from tests.dossiers.world import local
+
+from .test_crediting import _credit
 
 COPIES = """
 format: motcua-catalogue/1
@@ -186,14 +188,7 @@ def test_reaching_the_collecting_step_asks_for_the_bill_and_paying_resumes_it_on
     assert asked.details == {"amount": 24000} and "In bản sao" in asked.note
     payment = start_payment(dossier=dossier, provider="vnpay", by=world["citizen"])
     assert payment.amount == 24000
-    credit(
-        provider=payment.provider,
-        reference=payment.reference,
-        amount=24000,
-        provider_transaction="T1",
-        kind="callback",
-        payload={},
-    )
+    _credit(payment, txn="T1")
     dossier = Dossier.objects.get(pk=dossier.pk)
     assert dossier.status == Status.PROCESSING and dossier.step_position == 2
     # Sent back to the desk and forwarded again: paid already, not asked twice.
@@ -322,14 +317,7 @@ def test_the_officer_refuses_a_declared_exemption_and_the_amount_is_asked_again(
     asked = DossierEvent.objects.filter(dossier=dossier, action=Action.REQUEST_PAYMENT)
     assert [e.details["amount"] for e in asked.order_by("pk")] == [4000, 8000]
     # The old payment for the reduced amount no longer pays the dossier: refused, to refund.
-    outcome = credit(
-        provider="vnpay",
-        reference=first.reference,
-        amount=4000,
-        provider_transaction="OLD",
-        kind="callback",
-        payload={},
-    )
+    outcome = _credit(first, txn="OLD")
     assert outcome == "not_due"
     assert Dossier.objects.get(pk=dossier.pk).status == Status.PAYMENT_REQUESTED
     second = start_payment(dossier=dossier, provider="vnpay", by=world["citizen"])

@@ -20,12 +20,14 @@ from motcua.documents.models import IssuedDocument
 from motcua.documents.services import read, verify_url
 from motcua.documents.verification import verify_pdf
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import accept_dossier, forward_dossier, request_payment
 from motcua.dossiers.workflow import Status
 from motcua.payments import delivery
 from motcua.payments.delivery import send_missing_receipts, send_receipt
-from motcua.payments.models import Payment, PaymentEvent
-from motcua.payments.services import Outcome, credit, record_cash, start_payment
+from motcua.payments.models import Payment
+from motcua.payments.services import Outcome, record_cash, start_payment
+
+from .test_crediting import _credit
+from .test_crediting import _waiting as waiting
 
 BROKEN_KEY = {"*": {"backend": "pkcs12", "file": "/nonexistent/key.p12"}}
 
@@ -44,25 +46,10 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def _waiting(world, amount: int = 150000) -> Dossier:
-    dossier = world.submit()
-    accept_dossier(dossier=dossier, officer=world["receiver"])
-    forward_dossier(dossier=dossier, officer=world["receiver"])
-    request_payment(
-        dossier=Dossier.objects.get(pk=dossier.pk), officer=world["specialist"], amount=amount
-    )
+    dossier = waiting(world, amount)
     # The dossier's own notifications so far (received, accepted, fees asked) are not ours.
     OutboxMessage.objects.all().delete()
-    return Dossier.objects.get(pk=dossier.pk)
-
-
-def _credit(payment: Payment, txn: str = "14100001") -> str:
-    return credit(
-        provider=payment.provider,
-        reference=payment.reference,
-        amount=payment.amount,
-        provider_transaction=txn,
-        kind=PaymentEvent.Kind.CALLBACK,
-    )
+    return dossier
 
 
 def _paid(world, committed, dossier: Dossier | None = None) -> Payment:
