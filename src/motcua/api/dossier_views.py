@@ -11,6 +11,7 @@ from motcua.catalog.fees import Bill
 from motcua.dossiers.access import may_act, officer_scope
 from motcua.dossiers.fees import bill_for
 from motcua.dossiers.models import (
+    CHANNEL_NAMES,
     ApplicantType,
     Channel,
     Consultation,
@@ -24,7 +25,6 @@ from motcua.dossiers.workflow import Action, Status, allowed
 from motcua.identity.models import Agency, OfficerRole, User
 
 Role = OfficerRole.Role
-CHANNEL_NAMES = {Channel.IN_PERSON: "in_person", Channel.ONLINE: "online", Channel.POST: "post"}
 CHANNELS = {name: int(value) for value, name in CHANNEL_NAMES.items()}
 APPLICANT_TYPE_NAMES = {
     ApplicantType.CITIZEN: "citizen",

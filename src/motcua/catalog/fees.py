@@ -21,8 +21,6 @@ from .models import Fee, ProcedureVersion
 
 logger = logging.getLogger(__name__)
 
-CHANNELS = ("in_person", "online", "post")
-
 
 @dataclass(frozen=True)
 class Exemption:
@@ -129,10 +127,6 @@ class FeeLine:
     full: int | None = None  # before the exemption
     exemption: Exemption | None = None
 
-    @property
-    def reduced(self) -> int:
-        return (self.full or 0) - (self.amount or 0)
-
 
 @dataclass
 class Bill:
@@ -154,14 +148,6 @@ class Bill:
     def complete(self) -> bool:
         """Every line has a published amount (otherwise the officer states the amount)."""
         return all(line.amount is not None for line in self.lines)
-
-    @property
-    def exemptions(self) -> list[Exemption]:
-        seen: dict[str, Exemption] = {}
-        for line in self.lines:
-            if line.exemption is not None:
-                seen.setdefault(line.exemption.code, line.exemption)
-        return list(seen.values())
 
 
 # A form answer larger than this is not a count of copies but a mistake or an attack.

@@ -13,9 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.fees import Bill, Exemption, Facts, claimable, compute_bill, exemptions_of
 from motcua.catalog.models import ProcedureVersion
 
-from .models import Channel, Dossier, Draft
-
-CHANNEL_NAMES = {Channel.IN_PERSON: "in_person", Channel.ONLINE: "online", Channel.POST: "post"}
+from .models import CHANNEL_NAMES, Channel, Dossier, Draft
 
 
 def _facts(

@@ -26,6 +26,10 @@ class Channel(models.IntegerChoices):
     POST = 3, _("Bưu chính công ích")
 
 
+# The channel's name in the API and the catalogue's exemption conditions.
+CHANNEL_NAMES = {Channel.IN_PERSON: "in_person", Channel.ONLINE: "online", Channel.POST: "post"}
+
+
 class ApplicantType(models.IntegerChoices):
     """LoaiDoiTuong."""
 
