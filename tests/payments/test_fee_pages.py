@@ -229,3 +229,22 @@ def test_fees_asked_at_reception_put_a_vietqr_on_the_receipt_until_paid(client, 
     client.force_login(world["receiver"])
     again = client.get(reverse("backoffice:dossier-slip-pdf", args=[dossier.code, "01"]))
     assert payment.reference not in _pdf_text(b"".join(again.streaming_content))
+
+
+def test_an_officer_who_may_only_read_the_dossier_starts_no_payment_by_printing_it(client, world):
+    from motcua.dossiers.services import consult_unit
+
+    dossier = world.submit(CODE, data={"so_luong": 1})
+    accept_dossier(dossier=dossier, officer=world["receiver"])
+    consult_unit(
+        dossier=Dossier.objects.get(pk=dossier.pk),
+        officer=world["receiver"],
+        to_agency=world.police,
+        question="Xác minh nơi cư trú",
+    )
+    forward_dossier(dossier=Dossier.objects.get(pk=dossier.pk), officer=world["receiver"])
+    assert Dossier.objects.get(pk=dossier.pk).status == 6
+    client.force_login(world["police_specialist"])  # consulted: may read, does not collect
+    html = client.get(reverse("backoffice:dossier-slip", args=[dossier.code, "01"]))
+    assert html.status_code == 200 and "quét mã VietQR" not in text(html)
+    assert not Payment.objects.filter(dossier=dossier).exists()

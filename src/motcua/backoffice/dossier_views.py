@@ -265,8 +265,13 @@ def slip(request: HttpRequest, code: str, number: str) -> HttpResponse:
 
 
 def _receipt_transfer(request: HttpRequest, dossier: Dossier, number: str) -> Any:
-    """The VietQR the receipt (form 01) carries while the dossier's fees are asked."""
-    return slip_transfer(dossier, by=_officer(request)) if number == "01" else None
+    """The VietQR the receipt (form 01) carries while the dossier's fees are asked, printed by
+    an officer of the unit that collects them (another who may read the dossier starts no
+    payment of theirs)."""
+    officer = _officer(request)
+    if number != "01" or not offers_desk_qr(officer, dossier):
+        return None
+    return slip_transfer(dossier, by=officer)
 
 
 @officer_required
