@@ -31,19 +31,23 @@ def request_payment(
         raise WorkflowError(_("Số tiền phải lớn hơn 0 đồng."))
     dossier = locked(dossier)
     require_actor(officer, dossier)
-    if dossier.status == Status.PAYMENT_REQUESTED and _asked_amount(dossier) == amount:
+    if requested_amount(dossier) == amount:
         raise WorkflowError(_("Hồ sơ đang chờ nộp đúng số tiền này."))
     return ask_for_payment(dossier, by=officer, amount=amount, note=note, at=at)
 
 
-def _asked_amount(dossier: Dossier) -> int | None:
+def requested_amount(dossier: Dossier) -> int | None:
+    """The amount of the dossier's open payment request (status 6), as last asked."""
+    if dossier.status != Status.PAYMENT_REQUESTED:
+        return None
     details = (
         dossier.events.filter(action=Action.REQUEST_PAYMENT)
         .order_by("-at", "-pk")
         .values_list("details", flat=True)
         .first()
     )
-    return (details or {}).get("amount")
+    amount = (details or {}).get("amount")
+    return int(amount) if isinstance(amount, int) and amount > 0 else None
 
 
 def ask_for_payment(

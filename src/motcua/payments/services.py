@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.codes import next_in_sequence
-from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.workflow import Action, Status, WorkflowError
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import Agency, User
 
 from .models import Payment, PaymentEvent, Provider, ReceiptSequence
@@ -32,35 +32,7 @@ class PaymentError(WorkflowError):
     """A payment that cannot be started now; ``message`` is for the person who tried."""
 
 
-# --- what is owed ------------------------------------------------------------------------------
-
-
-def amount_requested(dossier: Dossier) -> int | None:
-    """The amount of the dossier's open payment request (status 6), as the officer set it."""
-    if dossier.status != Status.PAYMENT_REQUESTED:
-        return None
-    asked = (
-        DossierEvent.objects.filter(dossier=dossier, action=Action.REQUEST_PAYMENT)
-        .order_by("-at", "-pk")
-        .values_list("details", flat=True)
-        .first()
-    )
-    amount = (asked or {}).get("amount")
-    return int(amount) if isinstance(amount, int) and amount > 0 else None
-
-
 # --- starting ----------------------------------------------------------------------------------
-
-
-def _asked_at(dossier: Dossier) -> datetime:
-    """When the open payment request was made: a payment before it paid an earlier one."""
-    asked = (
-        DossierEvent.objects.filter(dossier=dossier, action=Action.REQUEST_PAYMENT)
-        .order_by("-at", "-pk")
-        .values_list("at", flat=True)
-        .first()
-    )
-    return asked or dossier.submitted_at
 
 
 def new_reference() -> str:
@@ -78,12 +50,11 @@ def start_payment(
     if provider not in Provider.values or provider == Provider.CASH:
         raise PaymentError(_("Hình thức thanh toán không được hỗ trợ."))
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    amount = amount_requested(dossier)
+    amount = dossier_services.requested_amount(dossier)
     if amount is None:
         raise PaymentError(_("Hồ sơ không có khoản phí, lệ phí nào đang chờ thanh toán."))
+    # Paid, a dossier no longer waits (status 6 → 2 or 4): there is no "paid already" here.
     theirs = Payment.objects.filter(dossier=dossier)
-    if theirs.filter(status=Payment.Status.PAID, created_at__gte=_asked_at(dossier)).exists():
-        raise PaymentError(_("Hồ sơ đã được thanh toán."))
     open_one = theirs.filter(
         provider=provider, amount=amount, status=Payment.Status.PENDING
     ).first()
@@ -185,7 +156,7 @@ def credit(
             if amount != payment.amount:
                 record(provider, kind, Outcome.WRONG_AMOUNT, payment=payment, **event)
                 return Outcome.WRONG_AMOUNT
-            if amount_requested(payment.dossier) != payment.amount:
+            if dossier_services.requested_amount(payment.dossier) != payment.amount:
                 record(provider, kind, Outcome.NOT_DUE, payment=payment, **event)
                 return Outcome.NOT_DUE
             payment.status = Payment.Status.PAID
@@ -252,7 +223,7 @@ def record_cash(*, dossier: Dossier, officer: User, receipt: str = "") -> Paymen
     """Cash paid at the desk: a paid payment with its electronic receipt number, through the
     same crediting as any provider; ``receipt`` is a paper receipt's number, if one was given.
     The dossier resumes (status 6 → 4)."""
-    amount = amount_requested(dossier)
+    amount = dossier_services.requested_amount(dossier)
     if amount is None:
         raise PaymentError(_("Hồ sơ không có khoản phí, lệ phí nào đang chờ thanh toán."))
     payment = Payment.objects.create(

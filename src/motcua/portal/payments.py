@@ -17,6 +17,7 @@ from motcua.core.http import client_ip
 from motcua.documents.responses import pdf_response
 from motcua.documents.services import IssueError
 from motcua.dossiers.fees import bill_for
+from motcua.dossiers.services import requested_amount
 from motcua.payments import providers, services
 from motcua.payments.models import Payment, Provider
 from motcua.payments.receipts import receipt_for
@@ -49,7 +50,7 @@ class PayForm(forms.Form):
 @never_cache
 def pay(request: HttpRequest, code: str) -> HttpResponse:
     dossier = own_dossier(request, code)
-    amount = services.amount_requested(dossier)
+    amount = requested_amount(dossier)
     agency = dossier.handler_agency or dossier.agency
     choices = providers.available(agency)
     context: dict[str, Any] = {"dossier": dossier, "amount": amount, "choices": choices}
