@@ -30,9 +30,9 @@ SUCCESS = "00"  # MaLoi of a confirmed payment
 # outcome for the reference (not paid yet, or never seen), as "01" is "unknown order" in the
 # answers to a confirmation.
 CANCELLED = "24"
+NO_OUTCOME = "01"
 # The answer to a message whose MaXacThuc does not verify (unsigned: we cannot trust the key).
 BAD_SIGNATURE_ANSWER = {"MaLoi": "97", "MoTa": "Sai ma xac thuc"}
-NO_OUTCOME = "01"
 
 INIT_FIELDS = (
     "LoaiBanTin",

@@ -169,13 +169,12 @@ def national_confirm(request: HttpRequest) -> HttpResponse:
                         remote_address=address)  # fmt: skip
         return JsonResponse(national.BAD_SIGNATURE_ANSWER)
     reference = str(message.get("MaThamChieu", ""))
-    raw_amount = str(message.get("SoTien"))
-    amount = int(raw_amount) if raw_amount.isascii() and raw_amount.isdigit() else -1
+    amount = national.amount_in_dong(message)
     if national.is_confirm_success(message):
         outcome = services.credit(
             provider=Provider.NATIONAL,
             reference=reference,
-            amount=amount,
+            amount=-1 if amount is None else amount,
             provider_transaction=str(message.get("MaGiaoDich", "")),
             kind=PaymentEvent.Kind.CALLBACK,
             payload=message,
