@@ -266,9 +266,11 @@ if S3_BUCKET:
 # In production, without it, the first of MOTCUA_ALLOWED_HOSTS over https: a QR code printed
 # on a signed result must never point at this machine's loopback address.
 _public_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h not in ("*", "testserver")), "")
-PUBLIC_URL = os.environ.get(
-    "MOTCUA_PUBLIC_URL",
-    f"https://{_public_host}" if IS_PRODUCTION and _public_host else "http://127.0.0.1:8000",
+# MOTCUA_SITE_URL is its older name (it set the links of emails and SMS alone).
+PUBLIC_URL = (
+    os.environ.get("MOTCUA_PUBLIC_URL")
+    or os.environ.get("MOTCUA_SITE_URL")
+    or (f"https://{_public_host}" if IS_PRODUCTION and _public_host else "http://127.0.0.1:8000")
 ).rstrip("/")
 SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", str(DATA_DIR / "signing")))
 
@@ -376,8 +378,6 @@ OFFICE_HOURS = os.environ.get("MOTCUA_OFFICE_HOURS", "08:00-12:00,13:00-17:00")
 # Dossiers received at or after this time are handed over on the next working day.
 HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
 
-# Where citizens reach this site, for links in emails and SMS.
-SITE_URL = os.environ.get("MOTCUA_SITE_URL", "http://127.0.0.1:8000")
 # Working days an applicant has to supply what a supplement request asks for, by default.
 SUPPLEMENT_DAYS = int(os.environ.get("MOTCUA_SUPPLEMENT_DAYS", "5"))
 # Largest file accepted per upload, in megabytes.

@@ -149,14 +149,16 @@ def test_consulting_another_unit_and_its_answer(people, world):
     assert "answer" in ok(police.get(f"/dossiers/{code}"))["actions"]
     consult_box = ok(police.get("/inbox", {"box": "consult"}))
     assert [d["code"] for d in consult_box["items"]] == [code]
+    wrong = police.act(code, "answer", {"consultation_id": 999_999, "answer": "x"})
+    assert wrong.status_code == 422
     answered = ok(
         police.act(code, "answer", {"consultation_id": consultation["id"], "answer": "Có"})
     )
     assert answered["consultations"][0]["answer"] == "Có"
     assert answered["handler"] == "chuyenvien"  # consulting never moves the dossier
     assert ok(people["citizen"].get(f"/dossiers/{code}"))["consultations"] == []
-    wrong = police.act(code, "answer", {"consultation_id": 999_999, "answer": "x"})
-    assert wrong.status_code == 422
+    again = police.act(code, "answer", {"consultation_id": consultation["id"], "answer": "x"})
+    assert again.status_code == 403  # nothing left to answer
 
 
 def test_a_payment_pauses_and_resumes_processing(people):
@@ -164,7 +166,9 @@ def test_a_payment_pauses_and_resumes_processing(people):
     ok(people["receiver"].act(code, "forward"))
     asked = ok(people["specialist"].act(code, "request_payment", {"amount": 8000}))
     assert asked["status"]["code"] == 6
-    paid = ok(people["specialist"].act(code, "confirm_payment", {"reference": "BL-0001"}))
+    refused = people["specialist"].act(code, "confirm_payment", {"reference": "BL-0001"})
+    assert refused.status_code == 403  # cash is the desk's to record
+    paid = ok(people["receiver"].act(code, "confirm_payment", {"reference": "BL-0001"}))
     assert paid["status"]["code"] == 4
 
 
@@ -206,13 +210,13 @@ def test_an_unknown_action_is_a_404_listing_the_actions(people):
     assert "return_result" in response.json()["detail"]
 
 
-def test_a_move_the_rules_refuse_is_a_409_with_the_reason(people):
+def test_a_move_the_rules_refuse_is_a_409_or_a_403_with_the_reason(people):
     code = submitted(people)
     response = people["receiver"].act(code, "decide", {"approve": True})
     assert response.status_code == 409
     assert "Không thể" in response.json()["detail"]
     response = people["citizen"].act(code, "accept")
-    assert response.status_code == 409
+    assert response.status_code == 403
     assert (
         response.json()["detail"]
         == "Chỉ cán bộ một cửa của đơn vị mới thực hiện được thao tác này."
@@ -346,20 +350,20 @@ def test_a_submission_cut_by_the_database_is_a_503_and_its_retry_makes_one_dossi
 ):
     from django.db import OperationalError
 
-    from motcua.dossiers import intake
+    from motcua.dossiers import followups
 
-    real_after_move = intake.after_move
+    real_notify = followups.notify_applicant
 
     def connection_lost(*args, **kwargs):  # after the dossier row was written
         raise OperationalError("the connection pool timed out")
 
-    monkeypatch.setattr(intake, "after_move", connection_lost)
+    monkeypatch.setattr(followups, "notify_applicant", connection_lost)
     key = {"Idempotency-Key": "cut-then-retried"}
     cut = people["citizen"].post("/dossiers", BIRTH, headers=key)
     assert cut.status_code == 503
     assert cut.json()["retry_after"] == int(cut["Retry-After"])
     assert Dossier.objects.count() == 0
-    monkeypatch.setattr(intake, "after_move", real_after_move)
+    monkeypatch.setattr(followups, "notify_applicant", real_notify)
     assert people["citizen"].post("/dossiers", BIRTH, headers=key).status_code == 201
     assert people["citizen"].post("/dossiers", BIRTH, headers=key).status_code == 200
     assert Dossier.objects.count() == 1

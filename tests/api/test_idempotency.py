@@ -84,8 +84,8 @@ def test_a_payment_confirmation_retried_with_its_key_confirms_once(people):
     assert people["specialist"].act(code, "request_payment", {"amount": 8000}).status_code == 200
     key = {"Idempotency-Key": "BL-0001"}
     path = f"/dossiers/{code}/actions/confirm_payment"
-    paid = people["specialist"].post(path, {"reference": "BL-0001"}, headers=key)
-    again = people["specialist"].post(path, {"reference": "BL-0001"}, headers=key)
+    paid = people["receiver"].post(path, {"reference": "BL-0001"}, headers=key)
+    again = people["receiver"].post(path, {"reference": "BL-0001"}, headers=key)
     assert paid.status_code == again.status_code == 200
     assert again.json() == paid.json() and paid.json()["status"]["code"] == 4
     assert DossierEvent.objects.filter(dossier__code=code, from_status=6).count() == 1

@@ -8,13 +8,14 @@ from django.urls import reverse
 
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierEvent, LateMark, Outcome
+from motcua.dossiers.rules import RULES
 from motcua.dossiers.services import (
     consult_unit,
     forward_dossier,
     store_upload,
     transfer_dossier,
 )
-from motcua.dossiers.workflow import Status
+from motcua.dossiers.workflow import Action, Status
 from motcua.identity.models import OfficerRole
 from tests.dossiers.world import local, officer
 
@@ -414,7 +415,7 @@ def test_a_leader_stops_a_dossier_and_the_desk_withdraws_one_on_request(client, 
     with travel(MONDAY_8):
         stopped, withdrawn = accepted(world), accepted(world)
         client.force_login(world["specialist"])
-        assert act(client, stopped, "dung-xu-ly", {"reason": "x"}).status_code == 409
+        assert act(client, stopped, "dung-xu-ly", {"reason": "x"}).status_code == 403
         client.force_login(world["approver"])
         assert act(client, stopped, "dung-xu-ly", {"reason": ""}).status_code == 400
         assert (
@@ -443,7 +444,7 @@ def test_a_move_the_service_refuses_shows_its_message_with_409(client, world, mo
     def refuse(**kwargs):
         raise services.WorkflowError("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại trang.")
 
-    monkeypatch.setattr(services, "accept_dossier", refuse)
+    monkeypatch.setattr(RULES[Action.ACCEPT], "service", refuse)
     client.force_login(world["receiver"])
     response = act(client, dossier, "tiep-nhan")
     assert response.status_code == 409

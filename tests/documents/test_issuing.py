@@ -311,9 +311,8 @@ def test_odd_numbers_in_the_reuse_form_are_a_4xx_not_a_crash(client, world):
 
 
 def test_a_walk_in_result_reaches_the_store_of_the_citizen_with_that_verified_id(client, world):
-    from motcua.documents.services import decide_and_issue
     from motcua.dossiers.models import Channel
-    from motcua.dossiers.services import accept_dossier, forward_dossier
+    from motcua.dossiers.services import accept_dossier, decide_dossier, forward_dossier
 
     citizen = world["citizen"]
     citizen.national_id, citizen.identity_verified = "001090099999", True
@@ -334,7 +333,7 @@ def test_a_walk_in_result_reaches_the_store_of_the_citizen_with_that_verified_id
         accept_dossier(dossier=dossier, officer=world["receiver"])
         forward_dossier(dossier=dossier, officer=world["receiver"])
         forward_dossier(dossier=dossier, officer=world["specialist"])
-        decide_and_issue(dossier=dossier, officer=world["approver"], approve=True)
+        decide_dossier(dossier=dossier, officer=world["approver"], approve=True)
     result = IssuedDocument.objects.get(dossier=dossier, kind="result")
     assert result.owner == citizen
     client.force_login(citizen)
@@ -345,3 +344,36 @@ def test_a_walk_in_result_reaches_the_store_of_the_citizen_with_that_verified_id
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", "-"], input=read(result), capture_output=True).stdout
         assert b"Tagged:          yes" in info  # structure for screen readers
+
+
+def test_a_linked_group_decided_by_the_system_leaves_a_signed_notice_of_its_results(world):
+    # The 3-in-1 parent is decided by no officer, once its children are: the same move as an
+    # approver's decision, so it issues its signed result too — the notice of the group.
+    from motcua.documents.verification import verify_pdf
+    from motcua.dossiers.services import accept_dossier, decide_dossier, forward_dossier
+
+    with travel(MONDAY_8):
+        parent = world.submit("2.000003")
+        accept_dossier(dossier=parent, officer=world["receiver"])
+        officers = {"1.000001": ("specialist", "approver"),
+                    "1.000002": ("police_specialist", "police_approver"),
+                    "H26-BHYT-01": ("bhxh_specialist", "bhxh_approver")}  # fmt: skip
+        for child in fresh(parent).children.all():
+            specialist, approver = officers[child.version.procedure.code]
+            forward_dossier(dossier=child, officer=world[specialist])
+            decide_dossier(dossier=fresh(child), officer=world[approver], approve=True)
+    parent = fresh(parent)
+    assert parent.status == Status.DECIDED and parent.has_e_result
+    notice = IssuedDocument.objects.get(dossier=parent, kind="result")
+    assert notice.signed_by is None and notice.signer_name == world.committee.name
+    assert notice.title == "Thông báo kết quả giải quyết hồ sơ liên thông"
+    content = read(notice)
+    assert verify_pdf(content).verdict == "valid"
+    children = list(parent.children.all())
+    results = IssuedDocument.objects.filter(dossier__in=children, kind="result")
+    assert results.count() == 3  # each child's own result, signed by its agency
+    if shutil.which("pdftotext"):
+        words = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True)
+        listed = " ".join(words.stdout.decode().split())
+        assert all(child.code in listed for child in children)
+        assert all(result.code in listed for result in results)

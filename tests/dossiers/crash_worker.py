@@ -50,13 +50,14 @@ def main(mode: str) -> None:
         people={"citizen": User.objects.get(username="congdan")},
     )  # fmt: skip
     if mode == "hang":
-        import motcua.dossiers.intake as intake
+        import motcua.dossiers.followups as followups
 
         def stall(*args: object, **kwargs: object) -> None:
             print("INSIDE-TRANSACTION", flush=True)
             time.sleep(120)
 
-        intake.after_move = stall  # type: ignore[assignment]
+        # A follow-up of the submission's move: the dossier row is written, not committed.
+        followups.notify_applicant = stall  # type: ignore[assignment]
     elif mode == "die_after_commit":
         import motcua.core.outbox as outbox
 

@@ -109,7 +109,9 @@ def test_an_electronic_result_counts_once_on_the_day_of_the_decision(world):
         mark(dossier, "anything")
 
 
-def test_the_rebuilt_summary_counts_the_same_and_the_report_gives_the_rates(world):
+def test_the_rebuilt_summary_counts_the_same_and_the_report_gives_the_rates(world, settings):
+    # Results are not issued electronically here (MOTCUA_ISSUE_RESULTS=0): marked by hand.
+    settings.ISSUE_RESULTS = False
     scanned = _desk_submission(world)
     scanned.files = [_scan(world["receiver"])]
     walk_in = submit_dossier(
@@ -217,7 +219,7 @@ def test_another_citizens_paper_cannot_be_reused(world):
 def test_removing_a_reused_file_from_a_draft_keeps_the_original(
     world, django_capture_on_commit_callbacks
 ):
-    from motcua.portal.drafts import delete_draft, remove_file
+    from motcua.dossiers.drafts import delete_draft, remove_file
 
     citizen = world["citizen"]
     earlier = _earlier_upload(world, citizen)

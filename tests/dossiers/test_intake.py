@@ -71,7 +71,7 @@ def test_a_crash_mid_submission_leaves_no_dossier_and_no_message_and_skips_its_n
     def boom(*args, **kwargs):
         raise RuntimeError("crash")
 
-    monkeypatch.setattr("motcua.dossiers.intake.after_move", boom)
+    monkeypatch.setattr("motcua.dossiers.followups.notify_applicant", boom)
     with pytest.raises(RuntimeError):
         world.submit(at=local(2026, 11, 23, 9, 1))
     assert list(Dossier.objects.all()) == [first]
@@ -88,18 +88,18 @@ def test_a_submission_does_not_hold_its_units_code_counter_while_it_runs(world, 
     the counter row is locked for one statement only. (SQLite has one writer at a time.)"""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writing transactions; the row lock is PostgreSQL's")
-    from motcua.dossiers import intake
+    from motcua.dossiers import followups
 
     inside, release = threading.Event(), threading.Event()
-    real_after_move = intake.after_move
+    real_notify = followups.notify_applicant
 
-    def held(dossier, event, **kwargs):
+    def held(dossier, event):
         if dossier.data.get("ho_ten_tre") == "Bé chờ":
             inside.set()
             assert release.wait(30)
-        real_after_move(dossier, event, **kwargs)
+        real_notify(dossier, event)
 
-    monkeypatch.setattr(intake, "after_move", held)
+    monkeypatch.setattr(followups, "notify_applicant", held)
     codes: list[str] = []
 
     def slow_submission():

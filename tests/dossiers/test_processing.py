@@ -198,12 +198,17 @@ def test_consulting_another_unit_keeps_the_handler(world):
     assert dossier_detail(world["police_specialist"], dossier.code) is not None
     assert dossier in inbox(world["police_specialist"], Box.CONSULT)
     with pytest.raises(WorkflowError):
-        answer_consultation(consultation=consultation, officer=world["specialist2"], answer="x")
+        answer_consultation(
+            dossier=dossier, consultation_id=consultation.pk, officer=world["specialist2"],
+            answer="x",
+        )  # fmt: skip
     answer_consultation(
-        consultation=consultation,
+        dossier=dossier,
+        consultation_id=consultation.pk,
         officer=world["police_specialist"],
         answer="Đúng, thường trú tại địa chỉ khai",
     )
+    consultation.refresh_from_db()
     assert consultation.answered_at is not None
 
 

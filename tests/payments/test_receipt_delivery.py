@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from motcua.core.models import OutboxMessage
 from motcua.core.outbox import deliver_due
+from motcua.core.public_urls import document_url
 from motcua.core.sms import MemorySmsBackend
 from motcua.documents.models import IssuedDocument
-from motcua.documents.services import read, verify_url
+from motcua.documents.services import read
 from motcua.documents.verification import verify_pdf
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
@@ -83,12 +84,12 @@ def test_a_credited_payment_queues_its_signed_receipt_by_email_and_sms(world, co
     assert payment.receipt_number in email.payload["subject"]
     assert (
         "150.000 đồng" in email.payload["body"]
-        and verify_url(receipt.code) in email.payload["body"]
+        and document_url(receipt.code) in email.payload["body"]
     )
     [attachment] = email.payload["attachments"]
     assert attachment["sha256"] == receipt.sha256 and attachment["path"] == receipt.file.name
     assert len(json.dumps(email.payload)) < 2000  # the row names the file, never carries it
-    assert verify_url(receipt.code) in sms.payload["text"]
+    assert document_url(receipt.code) in sms.payload["text"]
     assert payment.receipt_number in sms.payload["text"]
 
 
@@ -102,7 +103,7 @@ def test_the_email_carries_the_signed_pdf_and_the_sms_its_link(world, committed)
     assert content == read(payment.receipt)
     assert verify_pdf(content).verdict == "valid"
     [sms] = MemorySmsBackend.outbox
-    assert sms.phone == "0912345678" and verify_url(payment.receipt.code) in sms.text
+    assert sms.phone == "0912345678" and document_url(payment.receipt.code) in sms.text
 
 
 def test_cash_at_the_desk_sends_the_receipt_too(world, committed):

@@ -222,23 +222,23 @@ def test_a_submission_cut_by_the_database_saves_nothing_and_sending_again_is_saf
 ):
     from django.db import OperationalError
 
-    from motcua.dossiers import intake
+    from motcua.dossiers import followups
 
     _response, drafts = _start(client, world)
     draft = drafts.get()
     _fill_everything(client, draft)
     token = client.get(url("draft-check", draft.pk)).context["token"]
-    real_after_move = intake.after_move
+    real_notify = followups.notify_applicant
 
     def connection_lost(*args, **kwargs):  # after the dossier row was written
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(intake, "after_move", connection_lost)
+    monkeypatch.setattr(followups, "notify_applicant", connection_lost)
     cut = client.post(url("draft-check", draft.pk), {"token": token})
     assert cut.status_code == 503 and cut["Retry-After"]
     assert "hồ sơ chưa được nộp" in cut.content.decode()
     assert Dossier.objects.count() == 0 and Draft.objects.filter(pk=draft.pk).exists()
-    monkeypatch.setattr(intake, "after_move", real_after_move)
+    monkeypatch.setattr(followups, "notify_applicant", real_notify)
     again = client.post(url("draft-check", draft.pk), {"token": token})  # back, send again
     assert again.status_code == 302
     assert Dossier.objects.count() == 1

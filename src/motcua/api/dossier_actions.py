@@ -1,6 +1,9 @@
-"""``POST /dossiers/{code}/actions/{action}``: one typed endpoint per action, each calling the
-one service that performs it. A move the rules refuse now is a 409 with the service's
-message; a dossier the caller may not see is a 404, whatever the action."""
+"""``POST /dossiers/{code}/actions/{action}``: one typed endpoint per action. Each turns its
+body into the action's input and hands it to the domain's one dispatch
+(:func:`motcua.dossiers.rules.perform`), which reads the same action table as the ``actions``
+list and the back office. A dossier the caller may not see is a 404, whatever the action; an
+action they may not take is a 403; one the dossier's state refuses now is a 409 with the
+reason."""
 
 from __future__ import annotations
 
@@ -13,23 +16,22 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from pydantic import BaseModel
 
-from motcua.documents import services as issuing
-from motcua.dossiers import services
+from motcua.dossiers import action_inputs as inputs
 from motcua.dossiers.models import Dossier, DossierFile
-from motcua.dossiers.services import WorkflowError
+from motcua.dossiers.rules import Situation, perform, refusal
+from motcua.dossiers.services import NotPermitted, WorkflowError
 from motcua.identity.models import Agency, User
-from motcua.payments import services as payments
 
 from . import dossier_schemas as s
 from .auth import bearer
-from .dossier_views import dossier_out
+from .dossier_views import API_ACTIONS, dossier_out
 from .dossiers import visible, visible_or_own
 from .errors import ApiError
 from .idempotency import KeyHeader, idempotent
 from .schemas import ErrorOut
 
 router = Router(tags=["dossier actions"])
-Perform = Callable[[User, Dossier, Any], object]
+ToInput = Callable[[Dossier, Any], object]
 
 
 def _agency(electronic_id: str) -> Agency:
@@ -55,46 +57,41 @@ def _files(dossier: Dossier, ids: list[int]) -> list[DossierFile]:
     return files
 
 
-def _forward(user: User, dossier: Dossier, body: s.ForwardIn) -> object:
-    return services.forward_dossier(
-        dossier=dossier,
-        officer=user,
+def _answer(dossier: Dossier, body: s.AnswerIn) -> inputs.AnswerInput:
+    if not dossier.consultations.filter(pk=body.consultation_id).exists():
+        raise ApiError(_("Hồ sơ không có yêu cầu xin ý kiến này."), 422)
+    return inputs.AnswerInput(consultation_id=body.consultation_id, answer=body.answer)
+
+
+def _forward(dossier: Dossier, body: s.ForwardIn) -> inputs.ForwardInput:
+    return inputs.ForwardInput(
         to_handler=_officer(body.to_handler) if body.to_handler.strip() else None,
         to_agency=_agency(body.to_agency) if body.to_agency.strip() else None,
         note=body.note.strip(),
     )
 
 
-def _answer(user: User, dossier: Dossier, body: s.AnswerIn) -> object:
-    consultation = dossier.consultations.filter(pk=body.consultation_id).first()
-    if consultation is None:
-        raise ApiError(_("Hồ sơ không có yêu cầu xin ý kiến này."), 422)
-    return services.answer_consultation(consultation=consultation, officer=user, answer=body.answer)
-
-
 @dataclass(frozen=True)
 class Spec:
     schema: type[BaseModel]
-    perform: Perform
+    to_input: ToInput
     summary: str
 
 
 SPECS: dict[str, Spec] = {
     "accept": Spec(
         s.NoteIn,
-        lambda u, d, b: services.accept_dossier(dossier=d, officer=u, note=b.note.strip()),
+        lambda d, b: inputs.AcceptInput(note=b.note.strip()),
         "Accept at the desk (receipt, form 01)",
     ),
     "refuse": Spec(
         s.RefuseIn,
-        lambda u, d, b: services.refuse_dossier(dossier=d, officer=u, reasons=b.reasons),
+        lambda d, b: inputs.RefuseInput(reasons=b.reasons),
         "Refuse at the desk, with reasons (form 03)",
     ),
     "request_supplement": Spec(
         s.RequestSupplementIn,
-        lambda u, d, b: services.request_supplement(
-            dossier=d,
-            officer=u,
+        lambda d, b: inputs.SupplementRequestInput(
             items=[{"name": i.name.strip(), "reason": i.reason.strip()} for i in b.items],
             deadline=b.deadline,
         ),
@@ -102,105 +99,89 @@ SPECS: dict[str, Spec] = {
     ),
     "supplement": Spec(
         s.SupplementIn,
-        lambda u, d, b: services.provide_supplement(
-            dossier=d, by=u, files=_files(d, b.file_ids), note=b.note.strip()
-        ),
-        "Supply what was asked (upload the files first)",
+        lambda d, b: inputs.SupplementInput(files=_files(d, b.file_ids), note=b.note.strip()),
+        "Supply what was asked (upload the files first): the applicant, or the receiving desk",
     ),
-    "claim": Spec(
-        s.EmptyIn,
-        lambda u, d, b: services.claim_dossier(dossier=d, officer=u),
-        "Take a dossier waiting in one's unit's pool",
-    ),
+    "claim": Spec(s.EmptyIn, lambda d, b: inputs.NoInput(), "Take a dossier waiting in one's pool"),
     "forward": Spec(s.ForwardIn, _forward, "Hand over to the next step"),
     "send_back": Spec(
-        s.ReasonIn,
-        lambda u, d, b: services.send_back_dossier(dossier=d, officer=u, reason=b.reason),
-        "Return to the previous step",
+        s.ReasonIn, lambda d, b: inputs.ReasonInput(reason=b.reason), "Return to the previous step"
     ),
     "transfer": Spec(
         s.TransferIn,
-        lambda u, d, b: services.transfer_dossier(
-            dossier=d, officer=u, to_agency=_agency(b.to_agency), reason=b.reason
-        ),
-        "Move to another unit's pool",
+        lambda d, b: inputs.TransferInput(to_agency=_agency(b.to_agency), reason=b.reason),
+        "Move to another unit's pool, within the dossier's province",
     ),
     "consult": Spec(
         s.ConsultIn,
-        lambda u, d, b: services.consult_unit(
-            dossier=d,
-            officer=u,
-            to_agency=_agency(b.to_agency),
-            question=b.question,
-            due_at=b.due_at,
+        lambda d, b: inputs.ConsultInput(
+            to_agency=_agency(b.to_agency), question=b.question, due_at=b.due_at
         ),
-        "Ask another unit's opinion",
+        "Ask the opinion of another unit of the dossier's province",
     ),
     "answer": Spec(s.AnswerIn, _answer, "Answer a consultation addressed to one's unit"),
     "request_payment": Spec(
         s.PaymentIn,
-        lambda u, d, b: services.request_payment(
-            dossier=d, officer=u, amount=b.amount, note=b.note.strip()
-        ),
+        lambda d, b: inputs.PaymentRequestInput(amount=b.amount, note=b.note.strip()),
         "Ask the applicant to pay a fee or charge",
     ),
     "confirm_payment": Spec(
         s.ConfirmPaymentIn,
-        lambda u, d, b: (
-            payments.record_cash(dossier=d, officer=u, receipt=b.reference.strip()).dossier
-        ),
-        "Record the payment (cash receipt or provider reference)",
-    ),
-    "decide": Spec(
-        s.DecideIn,
-        lambda u, d, b: issuing.decide_and_issue(
-            dossier=d, officer=u, approve=b.approve, note=b.note
-        ),
-        "The approver's decision",
-    ),
-    "apologise": Spec(
-        s.ApologiseIn,
-        lambda u, d, b: services.issue_apology(
-            dossier=d, officer=u, reason=b.reason, new_due_at=b.new_due_at
-        ),
-        "Apology slip with a new date (form 05)",
-    ),
-    "withdraw": Spec(
-        s.WithdrawIn,
-        lambda u, d, b: services.withdraw_dossier(dossier=d, by=u, reason=b.reason),
-        "Withdraw (the applicant, or the desk on their written request)",
+        lambda d, b: inputs.CashInput(receipt=b.reference.strip()),
+        "Record cash paid at the desk that collects it (with the paper receipt's number)",
     ),
     "refuse_exemption": Spec(
         s.ReasonIn,
-        lambda u, d, b: services.refuse_exemption_claims(dossier=d, officer=u, reason=b.reason),
+        lambda d, b: inputs.ReasonInput(reason=b.reason),
         "Drop the exemptions the applicant declared (the proof is missing); the bill is recomputed",
+    ),
+    "decide": Spec(
+        s.DecideIn,
+        lambda d, b: inputs.DecideInput(approve=b.approve, note=b.note),
+        "The approver's decision, with its signed result",
+    ),
+    "apologise": Spec(
+        s.ApologiseIn,
+        lambda d, b: inputs.ApologyInput(reason=b.reason, new_due_at=b.new_due_at),
+        "Apology slip with a new date, before the due date (form 05)",
+    ),
+    "withdraw": Spec(
+        s.WithdrawIn,
+        lambda d, b: inputs.WithdrawInput(reason=b.reason),
+        "Withdraw (the applicant, or the desk on their written request)",
     ),
     "stop": Spec(
         s.ReasonIn,
-        lambda u, d, b: services.stop_dossier(dossier=d, officer=u, reason=b.reason),
+        lambda d, b: inputs.ReasonInput(reason=b.reason),
         "Stop processing (a leader of the unit)",
     ),
     "return_result": Spec(
         s.ReturnResultIn,
-        lambda u, d, b: services.return_result(
-            dossier=d,
-            officer=u,
-            method=b.method,
-            tracking_number=b.tracking_number,
-            note=b.note.strip(),
+        lambda d, b: inputs.ReturnInput(
+            method=b.method, tracking_number=b.tracking_number, note=b.note.strip()
         ),
-        "Return the result (desk, post with tracking number, or online)",
+        "Return the result at the desk (desk, post with tracking number, or online)",
     ),
 }
+assert set(SPECS) == {str(a) for a in API_ACTIONS}, "every action of the table has an endpoint"
 
-RESPONSES = {200: s.DossierOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+RESPONSES = {
+    200: s.DossierOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+}  # fmt: skip
 
 
-def perform(request: HttpRequest, code: str, run: Callable[[User, Dossier], object]) -> Any:
+def take(request: HttpRequest, code: str, action: str, spec: Spec, payload: Any) -> Any:
     user: User = request.user  # type: ignore[assignment]
     dossier = visible(request, code)
+    # Refused before the body is read: a person who may not act learns nothing from it.
+    refused = refusal(action, Situation(user, dossier))
+    if refused is not None:
+        raise ApiError(refused.message, 403 if refused.forbidden else 409)
+    data = spec.to_input(dossier, payload)
     try:
-        run(user, dossier)
+        perform(action, dossier=dossier, actor=user, data=data)
+    except NotPermitted as error:
+        raise ApiError(error.message, 403) from error
     except WorkflowError as error:
         raise ApiError(error.message, 409) from error
     return dossier_out(user, visible_or_own(user, Dossier.objects.get(pk=dossier.pk)))
@@ -209,7 +190,7 @@ def perform(request: HttpRequest, code: str, run: Callable[[User, Dossier], obje
 def _endpoint(name: str, spec: Spec) -> Callable[..., Any]:
     def endpoint(request: HttpRequest, code: str, payload: Any, idempotency_key: str = "") -> Any:
         def run() -> tuple[int, Any]:
-            return 200, perform(request, code, lambda u, d: spec.perform(u, d, payload))
+            return 200, take(request, code, name, spec, payload)
 
         return idempotent(request, idempotency_key, run)
 

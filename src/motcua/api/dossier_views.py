@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from motcua.catalog.fees import Bill
-from motcua.dossiers.access import may_act, officer_scope
+from motcua.dossiers.access import officer_scope
 from motcua.dossiers.fees import bill_for
 from motcua.dossiers.models import (
     CHANNEL_NAMES,
@@ -19,12 +19,12 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierFile,
 )
+from motcua.dossiers.rules import DOOR_ACTIONS, Situation, offered
 from motcua.dossiers.selectors import timeline
-from motcua.dossiers.steps import step_at, steps_of
-from motcua.dossiers.workflow import Action, Status, allowed
-from motcua.identity.models import Agency, OfficerRole, User
+from motcua.dossiers.steps import step_at
+from motcua.dossiers.workflow import Action, Status
+from motcua.identity.models import Agency, User
 
-Role = OfficerRole.Role
 CHANNELS = {name: int(value) for value, name in CHANNEL_NAMES.items()}
 APPLICANT_TYPE_NAMES = {
     ApplicantType.CITIZEN: "citizen",
@@ -34,27 +34,8 @@ APPLICANT_TYPE_NAMES = {
 }
 APPLICANT_TYPES = {name: int(value) for value, name in APPLICANT_TYPE_NAMES.items()}
 
-# The actions the API performs, in the order a dossier meets them.
-API_ACTIONS = (
-    Action.ACCEPT,
-    Action.REFUSE,
-    Action.REQUEST_SUPPLEMENT,
-    Action.SUPPLEMENT,
-    Action.CLAIM,
-    Action.FORWARD,
-    Action.SEND_BACK,
-    Action.TRANSFER,
-    Action.CONSULT,
-    Action.ANSWER,
-    Action.REQUEST_PAYMENT,
-    Action.CONFIRM_PAYMENT,
-    Action.REFUSE_EXEMPTION,
-    Action.DECIDE,
-    Action.APOLOGISE,
-    Action.WITHDRAW,
-    Action.STOP,
-    Action.RETURN_RESULT,
-)
+# The actions the API performs: every action a person takes (the domain's action table).
+API_ACTIONS = DOOR_ACTIONS
 # Internal moves: the applicant sees that they happened, not the officers' notes or names.
 INTERNAL = frozenset(
     {
@@ -225,50 +206,8 @@ def dossier_out(user: User, dossier: Dossier) -> dict[str, Any]:
         ],
         "consultations": [_consultation(c) for c in consultations],
         "history": [_event(e, staff=staff) for e in timeline(dossier)],
-        "actions": available_actions(user, dossier, consultations),
+        "actions": offered(Situation(user, dossier)),
     }
-
-
-def available_actions(user: User, dossier: Dossier, consultations: list[Consultation]) -> list[str]:
-    """The actions worth offering ``user`` now. A hint for clients: the services decide."""
-    status = dossier.status
-    if not is_staff_reader(user):
-        # A child of a linked group follows its parent; the applicant acts on the parent.
-        own = dossier.applicant_id == user.pk and dossier.parent_id is None
-        return [a for a in (Action.SUPPLEMENT, Action.WITHDRAW) if own and allowed(a, status)]
-    scope = officer_scope(user)
-    acting = may_act(user, dossier)
-    here = dossier.handler_agency_id
-    steps = steps_of(dossier.version) if acting else []
-    here_at = dossier.step_position or 0
-    step = next((s for s in steps if s.position == dossier.step_position), None)
-    has_next = any(s.position > here_at for s in steps)
-    checks = {
-        Action.CLAIM: dossier.handler_id is None and scope.holds(dossier.handler_role, here),
-        Action.ACCEPT: acting and scope.holds(Role.RECEIVER, here),
-        Action.REFUSE: acting and scope.holds(Role.RECEIVER, here),
-        Action.ANSWER: any(
-            c.answered_at is None and scope.covers(c.to_agency_id) for c in consultations
-        ),
-        Action.CONFIRM_PAYMENT: scope.covers(here),
-        Action.REFUSE_EXEMPTION: bool(dossier.exemption_claims) and scope.covers(here),
-        Action.WITHDRAW: scope.holds(Role.RECEIVER, dossier.agency_id),
-        Action.STOP: any(
-            scope.holds(role, agency)
-            for role in (Role.APPROVER, Role.UNIT_ADMIN)
-            for agency in (here, dossier.agency_id)
-        ),
-        Action.DECIDE: acting and (step is None or step.role == Role.APPROVER),
-        Action.FORWARD: acting
-        and has_next
-        and not (step and step.role == Role.APPROVER and status == Status.PROCESSING),
-        Action.RETURN_RESULT: acting and dossier.parent_id is None,
-    }
-    return [
-        str(action)
-        for action in API_ACTIONS
-        if allowed(action, status) and checks.get(action, acting)
-    ]
 
 
 def issued_code(upload: DossierFile) -> str | None:

@@ -16,11 +16,14 @@ from motcua.catalog.models import ProcedureVariant, ProcedureVersion
 from motcua.catalog.selectors import version_to_submit
 from motcua.core.http import client_ip
 from motcua.core.throttle import Limit, submissions, uploads
-from motcua.dossiers.access import may_act, officer_scope, visible_dossiers
+from motcua.dossiers.access import visible_dossiers
+from motcua.dossiers.applicants import applicant_for
 from motcua.dossiers.models import Dossier, DossierFile, IdempotencyRecord
+from motcua.dossiers.rules import may_add_files, may_receive
 from motcua.dossiers.selectors import inbox, my_dossiers, public_lookup
 from motcua.dossiers.services import (
     Applicant,
+    NotPermitted,
     Submission,
     SubmissionRejected,
     UploadError,
@@ -29,7 +32,7 @@ from motcua.dossiers.services import (
     submit_dossier,
 )
 from motcua.dossiers.workflow import Status
-from motcua.identity.models import Agency, OfficerRole, User
+from motcua.identity.models import Agency, User
 
 from .auth import FailureCounter, Throttled, bearer
 from .dossier_schemas import (
@@ -115,11 +118,10 @@ def _variant(version: ProcedureVersion, code: str) -> ProcedureVariant:
     return chosen
 
 
-def _applicant(user: User, given: ApplicantIn | None) -> Applicant:
-    """A citizen applies as their profile says; what the profile lacks comes from ``given``.
-    An officer at the desk types the applicant in."""
+def _typed(given: ApplicantIn | None) -> Applicant:
+    """The applicant as the body gives it (the rule of who applies is the domain's)."""
     given = given or ApplicantIn.model_validate({})
-    typed = Applicant(
+    return Applicant(
         name=given.name.strip(),
         id_number=given.id_number.strip(),
         phone=given.phone.strip(),
@@ -128,19 +130,6 @@ def _applicant(user: User, given: ApplicantIn | None) -> Applicant:
         type=APPLICANT_TYPES[given.type],
         organisation_name=given.organisation_name.strip(),
         organisation_tax_code=given.organisation_tax_code.strip(),
-    )
-    if user.is_officer:
-        return typed
-    business = user.kind == User.Kind.BUSINESS
-    return Applicant(
-        name=user.full_name or typed.name,
-        id_number=user.national_id or typed.id_number,
-        phone=user.phone or typed.phone,
-        email=user.email or typed.email,
-        address=user.address_line() or typed.address,
-        type=APPLICANT_TYPES["business" if business else "citizen"],
-        organisation_name=(user.organisation_name or typed.organisation_name) if business else "",
-        organisation_tax_code=(user.tax_code or typed.organisation_tax_code) if business else "",
     )
 
 
@@ -219,7 +208,7 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         version=version,
         variant=_variant(version, payload.variant),
         agency=agency,
-        applicant=_applicant(user, payload.applicant),
+        applicant=applicant_for(user, given=_typed(payload.applicant), data=payload.data),
         data=payload.data,
         result_delivery=payload.result_delivery,
         delivery_address=payload.delivery_address.strip(),
@@ -231,6 +220,8 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         )
     except SubmissionRejected as rejected:
         return _problems(submission, rejected.problems)
+    except NotPermitted as error:
+        raise ApiError(error.message, 403) from error
     except WorkflowError as error:
         raise ApiError(error.message, 422) from error
     except IntegrityError:
@@ -253,7 +244,7 @@ def _check_channel(user: User, payload: SubmitIn, agency: Agency) -> None:
         raise ApiError(_("Cán bộ nộp hồ sơ thay người dân cần chọn kênh in_person hoặc post."), 422)
     if payload.applicant is None:
         raise ApiError(_("Cần nhập thông tin người nộp hồ sơ (applicant)."), 422)
-    if not officer_scope(user).holds(OfficerRole.Role.RECEIVER, agency.pk):
+    if not may_receive(user, agency):
         raise ApiError(_("Chỉ cán bộ một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp."), 403)
 
 
@@ -268,13 +259,6 @@ def _kind_for(dossier: Dossier) -> str:
     if dossier.status == Status.SUBMITTED:
         return DossierFile.Kind.COMPONENT
     return DossierFile.Kind.OTHER
-
-
-def _may_upload(user: User, dossier: Dossier) -> bool:
-    if user.is_officer:
-        return dossier.is_open and may_act(user, dossier)
-    waiting = (Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED)
-    return dossier.applicant_id == user.pk and dossier.status in waiting
 
 
 @router.post(
@@ -299,7 +283,7 @@ def upload(
     user: User = request.user  # type: ignore[assignment]
     uploads().take(f"user:{user.pk}")
     dossier = reachable(user, code)
-    if not _may_upload(user, dossier):
+    if not may_add_files(user, dossier):
         raise ApiError(_("Không thể thêm tệp vào hồ sơ ở trạng thái hiện tại."), 409)
     document = None
     if requirement is not None:

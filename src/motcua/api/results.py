@@ -18,6 +18,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from motcua.core.http import client_ip
+from motcua.core.public_urls import document_url
 from motcua.core.throttle import verifications
 from motcua.documents import services
 from motcua.documents.models import IssuedDocument
@@ -86,7 +87,7 @@ def _document_out(document: IssuedDocument) -> dict[str, Any]:
         "issued_at": local(document.issued_at),
         "pages": document.pages,
         "sha256": document.sha256,
-        "url": services.verify_url(document.code),
+        "url": document_url(document.code),
         "file_url": settings.PUBLIC_URL + reverse("portal:document-file", args=[document.code]),
     }
 

@@ -1,110 +1,28 @@
-"""The one-stop desk: a walk-in (or posted) dossier typed in by the receiver, and papers an
-applicant brings to supply what was asked. Uploads and the move share one transaction, so a
-refused move leaves no stray file rows."""
+"""The one-stop desk's forms: a walk-in (or posted) dossier typed in by the receiver, with the
+papers scanned in. Receiving it is the domain's ``submit_dossier`` (the scans are stored with
+the dossier, or not at all); who may receive where is the action table's."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.models import DocumentRequirement, ProcedureVersion
-from motcua.dossiers import services, steps
-from motcua.dossiers.access import officer_scope
+from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers import services
 from motcua.dossiers.fees import claims_field, claims_problem
-from motcua.dossiers.models import (
-    ApplicantType,
-    Channel,
-    Dossier,
-    DossierFile,
-    IdempotencyRecord,
-    ResultDelivery,
-)
-from motcua.identity.models import Agency, OfficerRole, User
+from motcua.dossiers.files import NewUpload
+from motcua.dossiers.models import ApplicantType, Channel, DossierFile, ResultDelivery
+from motcua.dossiers.rules import desk_agencies
+from motcua.identity.models import User
 from motcua.identity.validators import normalise_phone, validate_national_id
 
 from .form_fields import MultipleFileField
-
-Upload = tuple[UploadedFile, DocumentRequirement | None]
-
-
-# Services -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def receive_at_desk(
-    *,
-    submission: services.Submission,
-    officer: User,
-    channel: int,
-    uploads: Sequence[Upload] = (),
-    key: str = "",
-) -> Dossier:
-    """Store the scanned components and submit the dossier on the applicant's behalf.
-
-    ``key`` comes from the form: pressing the button twice gives one dossier, not two."""
-    earlier = IdempotencyRecord.objects.filter(user=officer, key=key).first() if key else None
-    if earlier is not None:
-        return earlier.dossier
-    stored = [
-        services.store_upload(
-            file,
-            name=file.name or "",
-            uploaded_by=officer,
-            requirement=req,
-            origin=DossierFile.Origin.SCAN,
-        )
-        for file, req in uploads
-    ]
-    submission.files = [*submission.files, *stored]
-    return services.submit_dossier(
-        submission=submission, submitted_by=officer, channel=channel, idempotency_key=key
-    )
-
-
-@transaction.atomic
-def supplement_at_desk(
-    *, dossier: Dossier, officer: User, uploads: Sequence[UploadedFile], note: str = ""
-) -> Dossier:
-    """The applicant brought what was asked: scan it in and let processing go on."""
-    stored = [
-        services.store_upload(
-            file,
-            name=file.name or "",
-            uploaded_by=officer,
-            dossier=dossier,
-            kind=DossierFile.Kind.SUPPLEMENT,
-            origin=DossierFile.Origin.SCAN,
-        )
-        for file in uploads
-    ]
-    return services.provide_supplement(dossier=dossier, by=officer, files=stored, note=note)
-
-
-# Reads --------------------------------------------------------------------------------------
-
-
-def receiving_agencies(user: User) -> frozenset[int]:
-    """The agencies this officer receives for (a desk serves several)."""
-    return officer_scope(user).by_role.get(OfficerRole.Role.RECEIVER, frozenset())
-
-
-def desk_agencies(user: User, version: ProcedureVersion) -> QuerySet[Agency]:
-    """Where this receiver may take a dossier of ``version``: their desk's agencies that
-    handle it."""
-    handling = steps.handling_agencies(version)
-    if officer_scope(user).is_system_admin:
-        return handling.order_by("name")
-    return handling.filter(pk__in=receiving_agencies(user)).order_by("name")
-
 
 # Forms --------------------------------------------------------------------------------------
 
@@ -281,14 +199,21 @@ class WalkInForm(forms.Form):
             result_delivery=c["result_delivery"],
             delivery_address=c["delivery_address"].strip(),
             exemption_claims=list(c.get("exemption_claims") or []),
+            uploads=self.uploads(),
         )
 
-    def uploads(self) -> list[Upload]:
+    def uploads(self) -> list[NewUpload]:
+        """The papers scanned in, each with the document it answers."""
         c = self.cleaned_data
-        scans: list[Upload] = [
-            (c[f"doc_{r.pk}"], r) for r in self.requirements if c.get(f"doc_{r.pk}")
+        chosen: list[tuple[str, UploadedFile, Any]] = [
+            (f"doc_{r.pk}", c[f"doc_{r.pk}"], r) for r in self.requirements if c.get(f"doc_{r.pk}")
         ]
-        return scans + [(file, None) for file in c.get("other_files") or []]
+        chosen += [("other_files", file, None) for file in c.get("other_files") or []]
+        scan = DossierFile.Origin.SCAN
+        return [
+            NewUpload(file, name=file.name or "", requirement=req, origin=scan, key=key)
+            for key, file, req in chosen
+        ]
 
 
 class ProcedureSearchForm(forms.Form):

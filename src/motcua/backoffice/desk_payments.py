@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.dossiers import selectors
-from motcua.dossiers.access import officer_scope
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.workflow import Status
+from motcua.dossiers.rules import Situation, permits, refusal
+from motcua.dossiers.workflow import Action
 from motcua.identity.models import User
 from motcua.payments import providers
 from motcua.payments.models import Payment, Provider
@@ -34,20 +34,19 @@ def _collecting_dossier(request: HttpRequest, code: str) -> tuple[User, Dossier]
 
 
 def offers_desk_qr(user: User, dossier: Dossier) -> bool:
-    """Whether the dossier page offers the code: waiting for payment, to a unit of the
-    officer's, which collects through VietQR."""
-    return (
-        dossier.status == Status.PAYMENT_REQUESTED
-        and officer_scope(user).covers(dossier.handler_agency_id)
-        and Provider.VIETQR in providers.available(dossier.handler_agency or dossier.agency)
-    )
+    """Whether the dossier page offers the code: to the desk that collects the fees the
+    dossier waits for (who may confirm them: the action table), when its unit takes VietQR."""
+    return permits(
+        Action.CONFIRM_PAYMENT, user, dossier
+    ) and Provider.VIETQR in providers.available(dossier.handler_agency or dossier.agency)
 
 
 @officer_required
 @require_POST
 def start_desk_qr(request: HttpRequest, code: str) -> HttpResponse:
     user, dossier = _collecting_dossier(request, code)
-    if not officer_scope(user).covers(dossier.handler_agency_id):
+    refused = refusal(Action.CONFIRM_PAYMENT, Situation(user, dossier))
+    if refused is not None and refused.forbidden:
         messages.error(request, _("Đơn vị của bạn không thu phí, lệ phí của hồ sơ này."))
         return redirect("backoffice:dossier", dossier.code)
     if Provider.VIETQR not in providers.available(dossier.handler_agency or dossier.agency):

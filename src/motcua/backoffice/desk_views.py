@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.catalog.selectors import CatalogueFilter, procedure_in_force, procedures_in_force
 from motcua.dossiers.access import officer_scope
-from motcua.dossiers.services import UploadError, WorkflowError
+from motcua.dossiers.rules import receiving_agencies
+from motcua.dossiers.services import UploadError, WorkflowError, submit_dossier
 from motcua.identity.models import Agency, User
 
 from . import desk
@@ -36,7 +37,7 @@ def _not_a_receiver(request: HttpRequest) -> HttpResponse:
 @require_GET
 def receive_start(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
-    agencies = desk.receiving_agencies(user)
+    agencies = receiving_agencies(user)
     is_admin = officer_scope(user).is_system_admin
     if not agencies and not is_admin:
         return _not_a_receiver(request)
@@ -60,7 +61,7 @@ def receive_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def receive(request: HttpRequest, code: str) -> HttpResponse:
     user = _officer(request)
-    if not desk.receiving_agencies(user) and not officer_scope(user).is_system_admin:
+    if not receiving_agencies(user) and not officer_scope(user).is_system_admin:
         return _not_a_receiver(request)
     version = procedure_in_force(code)
     if version is None:
@@ -85,14 +86,15 @@ def receive(request: HttpRequest, code: str) -> HttpResponse:
     valid = [form.is_valid(), answers.is_valid()]  # both, so every error shows at once
     if all(valid):
         try:
-            dossier = desk.receive_at_desk(
+            dossier = submit_dossier(
                 submission=form.submission(answers.data()),
-                officer=user,
+                submitted_by=user,
                 channel=form.cleaned_data["channel"],
-                uploads=form.uploads(),
-                key=form.cleaned_data["key"],
+                idempotency_key=form.cleaned_data["key"],
             )
-        except (UploadError, WorkflowError) as error:
+        except UploadError as error:
+            form.add_error(error.key or None, error.message)
+        except WorkflowError as error:
             form.add_error(None, error.message)
         else:
             messages.success(

@@ -1,9 +1,10 @@
 """The officer's actions on one dossier: one URL each (``/can-bo/ho-so/<code>/<slug>/``), a
-small form, and the domain service that performs it.
+small form, and the input it gives the action.
 
-``offered()`` (see ``dossier_rules``) decides which actions the dossier page shows; the
-services still check everything again under the row lock, and their ``WorkflowError`` is
-what the officer reads.
+Which actions the dossier page offers, and who may post each, is the domain's action table
+(:mod:`motcua.dossiers.rules`), read the same way as the API reads it; the form's cleaned data
+becomes the action's input and :func:`~motcua.dossiers.rules.perform` takes it. This module
+only says how each action looks and what its form asks.
 """
 
 from __future__ import annotations
@@ -15,15 +16,20 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from motcua.documents import services as issuing
-from motcua.dossiers import services
-from motcua.dossiers.workflow import Action, allowed
-from motcua.payments import services as payments
+from motcua.core.templatetags.motcua import group_thousands
+from motcua.core.text import search_terms
+from motcua.dossiers import action_inputs as inputs
+from motcua.dossiers.clock import supplement_deadline_default
+from motcua.dossiers.fees import bill_for
+from motcua.dossiers.files import NewUpload
+from motcua.dossiers.models import DossierFile
+from motcua.dossiers.processing import forward_choices
+from motcua.dossiers.rules import Situation, refusal, transfer_targets
+from motcua.dossiers.workflow import Action
 
-from . import desk
 from . import dossier_forms as f
-from . import dossier_rules as rules
-from .dossier_rules import Context
+
+Data = Callable[[dict[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -34,37 +40,54 @@ class ActionSpec:
     button: Promise
     done: Promise
     form_class: type[f.ActionForm]
-    offered: Callable[[Context], bool]
-    perform: Callable[[Context, dict[str, Any]], Any]
-    form_kwargs: Callable[[Context], dict[str, Any]] = field(default=lambda ctx: {})
-    initial: Callable[[Context], dict[str, Any]] = field(default=lambda ctx: {})
+    # The cleaned form as the action's input (motcua.dossiers.action_inputs).
+    data: Data
+    form_kwargs: Callable[[Situation, str], dict[str, Any]] = field(default=lambda s, q: {})
+    initial: Callable[[Situation], dict[str, Any]] = field(default=lambda s: {})
     intro: Promise | str = ""
     multipart: bool = False
     # A destructive or closing action: the button looks like a warning, not the main path.
     warning: bool = False
 
-    def is_offered(self, ctx: Context) -> bool:
-        return allowed(self.action, ctx.dossier.status) and self.offered(ctx)
+    def is_offered(self, situation: Situation) -> bool:
+        return refusal(self.action, situation) is None
 
 
-# The actions --------------------------------------------------------------------------------
+# What the forms need to ask, by the domain's rules -----------------------------------------
 
 
-def _perform_supplement(ctx: Context, cleaned: dict[str, Any]) -> Any:
-    return desk.supplement_at_desk(
-        dossier=ctx.dossier, officer=ctx.user, uploads=cleaned["scans"], note=cleaned["note"]
-    )
+def forward_kwargs(situation: Situation, q: str) -> dict[str, Any]:
+    choices = forward_choices(situation.dossier)
+    return {"agencies": choices.agencies, "officers": choices.officers}
 
 
-def _perform_answer(ctx: Context, cleaned: dict[str, Any]) -> Any:
-    consultation = next(
-        (c for c in ctx.open_consultations if c.pk == cleaned["consultation"]), None
-    )
-    if consultation is None:
-        raise services.WorkflowError(str(_("Yêu cầu xin ý kiến này đã được trả lời.")))
-    return services.answer_consultation(
-        consultation=consultation, officer=ctx.user, answer=cleaned["answer"]
-    )
+def province_agencies(situation: Situation, q: str) -> dict[str, Any]:
+    """The agencies a transfer or consultation may name, found by name."""
+    found = transfer_targets(situation.dossier)
+    for word in search_terms(q):
+        found = found.filter(name_folded__contains=word)
+    return {"agencies": found.select_related("unit").order_by("unit__level", "unit__name", "name")}
+
+
+def payment_initial(situation: Situation) -> dict[str, Any]:
+    amount = bill_for(situation.dossier).total
+    return {"amount": group_thousands(amount)} if amount else {}
+
+
+def supplement_kwargs(situation: Situation, q: str) -> dict[str, Any]:
+    return {"default_deadline": supplement_deadline_default(situation.now)}
+
+
+def open_consultations(situation: Situation, q: str) -> dict[str, Any]:
+    return {"consultations": situation.open_consultations}
+
+
+def _scans(cleaned: dict[str, Any]) -> list[NewUpload]:
+    scan = DossierFile.Origin.SCAN
+    return [
+        NewUpload(file, name=file.name or "", origin=scan, key="scans")
+        for file in cleaned.get("scans") or []
+    ]
 
 
 def _spec(**kwargs: Any) -> ActionSpec:
@@ -81,9 +104,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Nhận xử lý"),
             done=_("Bạn đã nhận xử lý hồ sơ."),
             form_class=f.ConfirmForm,
-            offered=rules.claimable,
             intro=_("Hồ sơ đang chờ trong đơn vị. Khi nhận, bạn là người chịu trách nhiệm xử lý."),
-            perform=lambda ctx, c: services.claim_dossier(dossier=ctx.dossier, officer=ctx.user),
+            data=lambda c: inputs.NoInput(),
         ),
         _spec(
             slug="tiep-nhan",
@@ -92,10 +114,7 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Tiếp nhận, in giấy hẹn"),
             done=_("Đã tiếp nhận hồ sơ. Giấy tiếp nhận và hẹn trả kết quả (mẫu 01) đã sẵn sàng."),
             form_class=f.AcceptForm,
-            offered=rules.at_desk,
-            perform=lambda ctx, c: services.accept_dossier(
-                dossier=ctx.dossier, officer=ctx.user, note=c["note"]
-            ),
+            data=lambda c: inputs.AcceptInput(note=c["note"]),
         ),
         _spec(
             slug="tu-choi",
@@ -104,11 +123,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Từ chối tiếp nhận"),
             done=_("Đã từ chối tiếp nhận. Phiếu từ chối (mẫu 03) đã sẵn sàng."),
             form_class=f.RefuseForm,
-            offered=rules.at_desk,
             warning=True,
-            perform=lambda ctx, c: services.refuse_dossier(
-                dossier=ctx.dossier, officer=ctx.user, reasons=c["reasons"]
-            ),
+            data=lambda c: inputs.RefuseInput(reasons=c["reasons"]),
         ),
         _spec(
             slug="yeu-cau-bo-sung",
@@ -117,14 +133,13 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Gửi yêu cầu bổ sung"),
             done=_("Đã yêu cầu bổ sung. Phiếu yêu cầu bổ sung (mẫu 02) đã sẵn sàng."),
             form_class=f.SupplementRequestForm,
-            offered=rules.may_request_supplement,
-            form_kwargs=rules.supplement_kwargs,
+            form_kwargs=supplement_kwargs,
             intro=_(
                 "Liệt kê một lần đầy đủ các giấy tờ cần bổ sung, hoàn thiện và lý do. Thời hạn "
                 "giải quyết tạm dừng cho đến khi người nộp bổ sung."
             ),
-            perform=lambda ctx, c: services.request_supplement(
-                dossier=ctx.dossier, officer=ctx.user, items=c["items"], deadline=c["deadline_at"]
+            data=lambda c: inputs.SupplementRequestInput(
+                items=c["items"], deadline=c["deadline_at"]
             ),
         ),
         _spec(
@@ -134,9 +149,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Ghi nhận hồ sơ bổ sung"),
             done=_("Đã ghi nhận hồ sơ bổ sung; thời hạn giải quyết được tính tiếp."),
             form_class=f.SupplementForm,
-            offered=rules.may_supplement,
             multipart=True,
-            perform=_perform_supplement,
+            data=lambda c: inputs.SupplementInput(note=c["note"], uploads=_scans(c)),
         ),
         _spec(
             slug="chuyen-buoc",
@@ -145,14 +159,9 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Chuyển"),
             done=_("Đã chuyển hồ sơ sang bước tiếp theo."),
             form_class=f.ForwardForm,
-            offered=rules.may_forward,
-            form_kwargs=rules.forward_kwargs,
-            perform=lambda ctx, c: services.forward_dossier(
-                dossier=ctx.dossier,
-                officer=ctx.user,
-                to_agency=c.get("to_agency"),
-                to_handler=c.get("to_handler"),
-                note=c["note"],
+            form_kwargs=forward_kwargs,
+            data=lambda c: inputs.ForwardInput(
+                to_handler=c.get("to_handler"), to_agency=c.get("to_agency"), note=c["note"]
             ),
         ),
         _spec(
@@ -162,10 +171,7 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Trả lại"),
             done=_("Đã trả hồ sơ về bước trước."),
             form_class=f.SendBackForm,
-            offered=lambda ctx: ctx.may_act and ctx.previous_step is not None,
-            perform=lambda ctx, c: services.send_back_dossier(
-                dossier=ctx.dossier, officer=ctx.user, reason=c["reason"]
-            ),
+            data=lambda c: inputs.ReasonInput(reason=c["reason"]),
         ),
         _spec(
             slug="chuyen-don-vi",
@@ -174,11 +180,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Chuyển đơn vị"),
             done=_("Đã chuyển hồ sơ đến đơn vị khác."),
             form_class=f.TransferForm,
-            offered=lambda ctx: ctx.may_act,
-            form_kwargs=rules.province_agencies,
-            perform=lambda ctx, c: services.transfer_dossier(
-                dossier=ctx.dossier, officer=ctx.user, to_agency=c["to_agency"], reason=c["reason"]
-            ),
+            form_kwargs=province_agencies,
+            data=lambda c: inputs.TransferInput(to_agency=c["to_agency"], reason=c["reason"]),
         ),
         _spec(
             slug="xin-y-kien",
@@ -187,14 +190,9 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Gửi xin ý kiến"),
             done=_("Đã gửi xin ý kiến; hồ sơ vẫn do bạn xử lý."),
             form_class=f.ConsultForm,
-            offered=lambda ctx: ctx.may_act,
-            form_kwargs=rules.province_agencies,
-            perform=lambda ctx, c: services.consult_unit(
-                dossier=ctx.dossier,
-                officer=ctx.user,
-                to_agency=c["to_agency"],
-                question=c["question"],
-                due_at=c["due_date"],
+            form_kwargs=province_agencies,
+            data=lambda c: inputs.ConsultInput(
+                to_agency=c["to_agency"], question=c["question"], due_at=c["due_date"]
             ),
         ),
         _spec(
@@ -204,9 +202,10 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Gửi ý kiến"),
             done=_("Đã gửi ý kiến trả lời."),
             form_class=f.AnswerForm,
-            offered=lambda ctx: bool(ctx.open_consultations),
-            form_kwargs=lambda ctx: {"consultations": ctx.open_consultations},
-            perform=_perform_answer,
+            form_kwargs=open_consultations,
+            data=lambda c: inputs.AnswerInput(
+                consultation_id=c["consultation"], answer=c["answer"]
+            ),
         ),
         _spec(
             slug="yeu-cau-nop-phi",
@@ -215,11 +214,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Gửi yêu cầu nộp phí"),
             done=_("Đã yêu cầu người nộp nộp phí, lệ phí; thời hạn tạm dừng đến khi nộp."),
             form_class=f.PaymentRequestForm,
-            offered=lambda ctx: ctx.may_act,
-            initial=rules.payment_initial,
-            perform=lambda ctx, c: services.request_payment(
-                dossier=ctx.dossier, officer=ctx.user, amount=c["amount"], note=c["note"]
-            ),
+            initial=payment_initial,
+            data=lambda c: inputs.PaymentRequestInput(amount=c["amount"], note=c["note"]),
         ),
         _spec(
             slug="khong-chap-nhan-mien-giam",
@@ -228,14 +224,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Không chấp nhận miễn, giảm"),
             done=_("Đã bỏ miễn, giảm người nộp kê khai; số tiền phải nộp được tính lại."),
             form_class=f.RefuseExemptionForm,
-            offered=lambda ctx: (
-                bool(ctx.dossier.exemption_claims)
-                and ctx.scope.covers(ctx.dossier.handler_agency_id)
-            ),
             intro=_("Dùng khi giấy tờ chứng minh đối tượng miễn, giảm không có hoặc không hợp lệ."),
-            perform=lambda ctx, c: services.refuse_exemption_claims(
-                dossier=ctx.dossier, officer=ctx.user, reason=c["reason"]
-            ),
+            data=lambda c: inputs.ReasonInput(reason=c["reason"]),
         ),
         _spec(
             slug="xac-nhan-nop-phi",
@@ -244,13 +234,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Xác nhận đã thu"),
             done=_("Đã xác nhận thu phí, lệ phí; hồ sơ tiếp tục được xử lý."),
             form_class=f.PaymentConfirmForm,
-            offered=lambda ctx: ctx.scope.covers(ctx.dossier.handler_agency_id),
             # A cash payment with its electronic receipt number, credited like any provider's.
-            perform=lambda ctx, c: (
-                payments.record_cash(
-                    dossier=ctx.dossier, officer=ctx.user, receipt=c["reference"]
-                ).dossier
-            ),
+            data=lambda c: inputs.CashInput(receipt=c["reference"]),
         ),
         _spec(
             slug="phe-duyet",
@@ -259,11 +244,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Ghi quyết định"),
             done=_("Đã ghi quyết định; hồ sơ chuyển đến bước trả kết quả."),
             form_class=f.DecideForm,
-            offered=rules.may_decide,
             # The result is rendered and signed with the decision, in one transaction.
-            perform=lambda ctx, c: issuing.decide_and_issue(
-                dossier=ctx.dossier, officer=ctx.user, approve=c["decision"], note=c["note"]
-            ),
+            data=lambda c: inputs.DecideInput(approve=c["decision"], note=c["note"]),
         ),
         _spec(
             slug="xin-loi",
@@ -272,14 +254,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Ban hành phiếu xin lỗi"),
             done=_("Đã ban hành phiếu xin lỗi (mẫu 05) và hẹn lại ngày trả kết quả."),
             form_class=f.ApologyForm,
-            offered=rules.may_apologise,
             intro=_("Phiếu xin lỗi phải ban hành trước ngày hẹn trả; người nộp được thông báo."),
-            perform=lambda ctx, c: services.issue_apology(
-                dossier=ctx.dossier,
-                officer=ctx.user,
-                reason=c["reason"],
-                new_due_at=c["new_due_at"],
-            ),
+            data=lambda c: inputs.ApologyInput(reason=c["reason"], new_due_at=c["new_due_at"]),
         ),
         _spec(
             slug="dung-xu-ly",
@@ -288,11 +264,8 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Dừng xử lý"),
             done=_("Đã dừng xử lý hồ sơ."),
             form_class=f.StopForm,
-            offered=rules.may_stop,
             warning=True,
-            perform=lambda ctx, c: services.stop_dossier(
-                dossier=ctx.dossier, officer=ctx.user, reason=c["reason"]
-            ),
+            data=lambda c: inputs.ReasonInput(reason=c["reason"]),
         ),
         _spec(
             slug="rut-ho-so",
@@ -301,12 +274,9 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Rút hồ sơ"),
             done=_("Đã rút hồ sơ theo đề nghị của người nộp."),
             form_class=f.WithdrawForm,
-            offered=rules.may_withdraw,
             warning=True,
             intro=_("Chỉ thực hiện khi người nộp có văn bản đề nghị rút hồ sơ."),
-            perform=lambda ctx, c: services.withdraw_dossier(
-                dossier=ctx.dossier, by=ctx.user, reason=c["reason"]
-            ),
+            data=lambda c: inputs.WithdrawInput(reason=c["reason"]),
         ),
         _spec(
             slug="tra-ket-qua",
@@ -315,18 +285,13 @@ ACTIONS: dict[str, ActionSpec] = {
             button=_("Trả kết quả"),
             done=_("Đã trả kết quả; hồ sơ kết thúc."),
             form_class=f.ReturnForm,
-            offered=rules.may_return,
-            perform=lambda ctx, c: services.return_result(
-                dossier=ctx.dossier,
-                officer=ctx.user,
-                method=c["method"],
-                tracking_number=c["tracking_number"],
-                note=c["note"],
+            data=lambda c: inputs.ReturnInput(
+                method=c["method"], tracking_number=c["tracking_number"], note=c["note"]
             ),
         ),
     )
 }
 
 
-def offered_actions(ctx: Context) -> list[ActionSpec]:
-    return [spec for spec in ACTIONS.values() if spec.is_offered(ctx)]
+def offered_actions(situation: Situation) -> list[ActionSpec]:
+    return [spec for spec in ACTIONS.values() if spec.is_offered(situation)]

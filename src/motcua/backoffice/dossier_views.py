@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.calendar import DueDateError, compute_due
@@ -23,8 +22,9 @@ from motcua.dossiers import selectors
 from motcua.dossiers.access import visible_dossiers
 from motcua.dossiers.fees import bill_for, claimed
 from motcua.dossiers.models import Dossier, LateMark
-from motcua.dossiers.services import UploadError, WorkflowError
-from motcua.dossiers.workflow import target_status
+from motcua.dossiers.processing import forward_choices
+from motcua.dossiers.rules import Situation, perform, refusal
+from motcua.dossiers.services import NotPermitted, UploadError, WorkflowError
 from motcua.identity.models import OfficerRole, User
 from motcua.payments.models import Payment
 from motcua.payments.providers import slip_transfer
@@ -35,15 +35,10 @@ from .access import officer_required
 from .answers import answer_sections
 from .desk_payments import offers_desk_qr
 from .dossier_actions import ACTIONS, ActionSpec, offered_actions
-from .dossier_rules import Context, forward_target
 from .selectors import TABS, inbox_tabs
 
 PAGE_SIZE = 25
 COUNT_CAP = 10_000
-NOT_YOURS = _(
-    "Bạn không thực hiện được thao tác này với hồ sơ lúc này: hồ sơ không do bạn xử lý, "
-    "hoặc không ở bước cần thao tác này."
-)
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
@@ -115,7 +110,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     user = _officer(request)
     dossier = _visible_or_404(request, code)
-    ctx = Context(user, dossier, timezone.now())
+    situation = Situation(user, dossier, timezone.now())
     events = selectors.timeline(dossier)
     children = list(dossier.children.all())
     visible = set(
@@ -123,10 +118,10 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     )
     return render(request, "backoffice/dossiers/detail.html", {
         "dossier": dossier,
-        "actions": offered_actions(ctx),
-        "current_step": ctx.current_step,
+        "actions": offered_actions(situation),
+        "current_step": situation.current_step,
         "handler_role": role_label(dossier.handler_role),
-        "mark": late_mark(dossier, ctx.now),
+        "mark": late_mark(dossier, situation.now),
         "answers": answer_sections(dossier.version.form_schema, dossier.data),
         "events": events,
         "slips": slips.available(events),
@@ -167,34 +162,27 @@ def dossier_file(request: HttpRequest, code: str, file_id: int) -> HttpResponseB
 # One action ---------------------------------------------------------------------------------
 
 
-def _why_not(spec: ActionSpec, dossier: Dossier) -> str:
-    try:
-        target_status(spec.action, dossier.status)
-    except WorkflowError as error:
-        return error.message
-    return str(NOT_YOURS)
-
-
-def _extra(spec: ActionSpec, ctx: Context) -> dict[str, Any]:
+def _extra(spec: ActionSpec, situation: Situation) -> dict[str, Any]:
     """What the form page shows besides the form: the appointment, the next step."""
+    dossier = situation.dossier
     if spec.slug == "tiep-nhan":
-        variant = ctx.dossier.variant
+        variant = dossier.variant
         try:
             due = compute_due(
-                ctx.now, value=variant.time_limit, unit=variant.time_unit, apply_cutoff=True
+                situation.now, value=variant.time_limit, unit=variant.time_unit, apply_cutoff=True
             )
         except DueDateError:
             return {}
         return {"appointment": due}
     if spec.slug == "chuyen-buoc":
-        _agencies, target = forward_target(ctx)
-        return {"next_step": ctx.next_step, "target": target}
+        choices = forward_choices(dossier)
+        return {"next_step": choices.step, "target": choices.target}
     if spec.slug in ("chuyen-don-vi", "xin-y-kien"):
         return {"agency_search": True}
     if spec.slug == "yeu-cau-nop-phi":
-        return {"bill": bill_for(ctx.dossier), "claimed": claimed(ctx.dossier)}
+        return {"bill": bill_for(dossier), "claimed": claimed(dossier)}
     if spec.slug == "yeu-cau-bo-sung":
-        return {"requirements": ctx.dossier.version.documents.order_by("position")}
+        return {"requirements": dossier.version.documents.order_by("position")}
     return {}
 
 
@@ -207,39 +195,45 @@ def dossier_action(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     if spec is None:
         raise Http404
     q = request.GET.get("q", "").strip()[:100] if request.method == "GET" else ""
-    ctx = Context(user, dossier, timezone.now(), q=q)
+    situation = Situation(user, dossier, timezone.now())
     context: dict[str, Any] = {"dossier": dossier, "spec": spec, "q": q}
-    if not spec.is_offered(ctx):
-        context["unavailable"] = _why_not(spec, dossier)
-        return render(request, "backoffice/dossiers/action.html", context, status=409)
+    refused = refusal(spec.action, situation)
+    if refused is not None:
+        context["unavailable"] = refused.message
+        status = 403 if refused.forbidden else 409
+        return render(request, "backoffice/dossiers/action.html", context, status=status)
     posted = request.method == "POST"
     form = spec.form_class(
         request.POST if posted else None,
         request.FILES if posted else None,
         dossier=dossier,
         user=user,
-        now=ctx.now,
-        initial=spec.initial(ctx),
-        **spec.form_kwargs(ctx),
+        now=situation.now,
+        initial=spec.initial(situation),
+        **spec.form_kwargs(situation, q),
     )
     status = 200
     if posted:
         status = 400
         if form.is_valid():
-            status = _perform(spec, ctx, form)
+            status = _perform(spec, situation, form)
             if status == 302:
                 messages.success(request, str(spec.done))
                 return redirect("backoffice:dossier", code=dossier.code)
-    context.update(form=form, **_extra(spec, ctx))
+    context.update(form=form, **_extra(spec, situation))
     return render(request, "backoffice/dossiers/action.html", context, status=status)
 
 
-def _perform(spec: ActionSpec, ctx: Context, form: Any) -> int:
+def _perform(spec: ActionSpec, situation: Situation, form: Any) -> int:
+    user, dossier = cast(User, situation.user), situation.dossier
     try:
-        spec.perform(ctx, form.cleaned_data)
+        perform(spec.action, dossier=dossier, actor=user, data=spec.data(form.cleaned_data))
     except UploadError as error:
-        form.add_error("scans" if "scans" in form.fields else None, error.message)
+        form.add_error(error.key if error.key in form.fields else None, error.message)
         return 400
+    except NotPermitted as error:
+        form.add_error(None, error.message)
+        return 403
     except WorkflowError as error:
         form.add_error(None, error.message)
         return 409

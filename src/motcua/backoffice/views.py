@@ -14,11 +14,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.http import safe_next_url
+from motcua.dossiers.rules import receiving_agencies
 from motcua.identity.models import User
 
 from . import selectors, services, signin
 from .access import may_use_backoffice, officer_required, second_factor_satisfied
-from .desk import receiving_agencies
 from .enrolment import enrolment_details
 from .forms import CodeForm, PasswordForm
 

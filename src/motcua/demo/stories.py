@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from motcua.catalog.models import ProcedureStep, ProcedureVariant, ProcedureVersion
-from motcua.documents import services as issuing
 from motcua.dossiers import services
 from motcua.dossiers.models import ApplicantType, Channel, Dossier, DossierFile, ResultDelivery
 from motcua.dossiers.steps import agencies_for_step, next_step, officers_for, steps_of
@@ -252,7 +251,7 @@ class Story:
             self.give_result(officer)
         elif self.at_decision():
             note = "" if approve else "Hồ sơ không đủ điều kiện giải quyết theo quy định."
-            self.dossier = issuing.decide_and_issue(
+            self.dossier = services.decide_dossier(
                 dossier=d, officer=officer, approve=approve, note=note, at=self.t
             )
         else:
@@ -374,7 +373,8 @@ class Story:
         if answered:
             self.wait(self.rng.uniform(2, 14))
             services.answer_consultation(
-                consultation=consultation, officer=self.cast.one(to_agency, Role.SPECIALIST),
+                dossier=self.d, consultation_id=consultation.pk,
+                officer=self.cast.one(to_agency, Role.SPECIALIST),
                 answer="Người yêu cầu đang thường trú tại địa chỉ đã khai.", at=self.t,
             )  # fmt: skip
         self.dossier = Dossier.objects.get(pk=self.d.pk)

@@ -33,6 +33,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
+from motcua.core.public_urls import crl_url
+
 ROOT_NAME = "Một Cửa Development Root CA"
 TSA_NAME = "Một Cửa Development Timestamp Authority"
 ROOT_YEARS = 10
@@ -63,11 +65,6 @@ class Report:
 
 def default_directory() -> Path:
     return Path(getattr(settings, "SIGNING_DIR", settings.DATA_DIR / "signing"))
-
-
-def crl_url() -> str:
-    base = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return f"{base}/xac-thuc/crl/root.crl"
 
 
 def agency_paths(directory: Path, electronic_id: str) -> tuple[Path, Path, Path]:

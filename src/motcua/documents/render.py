@@ -33,6 +33,7 @@ from motcua.dossiers.models import Dossier, Outcome
 from motcua.identity.models import Agency
 
 from .boxes import SignatureBox
+from .models import IssuedDocument
 from .slips import slip
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +55,8 @@ RESULT_TEMPLATES = "documents/results/"
 CIVIL_STATUS = RESULT_TEMPLATES + "civil_status.html"
 CERTIFICATE = RESULT_TEMPLATES + "certificate.html"
 PERMIT = RESULT_TEMPLATES + "permit.html"
+# A linked group (liên thông): the notice of its children's results, each signed on its own.
+LINKED = RESULT_TEMPLATES + "linked.html"
 GENERIC = RESULT_TEMPLATES + "generic.html"
 # Words of a result's name that make it a civil-status paper (Law on Civil Status 60/2014).
 CIVIL_STATUS_WORDS = ("khai sinh", "khai tử", "kết hôn", "trích lục", "hộ tịch")
@@ -165,8 +168,13 @@ def render_result(
     rejected, the notice of refusal giving ``dossier.outcome_note`` as the reason."""
     version = dossier.version
     rejected = dossier.outcome == Outcome.REJECTED
-    template = GENERIC if rejected else result_template_for(version)
-    title = gettext("THÔNG BÁO") if rejected else result_title(version)
+    children = linked_results(dossier)
+    if children:
+        template, title = LINKED, gettext("THÔNG BÁO KẾT QUẢ GIẢI QUYẾT HỒ SƠ LIÊN THÔNG")
+    elif rejected:
+        template, title = GENERIC, gettext("THÔNG BÁO")
+    else:
+        template, title = result_template_for(version), result_title(version)
     now = timezone.localtime()
     recipients = _recipients(template, dossier)
     html = render_to_string(
@@ -187,9 +195,32 @@ def render_result(
             "signer_title": signer_title,
             "signer_name": signer_name,
             "recipients": recipients,
+            "children": children,
         },
     )
     return _render(html)
+
+
+@dataclass(frozen=True)
+class LinkedResult:
+    dossier: Dossier
+    document: IssuedDocument | None
+
+
+def linked_results(dossier: Dossier) -> list[LinkedResult]:
+    """A linked group's children with the signed result each issued (none when refused)."""
+    children = list(
+        dossier.children.select_related("version", "agency").order_by("code")
+        if dossier.pk is not None
+        else []
+    )
+    documents: dict[int | None, IssuedDocument] = {
+        d.dossier_id: d
+        for d in IssuedDocument.objects.filter(
+            dossier__in=children, kind=IssuedDocument.Kind.RESULT
+        ).order_by("issued_at")
+    }
+    return [LinkedResult(child, documents.get(child.pk)) for child in children]
 
 
 RECEIPT = "documents/receipts/receipt.html"

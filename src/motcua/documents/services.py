@@ -1,5 +1,6 @@
-"""Issuing signed PDFs: a dossier's result when the approver decides, its slips (forms 01–05)
-when someone first asks for them, a unit's ledger (form 06).
+"""Issuing signed PDFs: a dossier's result when it is decided (a follow-up of the decision's
+move, registered when the app is ready), its slips (forms 01–05) when someone first asks for
+them, a unit's ledger (form 06), the receipt of a payment.
 
 Rendering, signing and storing happen inside the caller's transaction: if any of them fails,
 the decision is not recorded either (a result that could not be signed was not issued). The
@@ -18,15 +19,15 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.dossiers import services as dossier_services
+from motcua.core.public_urls import document_url
 from motcua.dossiers.codes import next_in_sequence
 from motcua.dossiers.digitisation import mark
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, Outcome
+from motcua.dossiers.moves import Move
 from motcua.dossiers.workflow import Action, WorkflowError
 from motcua.identity.models import Agency, User
 
@@ -61,12 +62,6 @@ def in_vietnamese(issue: F) -> F:
 
 class IssueError(WorkflowError):
     """The document could not be issued (no signing key, a broken template…): nothing is."""
-
-
-def verify_url(code: str) -> str:
-    """The public address printed on the document and in its QR code."""
-    base = str(getattr(settings, "PUBLIC_URL", "")).rstrip("/")
-    return base + reverse("portal:document", args=[code])
 
 
 def next_number(agency: Agency, symbol: str, at: datetime) -> str:
@@ -152,6 +147,8 @@ def _sign_and_store(
 
 
 def result_title(dossier: Dossier) -> str:
+    if dossier.children.exists():
+        return _("Thông báo kết quả giải quyết hồ sơ liên thông")
     if dossier.outcome == Outcome.REJECTED:
         return _("Thông báo từ chối giải quyết hồ sơ")
     return result_name(dossier.version) or _("Kết quả giải quyết thủ tục hành chính")
@@ -172,20 +169,24 @@ def result_owner(dossier: Dossier) -> User | None:
 
 
 @in_vietnamese
-def issue_result(*, dossier: Dossier, officer: User, at: datetime | None = None) -> IssuedDocument:
-    """The decided dossier's result, signed with its agency's key as ``officer`` decided it;
+def issue_result(
+    *, dossier: Dossier, officer: User | None, at: datetime | None = None
+) -> IssuedDocument:
+    """The decided dossier's result, signed with its agency's key as ``officer`` decided it
+    (the agency itself when the system decided: a linked group, once its children are done);
     kept in the applicant's data store and counted as an electronic result."""
     at = at or timezone.now()
     agency = dossier.handler_agency if dossier.agency_id is None else dossier.agency
     code = new_document_code()
     title = result_title(dossier)
     number = next_number(agency, "KQ", at)
+    signer = (officer.full_name or officer.get_username()) if officer is not None else agency.name
     rendered = render_result(
         dossier,
         document_code=code,
-        verify_url=verify_url(code),
+        verify_url=document_url(code),
         signer_title=_("TM. %(agency)s") % {"agency": agency.name.upper()},
-        signer_name=officer.full_name or officer.get_username(),
+        signer_name=signer,
         number=number,
     )
     document = _sign_and_store(
@@ -197,7 +198,7 @@ def issue_result(*, dossier: Dossier, officer: User, at: datetime | None = None)
         agency=agency,
         dossier=dossier,
         officer=officer,
-        signer_label=officer.full_name or officer.get_username(),
+        signer_label=signer,
         owner=result_owner(dossier),
         file_kind=DossierFile.Kind.RESULT,
     )
@@ -205,17 +206,12 @@ def issue_result(*, dossier: Dossier, officer: User, at: datetime | None = None)
     return document
 
 
-@transaction.atomic
-def decide_and_issue(
-    *, dossier: Dossier, officer: User, approve: bool, note: str = "", at: datetime | None = None
-) -> Dossier:
-    """The approver's decision (status 9) and its signed result, both or neither."""
-    decided = dossier_services.decide_dossier(
-        dossier=dossier, officer=officer, approve=approve, note=note, at=at
-    )
+def issue_decided_result(dossier: Dossier, event: DossierEvent, move: Move) -> None:
+    """A follow-up of every decision, whoever or whatever decides (an approver, or the system
+    for a linked group): its signed result, in the decision's transaction, so that a result
+    that cannot be signed leaves the decision unrecorded too."""
     if getattr(settings, "ISSUE_RESULTS", True):
-        issue_result(dossier=decided, officer=officer, at=at)
-    return decided
+        issue_result(dossier=dossier, officer=event.actor, at=event.at)
 
 
 # --- slips -----------------------------------------------------------------------------------
@@ -258,7 +254,7 @@ def slip_document(dossier: Dossier, number: str, *, transfer: Any = None) -> Iss
         return existing
     code = new_document_code()
     rendered = render_slip(
-        dossier, number, document_code=code, verify_url=verify_url(code), transfer=transfer
+        dossier, number, document_code=code, verify_url=document_url(code), transfer=transfer
     )
     if rendered is None:
         return None
@@ -299,7 +295,7 @@ def issue_ledger(
         period_start=start,
         period_end=end,
         document_code=code,
-        verify_url=verify_url(code),
+        verify_url=document_url(code),
         signer_name=officer.full_name or officer.get_username(),
     )
     return _sign_and_store(
@@ -415,7 +411,7 @@ def issue_receipt(
         dossier,
         agency=agency,
         document_code=code,
-        verify_url=verify_url(code),
+        verify_url=document_url(code),
         number=receipt_number,
         receipt_number=receipt_number,
         amount=amount,

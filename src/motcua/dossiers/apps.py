@@ -7,6 +7,9 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self) -> None:
-        from . import jobs
+        # Imported once the models are: the services register themselves in the action table
+        # (rules.performs), the follow-ups of moves and the periodic jobs are registered.
+        from . import followups, jobs, services  # noqa: F401
 
+        followups.register()
         jobs.register()

@@ -1,10 +1,16 @@
 """Uploads: checked by content (not by name), limited in size, stored through Django's storage
 API under a random name. A PDF must parse (pikepdf, on qpdf) and carry no active content; an
-image must decode (Pillow) within a pixel limit."""
+image must decode (Pillow) within a pixel limit.
+
+"Store the uploads, then move the dossier" is one mechanism (:class:`StoredUploads`): the rows
+roll back with the move's transaction, and the stored objects are deleted with them, so a
+refused move leaves no file behind whichever door it came through."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from types import TracebackType
 from typing import IO
 
 from django.conf import settings
@@ -29,7 +35,25 @@ MAX_FILES_PER_DOSSIER = 50
 
 
 class UploadError(WorkflowError):
-    pass
+    """A file refused; ``key`` names the form field it came from, when known."""
+
+    def __init__(self, message: str, key: str = "") -> None:
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class NewUpload:
+    """A file a person hands in, not yet checked or stored."""
+
+    stream: IO[bytes]
+    name: str
+    requirement: DocumentRequirement | None = None
+    # What it answers when no catalogue requirement does (an item of a supplement request).
+    label: str = ""
+    origin: str = DossierFile.Origin.UPLOAD
+    # The form field it came from, so that a refusal is shown beside it.
+    key: str = ""
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -53,6 +77,7 @@ def store_upload(
     requirement: DocumentRequirement | None = None,
     kind: str = DossierFile.Kind.COMPONENT,
     origin: str = DossierFile.Origin.UPLOAD,
+    label: str = "",
 ) -> DossierFile:
     """Check and store one upload for a dossier or a draft; raises UploadError with a message
     for the person uploading."""
@@ -80,7 +105,7 @@ def store_upload(
         dossier=dossier,
         draft=draft,
         requirement=requirement,
-        requirement_name=requirement.name if requirement else "",
+        requirement_name=requirement.name if requirement else label[:300],
         kind=kind,
         original_name=_safe_name(name),
         content_type=content_type,
@@ -94,6 +119,54 @@ def store_upload(
     if dossier is not None:
         mark_files(dossier, {origin})
     return record
+
+
+class StoredUploads:
+    """The files stored for one change of a dossier or draft. Used as ``with StoredUploads()
+    as stored, transaction.atomic():`` around the change: when it fails, the transaction drops
+    the rows and this deletes the stored objects, so nothing is left behind."""
+
+    def __init__(self) -> None:
+        self.records: list[DossierFile] = []
+
+    def store(
+        self,
+        upload: NewUpload,
+        *,
+        uploaded_by: User | None,
+        dossier: Dossier | None = None,
+        draft: Draft | None = None,
+        kind: str = DossierFile.Kind.COMPONENT,
+    ) -> DossierFile:
+        try:
+            record = store_upload(
+                upload.stream,
+                name=upload.name,
+                uploaded_by=uploaded_by,
+                dossier=dossier,
+                draft=draft,
+                requirement=upload.requirement,
+                kind=kind,
+                origin=upload.origin,
+                label=upload.label,
+            )
+        except UploadError as error:
+            raise UploadError(error.message, key=upload.key) from error
+        self.records.append(record)
+        return record
+
+    def __enter__(self) -> StoredUploads:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is not None:
+            for record in self.records:
+                record.file.storage.delete(record.file.name)
 
 
 MAX_IMAGE_PIXELS = 60_000_000  # a 600 dpi A3 scan is ~70 MP in colour; a phone photo 12–50 MP

@@ -1,5 +1,5 @@
-"""Submission and the one-stop desk: submit, receive in person, accept, refuse, ask for a
-supplement, and take the supplement back."""
+"""Submission and the one-stop desk: submit online, receive in person or by post, accept,
+refuse, ask for a supplement, and take the supplement back (with the papers it brings)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,17 +14,19 @@ from django.utils.translation import gettext as _
 from motcua.catalog.fees import claimable
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
 from motcua.catalog.schema_forms import validate as validate_answers
-from motcua.core.calendar import DueDateError, compute_due, working_calendar
+from motcua.core.calendar import DueDateError, compute_due
 from motcua.identity.models import Agency, OfficerRole, User
 
-from .access import officer_scope
+from .clock import close, resume_clock, supplement_deadline_default
 from .codes import next_dossier_code
 from .digitisation import mark_files
 from .fees import claims_problem
+from .files import NewUpload, StoredUploads
 from .models import Channel, Dossier, DossierFile, Draft, IdempotencyRecord, ResultDelivery
-from .services_common import after_move, locked, require_actor
+from .moves import Move, transition
+from .rules import locked_for, may_receive, performs
 from .steps import handling_agencies, start_step, steps_of
-from .workflow import Action, Move, Status, WorkflowError, transition
+from .workflow import Action, NotPermitted, Status, WorkflowError
 
 RECEIVER = OfficerRole.Role.RECEIVER
 
@@ -51,7 +52,9 @@ class Submission:
     data: dict[str, Any]
     result_delivery: str = ResultDelivery.DESK
     delivery_address: str = ""
+    # Files already stored (a draft's come with the draft) and new ones to store with it.
     files: list[DossierFile] = field(default_factory=list)
+    uploads: list[NewUpload] = field(default_factory=list)
     # Codes of the procedure's exemptions the applicant declares belonging to.
     exemption_claims: list[str] = field(default_factory=list)
 
@@ -104,7 +107,8 @@ def submit_dossier(
     draft: Draft | None = None,
 ) -> Dossier:
     """Create a dossier in status 1 with its code. Online, by the applicant; in person or by
-    post, by a receiver at the desk on the applicant's behalf.
+    post, by a receiver at the desk on the applicant's behalf, with the papers they scan in
+    (``submission.uploads``: stored with the dossier, or not at all).
 
     The code is taken before the dossier's transaction opens when the caller has none open
     (the API): the unit's counter row is then locked for that one statement rather than for
@@ -130,14 +134,11 @@ def submit_dossier(
     if problems:
         raise SubmissionRejected(problems)
     at = at or timezone.now()
-    is_desk = channel != Channel.ONLINE
-    if is_desk and not (
-        submitted_by and officer_scope(submitted_by).holds(RECEIVER, submission.agency.pk)
-    ):
-        raise WorkflowError(_("Chỉ cán bộ một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp."))
+    if channel != Channel.ONLINE and not may_receive(submitted_by, submission.agency):
+        raise NotPermitted(_("Chỉ cán bộ một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp."))
     code = next_dossier_code(submission.agency, timezone.localdate(at))
-    with transaction.atomic():
-        return _create(submission, submitted_by, channel, at, code, idempotency_key, draft)
+    with StoredUploads() as stored, transaction.atomic():
+        return _create(submission, submitted_by, channel, at, code, idempotency_key, draft, stored)
 
 
 def _create(
@@ -148,16 +149,16 @@ def _create(
     code: str,
     idempotency_key: str,
     draft: Draft | None,
+    stored: StoredUploads,
 ) -> Dossier:
     is_desk = channel != Channel.ONLINE
     applicant = submission.applicant
-    dossier = Dossier.objects.create(
+    dossier = Dossier(
         code=code,
         version=submission.version,
         variant=submission.variant,
         agency=submission.agency,
         channel=channel,
-        status=Status.SUBMITTED,
         applicant=None if is_desk else submitted_by,
         applicant_type=applicant.type,
         applicant_name=applicant.name.strip(),
@@ -179,44 +180,41 @@ def _create(
         handler=submitted_by if is_desk else None,
         handler_role=RECEIVER,
     )
-    files = list(submission.files) + (list(draft.files.all()) if draft is not None else [])
-    for upload in files:
-        upload.dossier, upload.draft = dossier, None
-        upload.save(update_fields=["dossier", "draft"])
-    mark_files(dossier, {upload.origin for upload in files})
-    # The create above is the move from "nothing" to status 1; record it as an event.
-    from .models import DossierEvent
-    from .summary import count_move
 
-    event = DossierEvent.objects.create(
-        dossier=dossier,
-        action=Action.RECEIVE if is_desk else Action.SUBMIT,
-        at=at,
+    def attach_files(created: Dossier) -> None:
+        files = list(submission.files) + (list(draft.files.all()) if draft is not None else [])
+        for upload in files:
+            upload.dossier, upload.draft = created, None
+            upload.save(update_fields=["dossier", "draft"])
+        for new in submission.uploads:
+            files.append(stored.store(new, uploaded_by=submitted_by, dossier=created))
+        mark_files(created, {upload.origin for upload in files})
+
+    transition(
+        dossier,
+        Action.RECEIVE if is_desk else Action.SUBMIT,
         actor=submitted_by,
-        actor_name=str(submitted_by) if submitted_by else applicant.name,
         actor_role=RECEIVER if is_desk else "",
         actor_agency=submission.agency if is_desk else None,
-        to_status=Status.SUBMITTED,
-        details={"channel": channel},
+        move=Move(at=at, details={"channel": channel}, actor_name=applicant.name),
+        then=attach_files,
     )
-    count_move(dossier, event)
     if draft is not None:
         draft.delete()
     if idempotency_key and submitted_by is not None:
         IdempotencyRecord.objects.create(user=submitted_by, key=idempotency_key, dossier=dossier)
-    after_move(dossier, event)
     return dossier
 
 
+@performs(Action.ACCEPT)
 @transaction.atomic
 def accept_dossier(
     *, dossier: Dossier, officer: User, at: datetime | None = None, note: str = ""
 ) -> Dossier:
     """Status 2 and the receipt (form 01): the appointment comes from the working-time engine,
-    counted from the next working day when received after the hand-over cut-off."""
-    dossier = locked(dossier)
-    _require_receiver(officer, dossier)
-    at = at or timezone.now()
+    counted from the next working day when received after the hand-over cut-off. A linked
+    group starts its children, and fees paid at reception are asked (follow-ups of the move)."""
+    dossier, at = locked_for(Action.ACCEPT, dossier=dossier, actor=officer, at=at)
     variant = dossier.variant
     try:
         due = compute_due(at, value=variant.time_limit, unit=variant.time_unit, apply_cutoff=True)
@@ -234,7 +232,7 @@ def accept_dossier(
         handler=officer,
         role=RECEIVER,
     )
-    event = transition(
+    transition(
         dossier,
         Action.ACCEPT,
         actor=officer,
@@ -251,21 +249,10 @@ def accept_dossier(
             details={"due_at": due.due.isoformat(), "counting_from": due.counting_from.isoformat()},
         ),
     )
-    after_move(dossier, event)
-    if dossier.version.linked_codes:
-        from .linked import start_children
-
-        start_children(dossier, officer=officer, at=at)
-    if receiving is not None and receiving.collects_fees:
-        from .outcomes import collect_fees_at_step  # outcomes builds on this module
-
-        # Fees paid at reception: asked with the receipt, the dossier forwarded once paid.
-        collect_fees_at_step(
-            dossier, receiving, by=officer, at=at, role=RECEIVER, agency=dossier.agency
-        )
     return dossier
 
 
+@performs(Action.REFUSE)
 @transaction.atomic
 def refuse_dossier(
     *, dossier: Dossier, officer: User, reasons: list[str], at: datetime | None = None
@@ -274,11 +261,9 @@ def refuse_dossier(
     reasons = [r.strip() for r in reasons if r.strip()]
     if not reasons:
         raise WorkflowError(_("Cần ghi rõ lý do từ chối tiếp nhận."))
-    dossier = locked(dossier)
-    _require_receiver(officer, dossier)
-    at = at or timezone.now()
-    _close(dossier, at)
-    event = transition(
+    dossier, at = locked_for(Action.REFUSE, dossier=dossier, actor=officer, at=at)
+    close(dossier, at)
+    transition(
         dossier,
         Action.REFUSE,
         actor=officer,
@@ -286,10 +271,10 @@ def refuse_dossier(
         actor_agency=dossier.agency,
         move=Move(note="; ".join(reasons), at=at, details={"reasons": reasons}),
     )
-    after_move(dossier, event)
     return dossier
 
 
+@performs(Action.REQUEST_SUPPLEMENT)
 @transaction.atomic
 def request_supplement(
     *,
@@ -304,13 +289,7 @@ def request_supplement(
     items = [i for i in items if i.get("name", "").strip()]
     if not items:
         raise WorkflowError(_("Cần liệt kê giấy tờ phải bổ sung, hoàn thiện và lý do."))
-    dossier = locked(dossier)
-    require_actor(officer, dossier)
-    if dossier.supplement_count >= 1:
-        raise WorkflowError(
-            _("Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ yêu cầu bổ sung một lần.")
-        )
-    at = at or timezone.now()
+    dossier, at = locked_for(Action.REQUEST_SUPPLEMENT, dossier=dossier, actor=officer, at=at)
     deadline = deadline or supplement_deadline_default(at)
     if deadline <= at:
         raise WorkflowError(_("Hạn bổ sung phải sau thời điểm yêu cầu."))
@@ -318,7 +297,7 @@ def request_supplement(
     dossier.supplement_count += 1
     dossier.supplement_deadline = deadline
     dossier.paused_at = at
-    event = transition(
+    transition(
         dossier,
         Action.REQUEST_SUPPLEMENT,
         actor=officer,
@@ -331,71 +310,51 @@ def request_supplement(
             details={"items": items, "deadline": deadline.isoformat(), "back_to": back_to},
         ),
     )
-    after_move(dossier, event)
     return dossier
 
 
-@transaction.atomic
+@performs(Action.SUPPLEMENT, actor="by")
 def provide_supplement(
     *,
     dossier: Dossier,
-    by: User | None,
+    by: User,
     files: list[DossierFile] | None = None,
+    uploads: list[NewUpload] | None = None,
     note: str = "",
     at: datetime | None = None,
 ) -> Dossier:
-    """The applicant (or the desk on their behalf) supplies what was asked: the dossier goes
-    back where it was, and the due date moves by the working time spent waiting."""
-    dossier = locked(dossier)
-    if by is not None and not by.is_officer and dossier.applicant_id != by.pk:
-        raise WorkflowError(_("Bạn không có quyền bổ sung hồ sơ này."))
-    at = at or timezone.now()
+    """The applicant (online, or at the desk that takes their papers) supplies what was asked:
+    ``files`` already added to the dossier and ``uploads`` stored now, all or nothing. The
+    dossier goes back where it was, and the due date moves by the working time spent waiting."""
+    with StoredUploads() as stored, transaction.atomic():
+        dossier, at = locked_for(Action.SUPPLEMENT, dossier=dossier, actor=by, at=at)
+        for file in files or []:
+            if file.dossier_id != dossier.pk:
+                raise WorkflowError(_("Có tệp không thuộc hồ sơ này; hãy tải tệp lên hồ sơ trước."))
+        kind = DossierFile.Kind.SUPPLEMENT
+        given = list(files or []) + [
+            stored.store(new, uploaded_by=by, dossier=dossier, kind=kind) for new in uploads or []
+        ]
+        return _supplied(dossier, by, given, note, at)
+
+
+def _supplied(
+    dossier: Dossier, by: User, files: list[DossierFile], note: str, at: datetime
+) -> Dossier:
     asked = dossier.events.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
     back_to = int((asked.details if asked else {}).get("back_to", Status.SUBMITTED))
-    _resume_clock(dossier, at)
-    for upload in files or []:
+    resume_clock(dossier, at)
+    for upload in files:
         upload.dossier, upload.draft, upload.kind = dossier, None, DossierFile.Kind.SUPPLEMENT
         upload.save(update_fields=["dossier", "draft", "kind"])
-    mark_files(dossier, {upload.origin for upload in files or []})
+    mark_files(dossier, {upload.origin for upload in files})
     dossier.supplement_deadline = None
-    event = transition(
+    transition(
         dossier,
         Action.SUPPLEMENT,
         actor=by,
-        actor_role=dossier.handler_role if by and by.is_officer else "",
-        move=Move(at=at, note=note, details={"files": [f.pk for f in files or []]}),
+        actor_role=dossier.handler_role if by.is_officer else "",
+        move=Move(at=at, note=note, details={"files": [f.pk for f in files]}, tell_applicant=False),
         to_status=back_to,
     )
-    after_move(dossier, event, tell_applicant=False)
     return dossier
-
-
-def _resume_clock(dossier: Dossier, at: datetime) -> None:
-    paused = dossier.paused_at
-    if paused is None:
-        return
-    calendar = working_calendar()
-    if dossier.due_at is not None:
-        dossier.due_at = calendar.shift_for_pause(dossier.due_at, paused_at=paused, resumed_at=at)
-    if dossier.step_due_at is not None:
-        dossier.step_due_at = calendar.shift_for_pause(
-            dossier.step_due_at, paused_at=paused, resumed_at=at
-        )
-    dossier.paused_at = None
-
-
-def _require_receiver(officer: User, dossier: Dossier) -> None:
-    if dossier.handler_id not in (None, officer.pk):
-        raise WorkflowError(_("Hồ sơ đang do cán bộ khác tiếp nhận."))
-    if not officer_scope(officer).holds(RECEIVER, dossier.handler_agency_id):
-        raise WorkflowError(_("Chỉ cán bộ một cửa của đơn vị mới thực hiện được thao tác này."))
-
-
-def _close(dossier: Dossier, at: datetime) -> None:
-    dossier.closed_at = at
-    dossier.handler = None
-    dossier.late_mark = ""
-
-
-def supplement_deadline_default(at: datetime) -> datetime:
-    return working_calendar().add_working_days(at, settings.SUPPLEMENT_DAYS)

@@ -1,5 +1,6 @@
-"""The periodic checks: due-soon and overdue marks (the handler is told), and automatic
-refusal when a supplement deadline passes."""
+"""Time running out: the periodic due-soon and overdue marks (the handler is told), the
+apology slip with a new date (form 05) an officer issues before the due date, and the
+automatic refusal when a supplement deadline passes."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.calendar import working_calendar
+from motcua.identity.models import User
 
-from .intake import _close
+from .clock import close
 from .models import CLOCK_IS_RUNNING, Dossier, LateMark
+from .moves import Move, locked, transition
 from .notify import notify_officers
-from .services_common import after_move, locked
+from .rules import locked_for, performs
 from .steps import officers_for
-from .workflow import Action, Move, Status, transition
+from .workflow import Action, Status, WorkflowError
 
 # Due soon: less than one working day (8 working hours) left.
 DUE_SOON_HOURS = Decimal(8)
@@ -67,9 +70,8 @@ def _mark_one(pk: int, now: datetime, soon_limit: datetime) -> str:
         dossier,
         Action.LATE_WARNING,
         actor=None,
-        move=Move(at=now, note=str(label), details={"mark": mark}),
+        move=Move(at=now, note=str(label), details={"mark": mark}, tell_applicant=False),
     )
-    after_move(dossier, event, tell_applicant=False)
     officers = (
         [dossier.handler]
         if dossier.handler
@@ -107,8 +109,8 @@ def _refuse_one(pk: int, now: datetime) -> int:
     deadline = dossier.supplement_deadline
     if dossier.status != Status.SUPPLEMENT_REQUESTED or deadline is None or deadline >= now:
         return 0
-    _close(dossier, now)
-    event = transition(
+    close(dossier, now)
+    transition(
         dossier,
         Action.AUTO_REFUSE,
         actor=None,
@@ -118,5 +120,41 @@ def _refuse_one(pk: int, now: datetime) -> int:
             details={"reasons": [_("Quá hạn bổ sung hồ sơ.")]},
         ),
     )
-    after_move(dossier, event)
     return 1
+
+
+@performs(Action.APOLOGISE)
+@transaction.atomic
+def issue_apology(
+    *,
+    dossier: Dossier,
+    officer: User,
+    reason: str,
+    new_due_at: datetime,
+    at: datetime | None = None,
+) -> Dossier:
+    """Form 05: before the due date, the handler apologises and sets a new date; the
+    applicant is told (email or SMS for online dossiers) and the slip stays in the history."""
+    if not reason.strip():
+        raise WorkflowError(_("Cần ghi lý do chậm trả kết quả."))
+    dossier, at = locked_for(Action.APOLOGISE, dossier=dossier, actor=officer, at=at)
+    old = dossier.due_at
+    assert old is not None  # the rule's BEFORE_DUE
+    if new_due_at <= old:
+        raise WorkflowError(_("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
+    dossier.due_at = new_due_at
+    dossier.late_mark = ""
+    transition(
+        dossier,
+        Action.APOLOGISE,
+        actor=officer,
+        actor_role=dossier.handler_role,
+        actor_agency=dossier.handler_agency,
+        move=Move(
+            at=at,
+            note=reason.strip(),
+            step_position=dossier.step_position,
+            details={"old_due_at": old.isoformat(), "new_due_at": new_due_at.isoformat()},
+        ),
+    )
+    return dossier

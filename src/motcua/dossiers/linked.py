@@ -1,6 +1,10 @@
 """Linked procedures (liên thông): a parent dossier whose procedure lists child procedures
 creates one child dossier per child procedure, at the agency that handles it near the
-parent's agency, follows them, and is decided when they all are."""
+parent's agency, follows them, and is decided when they all are — by the system, through the
+same move (and so with the same signed result) as an approver's decision.
+
+Both are follow-ups of moves (registered in :mod:`.followups`): the parent's acceptance
+starts the children; each move of a child is recorded on the parent."""
 
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ from motcua.identity.models import OfficerRole, User
 
 from .codes import next_dossier_code
 from .models import Dossier, DossierEvent, Outcome
+from .moves import Move, locked, transition
 from .processing import go_to_return_step
+from .rules import require
 from .steps import handling_agencies_near, officers_for, start_step, steps_of
-from .summary import count_move
-from .workflow import Action, Move, Status, WorkflowError, transition
+from .workflow import Action, Status, WorkflowError
 
 Role = OfficerRole.Role
 FINISHED = frozenset(
@@ -25,13 +30,16 @@ FINISHED = frozenset(
 )
 
 
-def start_children(parent: Dossier, *, officer: User, at: datetime) -> list[Dossier]:
-    """Create and start the children; the parent moves to processing, held by the receiver
-    who accepted it, and waits for them."""
+def start_children(parent: Dossier, accepted: DossierEvent, move: Move) -> None:
+    """When a linked group is accepted, create and start its children; the parent moves to
+    processing, held by the receiver who accepted it, and waits for them."""
+    if accepted.from_status != Status.SUBMITTED or not parent.version.linked_codes:
+        return
+    officer, at = accepted.actor, accepted.at
     children = [
         _create_child(parent, code, officer=officer, at=at) for code in parent.version.linked_codes
     ]
-    event = transition(
+    transition(
         parent,
         Action.FORWARD,
         actor=officer,
@@ -47,15 +55,12 @@ def start_children(parent: Dossier, *, officer: User, at: datetime) -> list[Doss
             to_handler=officer,
             to_agency=parent.agency,
             to_role=Role.RECEIVER,
+            tell_applicant=False,
         ),
     )
-    from .services_common import after_move
-
-    after_move(parent, event, tell_applicant=False)
-    return children
 
 
-def _create_child(parent: Dossier, code: str, *, officer: User, at: datetime) -> Dossier:
+def _create_child(parent: Dossier, code: str, *, officer: User | None, at: datetime) -> Dossier:
     version = (
         ProcedureVersion.objects.in_force(at.date())
         .filter(procedure__code=code)
@@ -76,14 +81,13 @@ def _create_child(parent: Dossier, code: str, *, officer: User, at: datetime) ->
     variant = version.variants.order_by("position").first()
     if variant is None:
         raise WorkflowError(_("Thủ tục %(code)s chưa có trường hợp nào.") % {"code": code})
-    child = Dossier.objects.create(
+    child = Dossier(
         code=next_dossier_code(agency, timezone.localdate(at)),
         version=version,
         variant=variant,
         agency=agency,
         parent=parent,
         channel=parent.channel,
-        status=Status.PROCESSING,
         applicant=parent.applicant,
         applicant_type=parent.applicant_type,
         applicant_name=parent.applicant_name,
@@ -117,32 +121,31 @@ def _create_child(parent: Dossier, code: str, *, officer: User, at: datetime) ->
         handler=officers[0] if len(officers) == 1 else None,
         role=role,
     )
-    child.save()
-    event = DossierEvent.objects.create(
-        dossier=child,
-        action=Action.ACCEPT,
-        at=at,
+    # The child's creation is its acceptance, with its parent's: from nothing to processing.
+    transition(
+        child,
+        Action.ACCEPT,
         actor=officer,
-        actor_name=str(officer),
         actor_role=Role.RECEIVER,
         actor_agency=parent.agency,
-        to_status=Status.PROCESSING,
-        to_handler=child.handler,
-        to_agency=agency,
-        to_role=role,
-        note=_("Tiếp nhận liên thông từ hồ sơ %(code)s") % {"code": parent.code},
-        details={"parent": parent.code},
+        move=Move(
+            at=at,
+            note=_("Tiếp nhận liên thông từ hồ sơ %(code)s") % {"code": parent.code},
+            details={"parent": parent.code},
+            to_handler=child.handler,
+            to_agency=agency,
+            to_role=role,
+        ),
     )
-    count_move(child, event)
     return child
 
 
-def follow_child(child: Dossier, event: DossierEvent) -> None:
+def follow_child(child: Dossier, event: DossierEvent, move: Move) -> None:
     """Record a child's move on the parent's timeline; decide the parent when every child
     has finished."""
-    from .services_common import after_move, locked
-
-    parent = locked(child.parent)  # type: ignore[arg-type]
+    if child.parent_id is None or event.from_status in (None, event.to_status):
+        return  # not a child, its creation (the parent records it), or no change of status
+    parent = locked(Dossier(pk=child.parent_id))
     if parent.status in (Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED):
         return
     note = _("%(code)s (%(name)s): %(status)s") % {
@@ -162,12 +165,13 @@ def follow_child(child: Dossier, event: DossierEvent) -> None:
     approved = all(
         s in (Status.DECIDED, Status.RETURNED) and o == Outcome.APPROVED for s, o in statuses
     )
+    require(Action.DECIDE, actor=None, dossier=parent, at=event.at)
     parent.outcome = Outcome.APPROVED if approved else Outcome.REJECTED
     parent.outcome_note = "" if approved else _("Có thủ tục liên thông không được giải quyết.")
     parent.decided_at = event.at
     parent.late_mark = ""
     go_to_return_step(parent, event.at)
-    decided = transition(
+    transition(
         parent,
         Action.DECIDE,
         actor=None,
@@ -180,4 +184,3 @@ def follow_child(child: Dossier, event: DossierEvent) -> None:
             to_role=parent.handler_role,
         ),
     )
-    after_move(parent, decided)

@@ -10,6 +10,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.core.outbox import enqueue
+from motcua.core.public_urls import lookup_url
 from motcua.identity.models import User
 
 from .models import Channel, Dossier, DossierEvent
@@ -19,10 +20,6 @@ def _when(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return formats.date_format(timezone.localtime(moment), "H:i d/m/Y")
-
-
-def _tracking_url(dossier: Dossier) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?code={dossier.code}"
 
 
 def applicant_message(dossier: Dossier, event: DossierEvent) -> tuple[str, str] | None:
@@ -111,7 +108,7 @@ def notify_applicant(dossier: Dossier, event: DossierEvent) -> None:
         if message is None:
             return
         subject, text = message
-        footer = _("Tra cứu hồ sơ: %(url)s") % {"url": _tracking_url(dossier)}
+        footer = _("Tra cứu hồ sơ: %(url)s") % {"url": lookup_url(dossier.code)}
     key = f"applicant:{event.pk}"
     if dossier.applicant_email:
         enqueue(

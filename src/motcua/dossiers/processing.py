@@ -1,10 +1,13 @@
 """Processing by the procedure's internal steps: claim, forward, send back, transfer, consult,
-decide — every hand-over an event, one accountable handler at a time."""
+answer, decide — every hand-over an event, one accountable handler at a time. Who may take
+each is the action table's (:mod:`.rules`); each service checks it under the row lock."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,8 +18,8 @@ from motcua.identity.models import Agency, OfficerRole, User
 
 from .access import officer_scope
 from .models import Consultation, Dossier, DossierEvent, Outcome
-from .outcomes import collect_fees_at_step
-from .services_common import after_move, locked, require_actor
+from .moves import Move, transition
+from .rules import locked_for, performs, transfer_targets
 from .steps import (
     agencies_for_step,
     default_agency_for_step,
@@ -29,14 +32,24 @@ from .steps import (
     step_due,
     steps_of,
 )
-from .workflow import Action, Move, Status, WorkflowError, transition
+from .workflow import Action, WorkflowError
 
 Role = OfficerRole.Role
 # A consulted unit answers within two working days unless the asker sets another date.
 CONSULT_HOURS = Decimal(16)
 
 
-def _closing_move(dossier: Dossier, at: datetime, **extra: object) -> Move:
+def _closing_move(
+    dossier: Dossier,
+    at: datetime,
+    *,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+    to_handler: User | None = None,
+    to_agency: Agency | None = None,
+    to_role: str = "",
+    tell_applicant: bool = True,
+) -> Move:
     """The event fields for closing the current step (form 04's hand-over row)."""
     step = step_at(dossier, dossier.step_position)
     return Move(
@@ -44,7 +57,12 @@ def _closing_move(dossier: Dossier, at: datetime, **extra: object) -> Move:
         step_position=dossier.step_position,
         step_name=step.name if step else "",
         step_due_at=dossier.step_due_at,
-        **extra,  # type: ignore[arg-type]
+        note=note,
+        details=dict(details or {}),
+        to_handler=to_handler,
+        to_agency=to_agency,
+        to_role=to_role,
+        tell_applicant=tell_applicant,
     )
 
 
@@ -63,28 +81,24 @@ def _hand_over(
     """Close the current step and start ``step`` in ``agency``: one hand-over row of form 04."""
     at = at or timezone.now()
     from_agency, from_role = dossier.handler_agency, dossier.handler_role
-    move = _closing_move(dossier, at, note=note, to_handler=handler, to_agency=agency, to_role=role)
+    move = _closing_move(
+        dossier, at, note=note, to_handler=handler, to_agency=agency, to_role=role,
+        tell_applicant=False,
+    )  # fmt: skip
     start_step(dossier, step, at=at, agency=agency, handler=handler, role=role)
-    event = transition(
+    transition(
         dossier, action, actor=officer, actor_role=from_role, actor_agency=from_agency, move=move
     )
-    after_move(dossier, event, tell_applicant=False)
     return dossier
 
 
+@performs(Action.CLAIM)
 @transaction.atomic
 def claim_dossier(*, dossier: Dossier, officer: User, at: datetime | None = None) -> Dossier:
     """Take a dossier waiting in the pool of one's unit and role."""
-    dossier = locked(dossier)
-    if dossier.handler_id is not None:
-        raise WorkflowError(
-            _("Hồ sơ đã có người nhận xử lý: %(name)s.") % {"name": dossier.handler}
-        )
-    if not officer_scope(officer).holds(dossier.handler_role, dossier.handler_agency_id):
-        raise WorkflowError(_("Hồ sơ này không thuộc phạm vi xử lý của bạn."))
-    at = at or timezone.now()
+    dossier, at = locked_for(Action.CLAIM, dossier=dossier, actor=officer, at=at)
     dossier.handler = officer
-    event = transition(
+    transition(
         dossier,
         Action.CLAIM,
         actor=officer,
@@ -96,12 +110,13 @@ def claim_dossier(*, dossier: Dossier, officer: User, at: datetime | None = None
             to_handler=officer,
             to_agency=dossier.handler_agency,
             to_role=dossier.handler_role,
+            tell_applicant=False,
         ),
     )
-    after_move(dossier, event, tell_applicant=False)
     return dossier
 
 
+@performs(Action.FORWARD)
 @transaction.atomic
 def forward_dossier(
     *,
@@ -114,23 +129,13 @@ def forward_dossier(
 ) -> Dossier:
     """Hand the dossier to the next step. Within the unit, to a named officer (required when
     several hold the role); to another unit, into that unit's pool for the role."""
-    dossier = locked(dossier)
-    require_actor(officer, dossier)
-    if dossier.awaits_children:
-        raise WorkflowError(
-            _("Hồ sơ liên thông đang chờ các hồ sơ con; hồ sơ tự chuyển khi các hồ sơ con xong.")
-        )
-    current = step_at(dossier, dossier.step_position)
-    if current is not None and dossier.status == Status.PROCESSING and is_decision_step(current):
-        raise WorkflowError(_("Bước phê duyệt kết thúc bằng quyết định, không chuyển tiếp."))
-    step = next_step(dossier)
-    if step is None:
-        raise WorkflowError(_("Đây là bước cuối của quy trình; không còn bước để chuyển."))
-    agency = _target_agency(dossier, step, to_agency)
+    dossier, at = locked_for(Action.FORWARD, dossier=dossier, actor=officer, at=at)
+    choices = forward_choices(dossier)
+    step = choices.step
+    assert step is not None  # the rule's HAS_NEXT_STEP
+    agency = _target_agency(choices, to_agency)
     handler = _target_handler(dossier, step.role, agency, to_handler)
-    at = at or timezone.now()
-    from_role, from_agency = dossier.handler_role, dossier.handler_agency
-    _hand_over(
+    return _hand_over(
         dossier,
         Action.FORWARD,
         officer=officer,
@@ -141,33 +146,53 @@ def forward_dossier(
         note=note,
         at=at,
     )
-    collect_fees_at_step(dossier, step, by=officer, at=at, role=from_role, agency=from_agency)
-    return dossier
 
 
-def is_decision_step(step: ProcedureStep) -> bool:
-    """The procedure's last approver step, where the result is signed. An earlier approver
-    step (a leader assigning the dossier, or reviewing a draft) hands the dossier on."""
-    if step.role != Role.APPROVER:
-        return False
-    later = step.version.steps.filter(position__gt=step.position, role=Role.APPROVER)
-    return not later.exists()
+@dataclass(frozen=True)
+class ForwardChoices:
+    """Where a forward goes, and what the officer must choose: the next step, the agencies
+    that can do it, the one it goes to when nobody needs to choose, and the officers to
+    choose from when several of the same unit can take it."""
+
+    step: ProcedureStep | None
+    candidates: list[Agency]
+    target: Agency | None
+    officers: list[User]
+
+    @property
+    def agencies(self) -> list[Agency]:
+        """The agencies to choose from; empty when there is no choice."""
+        return self.candidates if self.target is None else []
 
 
-def _target_agency(dossier: Dossier, step: object, chosen: Agency | None) -> Agency:
-    candidates = agencies_for_step(dossier, step)  # type: ignore[arg-type]
+def forward_choices(dossier: Dossier) -> ForwardChoices:
+    """The one reading of a forward's choices, for the service and the form alike."""
+    step = next_step(dossier)
+    if step is None:
+        return ForwardChoices(None, [], None, [])
+    candidates = agencies_for_step(dossier, step)
+    current = dossier.handler_agency
+    target = None
+    if current is not None and current.pk in {a.pk for a in candidates}:
+        target = current
+    elif len(candidates) == 1:
+        target = candidates[0]
+    officers: list[User] = []
+    if target is not None and target.pk == dossier.handler_agency_id:
+        officers = officers_for(target, step.role)
+    return ForwardChoices(step, candidates, target, officers if len(officers) > 1 else [])
+
+
+def _target_agency(choices: ForwardChoices, chosen: Agency | None) -> Agency:
     if chosen is not None:
-        if chosen.pk not in {a.pk for a in candidates}:
+        if chosen.pk not in {a.pk for a in choices.candidates}:
             raise WorkflowError(
                 _("%(agency)s không thực hiện bước này của thủ tục.") % {"agency": chosen}
             )
         return chosen
-    current = dossier.handler_agency
-    if current is not None and current.pk in {a.pk for a in candidates}:
-        return current
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
+    if choices.target is not None:
+        return choices.target
+    if not choices.candidates:
         raise WorkflowError(_("Không có đơn vị nào thực hiện được bước tiếp theo."))
     raise WorkflowError(_("Hãy chọn đơn vị thực hiện bước tiếp theo."))
 
@@ -188,6 +213,7 @@ def _target_handler(
     raise WorkflowError(_("Có nhiều cán bộ có thể xử lý bước tiếp theo; hãy chọn một người."))
 
 
+@performs(Action.SEND_BACK)
 @transaction.atomic
 def send_back_dossier(
     *, dossier: Dossier, officer: User, reason: str, at: datetime | None = None
@@ -195,11 +221,9 @@ def send_back_dossier(
     """Return the dossier to the previous step, to the officer who handled it there."""
     if not reason.strip():
         raise WorkflowError(_("Cần ghi lý do trả lại bước trước."))
-    dossier = locked(dossier)
-    require_actor(officer, dossier)
+    dossier, at = locked_for(Action.SEND_BACK, dossier=dossier, actor=officer, at=at)
     step = previous_step(dossier)
-    if step is None:
-        raise WorkflowError(_("Hồ sơ đang ở bước đầu tiên; không có bước trước để trả lại."))
+    assert step is not None  # the rule's HAS_PREVIOUS_STEP
     handed = (
         DossierEvent.objects.filter(
             dossier=dossier, step_position=step.position, action__in=[Action.FORWARD, Action.ACCEPT]
@@ -225,19 +249,19 @@ def send_back_dossier(
     )
 
 
+@performs(Action.TRANSFER)
 @transaction.atomic
 def transfer_dossier(
     *, dossier: Dossier, officer: User, to_agency: Agency, reason: str, at: datetime | None = None
 ) -> Dossier:
-    """Move the dossier to another unit or level (ward → city department, or a district),
-    into that unit's pool for the current step's role."""
+    """Move the dossier to another unit or level of its province (ward → city department, or
+    another ward), into that unit's pool for the current step's role."""
     if not reason.strip():
         raise WorkflowError(_("Cần ghi lý do chuyển đơn vị xử lý."))
-    dossier = locked(dossier)
-    require_actor(officer, dossier)
+    dossier, at = locked_for(Action.TRANSFER, dossier=dossier, actor=officer, at=at)
     if to_agency.pk == dossier.handler_agency_id:
         raise WorkflowError(_("Hồ sơ đang ở chính đơn vị này."))
-    at = at or timezone.now()
+    _require_in_province(dossier, to_agency)
     role = dossier.handler_role or Role.SPECIALIST
     if role == Role.RECEIVER:
         role = Role.SPECIALIST  # the desk transfers for processing, not for another intake
@@ -255,6 +279,15 @@ def transfer_dossier(
     )
 
 
+def _require_in_province(dossier: Dossier, agency: Agency) -> None:
+    if not transfer_targets(dossier).filter(pk=agency.pk).exists():
+        raise WorkflowError(
+            _("%(agency)s không thuộc tỉnh, thành phố của hồ sơ; hãy chọn đơn vị trong danh sách.")
+            % {"agency": agency}
+        )
+
+
+@performs(Action.CONSULT)
 @transaction.atomic
 def consult_unit(
     *,
@@ -268,11 +301,10 @@ def consult_unit(
     """Ask another unit's opinion; the dossier stays with its handler."""
     if not question.strip():
         raise WorkflowError(_("Cần ghi nội dung xin ý kiến."))
-    dossier = locked(dossier)
-    require_actor(officer, dossier)
+    dossier, at = locked_for(Action.CONSULT, dossier=dossier, actor=officer, at=at)
     if to_agency.pk == dossier.handler_agency_id:
         raise WorkflowError(_("Hãy chọn một đơn vị khác để xin ý kiến."))
-    at = at or timezone.now()
+    _require_in_province(dossier, to_agency)
     consultation = Consultation.objects.create(
         dossier=dossier,
         from_agency=dossier.handler_agency or dossier.agency,
@@ -282,7 +314,7 @@ def consult_unit(
         asked_at=at,
         due_at=due_at or step_due(at, CONSULT_HOURS),
     )
-    event = transition(
+    transition(
         dossier,
         Action.CONSULT,
         actor=officer,
@@ -294,55 +326,65 @@ def consult_unit(
             to_agency=to_agency,
             note=question.strip(),
             details={"consultation": consultation.pk},
+            tell_applicant=False,
         ),
     )
-    after_move(dossier, event, tell_applicant=False)
     return consultation
 
 
+@performs(Action.ANSWER)
 @transaction.atomic
 def answer_consultation(
-    *, consultation: Consultation, officer: User, answer: str, at: datetime | None = None
+    *,
+    dossier: Dossier,
+    officer: User,
+    consultation_id: int,
+    answer: str,
+    at: datetime | None = None,
 ) -> Consultation:
+    """Answer a question put to one of the officer's units about this dossier."""
     if not answer.strip():
         raise WorkflowError(_("Cần ghi ý kiến trả lời."))
-    if not officer_scope(officer).covers(consultation.to_agency_id):
-        raise WorkflowError(_("Bạn không thuộc đơn vị được xin ý kiến."))
+    dossier, at = locked_for(Action.ANSWER, dossier=dossier, actor=officer, at=at)
+    consultation = (
+        Consultation.objects.select_for_update().filter(pk=consultation_id, dossier=dossier).first()
+    )
+    if consultation is None or not officer_scope(officer).covers(consultation.to_agency_id):
+        raise WorkflowError(_("Hồ sơ không có yêu cầu xin ý kiến này gửi đơn vị của bạn."))
     if consultation.answered_at is not None:
         raise WorkflowError(_("Đơn vị đã trả lời xin ý kiến này."))
-    dossier = locked(consultation.dossier)
-    at = at or timezone.now()
     consultation.answer, consultation.answered_by, consultation.answered_at = (
         answer.strip(),
         officer,
         at,
     )
     consultation.save()
-    event = transition(
+    transition(
         dossier,
         Action.ANSWER,
         actor=officer,
         actor_agency=consultation.to_agency,
-        move=Move(at=at, note=answer.strip(), details={"consultation": consultation.pk}),
+        move=Move(
+            at=at,
+            note=answer.strip(),
+            details={"consultation": consultation.pk},
+            tell_applicant=False,
+        ),
     )
-    after_move(dossier, event, tell_applicant=False)
     return consultation
 
 
+@performs(Action.DECIDE)
 @transaction.atomic
 def decide_dossier(
     *, dossier: Dossier, officer: User, approve: bool, note: str = "", at: datetime | None = None
 ) -> Dossier:
     """The approver's decision: status 9, approved or rejected with reasons; the dossier goes
-    on to the remaining steps (filing, then the desk that returns the result)."""
-    dossier = locked(dossier)
-    require_actor(officer, dossier)
-    step = step_at(dossier, dossier.step_position)
-    if step is not None and step.role != Role.APPROVER:
-        raise WorkflowError(_("Chỉ bước phê duyệt của lãnh đạo mới ghi quyết định."))
+    on to the remaining steps (filing, then the desk that returns the result). The signed
+    result is issued with it, in the same transaction (a follow-up of the move)."""
     if not approve and not note.strip():
         raise WorkflowError(_("Cần ghi lý do từ chối giải quyết."))
-    at = at or timezone.now()
+    dossier, at = locked_for(Action.DECIDE, dossier=dossier, actor=officer, at=at)
     dossier.outcome = Outcome.APPROVED if approve else Outcome.REJECTED
     dossier.outcome_note = note.strip()
     dossier.decided_at = at
@@ -355,7 +397,7 @@ def decide_dossier(
         dossier.handler_agency,
         dossier.handler_role,
     )
-    event = transition(
+    transition(
         dossier,
         Action.DECIDE,
         actor=officer,
@@ -363,7 +405,6 @@ def decide_dossier(
         actor_agency=from_agency,
         move=move,
     )
-    after_move(dossier, event)
     return dossier
 
 

@@ -1,6 +1,9 @@
-"""Every state change of a dossier, by name (views and the API call these, nothing else)."""
+"""Every state change of a dossier, by name. The doors take actions through
+:func:`.rules.perform` (the action table chooses the service); the demo, jobs and other apps
+call these."""
 
-from .files import UploadError, store_upload
+from .closing import return_result, stop_dossier, withdraw_dossier
+from .files import NewUpload, StoredUploads, UploadError, store_upload
 from .intake import (
     Applicant,
     Submission,
@@ -12,16 +15,12 @@ from .intake import (
     request_supplement,
     submit_dossier,
 )
-from .late import mark_late_dossiers, refuse_expired_supplements
-from .outcomes import (
+from .late import issue_apology, mark_late_dossiers, refuse_expired_supplements
+from .payment_requests import (
     confirm_payment,
-    issue_apology,
     refuse_exemption_claims,
     request_payment,
     requested_amount,
-    return_result,
-    stop_dossier,
-    withdraw_dossier,
 )
 from .processing import (
     answer_consultation,
@@ -32,10 +31,13 @@ from .processing import (
     send_back_dossier,
     transfer_dossier,
 )
-from .workflow import WorkflowError
+from .workflow import NotPermitted, WorkflowError
 
 __all__ = [
     "Applicant",
+    "NewUpload",
+    "NotPermitted",
+    "StoredUploads",
     "Submission",
     "SubmissionRejected",
     "UploadError",

@@ -26,6 +26,15 @@ def step_at(dossier: Dossier, position: int | None) -> ProcedureStep | None:
     return next((s for s in steps_of(dossier.version) if s.position == position), None)
 
 
+def is_decision_step(step: ProcedureStep, steps: list[ProcedureStep] | None = None) -> bool:
+    """The procedure's last approver step, where the result is signed. An earlier approver
+    step (a leader assigning the dossier, or reviewing a draft) hands the dossier on."""
+    if step.role != OfficerRole.Role.APPROVER:
+        return False
+    steps = steps if steps is not None else steps_of(step.version)
+    return not any(s.position > step.position and s.role == step.role for s in steps)
+
+
 def next_step(dossier: Dossier) -> ProcedureStep | None:
     return next(
         (s for s in steps_of(dossier.version) if s.position > (dossier.step_position or 0)), None

@@ -1,19 +1,11 @@
-"""The dossier lifecycle: national status codes, the allowed moves, and the one function that
-performs every move.
-
-Every status change of every dossier goes through :func:`transition`, under a row lock, and
-leaves a :class:`~motcua.dossiers.models.DossierEvent`; that log is the process-control slip
-(form 04), the citizen's timeline and the audit trail.
+"""The dossier lifecycle as data: national status codes, the actions, and the one table of
+allowed moves. Pure tables, importing no model: :mod:`.moves` performs the moves and
+:mod:`.rules` says who may take each action.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +108,14 @@ TRANSITIONS: dict[str, dict[int, int]] = {
     Action.CHILD_UPDATE: _same(*_OPEN),
 }
 
+# The moves that create a dossier: from nothing to the status they give it. A linked child is
+# accepted with its parent and goes straight to processing at its own agency.
+STARTS: dict[str, int] = {
+    Action.SUBMIT: S.SUBMITTED,
+    Action.RECEIVE: S.SUBMITTED,
+    Action.ACCEPT: S.PROCESSING,
+}
+
 # Where SUPPLEMENT may lead (the status the dossier was in when the supplement was asked).
 SUPPLEMENT_RETURNS = frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING})
 # Where CONFIRM_PAYMENT may lead (the status the dossier was in when the fees were asked).
@@ -130,86 +130,36 @@ class WorkflowError(Exception):
         self.message = message
 
 
+class NotPermitted(WorkflowError):
+    """The person is not one who may take this action on this dossier (the API's 403)."""
+
+
 def allowed(action: str, status: int) -> bool:
     return status in TRANSITIONS.get(action, {})
 
 
-def target_status(action: str, status: int, override: int | None = None) -> int:
+def not_now(action: str, status: int) -> str:
+    """Why ``action`` cannot start from ``status``."""
+    return gettext("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.") % {
+        "action": Action(action).label,
+        "status": Status(status).label,
+    }
+
+
+def target_status(action: str, status: int | None, override: int | None = None) -> int:
+    if status is None:
+        if action not in STARTS:
+            raise WorkflowError(gettext("Hồ sơ chưa được tạo."))
+        return STARTS[action]
     moves = TRANSITIONS[action]
     if status not in moves:
-        raise WorkflowError(
-            gettext("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.")
-            % {"action": Action(action).label, "status": Status(status).label}
-        )
+        raise WorkflowError(not_now(action, status))
     if action == Action.SUPPLEMENT:
-        if override not in SUPPLEMENT_RETURNS:
+        if override is None or override not in SUPPLEMENT_RETURNS:
             raise WorkflowError(gettext("Không xác định được bước nhận lại hồ sơ bổ sung."))
-        return int(override)  # type: ignore[arg-type]
+        return int(override)
     if action == Action.CONFIRM_PAYMENT and override is not None:
         if override not in PAYMENT_RETURNS:
             raise WorkflowError(gettext("Không xác định được trạng thái tiếp tục sau khi nộp phí."))
         return int(override)
     return int(moves[status])
-
-
-@dataclass
-class Move:
-    """What one call of :func:`transition` records, besides the status."""
-
-    note: str = ""
-    details: dict[str, Any] | None = None
-    step_position: int | None = None
-    step_name: str = ""
-    step_due_at: datetime | None = None
-    to_handler: Any = None
-    to_agency: Any = None
-    to_role: str = ""
-    at: datetime | None = None
-
-
-def transition(
-    dossier: Any,
-    action: str,
-    *,
-    actor: Any,
-    actor_role: str = "",
-    actor_agency: Any = None,
-    move: Move | None = None,
-    to_status: int | None = None,
-) -> Any:
-    """Move ``dossier`` by ``action``: lock the row, check the table, change the status,
-    append the event. The caller runs inside ``transaction.atomic`` and has set the other
-    fields on the locked instance it passes; this saves them together, and adds the move to
-    the daily summary in the same transaction."""
-    from .models import Dossier, DossierEvent
-    from .summary import count_move
-
-    move = move or Move()
-    locked = Dossier.objects.select_for_update().only("id", "status").get(pk=dossier.pk)
-    if locked.status != dossier.status:
-        raise WorkflowError(gettext("Hồ sơ vừa được người khác cập nhật; vui lòng tải lại trang."))
-    before = dossier.status
-    after = target_status(action, before, to_status)
-    dossier.status = after
-    dossier.save()
-    event = DossierEvent.objects.create(
-        dossier=dossier,
-        action=action,
-        at=move.at or timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=str(actor) if actor is not None else "",
-        actor_role=actor_role,
-        actor_agency=actor_agency,
-        from_status=before,
-        to_status=after,
-        step_position=move.step_position,
-        step_name=move.step_name,
-        step_due_at=move.step_due_at,
-        to_handler=move.to_handler,
-        to_agency=move.to_agency,
-        to_role=move.to_role,
-        note=move.note,
-        details=move.details or {},
-    )
-    count_move(dossier, event)
-    return event

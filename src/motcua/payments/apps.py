@@ -11,6 +11,7 @@ class PaymentsConfig(AppConfig):
 
         from motcua.core.jobs import register_job
 
+        from . import services  # noqa: F401  (record_cash performs CONFIRM_PAYMENT)
         from .delivery import send_missing_receipts
         from .pending import reconcile_pending
 

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from motcua.core.channels import EMAIL, SMS
 from motcua.core.models import OutboxMessage
 from motcua.core.outbox import enqueue
+from motcua.core.public_urls import document_url
 from motcua.core.templatetags.motcua import vnd
 from motcua.documents.models import IssuedDocument
-from motcua.documents.services import IssueError, verify_url
+from motcua.documents.services import IssueError
 
 from .models import Payment, Provider
 from .receipts import receipt_for
@@ -100,7 +101,7 @@ def _facts(payment: Payment, document: IssuedDocument) -> dict[str, str]:
         "amount": vnd(payment.amount),
         "method": str(Provider(payment.provider).label),
         "at": formats.date_format(paid_at, "H:i d/m/Y"),
-        "url": verify_url(document.code),
+        "url": document_url(document.code),
     }
 
 

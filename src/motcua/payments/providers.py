@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.public_urls import absolute
 from motcua.core.templatetags.motcua import group_thousands
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
@@ -50,14 +51,14 @@ def _development() -> dict[str, dict[str, Any]]:
         Provider.VNPAY: {
             "tmn_code": "MOTCUA01",
             "secret": getattr(settings, "VNPAY_SANDBOX_SECRET", "sandbox-secret"),
-            "url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/vnpay/",
-            "api_url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/vnpay/querydr/",
+            "url": absolute(reverse("payments-sandbox:vnpay")),
+            "api_url": absolute(reverse("payments-sandbox:vnpay-querydr")),
         },
         Provider.NATIONAL: {
             "partner_code": "MOTCUA",
             "secret": getattr(settings, "VNPAY_SANDBOX_SECRET", "sandbox-secret"),
-            "url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/national/init/",
-            "query_url": settings.PUBLIC_URL + "/hop-thu-thanh-toan/national/query/",
+            "url": absolute(reverse("payments-sandbox:national-init")),
+            "query_url": absolute(reverse("payments-sandbox:national-query")),
         },
     }
 
@@ -183,7 +184,7 @@ def _vnpay_url(config: dict[str, Any], payment: Payment, *, ip: str, locale: str
         txn_ref=payment.reference,
         amount=payment.amount,
         order_info=f"Thanh toan phi le phi ho so {payment.dossier.code}",
-        return_url=settings.PUBLIC_URL + reverse("payments:vnpay-return"),
+        return_url=absolute(reverse("payments:vnpay-return")),
         ip=ip,
         created_at=timezone.now(),
         locale=locale,

@@ -8,7 +8,7 @@ with the same parameters. It writes nothing to the database; what it answered is
 cache, so it can answer a status query later (VNPay's QueryDR, the national platform's QUERY).
 
 Settings: VNPAY_SANDBOX_SECRET (the hash secret it signs and checks with), VNPAY_SANDBOX_IPN_URL
-(where it delivers the IPN; PUBLIC_URL + "/thanh-toan/vnpay/ipn/" by default) and
+(where it delivers the IPN; the platform's own IPN address by default) and
 PAYMENT_SANDBOX_ENABLED (off by default in production: a payment page that always succeeds
 must never face the public).
 """
@@ -40,6 +40,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.http import json_body
+from motcua.core.public_urls import absolute, payment_url
 
 from . import national, vnpay
 
@@ -70,8 +71,8 @@ def sandbox_secret() -> str:
 
 
 def ipn_url() -> str:
-    default = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return str(getattr(settings, "VNPAY_SANDBOX_IPN_URL", default + "/thanh-toan/vnpay/ipn/"))
+    default = absolute(reverse("payments:vnpay-ipn"))
+    return str(getattr(settings, "VNPAY_SANDBOX_IPN_URL", default))
 
 
 def deliver_ipn(url: str, params: Mapping[str, str]) -> dict[str, Any] | None:
@@ -246,8 +247,7 @@ NATIONAL_RESULT_KEY = "motcua:sandbox:national:result:"
 
 
 def confirm_url() -> str:
-    default = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return default + "/thanh-toan/quoc-gia/xac-nhan/"
+    return absolute(reverse("payments:national-confirm"))
 
 
 def deliver_confirm(url: str, message: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -274,8 +274,7 @@ def national_init(request: HttpRequest) -> HttpResponse:
     assert isinstance(message, dict)
     reference = str(message["MaThamChieu"])
     cache.set(f"{NATIONAL_KEY}{reference}", message, QUERY_SECONDS)
-    base = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
-    page = base + reverse("payments-sandbox:national") + "?" + urlencode({"ma": reference})
+    page = absolute(reverse("payments-sandbox:national")) + "?" + urlencode({"ma": reference})
     return JsonResponse({"MaLoi": "00", "MaThamChieu": reference, "UrlThanhToan": page})
 
 
@@ -311,9 +310,8 @@ def national_page(request: HttpRequest) -> HttpResponse:
     )
     cache.set(f"{NATIONAL_RESULT_KEY}{message['MaThamChieu']}", confirmation, QUERY_SECONDS)
     deliver_confirm(confirm_url(), confirmation)
-    base = str(getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
     dossier = str(receipt.get("MaHoSo", ""))
-    return HttpResponseRedirect(f"{base}/ho-so/{dossier}/thanh-toan/{message['MaThamChieu']}/")
+    return HttpResponseRedirect(payment_url(dossier, str(message["MaThamChieu"])))
 
 
 @csrf_exempt

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.codes import next_in_sequence
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.workflow import WorkflowError
+from motcua.dossiers.rules import locked_for, performs
+from motcua.dossiers.workflow import Action, WorkflowError
 from motcua.identity.models import Agency, User
 
 from .models import Payment, PaymentEvent, Provider, ReceiptSequence
@@ -218,11 +219,14 @@ def fail(
         return Outcome.FAILED
 
 
+@performs(Action.CONFIRM_PAYMENT)
 @transaction.atomic
 def record_cash(*, dossier: Dossier, officer: User, receipt: str = "") -> Payment:
-    """Cash paid at the desk: a paid payment with its electronic receipt number, through the
-    same crediting as any provider; ``receipt`` is a paper receipt's number, if one was given.
-    The dossier resumes (status 6 → 4)."""
+    """Cash paid at the desk that collects it (the action table's CONFIRM_PAYMENT): a paid
+    payment with its electronic receipt number, through the same crediting as any provider;
+    ``receipt`` is a paper receipt's number, if one was given. The dossier resumes (status 6
+    → 4)."""
+    dossier, _at = locked_for(Action.CONFIRM_PAYMENT, dossier=dossier, actor=officer)
     amount = dossier_services.requested_amount(dossier)
     if amount is None:
         raise PaymentError(_("Hồ sơ không có khoản phí, lệ phí nào đang chờ thanh toán."))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+
+from motcua.identity.models import User
 
 View = Callable[..., HttpResponse]
 
@@ -37,3 +39,8 @@ def citizen_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def citizen(request: HttpRequest) -> User:
+    """The signed-in account of a view behind ``citizen_required``."""
+    return cast(User, request.user)

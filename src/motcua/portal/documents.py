@@ -26,8 +26,7 @@ from motcua.documents.responses import pdf_response
 from motcua.documents.store import store_items
 from motcua.payments.providers import slip_transfer
 
-from .access import citizen_required
-from .drafts import citizen
+from .access import citizen, citizen_required
 from .my_dossiers import SLIPS as APPLICANT_SLIPS
 from .my_dossiers import own_dossier
 

@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -25,23 +24,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from motcua.dossiers import selectors
-from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
-from motcua.dossiers.services import (
-    UploadError,
-    WorkflowError,
-    provide_supplement,
-    store_upload,
-    withdraw_dossier,
-)
-from motcua.dossiers.workflow import Action, Status, allowed
-from motcua.identity.models import User
+from motcua.dossiers import drafts, selectors
+from motcua.dossiers.action_inputs import SupplementInput, WithdrawInput
+from motcua.dossiers.files import NewUpload
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.rules import perform, permits
+from motcua.dossiers.services import UploadError, WorkflowError
+from motcua.dossiers.workflow import Action
 from motcua.payments.models import Payment
 from motcua.payments.providers import slip_transfer
 
-from . import drafts
-from .access import citizen_required
-from .drafts import citizen
+from .access import citizen, citizen_required
 
 PAGE_SIZE = 20
 ACCEPTED = "application/pdf,image/jpeg,image/png"
@@ -169,14 +162,6 @@ def _latest(events: list[DossierEvent], action: str) -> DossierEvent | None:
     return next((e for e in reversed(events) if e.action == action), None)
 
 
-def can_withdraw(dossier: Dossier) -> bool:
-    return dossier.parent_id is None and allowed(Action.WITHDRAW, dossier.status)
-
-
-def can_supplement(dossier: Dossier) -> bool:
-    return dossier.parent_id is None and dossier.status == Status.SUPPLEMENT_REQUESTED
-
-
 @citizen_required
 @require_GET
 @never_cache
@@ -196,8 +181,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "children": list(dossier.children.select_related("version", "agency").order_by("code")),
         "supplement_items": (asked.details or {}).get("items", []) if asked else [],
         "payment_amount": (payment.details or {}).get("amount") if payment else None,
-        "can_withdraw": can_withdraw(dossier),
-        "can_supplement": can_supplement(dossier),
+        "can_withdraw": permits(Action.WITHDRAW, citizen(request), dossier),
+        "can_supplement": permits(Action.SUPPLEMENT, citizen(request), dossier),
     }
     return render(request, "portal/dossiers/detail.html", context)
 
@@ -284,58 +269,23 @@ class SupplementForm(forms.Form):
             raise forms.ValidationError(_("Tải lên ít nhất một tệp hoặc ghi nội dung đã bổ sung."))
         return cleaned
 
-    def uploads(self) -> list[tuple[str, UploadedFile, str]]:
-        """(field, file, what it answers) for every file chosen."""
+    def uploads(self) -> list[NewUpload]:
+        """Every file chosen, with what it answers and the field it came from."""
         found = []
         for name, field in self.fields.items():
             upload = self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
-            if isinstance(field, forms.FileField) and upload:
-                found.append((name, upload, str(field.label)))
+            if isinstance(field, forms.FileField) and isinstance(upload, UploadedFile):
+                found.append(
+                    NewUpload(upload, name=upload.name or "", label=str(field.label), key=name)
+                )
         return found
-
-
-class FileRejected(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-def supply(
-    *, dossier: Dossier, user: User, uploads: list[tuple[str, UploadedFile, str]], note: str
-) -> Dossier:
-    """Store the files and hand the supplement in, all or nothing: a rejected file or a
-    refused move leaves neither rows nor stored files behind."""
-    stored: list[DossierFile] = []
-    done = False
-    try:
-        with transaction.atomic():
-            for field, upload, label in uploads:
-                try:
-                    record = store_upload(
-                        upload,
-                        name=upload.name or "",
-                        uploaded_by=user,
-                        dossier=dossier,
-                        kind=DossierFile.Kind.SUPPLEMENT,
-                    )
-                except UploadError as error:
-                    raise FileRejected(field, error.message) from error
-                stored.append(record)
-                DossierFile.objects.filter(pk=record.pk).update(requirement_name=label)
-            result = provide_supplement(dossier=dossier, by=user, files=stored, note=note)
-        done = True
-        return result
-    finally:
-        if not done:
-            for record in stored:
-                record.file.storage.delete(record.file.name)
 
 
 @citizen_required
 @require_http_methods(["GET", "POST"])
 def dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _own(request, code)
-    if not can_supplement(dossier):
+    if not permits(Action.SUPPLEMENT, citizen(request), dossier):
         messages.info(request, _("Hồ sơ này hiện không cần bổ sung."))
         return redirect("portal:dossier-detail", dossier.code)
     asked = _latest(selectors.timeline(dossier), Action.REQUEST_SUPPLEMENT)
@@ -346,15 +296,11 @@ def dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
     )
     status = 200
     if form.is_valid():
+        data = SupplementInput(note=form.cleaned_data["note"].strip(), uploads=form.uploads())
         try:
-            supply(
-                dossier=dossier,
-                user=citizen(request),
-                uploads=form.uploads(),
-                note=form.cleaned_data["note"].strip(),
-            )
-        except FileRejected as error:
-            form.add_error(error.field, error.message)
+            perform(Action.SUPPLEMENT, dossier=dossier, actor=citizen(request), data=data)
+        except UploadError as error:
+            form.add_error(error.key or None, error.message)
             status = 400
         except WorkflowError as error:
             form.add_error(None, error.message)
@@ -390,7 +336,7 @@ class WithdrawForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def dossier_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _own(request, code)
-    if not can_withdraw(dossier):
+    if not permits(Action.WITHDRAW, citizen(request), dossier):
         messages.info(request, _("Hồ sơ ở trạng thái này không rút được nữa."))
         return redirect("portal:dossier-detail", dossier.code)
     post = request.method == "POST"
@@ -398,8 +344,8 @@ def dossier_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     status = 400 if post else 200
     if form.is_valid():
         try:
-            reason = form.cleaned_data["reason"]
-            withdraw_dossier(dossier=dossier, by=citizen(request), reason=reason)
+            data = WithdrawInput(reason=form.cleaned_data["reason"])
+            perform(Action.WITHDRAW, dossier=dossier, actor=citizen(request), data=data)
         except WorkflowError as error:
             form.add_error(None, error.message)
             status = 409

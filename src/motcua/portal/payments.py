@@ -22,8 +22,7 @@ from motcua.payments import providers, services
 from motcua.payments.models import Payment, Provider
 from motcua.payments.receipts import receipt_for
 
-from .access import citizen_required
-from .drafts import citizen
+from .access import citizen, citizen_required
 from .my_dossiers import own_dossier
 
 logger = logging.getLogger(__name__)

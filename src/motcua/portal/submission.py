@@ -1,7 +1,7 @@
 """Online submission, one thing per page: the choices, the application form page by page,
 the files, check your answers, submit, confirmation. Drafts can be saved and resumed.
 
-Views parse, call one function of :mod:`motcua.portal.drafts` (or a dossiers service through
+Views parse, call one function of :mod:`motcua.dossiers.drafts` (or a dossiers service through
 it), and redirect (POST/redirect/GET); a rejected POST re-renders with status 400.
 """
 
@@ -28,15 +28,15 @@ from motcua.core.calendar import DueDateError, compute_due
 from motcua.core.text import small_int
 from motcua.core.throttle import submissions, uploads
 from motcua.documents.store import reuse_in_draft, store_items
+from motcua.dossiers import drafts
+from motcua.dossiers.applicants import applicant_for
 from motcua.dossiers.fees import draft_bill
 from motcua.dossiers.models import Draft, ResultDelivery
 from motcua.dossiers.selectors import dossier_detail
 from motcua.dossiers.services import UploadError, WorkflowError
 from motcua.dossiers.steps import handling_agencies
 
-from . import drafts
-from .access import citizen_required
-from .drafts import citizen
+from .access import citizen, citizen_required
 from .submission_forms import ChoicesForm, SubmitForm, UploadForm
 
 BACK_TO_CHECK = "kiem-tra"  # ?tu=kiem-tra: a change from the check page goes back there
@@ -54,13 +54,22 @@ def _back_to_check(request: HttpRequest) -> bool:
     return (request.POST.get("tu") or request.GET.get("tu")) == BACK_TO_CHECK
 
 
+# The page of the draft where each part is filled in or fixed.
+PAGES = {
+    "choices": "portal:draft-choices",
+    "page": "portal:draft-page",
+    "attachments": "portal:draft-attachments",
+    "check": "portal:draft-check",
+}
+
+
 def _url(name: str, draft: Draft, key: str = "") -> str:
     return reverse(name, args=[draft.pk, key] if key else [draft.pk])
 
 
 def _first_step(draft: Draft) -> str:
-    name, key = drafts.first_step_url_name(draft)
-    return _url(name, draft, key)
+    where, key = drafts.first_step(draft)
+    return _url(PAGES[where], draft, key)
 
 
 def _after_pages(draft: Draft) -> str:
@@ -295,11 +304,11 @@ def draft_file_remove(request: HttpRequest, draft_id: int, file_id: int) -> Http
 def _problem_links(draft: Draft, found: list[drafts.Problem]) -> list[tuple[str, str]]:
     links = []
     for problem in found:
-        if problem.url_name == "portal:account":
-            href = reverse(problem.url_name)
+        if problem.where == "account":
+            href = reverse("portal:account")
         else:
-            href = _url(problem.url_name, draft, problem.page_key)
-            if problem.url_name != "portal:draft-attachments":
+            href = _url(PAGES[problem.where], draft, problem.page_key)
+            if problem.where != "attachments":
                 href += f"?tu={BACK_TO_CHECK}"
         links.append((problem.message, href + (f"#{problem.anchor}" if problem.anchor else "")))
     return links
@@ -326,7 +335,7 @@ def _check_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
         "version": draft.version,
         "sections": _answer_rows(draft),
         "problems": _problem_links(draft, drafts.problems(draft, user)),
-        "applicant": drafts.applicant_for(user, draft.data),
+        "applicant": applicant_for(user, data=draft.data),
         "is_business": user.kind == user.Kind.BUSINESS,
         "documents": [(r, files.get(r.pk, [])) for r in drafts.requirements_for(draft)],
         "delivery": dict(ResultDelivery.choices).get(draft.result_delivery, ""),
@@ -398,10 +407,10 @@ def draft_resume(request: HttpRequest, draft_id: int) -> HttpResponse:
     """Back to the first page with something to fix, else to the check page."""
     draft = _draft(request, draft_id)
     found = drafts.problems(draft, citizen(request))
-    first = next((p for p in found if p.url_name.startswith("portal:draft-")), None)
+    first = next((p for p in found if p.where != "account"), None)
     if first is None:
         return redirect(_url("portal:draft-check", draft))
-    return redirect(_url(first.url_name, draft, first.page_key))
+    return redirect(_url(PAGES[first.where], draft, first.page_key))
 
 
 @citizen_required

@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
 from motcua.core.templatetags.motcua import time_limit
+from motcua.dossiers.drafts import Choices, delivery_choices, ward_agency
 from motcua.dossiers.fees import claims_field, claims_problem
 from motcua.dossiers.models import Channel, ResultDelivery
 from motcua.dossiers.steps import handling_agencies
 from motcua.identity.models import Agency
-
-from .drafts import Choices, delivery_choices, ward_agency
 
 
 class VariantField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from motcua.core import public_urls
+
 from . import accounts, documents, lookup, my_dossiers, payments, submission, views
 
 app_name = "portal"
@@ -42,7 +44,7 @@ urlpatterns += [
     path("ho-so-nhap/<int:draft_id>/xoa/", submission.draft_delete, name="draft-delete"),
     path("ho-so-nhap/<int:draft_id>/<slug:page_key>/", submission.draft_page, name="draft-page"),
     path("ho-so/", my_dossiers.dossier_list, name="dossier-list"),
-    path("ho-so/<str:code>/", my_dossiers.dossier_detail, name="dossier-detail"),
+    path(public_urls.DOSSIER, my_dossiers.dossier_detail, name="dossier-detail"),
     path("ho-so/<str:code>/da-nop/", submission.dossier_submitted, name="dossier-submitted"),
     path("ho-so/<str:code>/tep/<int:file_id>/", my_dossiers.dossier_file, name="dossier-file"),
     path(
@@ -52,7 +54,7 @@ urlpatterns += [
     ),
     path("ho-so/<str:code>/phieu/<str:number>/pdf/", documents.slip_pdf, name="dossier-slip-pdf"),
     path("ho-so/<str:code>/thanh-toan/", payments.pay, name="pay"),
-    path("ho-so/<str:code>/thanh-toan/<str:reference>/", payments.payment, name="payment"),
+    path(public_urls.PAYMENT, payments.payment, name="payment"),
     path(
         "ho-so/<str:code>/thanh-toan/<str:reference>/bien-lai/",
         payments.receipt,
@@ -60,14 +62,14 @@ urlpatterns += [
     ),
     path("ho-so/<str:code>/bo-sung/", my_dossiers.dossier_supplement, name="dossier-supplement"),
     path("ho-so/<str:code>/rut/", my_dossiers.dossier_withdraw, name="dossier-withdraw"),
-    path("tra-cuu/", lookup.lookup, name="lookup"),
+    path(public_urls.LOOKUP, lookup.lookup, name="lookup"),
 ]
 
 # Issued documents: public verification (what the QR code opens) and the citizen's data store.
 urlpatterns += [
-    path("xac-thuc/", documents.verify, name="verify"),
-    path("xac-thuc/crl/root.crl", documents.revocation_list, name="crl"),
-    path("xac-thuc/<str:code>/", documents.document, name="document"),
+    path(public_urls.VERIFY, documents.verify, name="verify"),
+    path(public_urls.CRL, documents.revocation_list, name="crl"),
+    path(public_urls.DOCUMENT, documents.document, name="document"),
     path("xac-thuc/<str:code>/tai-ve/", documents.document_file, name="document-file"),
     path("kho-du-lieu/", documents.data_store, name="data-store"),
 ]

@@ -2,18 +2,18 @@
 and the one step that turns it into a dossier.
 
 A draft is not a dossier: it has no status and no code, only its owner sees it, and it
-disappears when submitted. Every change goes through a function here (views never save).
+disappears when submitted. Every change goes through a function here (views never save); the
+portal's pages and any other door use the same ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, cast
+from typing import IO, Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -24,27 +24,18 @@ from motcua.catalog.models import (
     ProcedureVariant,
     ProcedureVersion,
 )
-from motcua.dossiers.models import (
-    ApplicantType,
-    Channel,
-    Dossier,
-    DossierFile,
-    Draft,
-    IdempotencyRecord,
-    ResultDelivery,
-)
-from motcua.dossiers.services import Applicant, Submission, store_upload, submit_dossier
-from motcua.dossiers.workflow import WorkflowError
 from motcua.identity.models import Agency, User
+
+from .applicants import applicant_for
+from .files import NewUpload, StoredUploads
+from .intake import Submission, submit_dossier
+from .models import Channel, Dossier, DossierFile, Draft, IdempotencyRecord, ResultDelivery
+from .workflow import WorkflowError
 
 PREVIOUS_DOSSIERS_FOR_PREFILL = 20
 SUBMIT = DocumentRequirement.Submission.SUBMIT
-
-
-def citizen(request: HttpRequest) -> User:
-    """The signed-in account of a view behind ``citizen_required``."""
-    return cast(User, request.user)
-
+# The part of the draft a problem is fixed in (the door turns it into its own page).
+Where = Literal["choices", "page", "attachments", "check", "account"]
 
 # Reads ----------------------------------------------------------------------------------
 
@@ -110,14 +101,14 @@ def missing_uploads(draft: Draft) -> list[DocumentRequirement]:
     ]
 
 
-def first_step_url_name(draft: Draft) -> tuple[str, str]:
+def first_step(draft: Draft) -> tuple[Where, str]:
     """Where filling in starts: the first form page, else the files, else the check page."""
     all_pages = schema_forms.pages(draft.version.form_schema)
     if all_pages:
-        return "portal:draft-page", all_pages[0].key
+        return "page", all_pages[0].key
     if requirements_for(draft):
-        return "portal:draft-attachments", ""
-    return "portal:draft-check", ""
+        return "attachments", ""
+    return "check", ""
 
 
 def submission_token(draft: Draft) -> str:
@@ -126,42 +117,13 @@ def submission_token(draft: Draft) -> str:
     return f"draft-{draft.pk}-{digest.hexdigest()[:24]}"
 
 
-def _person(data: dict[str, Any]) -> dict[str, Any]:
-    for key in ("nguoi_yeu_cau", "nguoi_nop"):
-        value = data.get(key)
-        if isinstance(value, dict):
-            return value
-    return {}
-
-
-def applicant_for(user: User, data: dict[str, Any]) -> Applicant:
-    """The applicant block from the account's profile; what the profile lacks comes from the
-    applicant section of the form, when the form has one."""
-    person = _person(data if isinstance(data, dict) else {})
-
-    def pick(known: str, key: str, size: int) -> str:
-        value = known or person.get(key) or ""
-        return str(value).strip()[:size]
-
-    business = user.kind == User.Kind.BUSINESS
-    return Applicant(
-        name=pick(user.full_name, "ho_ten", 150),
-        id_number=pick(user.national_id, "so_dinh_danh", 20),
-        phone=pick(user.phone, "dien_thoai", 20),
-        email=pick(user.email, "email", 254),
-        address=pick(user.address_line(), "noi_cu_tru", 300),
-        type=ApplicantType.BUSINESS if business else ApplicantType.CITIZEN,
-        organisation_name=user.organisation_name[:255] if business else "",
-        organisation_tax_code=user.tax_code if business else "",
-    )
-
-
 @dataclass(frozen=True)
 class Problem:
-    """Something to fix before submitting, with the page (URL name and key) that fixes it."""
+    """Something to fix before submitting, with where it is fixed (a form page by its key)
+    and the field to point at."""
 
     message: str
-    url_name: str
+    where: Where
     page_key: str = ""
     anchor: str = ""
 
@@ -173,29 +135,29 @@ def problems(draft: Draft, user: User) -> list[Problem]:
         found.append(
             Problem(
                 _("Chưa chọn trường hợp, nơi giải quyết hoặc cách nhận kết quả."),
-                "portal:draft-choices",
+                "choices",
             )
         )
     for problem in schema_forms.validate(draft.version.form_schema, draft.data):
         path = tuple(problem.path.split(".")) if problem.path else ()
         anchor = "id_" + schema_forms.field_name(path) if path else ""
-        found.append(Problem(problem.message, "portal:draft-page", problem.page_key, anchor))
+        found.append(Problem(problem.message, "page", problem.page_key, anchor))
     for requirement in missing_uploads(draft):
         found.append(
             Problem(
                 _("Chưa tải lên “%(name)s”.") % {"name": requirement.name},
-                "portal:draft-attachments",
+                "attachments",
                 anchor=f"file-{requirement.pk}",
             )
         )
-    applicant = applicant_for(user, draft.data)
+    applicant = applicant_for(user, data=draft.data)
     if not applicant.name:
-        found.append(Problem(_("Tài khoản của bạn chưa có họ tên."), "portal:account"))
+        found.append(Problem(_("Tài khoản của bạn chưa có họ tên."), "account"))
     if not (applicant.phone or applicant.email or applicant.id_number):
         found.append(
             Problem(
                 _("Tài khoản của bạn chưa có số điện thoại, thư điện tử hoặc số định danh."),
-                "portal:account",
+                "account",
             )
         )
     return found
@@ -274,7 +236,6 @@ def save_answers(*, draft: Draft, data: dict[str, Any]) -> Draft:
     return draft
 
 
-@transaction.atomic
 def attach_file(
     *,
     draft: Draft,
@@ -286,9 +247,11 @@ def attach_file(
     """Store one file for one document of the draft; raises UploadError with the reason."""
     if requirement.version_id != draft.version_id:
         raise WorkflowError(_("Giấy tờ này không thuộc thủ tục của hồ sơ."))
-    stored = store_upload(stream, name=name, uploaded_by=user, draft=draft, requirement=requirement)
-    _touch(draft)
-    return stored
+    upload = NewUpload(stream, name=name, requirement=requirement)
+    with StoredUploads() as stored, transaction.atomic():
+        record = stored.store(upload, uploaded_by=user, draft=draft)
+        _touch(draft)
+    return record
 
 
 def _touch(draft: Draft) -> None:
@@ -357,7 +320,7 @@ def submit_draft(*, user: User, draft_id: int, token: str = "") -> Dossier | Non
         version=draft.version,
         variant=draft.variant,
         agency=draft.agency,
-        applicant=applicant_for(user, draft.data),
+        applicant=applicant_for(user, data=draft.data),
         data=draft.data,
         result_delivery=draft.result_delivery,
         delivery_address=draft.delivery_address,

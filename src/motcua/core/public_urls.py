@@ -1,0 +1,74 @@
+"""Every public address the platform prints or sends: on a signed document and its QR code, in
+an email or SMS, in a payment provider's return link. One place, so that the domain never
+reverses a door's route or spells out a path of its own.
+
+The citizen's portal mounts its views on the routes below (``portal/urls.py`` uses these
+constants), so an address built here is an address served; a test resolves each one.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+
+# The portal's routes that other modules link to (Django path syntax, no leading slash).
+LOOKUP = "tra-cuu/"
+VERIFY = "xac-thuc/"
+DOCUMENT = "xac-thuc/<str:code>/"
+CRL = "xac-thuc/crl/root.crl"
+DOSSIER = "ho-so/<str:code>/"
+PAYMENT = "ho-so/<str:code>/thanh-toan/<str:reference>/"
+
+_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def base() -> str:
+    """The site's public address (``MOTCUA_PUBLIC_URL``), without a trailing slash."""
+    return str(settings.PUBLIC_URL).rstrip("/")
+
+
+def absolute(path: str) -> str:
+    """``path`` (starting with "/") on the public address."""
+    return base() + path
+
+
+def fill(route: str, **values: str) -> str:
+    """The path of ``route`` with its parameters filled in, e.g. ``/xac-thuc/ABC/``."""
+
+    def value(match: re.Match[str]) -> str:
+        return quote(str(values[match.group(1)]), safe="")
+
+    return "/" + _PARAMETER.sub(value, route)
+
+
+def lookup_url(code: str = "") -> str:
+    """The public lookup page, with the dossier code filled in when given."""
+    query = "?" + urlencode({"code": code}) if code else ""
+    return absolute(fill(LOOKUP)) + query
+
+
+def verification_page_url() -> str:
+    """The public page where anyone checks a document."""
+    return absolute(fill(VERIFY))
+
+
+def document_url(code: str) -> str:
+    """What a signed document's QR code opens: its public verification page."""
+    return absolute(fill(DOCUMENT, code=code))
+
+
+def crl_url() -> str:
+    """Where the development CA publishes its revocation list."""
+    return absolute(fill(CRL))
+
+
+def dossier_url(code: str) -> str:
+    """The applicant's own page of a dossier (they sign in to see it)."""
+    return absolute(fill(DOSSIER, code=code))
+
+
+def payment_url(code: str, reference: str) -> str:
+    """The applicant's page of one payment, where a provider sends them back."""
+    return absolute(fill(PAYMENT, code=code, reference=reference))
