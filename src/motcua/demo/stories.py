@@ -163,31 +163,30 @@ class Story:
         context = Context(self.rng, self.t.date(), self.person, self.agency.name, self.version.name)
         desk = self.channel != Channel.ONLINE
         by = self.cast.receivers(self.agency)[0] if desk else self.account
-        files = [self.upload("to-khai.pdf", by)] if self.with_file else []
+        uploads = [self.upload("to-khai.pdf", by)] if self.with_file else []
         submission = services.Submission(
             version=self.version, variant=self.variant, agency=self.agency,
             applicant=self.applicant(), data=build_answers(self.version.form_schema, context),
             result_delivery=self.delivery,
             delivery_address=self.person.address if self.delivery == ResultDelivery.POST else "",
-            files=files,
+            uploads=uploads,
         )  # fmt: skip
         self.dossier = services.submit_dossier(
             submission=submission, submitted_by=by, channel=self.channel, at=self.t
         )
         return self.dossier
 
-    def upload(self, name: str, by: User | None, kind: str = DossierFile.Kind.COMPONENT) -> Any:
+    def upload(self, name: str, by: User | None) -> services.NewUpload:
+        """A paper handed in with a move (stored with it, by the service)."""
         requirement = self.version.documents.order_by("pk").first()
         title = requirement.name if requirement else self.version.name
         content = one_page_pdf(title, self.person.name, f"Ban chup ngay {self.t:%d/%m/%Y}")
         # At the desk the receiver scans the papers brought in: they count as digitised.
         at_desk = by is not None and by.is_officer
-        return services.store_upload(
+        return services.NewUpload(
             io.BytesIO(content),
             name=name,
-            uploaded_by=by,
             requirement=requirement,
-            kind=kind,
             origin=DossierFile.Origin.SCAN if at_desk else DossierFile.Origin.UPLOAD,
         )
 
@@ -322,11 +321,12 @@ class Story:
 
     def supply(self) -> None:
         self.wait(self.rng.uniform(3, 24))
-        desk = self.account is None and self.channel != Channel.ONLINE
-        by = self.cast.receivers(self.agency)[0] if desk else self.account
-        upload = self.upload("bo-sung.pdf", by, DossierFile.Kind.SUPPLEMENT)
+        # Online, the applicant supplies it; without an account, they bring it to the desk.
+        own = self.account is not None and self.d.applicant_id == self.account.pk
+        by = self.account if own else self.cast.receivers(self.d.agency)[0]
+        upload = self.upload("bo-sung.pdf", by)
         self.dossier = services.provide_supplement(
-            dossier=self.d, by=by, files=[upload], note="Đã bổ sung theo yêu cầu.", at=self.t
+            dossier=self.d, by=by, uploads=[upload], note="Đã bổ sung theo yêu cầu.", at=self.t
         )
 
     def expire_supplement(self) -> None:
