@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -18,14 +19,27 @@ from django.test import override_settings
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.schema_forms import validate
 from motcua.catalog.selectors import procedure_in_force, version_to_submit
+from motcua.core.calendar import working_calendar
 from motcua.demo.accounts import DEMO_PASSWORD, OFFICERS, find_agency
-from motcua.demo.dossiers import SeedReport, seed_demo_dossiers
+from motcua.demo.clock import Clock
+from motcua.demo.dossiers import (
+    AGENCIES,
+    LAND,
+    LINKED,
+    ONLINE_ONLY,
+    SCENARIOS,
+    Plan,
+    Seeder,
+    SeedReport,
+    seed_demo_dossiers,
+)
 from motcua.demo.scenarios import SCRIPTS
 from motcua.demo.services import create_demo_accounts, load_demo_agencies, load_demo_catalogue
+from motcua.demo.stories import Cast
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.dossiers.selectors import my_dossiers, open_consultations
 from motcua.dossiers.steps import handling_agencies, handling_agencies_near
-from motcua.dossiers.workflow import Action, Status
+from motcua.dossiers.workflow import CLOSED, Action, Status
 from motcua.identity.models import AdministrativeUnit, Agency, OfficerRole, User
 
 NOW = datetime(2026, 11, 20, 10, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -196,14 +210,6 @@ def test_every_scenario_plays_through_for_a_walk_in_and_an_anonymous_online_appl
 ):
     # The small seeding above meets only some scenarios; `make demo` plays them all, for
     # applicants with and without an account: each must take only moves the rules allow.
-    import random
-
-    from motcua.core.calendar import working_calendar
-    from motcua.demo.clock import Clock
-    from motcua.demo.dossiers import AGENCIES, LAND, LINKED, ONLINE_ONLY, SCENARIOS, Plan, Seeder
-    from motcua.demo.stories import Cast
-    from motcua.dossiers.workflow import CLOSED
-
     rng = random.Random(13)
     officers = User.objects.filter(username__in=[o.username for o in OFFICERS])
     cast = Cast({u.username: u for u in officers}, rng)
