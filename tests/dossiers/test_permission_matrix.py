@@ -25,7 +25,8 @@ from motcua.catalog.loader import load_file
 from motcua.catalog.services import import_catalogue
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.rules import DOOR_ACTIONS, RULES, Situation, offered
+from motcua.dossiers.relations import Situation
+from motcua.dossiers.rules import DOOR_ACTIONS, RULES, offered
 from motcua.identity.models import OfficerRole, User
 
 from .doors import SLUG_OF, Snapshot, api_caller, office_client

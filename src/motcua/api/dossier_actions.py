@@ -18,7 +18,8 @@ from pydantic import BaseModel
 
 from motcua.dossiers import action_inputs as inputs
 from motcua.dossiers.models import Dossier, DossierFile
-from motcua.dossiers.rules import Situation, perform, refusal
+from motcua.dossiers.relations import Situation
+from motcua.dossiers.rules import perform, refusal
 from motcua.dossiers.services import NotPermitted, WorkflowError
 from motcua.identity.models import Agency, User
 

@@ -19,7 +19,8 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierFile,
 )
-from motcua.dossiers.rules import DOOR_ACTIONS, Situation, offered
+from motcua.dossiers.relations import Situation
+from motcua.dossiers.rules import DOOR_ACTIONS, offered
 from motcua.dossiers.selectors import timeline
 from motcua.dossiers.steps import step_at
 from motcua.dossiers.workflow import Action, Status

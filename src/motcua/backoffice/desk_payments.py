@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.rules import Situation, permits, refusal
+from motcua.dossiers.relations import Situation
+from motcua.dossiers.rules import permits, refusal
 from motcua.dossiers.workflow import Action
 from motcua.identity.models import User
 from motcua.payments import providers

@@ -23,8 +23,9 @@ from motcua.dossiers.clock import supplement_deadline_default
 from motcua.dossiers.fees import bill_for
 from motcua.dossiers.files import NewUpload
 from motcua.dossiers.models import DossierFile
-from motcua.dossiers.processing import forward_choices
-from motcua.dossiers.rules import Situation, refusal, transfer_targets
+from motcua.dossiers.relations import Situation
+from motcua.dossiers.rules import refusal, transfer_targets
+from motcua.dossiers.steps import forward_choices
 from motcua.dossiers.workflow import Action
 
 from . import dossier_forms as f

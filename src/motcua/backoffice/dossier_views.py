@@ -22,9 +22,10 @@ from motcua.dossiers import selectors
 from motcua.dossiers.access import visible_dossiers
 from motcua.dossiers.fees import bill_for, claimed
 from motcua.dossiers.models import Dossier, LateMark
-from motcua.dossiers.processing import forward_choices
-from motcua.dossiers.rules import Situation, perform, refusal
+from motcua.dossiers.relations import Situation
+from motcua.dossiers.rules import perform, refusal
 from motcua.dossiers.services import NotPermitted, UploadError, WorkflowError
+from motcua.dossiers.steps import forward_choices
 from motcua.identity.models import OfficerRole, User
 from motcua.payments.models import Payment
 from motcua.payments.providers import slip_transfer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -160,3 +161,70 @@ def default_agency_for_step(dossier: Dossier, step: ProcedureStep) -> Agency:
         return candidates[0]
     handled = set(dossier.events.exclude(to_agency=None).values_list("to_agency", flat=True))
     return next((a for a in candidates if a.pk in handled), dossier.agency)
+
+
+@dataclass(frozen=True)
+class ForwardChoices:
+    """Where a forward goes, and what the officer must choose: the next step, the agencies
+    that can do it, the one it goes to when nobody needs to choose, and the officers to
+    choose from when several of the same unit can take it."""
+
+    step: ProcedureStep | None
+    candidates: list[Agency]
+    target: Agency | None
+    officers: list[User]
+
+    @property
+    def agencies(self) -> list[Agency]:
+        """The agencies to choose from; empty when there is no choice."""
+        return self.candidates if self.target is None else []
+
+
+def forward_choices(dossier: Dossier) -> ForwardChoices:
+    """The one reading of a forward's choices, for the service and the form alike."""
+    step = next_step(dossier)
+    if step is None:
+        return ForwardChoices(None, [], None, [])
+    candidates = agencies_for_step(dossier, step)
+    current = dossier.handler_agency
+    target = None
+    if current is not None and current.pk in {a.pk for a in candidates}:
+        target = current
+    elif len(candidates) == 1:
+        target = candidates[0]
+    officers: list[User] = []
+    if target is not None and target.pk == dossier.handler_agency_id:
+        officers = officers_for(target, step.role)
+    return ForwardChoices(step, candidates, target, officers if len(officers) > 1 else [])
+
+
+def target_agency(choices: ForwardChoices, chosen: Agency | None) -> Agency:
+    """Where a forward goes: the agency chosen (one that does the next step), else the one
+    known without a choice."""
+    if chosen is not None:
+        if chosen.pk not in {a.pk for a in choices.candidates}:
+            raise WorkflowError(
+                _("%(agency)s không thực hiện bước này của thủ tục.") % {"agency": chosen}
+            )
+        return chosen
+    if choices.target is not None:
+        return choices.target
+    if not choices.candidates:
+        raise WorkflowError(_("Không có đơn vị nào thực hiện được bước tiếp theo."))
+    raise WorkflowError(_("Hãy chọn đơn vị thực hiện bước tiếp theo."))
+
+
+def target_handler(dossier: Dossier, role: str, agency: Agency, chosen: User | None) -> User | None:
+    """Who takes the forwarded dossier: the officer chosen, the only one holding the role in
+    the same unit, or another unit's pool (None)."""
+    if chosen is not None:
+        require_officer_holding(chosen, role, agency)
+        return chosen
+    if dossier.handler_agency_id != agency.pk:
+        return None  # another unit: its pool, until someone there claims it
+    officers = officers_for(agency, role)
+    if len(officers) == 1:
+        return officers[0]
+    if not officers:
+        return None
+    raise WorkflowError(_("Có nhiều cán bộ có thể xử lý bước tiếp theo; hãy chọn một người."))
