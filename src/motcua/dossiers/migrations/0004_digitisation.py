@@ -5,70 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("dossiers", "0003_daily_summary"),
+        ('dossiers', '0003_daily_summary'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="dailysummary",
-            name="digitised",
+            model_name='dailysummary',
+            name='digitised',
             field=models.IntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="dailysummary",
-            name="e_results",
+            model_name='dailysummary',
+            name='e_results',
             field=models.IntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="dailysummary",
-            name="reused",
+            model_name='dailysummary',
+            name='reused',
             field=models.IntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="dossier",
-            name="has_digitised",
-            field=models.BooleanField(default=False, verbose_name="có thành phần được số hóa"),
+            model_name='dossier',
+            name='has_digitised',
+            field=models.BooleanField(default=False, verbose_name='có thành phần được số hóa'),
         ),
         migrations.AddField(
-            model_name="dossier",
-            name="has_e_result",
-            field=models.BooleanField(default=False, verbose_name="có kết quả điện tử"),
+            model_name='dossier',
+            name='has_e_result',
+            field=models.BooleanField(default=False, verbose_name='có kết quả điện tử'),
         ),
         migrations.AddField(
-            model_name="dossier",
-            name="has_reused",
-            field=models.BooleanField(default=False, verbose_name="có thành phần tái sử dụng"),
+            model_name='dossier',
+            name='has_reused',
+            field=models.BooleanField(default=False, verbose_name='có thành phần tái sử dụng'),
         ),
         migrations.AddField(
-            model_name="dossierfile",
-            name="origin",
-            field=models.CharField(
-                choices=[
-                    ("upload", "Tải lên"),
-                    ("scan", "Số hóa tại Bộ phận một cửa"),
-                    ("reused", "Tái sử dụng từ kho dữ liệu"),
-                    ("issued", "Do cơ quan ban hành"),
-                ],
-                default="upload",
-                max_length=10,
-                verbose_name="nguồn",
-            ),
+            model_name='dossierfile',
+            name='origin',
+            field=models.CharField(choices=[('upload', 'Tải lên'), ('scan', 'Số hóa tại Bộ phận một cửa'), ('reused', 'Tái sử dụng từ kho dữ liệu'), ('issued', 'Do cơ quan ban hành')], default='upload', max_length=10, verbose_name='nguồn'),
         ),
         migrations.AddField(
-            model_name="dossierfile",
-            name="reused_from",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="dossiers.dossierfile",
-            ),
+            model_name='dossierfile',
+            name='reused_from',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='dossiers.dossierfile'),
         ),
         migrations.AddField(
-            model_name="dossierfile",
-            name="source_note",
-            field=models.CharField(blank=True, max_length=300, verbose_name="nguồn gốc"),
+            model_name='dossierfile',
+            name='source_note',
+            field=models.CharField(blank=True, max_length=300, verbose_name='nguồn gốc'),
         ),
     ]

@@ -12,50 +12,21 @@ def verified_then(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("dossiers", "0005_exemption_claims"),
+        ('dossiers', '0005_exemption_claims'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="dossier",
-            name="applicant_verified",
-            field=models.BooleanField(
-                default=False, verbose_name="tài khoản đã xác thực định danh khi nộp"
-            ),
+            model_name='dossier',
+            name='applicant_verified',
+            field=models.BooleanField(default=False, verbose_name='tài khoản đã xác thực định danh khi nộp'),
         ),
         migrations.RunPython(verified_then, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name="dossierevent",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("submit", "Nộp hồ sơ trực tuyến"),
-                    ("receive", "Tiếp nhận trực tiếp"),
-                    ("accept", "Tiếp nhận hồ sơ, hẹn trả kết quả"),
-                    ("refuse", "Từ chối tiếp nhận"),
-                    ("request_supplement", "Yêu cầu bổ sung, hoàn thiện hồ sơ"),
-                    ("supplement", "Bổ sung hồ sơ"),
-                    ("auto_refuse", "Từ chối do quá hạn bổ sung"),
-                    ("claim", "Nhận xử lý"),
-                    ("forward", "Chuyển bước xử lý"),
-                    ("send_back", "Trả lại bước trước"),
-                    ("transfer", "Chuyển đơn vị xử lý"),
-                    ("consult", "Xin ý kiến đơn vị khác"),
-                    ("answer", "Trả lời xin ý kiến"),
-                    ("request_payment", "Yêu cầu thực hiện nghĩa vụ tài chính"),
-                    ("confirm_payment", "Xác nhận đã nộp phí, lệ phí"),
-                    ("refuse_exemption", "Không chấp nhận miễn, giảm phí, lệ phí"),
-                    ("decide", "Phê duyệt kết quả"),
-                    ("apologise", "Ban hành phiếu xin lỗi và hẹn lại ngày trả"),
-                    ("withdraw", "Rút hồ sơ"),
-                    ("stop", "Dừng xử lý"),
-                    ("return_result", "Trả kết quả"),
-                    ("late_warning", "Cảnh báo hạn xử lý"),
-                    ("child_update", "Cập nhật hồ sơ liên thông"),
-                ],
-                max_length=24,
-                verbose_name="thao tác",
-            ),
+            model_name='dossierevent',
+            name='action',
+            field=models.CharField(choices=[('submit', 'Nộp hồ sơ trực tuyến'), ('receive', 'Tiếp nhận trực tiếp'), ('accept', 'Tiếp nhận hồ sơ, hẹn trả kết quả'), ('refuse', 'Từ chối tiếp nhận'), ('request_supplement', 'Yêu cầu bổ sung, hoàn thiện hồ sơ'), ('supplement', 'Bổ sung hồ sơ'), ('auto_refuse', 'Từ chối do quá hạn bổ sung'), ('claim', 'Nhận xử lý'), ('forward', 'Chuyển bước xử lý'), ('send_back', 'Trả lại bước trước'), ('transfer', 'Chuyển đơn vị xử lý'), ('consult', 'Xin ý kiến đơn vị khác'), ('answer', 'Trả lời xin ý kiến'), ('request_payment', 'Yêu cầu thực hiện nghĩa vụ tài chính'), ('confirm_payment', 'Xác nhận đã nộp phí, lệ phí'), ('refuse_exemption', 'Không chấp nhận miễn, giảm phí, lệ phí'), ('decide', 'Phê duyệt kết quả'), ('apologise', 'Ban hành phiếu xin lỗi và hẹn lại ngày trả'), ('withdraw', 'Rút hồ sơ'), ('stop', 'Dừng xử lý'), ('return_result', 'Trả kết quả'), ('late_warning', 'Cảnh báo hạn xử lý'), ('child_update', 'Cập nhật hồ sơ liên thông')], max_length=24, verbose_name='thao tác'),
         ),
     ]
