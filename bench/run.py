@@ -560,8 +560,9 @@ class Run:
         p = self.p
         data_dir = self.workdir / "sqlite"
         data_dir.mkdir(exist_ok=True)
+        # Empty, not absent: the processes' environment is this one's with env laid over it,
+        # and CI's suite leaves DATABASE_URL pointing at its test PostgreSQL.
         env = self.app_env("", redis_port, data_dir)
-        del env["DATABASE_URL"]
         gen_env = {**env, "MOTCUA_ENV": "development", "DJANGO_SETTINGS_MODULE": "motcua.settings"}
         started = time.monotonic()
         self.manage(

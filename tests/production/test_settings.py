@@ -163,3 +163,15 @@ def test_signed_documents_point_at_the_public_site_not_at_loopback(load):
     chosen = load(**PRODUCTION, **hosts, MOTCUA_PUBLIC_URL="https://dvc.hanoi.gov.vn/")
     assert chosen.PUBLIC_URL == "https://dvc.hanoi.gov.vn"
     assert load(**PRODUCTION).TSA_URL == "" and load().TSA_URL == "local"
+
+
+def test_emails_and_sms_link_to_the_same_public_site_and_the_older_name_still_counts(load):
+    hosts = {"MOTCUA_ALLOWED_HOSTS": "dichvucong.hanoi.gov.vn"}
+    assert load(**PRODUCTION, **hosts).PUBLIC_URL == "https://dichvucong.hanoi.gov.vn"
+    older = load(**PRODUCTION, **hosts, MOTCUA_SITE_URL="https://dvc.hanoi.gov.vn")
+    assert older.PUBLIC_URL == "https://dvc.hanoi.gov.vn"
+    assert not hasattr(older, "SITE_URL")
+
+
+def test_an_empty_database_url_is_the_embedded_default(load):
+    assert load(DATABASE_URL="").DATABASES == load().DATABASES
