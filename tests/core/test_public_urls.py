@@ -19,14 +19,10 @@ def test_each_address_resolves_to_the_portal_view_that_serves_it(settings):
     settings.PUBLIC_URL = "https://dichvucong.example.vn/"
     expected = {
         public_urls.lookup_url("000.01.99.H26-261123-0001"): ("portal:lookup", {}),
-        public_urls.verification_page_url(): ("portal:verify", {}),
         public_urls.document_url("ABCDEFGH23456789"): (
             "portal:document", {"code": "ABCDEFGH23456789"},
         ),
         public_urls.crl_url(): ("portal:crl", {}),
-        public_urls.dossier_url("000.01.99.H26-261123-0001"): (
-            "portal:dossier-detail", {"code": "000.01.99.H26-261123-0001"},
-        ),
         public_urls.payment_url("000.01.99.H26-261123-0001", "MCABC"): (
             "portal:payment", {"code": "000.01.99.H26-261123-0001", "reference": "MCABC"},
         ),

@@ -30,9 +30,9 @@ def api_caller(user: User) -> ApiCaller:
     return ApiCaller.for_user(Client(), user)
 
 
-def office_offers(user: User, dossier: Dossier) -> set[str] | None:
+def office_offers(client: Client, dossier: Dossier) -> set[str] | None:
     """The actions the back office's dossier page links to; None when the page is a 404."""
-    response = office_client(user).get(reverse("backoffice:dossier", args=[dossier.code]))
+    response = client.get(reverse("backoffice:dossier", args=[dossier.code]))
     if response.status_code == 404:
         return None
     assert response.status_code == 200, response.status_code
@@ -41,9 +41,9 @@ def office_offers(user: User, dossier: Dossier) -> set[str] | None:
     return {ACTION_OF[slug] for slug in slugs if slug in ACTION_OF}
 
 
-def api_offers(user: User, dossier: Dossier) -> set[str] | None:
+def api_offers(caller: ApiCaller, dossier: Dossier) -> set[str] | None:
     """The ``actions`` the API lists for the dossier; None when it answers 404."""
-    response = api_caller(user).get(f"/dossiers/{dossier.code}")
+    response = caller.get(f"/dossiers/{dossier.code}")
     if response.status_code == 404:
         return None
     assert response.status_code == 200, response.json()

@@ -25,7 +25,6 @@ from motcua.dossiers.files import NewUpload
 from motcua.dossiers.models import DossierFile
 from motcua.dossiers.relations import Situation
 from motcua.dossiers.rules import refusal, transfer_targets
-from motcua.dossiers.steps import forward_choices
 from motcua.dossiers.workflow import Action
 
 from . import dossier_forms as f
@@ -58,7 +57,7 @@ class ActionSpec:
 
 
 def forward_kwargs(situation: Situation, q: str) -> dict[str, Any]:
-    choices = forward_choices(situation.dossier)
+    choices = situation.forward_choices
     return {"agencies": choices.agencies, "officers": choices.officers}
 
 

@@ -25,7 +25,6 @@ from motcua.dossiers.models import Dossier, LateMark
 from motcua.dossiers.relations import Situation
 from motcua.dossiers.rules import perform, refusal
 from motcua.dossiers.services import NotPermitted, UploadError, WorkflowError
-from motcua.dossiers.steps import forward_choices
 from motcua.identity.models import OfficerRole, User
 from motcua.payments.models import Payment
 from motcua.payments.providers import slip_transfer
@@ -176,7 +175,7 @@ def _extra(spec: ActionSpec, situation: Situation) -> dict[str, Any]:
             return {}
         return {"appointment": due}
     if spec.slug == "chuyen-buoc":
-        choices = forward_choices(dossier)
+        choices = situation.forward_choices
         return {"next_step": choices.step, "target": choices.target}
     if spec.slug in ("chuyen-don-vi", "xin-y-kien"):
         return {"agency_search": True}

@@ -49,11 +49,6 @@ def lookup_url(code: str = "") -> str:
     return absolute(fill(LOOKUP)) + query
 
 
-def verification_page_url() -> str:
-    """The public page where anyone checks a document."""
-    return absolute(fill(VERIFY))
-
-
 def document_url(code: str) -> str:
     """What a signed document's QR code opens: its public verification page."""
     return absolute(fill(DOCUMENT, code=code))
@@ -62,11 +57,6 @@ def document_url(code: str) -> str:
 def crl_url() -> str:
     """Where the development CA publishes its revocation list."""
     return absolute(fill(CRL))
-
-
-def dossier_url(code: str) -> str:
-    """The applicant's own page of a dossier (they sign in to see it)."""
-    return absolute(fill(DOSSIER, code=code))
 
 
 def payment_url(code: str, reference: str) -> str:

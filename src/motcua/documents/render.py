@@ -209,11 +209,7 @@ class LinkedResult:
 
 def linked_results(dossier: Dossier) -> list[LinkedResult]:
     """A linked group's children with the signed result each issued (none when refused)."""
-    children = list(
-        dossier.children.select_related("version", "agency").order_by("code")
-        if dossier.pk is not None
-        else []
-    )
+    children = list(dossier.children.select_related("version", "agency").order_by("code"))
     documents: dict[int | None, IssuedDocument] = {
         d.dossier_id: d
         for d in IssuedDocument.objects.filter(

@@ -20,7 +20,7 @@ from motcua.identity.models import OfficerRole, User
 
 from .access import OfficerScope, may_act, officer_scope
 from .models import Consultation, Dossier
-from .steps import is_decision_step, steps_of
+from .steps import ForwardChoices, forward_choices, is_decision_step, steps_of
 from .workflow import Status
 
 Role = OfficerRole.Role
@@ -69,6 +69,11 @@ class Situation:
     def previous_step(self) -> ProcedureStep | None:
         earlier = [s for s in self.steps if s.position < (self.dossier.step_position or 0)]
         return earlier[-1] if earlier else None
+
+    @cached_property
+    def forward_choices(self) -> ForwardChoices:
+        """Where a forward would go and what its sender must choose (steps.forward_choices)."""
+        return forward_choices(self.dossier)
 
     @cached_property
     def open_consultations(self) -> list[Consultation]:

@@ -28,7 +28,8 @@ from motcua.dossiers import drafts, selectors
 from motcua.dossiers.action_inputs import SupplementInput, WithdrawInput
 from motcua.dossiers.files import NewUpload
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.rules import perform, permits
+from motcua.dossiers.relations import Situation
+from motcua.dossiers.rules import offered, perform, permits
 from motcua.dossiers.services import UploadError, WorkflowError
 from motcua.dossiers.workflow import Action
 from motcua.payments.models import Payment
@@ -167,6 +168,7 @@ def _latest(events: list[DossierEvent], action: str) -> DossierEvent | None:
 @never_cache
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _own(request, code)
+    now_possible = offered(Situation(citizen(request), dossier))
     events = selectors.timeline(dossier)
     asked = _latest(events, Action.REQUEST_SUPPLEMENT)
     payment = _latest(events, Action.REQUEST_PAYMENT)
@@ -181,8 +183,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "children": list(dossier.children.select_related("version", "agency").order_by("code")),
         "supplement_items": (asked.details or {}).get("items", []) if asked else [],
         "payment_amount": (payment.details or {}).get("amount") if payment else None,
-        "can_withdraw": permits(Action.WITHDRAW, citizen(request), dossier),
-        "can_supplement": permits(Action.SUPPLEMENT, citizen(request), dossier),
+        "can_withdraw": Action.WITHDRAW in now_possible,
+        "can_supplement": Action.SUPPLEMENT in now_possible,
     }
     return render(request, "portal/dossiers/detail.html", context)
 
