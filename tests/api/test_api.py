@@ -154,3 +154,29 @@ def test_search_and_agency_filter_together(client, catalogue):
     data = client.get("/api/v1/procedures", {"q": "khai sinh", "agency": "000.01.99.H26"}).json()
     assert [item["code"] for item in data["items"]] == ["1.001193"]
     assert client.get("/api/v1/procedures", {"agency": "999.99.99.H99"}).json()["count"] == 0
+
+
+
+def test_every_schema_of_the_api_has_its_own_name(client):
+    # Two schemas of one name become one OpenAPI component: a procedure's required papers
+    # were described as issued documents, and a client generated from the document misread
+    # every procedure.
+    import importlib
+    import inspect
+    import pkgutil
+
+    import ninja
+
+    import motcua.api
+
+    owners: dict[str, list[str]] = {}
+    for module_info in pkgutil.iter_modules(motcua.api.__path__):
+        module = importlib.import_module(f"motcua.api.{module_info.name}")
+        for name, value in vars(module).items():
+            schema = inspect.isclass(value) and issubclass(value, ninja.Schema)
+            if schema and value.__module__ == module.__name__:
+                owners.setdefault(name, []).append(module.__name__)
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    papers = components["ProcedureOut"]["properties"]["documents"]["items"]["$ref"]
+    assert papers.endswith("/RequiredDocumentOut")

@@ -30,7 +30,9 @@ class ProcedureSummaryOut(Schema):
     variants: list[VariantOut]
 
 
-class DocumentOut(Schema):
+class RequiredDocumentOut(Schema):
+    """A paper the procedure asks for (not a document the system issued: results.DocumentOut)."""
+
     name: str
     originals: int
     copies: int
@@ -76,7 +78,7 @@ class ProcedureOut(ProcedureSummaryOut):
     legal_basis: list[str]
     requirements: list[str]
     fee_exemptions: list[str]
-    documents: list[DocumentOut]
+    documents: list[RequiredDocumentOut]
     fees: list[FeeOut]
     steps: list[StepOut]
     form_schema: dict[str, object]
