@@ -139,6 +139,11 @@ class TokenAuth(HttpBearer):
         record = token_record(token.strip())
         if record is None:
             return None
+        if record.user.must_change_password:
+            raise ApiError(_(
+                "Tài khoản phải đổi mật khẩu do quản trị viên đặt trước khi dùng API. Vui lòng "
+                "đăng nhập trên trang web để đổi mật khẩu."
+            ), 403)  # fmt: skip
         request.user = record.user
         request.api_token = record  # type: ignore[attr-defined]
         return record.user
