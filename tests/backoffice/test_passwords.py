@@ -123,3 +123,9 @@ def test_the_totp_device_survives_a_password_change(client, officer, device, sig
     sign_in(officer)
     _change(client)
     assert TOTPDevice.objects.filter(user=officer, confirmed=True).count() == 1
+
+
+def test_the_admins_own_change_page_is_the_back_offices(client, staff, sign_in):
+    enrol_totp_device(staff, confirmed=True)
+    sign_in(staff)
+    assert client.get(reverse("admin:password_change"))["Location"] == CHANGE

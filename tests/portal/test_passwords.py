@@ -115,3 +115,13 @@ def test_an_account_an_administrator_made_must_change_its_password_first(client)
     assert client.get(reverse("portal:account")).status_code == 200
     user.refresh_from_db()
     assert not user.must_change_password
+
+
+def test_a_reset_ends_every_session_of_the_account(client):
+    user = AccountFactory(email_verified=True)
+    _sign_in(client, user)
+    visitor = Client()
+    visitor.post(FORGOT, {"identifier": user.email})
+    code = re.findall(r"\b\d{6}\b", mail.outbox[0].body)[0]
+    visitor.post(RESET, {"code": code, "new_password": NEW, "new_password_again": NEW})
+    assert client.get(reverse("portal:account")).status_code == 302
