@@ -119,6 +119,14 @@ def test_the_api_refuses_the_token_of_an_account_that_must_change_its_password(c
     assert response.status_code == 200
 
 
+def test_the_api_gives_no_token_to_an_account_that_must_change_its_password(client):
+    user = UserFactory(citizen=True, must_change_password=True)
+    response = client.post("/api/v1/auth/token", {"username": user.username,
+                           "password": PASSWORD}, content_type="application/json")  # fmt: skip
+    assert response.status_code == 403
+    assert "đổi mật khẩu" in response.json()["detail"]
+
+
 def test_the_totp_device_survives_a_password_change(client, officer, device, sign_in):
     sign_in(officer)
     _change(client)
