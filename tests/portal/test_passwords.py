@@ -65,7 +65,8 @@ def test_the_change_page_needs_a_signed_in_citizen(client):
 
 def test_the_sign_in_page_offers_forgot_password(client):
     assert FORGOT in client.get(reverse("portal:login")).content.decode()
-    assert CHANGE in _account_page_of(client)
+    page = _account_page_of(client)
+    assert CHANGE in page and "chưa đặt lại được mật khẩu khi quên" in page
 
 
 def _account_page_of(client: Client) -> str:
