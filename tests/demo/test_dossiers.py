@@ -228,3 +228,14 @@ def test_every_scenario_plays_through_for_a_walk_in_and_an_anonymous_online_appl
             if scenario.startswith("returned") or scenario.endswith("returned"):
                 assert story.dossier.status in CLOSED, (scenario, story.dossier.status)
         transaction.set_rollback(True)
+
+
+def test_demo_accounts_sign_in_with_the_demo_password_unforced_and_can_reset(seeded, settings):
+    # The 12-character policy runs when a password is set, not at sign-in: the demo's
+    # shared password, set directly, still signs in; and no demo account is sent to change it.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    assert not User.objects.filter(must_change_password=True).exists()
+    citizen = User.objects.get(username="congdan")
+    assert citizen.check_password(DEMO_PASSWORD)
+    assert citizen.email_verified and citizen.phone_verified
+    assert User.objects.get(username="motcua.hoankiem").email_verified

@@ -139,12 +139,22 @@ class TokenAuth(HttpBearer):
         record = token_record(token.strip())
         if record is None:
             return None
+        refuse_until_password_changed(record.user)
         request.user = record.user
         request.api_token = record  # type: ignore[attr-defined]
         return record.user
 
 
 bearer = TokenAuth()
+
+
+def refuse_until_password_changed(user: User) -> None:
+    """An account whose password an administrator set changes it on the website first."""
+    if user.must_change_password:
+        raise ApiError(_(
+            "Tài khoản phải đổi mật khẩu do quản trị viên đặt trước khi dùng API. Vui lòng "
+            "đăng nhập trên trang web để đổi mật khẩu."
+        ), 403)  # fmt: skip
 
 
 def check_second_factor(user: User, code: str) -> None:
@@ -205,6 +215,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
             counter.record_failure()
             raise
     counter.forget_first()
+    refuse_until_password_changed(user)
     with transaction.atomic():
         secret, record = issue_token(user=user)
     return {"token": secret, "expires_at": timezone.localtime(record.expires_at)}

@@ -25,6 +25,8 @@ def secure_admin_site(site: AdminSite) -> None:
     patched instance is safer than swapping in another site after autodiscovery."""
     site.has_permission = MethodType(_has_permission, site)  # type: ignore[method-assign]
     site.login = MethodType(_login, site)  # type: ignore[method-assign]
+    # One change page for officers: it announces the change and clears a forced change.
+    site.password_change = MethodType(_password_change, site)  # type: ignore[method-assign]
     site.site_header = _("Quản trị Một Cửa")
     site.site_title = _("Quản trị Một Cửa")
     site.index_title = _("Quản trị hệ thống")
@@ -45,3 +47,9 @@ def _login(
         # Fully signed in but not staff: sending them to sign in again would loop.
         raise PermissionDenied
     return redirect_to_login(safe_next_url(request) or index, reverse("backoffice:login"))
+
+
+def _password_change(
+    site: AdminSite, request: HttpRequest, extra_context: dict[str, Any] | None = None
+) -> HttpResponse:
+    return redirect("backoffice:password-change")

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import desk_payments, desk_views, dossier_views, ledger, payments, reports, views
+from . import (
+    desk_payments,
+    desk_views,
+    dossier_views,
+    ledger,
+    passwords,
+    payments,
+    reports,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,6 +18,9 @@ urlpatterns = [
     path("dang-nhap/ma-xac-thuc/", views.verify, name="verify"),
     path("dang-nhap/thiet-lap-xac-thuc/", views.enrol, name="enrol"),
     path("dang-xuat/", views.logout, name="logout"),
+    path("doi-mat-khau/", passwords.change, name="password-change"),
+    path("quen-mat-khau/", passwords.forgot, name="password-forgot"),
+    path("dat-lai-mat-khau/", passwords.reset, name="password-reset"),
     path("ho-so/", dossier_views.inbox, name="inbox"),
     path("ho-so/<str:code>/", dossier_views.dossier_page, name="dossier"),
     path("ho-so/<str:code>/tep/<int:file_id>/", dossier_views.dossier_file, name="dossier-file"),

@@ -163,6 +163,9 @@ def update_profile(*, user: User, changes: ProfileChanges) -> User:
     if "email" in values:
         values["email"] = changes["email"].strip().lower()
     _refuse_verified_changes(user, values)
+    for field in ("phone", "email"):
+        if field in values and values[field] != getattr(user, field):
+            values[f"{field}_verified"] = False  # a new address is nobody's word yet
     try:
         with transaction.atomic():
             for field, value in values.items():
@@ -243,3 +246,9 @@ def _apply_claims(user: User, claims: IdentityClaims) -> None:
         user.phone = claims.phone
     if not user.email and not _is_taken("email", claims.email, exclude=user.pk):
         user.email = claims.email
+    # The provider vouches for the contact details it sends: a reset code may go there.
+    phone = normalise_phone(claims.phone)
+    if phone and normalise_phone(user.phone) == phone:
+        user.phone_verified = True
+    if claims.email and user.email.lower() == claims.email.strip().lower():
+        user.email_verified = True

@@ -190,6 +190,18 @@ class User(AbstractUser):
         default=False,
         help_text=_("Tài khoản đã được xác thực qua tài khoản định danh điện tử (VNeID)."),
     )
+    # Where a password-reset code may go (docs/security-parts/passwords.md): an address the
+    # identity provider vouched for, or one an administrator entered. An address typed at
+    # sign-up or in the profile is not verified: a code sent there could reach a stranger.
+    email_verified = models.BooleanField(_("thư điện tử đã xác minh"), default=False)
+    phone_verified = models.BooleanField(_("số điện thoại đã xác minh"), default=False)
+    must_change_password = models.BooleanField(
+        _("phải đổi mật khẩu"),
+        default=False,
+        help_text=_(
+            "Mật khẩu do người khác đặt: tài khoản phải tự đặt mật khẩu mới khi đăng nhập."
+        ),
+    )
     oidc_subject = models.CharField(
         _("mã tài khoản tại nhà cung cấp định danh"),
         max_length=255,
@@ -305,3 +317,30 @@ class OfficerRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} — {self.agency or _('toàn hệ thống')}"
+
+
+class PasswordResetCode(models.Model):
+    """A 6-digit code sent to an account's verified email or phone to set a new password.
+
+    Only a keyed hash of the code is kept; it serves once, for 10 minutes, 5 tries at most.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="reset_codes"
+    )
+    code_hash = models.CharField(max_length=128)
+    sent_to = models.CharField(_("gửi tới"), max_length=254)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập"), default=0)
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+
+    objects: models.Manager[PasswordResetCode] = models.Manager()
+
+    class Meta:
+        verbose_name = _("mã đặt lại mật khẩu")
+        verbose_name_plural = _("mã đặt lại mật khẩu")
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.created_at:%d/%m/%Y %H:%M}"

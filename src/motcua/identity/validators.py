@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
+from itertools import pairwise
+from typing import Any
 
+from django.contrib.auth.password_validation import (
+    MinimumLengthValidator as DjangoMinimumLengthValidator,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core.text import fold
 
 # Birth-province prefixes of the 12-digit personal identification number (the 63 provinces
 # before the 2025 merger; numbers already issued keep them).
@@ -148,3 +155,130 @@ def normalise_phone(value: str) -> str:
     digits = re.sub(r"[\s.\-()]", "", value or "")
     match = re.fullmatch(r"(?:\+84|84|0)(\d{9})", digits)
     return f"0{match.group(1)}" if match else ""
+
+
+# Passwords. Django's validators refuse short, common, all-digit passwords and passwords like
+# the username; these add what Vietnamese users are known to choose and Django cannot know.
+
+MIN_PASSWORD_LENGTH = 12
+_GUESSABLE_WORDS = ("matkhau", "password", "anhyeuem", "emyeuanh", "iloveyou", "motcua")
+# Rows a finger or a count runs along; a password that mostly walks them is guessed early.
+_RUNS = (
+    "0123456789",
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+)
+_NEIGHBOURS = frozenset(
+    pair for run in _RUNS for a, b in pairwise(run) for pair in ((a, b), (b, a))
+)
+_SEPARATORS = re.compile(r"[\s./\-_]")
+
+
+def _compact(text: str) -> str:
+    """Folded to lower-case ASCII, without spaces or separators: "Mật khẩu" -> "matkhau"."""
+    return _SEPARATORS.sub("", fold(text))
+
+
+def _walks_a_row(password: str) -> bool:
+    """Mostly one character repeated, or steps along the keyboard or the digits ("aaaa…",
+    "123456789012", "qwertyuiop12", "abcabcabcabc")."""
+    text = password.lower()
+    if len(set(text)) < 5:
+        return True
+    steps = list(pairwise(text))
+    walked = sum(1 for a, b in steps if a == b or (a, b) in _NEIGHBOURS)
+    return walked >= 0.75 * len(steps)
+
+
+def _is_date(digits: str) -> bool:
+    for pattern in ("%d%m%Y", "%Y%m%d", "%d%m%y"):
+        try:
+            datetime.strptime(digits, pattern)
+        except ValueError:
+            continue
+        return len(digits) == (6 if pattern == "%d%m%y" else 8)
+    return False
+
+
+def _personal_number(digits: str) -> bool:
+    """A phone number, a date of birth, a 12-digit ID or a 9-digit old identity card."""
+    return bool(
+        normalise_phone(digits)
+        or _is_date(digits)
+        or (re.fullmatch(r"\d{12}", digits) and digits[:3] in _ID_PROVINCE_PREFIXES)
+        or re.fullmatch(r"\d{9}", digits)
+    )
+
+
+def _own_details(user: Any) -> list[str]:
+    """The account's own name, contact and identity numbers, compacted, 4 characters or more."""
+    values = [getattr(user, name, "") or "" for name in (
+        "username", "full_name", "organisation_name", "national_id", "tax_code",
+    )]  # fmt: skip
+    email = getattr(user, "email", "") or ""
+    values.append(email.split("@")[0])
+    phone = normalise_phone(getattr(user, "phone", "") or "")
+    values += [phone, phone[1:]]
+    birth = getattr(user, "date_of_birth", None)
+    if birth:
+        values += [birth.strftime(pattern) for pattern in ("%d%m%Y", "%Y%m%d", "%d%m%y")]
+    return [value for value in map(_compact, values) if len(value) >= 4]
+
+
+class GuessablePasswordValidator:
+    """Refuses what people here often choose: "matkhau…", a phone number, a date of birth or
+    an ID number with little else, a row of the keyboard or the digits, one character
+    repeated, and the account's own name, phone, email or numbers."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        compact = _compact(password)
+        if any(word in compact for word in _GUESSABLE_WORDS):
+            raise ValidationError(
+                _("Mật khẩu không được chứa những từ dễ đoán như “matkhau”, “password”."),
+                code="password_guessable_word",
+            )
+        if _walks_a_row(compact):
+            raise ValidationError(
+                _("Mật khẩu không được là một ký tự lặp lại hay một dãy phím, dãy số liền nhau."),
+                code="password_sequence",
+            )
+        for digits in re.findall(r"\d{6,}", compact):
+            if _personal_number(digits) and len(compact) - len(digits) < 6:
+                raise ValidationError(
+                    _("Mật khẩu không được là số điện thoại, ngày sinh hay số giấy tờ tùy thân."),
+                    code="password_personal_number",
+                )
+        if user is not None and any(detail in compact for detail in _own_details(user)):
+            raise ValidationError(
+                _(
+                    "Mật khẩu không được chứa tên, số điện thoại, thư điện tử, ngày sinh hay "
+                    "số giấy tờ của chính tài khoản."
+                ),
+                code="password_own_details",
+            )
+
+    def get_help_text(self) -> str:
+        return str(_(
+            "Mật khẩu không được là số điện thoại, ngày sinh, số giấy tờ, dãy phím hay từ dễ "
+            "đoán như “matkhau”, và không chứa tên hay thông tin liên hệ của bạn."
+        ))  # fmt: skip
+
+
+class MinimumLengthValidator(DjangoMinimumLengthValidator):
+    """Django's, with the Vietnamese message its catalogue lacks."""
+
+    def __init__(self, min_length: int = MIN_PASSWORD_LENGTH) -> None:
+        super().__init__(min_length)
+
+    def get_error_message(self) -> str:
+        return str(_("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.")) % {
+            "min_length": self.min_length
+        }
+
+    def get_help_text(self) -> str:
+        return str(_("Mật khẩu cần ít nhất %(min_length)d ký tự.")) % {
+            "min_length": self.min_length
+        }

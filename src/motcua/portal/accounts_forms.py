@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.text import search_terms
 from motcua.identity.accounts import VERIFIED_FIELDS
 from motcua.identity.models import AdministrativeUnit, User
+from motcua.identity.passwords import PASSWORD_HELP
 from motcua.identity.selectors import commune_choices
 from motcua.identity.validators import (
     normalise_phone,
@@ -87,7 +88,7 @@ class SignUpForm(forms.Form):
         label=_("Mật khẩu"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Ít nhất 8 ký tự, không quá giống tên hay thông tin liên hệ của bạn."),
+        help_text=PASSWORD_HELP,
         error_messages={"required": _("Nhập mật khẩu.")},
     )
     password_again = forms.CharField(

@@ -2,7 +2,7 @@ from django.urls import path
 
 from motcua.core import public_urls
 
-from . import accounts, documents, lookup, my_dossiers, payments, submission, views
+from . import accounts, documents, lookup, my_dossiers, passwords, payments, submission, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("tai-khoan/dang-ky/", accounts.signup, name="signup"),
     path("tai-khoan/dang-nhap/", accounts.login, name="login"),
     path("tai-khoan/dang-xuat/", accounts.logout, name="logout"),
+    path("tai-khoan/doi-mat-khau/", passwords.change, name="password-change"),
+    path("tai-khoan/quen-mat-khau/", passwords.forgot, name="password-forgot"),
+    path("tai-khoan/dat-lai-mat-khau/", passwords.reset, name="password-reset"),
     path("tai-khoan/vneid/", accounts.NationalIdentityStart.as_view(), name="oidc-start"),
     path(
         "tai-khoan/vneid/callback/",
