@@ -71,6 +71,9 @@ class VerifyOut(Schema):
     verdict: str
     message: str
     issued_by_us: bool
+    # An internal document of the agency (forms 04, 06): only that it exists, its hash and
+    # its signature status are told; ``document`` is null and the signer's names are empty.
+    internal: bool = False
     sha256: str
     signature: SignatureOut
     document: DocumentOut | None
@@ -94,10 +97,12 @@ def _document_out(document: IssuedDocument) -> dict[str, Any]:
 
 def _out(check: services.FileCheck) -> dict[str, Any]:
     v = check.verification
+    named = not check.internal  # an internal slip's signer is an officer, not for the public
     return {
         "verdict": check.verdict,
         "message": str(services.VERDICTS[check.verdict]),
         "issued_by_us": check.issued_by_us,
+        "internal": check.internal,
         "sha256": v.sha256,
         "signature": {
             "signed": v.signed,
@@ -106,15 +111,15 @@ def _out(check: services.FileCheck) -> dict[str, Any]:
             "trusted": v.trusted,
             "revoked": v.revoked,
             "modified_after_signing": v.modified_after_signing,
-            "signer_name": v.signer_name or "",
-            "signer_subject": v.signer_subject or "",
-            "certificate_serial": v.certificate_serial or "",
+            "signer_name": (v.signer_name or "") if named else "",
+            "signer_subject": (v.signer_subject or "") if named else "",
+            "certificate_serial": (v.certificate_serial or "") if named else "",
             "signed_at": local(v.signed_at),
             "timestamped": v.timestamped,
             "timestamp_valid": v.timestamp_valid,
             "problems": [str(p) for p in v.problems],
         },
-        "document": _document_out(check.document) if check.document else None,
+        "document": _document_out(check.document) if check.document and named else None,
     }
 
 

@@ -31,6 +31,7 @@ from motcua.dossiers.moves import Move
 from motcua.dossiers.workflow import Action, WorkflowError
 from motcua.identity.models import Agency, User
 
+from .access import is_internal
 from .models import DocumentSequence, IssuedDocument, new_document_code
 from .render import (
     RenderedPdf,
@@ -350,6 +351,12 @@ class FileCheck:
     @property
     def issued_by_us(self) -> bool:
         return self.document is not None
+
+    @property
+    def internal(self) -> bool:
+        """An internal document of the agency (forms 04, 06): only that it exists, its hash
+        and its signature status are shown publicly (documents.access)."""
+        return self.document is not None and is_internal(self.document)
 
     @property
     def verdict(self) -> str:
