@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
+from motcua.core.admission import refusal, retry_after
 from motcua.core.http import client_ip
 from motcua.core.public_urls import document_url
 from motcua.core.throttle import verifications
@@ -130,10 +131,10 @@ def _count(request: HttpRequest) -> None:
 @router.post(
     "/results/verify",
     auth=None,
-    response={200: VerifyOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: VerifyOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Verify a PDF: signature, signer, time, trust, revocation, and whether we issued it",
 )
-def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+def verify(request: HttpRequest, file: File[UploadedFile]) -> Any:
     _count(request)
     limit = int(settings.UPLOAD_MAX_MB * 1024 * 1024)
     content = file.read(limit + 1)
@@ -141,7 +142,11 @@ def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
         raise ApiError(_("Tệp lớn hơn %(mb)s MB cho phép.") % {"mb": settings.UPLOAD_MAX_MB}, 413)
     if not content:
         raise ApiError(_("Tệp trống."), 422)
-    return _out(services.check_file(content))
+    try:
+        return _out(services.check_file(content))
+    except services.VerificationBusy as busy:
+        # Every upload worker is taken: 503 with Retry-After, as under any overload.
+        return refusal(request, status=503, seconds=retry_after(), message=busy.message)
 
 
 @router.get(

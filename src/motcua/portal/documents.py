@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core.admission import retry_after
 from motcua.core.http import client_ip
 from motcua.core.throttle import verifications
 from motcua.documents import services
@@ -108,7 +109,14 @@ def verify(request: HttpRequest) -> HttpResponse:
             return _private(render(request, "portal/documents/verify.html", context, status=404))
         return redirect("portal:document", document.code)
     content = upload.read(max_bytes() + 1)
-    context.update(check=services.check_file(content), name=upload.name)
+    try:
+        check = services.check_file(content)
+    except services.VerificationBusy as busy:
+        context.update(busy=busy.message, seconds=retry_after())
+        response = render(request, "portal/documents/verify.html", context, status=503)
+        response["Retry-After"] = str(context["seconds"])
+        return _private(response)
+    context.update(check=check, name=upload.name)
     context["verdict_text"] = services.VERDICTS[context["check"].verdict]
     return _private(render(request, "portal/documents/verify.html", context))
 
