@@ -11,10 +11,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from motcua.core.security import security_event
 from motcua.payments import national, vnpay
 from motcua.payments.models import Payment, PaymentEvent
+from motcua.payments.reconciliation import reconcile
 from motcua.payments.services import start_payment
 from motcua.payments.statements import webhook_signature
 
@@ -144,6 +146,9 @@ def test_a_transfer_to_another_agencys_account_does_not_credit(
     event = PaymentEvent.objects.filter(outcome="wrong_payee").first()
     assert event.payment_id == payment.pk and event.payload["account"] == "2222222222"
     assert [e["detail"]["outcome"] for e in announced] == ["wrong_payee", "wrong_payee"]
+    # The collecting unit sees them among the day's mismatches, to sort out with the other.
+    (row,) = reconcile([payment.agency], timezone.localdate(event.at))
+    assert row.mismatched == 2
     # A notification without the receiving account is not one we can bind: 400.
     bare = json.dumps({"transactions": [{"id": "FT3", "amount": 15000,
                                          "description": payment.reference}]}).encode()  # fmt: skip
