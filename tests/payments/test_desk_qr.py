@@ -61,7 +61,17 @@ def test_the_desk_shows_a_code_for_the_exact_amount_and_then_that_it_was_paid(
     assert (decoded["amount"], decoded["bill_number"]) == (35000, dossier.code)
     assert decoded["purpose"] == payment.reference
     body = json.dumps(
-        {"transactions": [{"id": "FT9", "amount": 35000, "description": payment.reference}]}
+        {
+            "transactions": [
+                {
+                    "id": "FT9",
+                    "amount": 35000,
+                    "description": payment.reference,
+                    "bank": "970418",
+                    "account": "1234567890",
+                }
+            ]
+        }
     ).encode()
     client.post(
         HOOK,

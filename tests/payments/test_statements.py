@@ -18,6 +18,8 @@ from motcua.payments.statements import webhook_signature
 from .test_crediting import _waiting
 
 HOOK = "/thanh-toan/ngan-hang/thong-bao/"
+# The development collecting account (providers._development): the agency's own.
+OWN = ("--bank", "970418", "--account", "1234567890")
 
 
 def _qr_payment(world, amount: int = 15000) -> Payment:
@@ -37,24 +39,34 @@ def test_a_statement_credits_the_matching_transfers_once(world, tmp_path):
         encoding="utf-8",
     )
     out, err = StringIO(), StringIO()
-    call_command("import_statement", str(statement), stdout=out, stderr=err)
+    call_command("import_statement", str(statement), *OWN, stdout=out, stderr=err)
     assert "accepted: 1" in out.getvalue() and "wrong_amount: 1" in out.getvalue()
     assert "unknown_order: 1" in out.getvalue() and "line 6" in err.getvalue()
     assert Payment.objects.get(pk=paid.pk).status == "paid"
     assert Payment.objects.get(pk=short.pk).status == "pending"
     assert Dossier.objects.get(pk=paid.dossier_id).status == Status.PROCESSING
     again = StringIO()
-    call_command("import_statement", str(statement), stdout=again, stderr=StringIO())
+    call_command("import_statement", str(statement), *OWN, stdout=again, stderr=StringIO())
     assert "accepted" not in again.getvalue()  # the same statement twice credits nothing more
     with pytest.raises(CommandError):
-        call_command("import_statement", str(tmp_path / "missing.csv"))
+        call_command("import_statement", str(tmp_path / "missing.csv"), *OWN)
 
 
 def test_the_banks_signed_notification_credits_and_a_forged_one_is_refused(client, world, settings):
     settings.BANK_WEBHOOK_SECRET = "bi-mat-ngan-hang"
     payment = _qr_payment(world)
     body = json.dumps(
-        {"transactions": [{"id": "FT1", "amount": 15000, "description": payment.reference}]}
+        {
+            "transactions": [
+                {
+                    "id": "FT1",
+                    "amount": 15000,
+                    "description": payment.reference,
+                    "bank": "970418",
+                    "account": "1234567890",
+                }
+            ]
+        }
     ).encode()
     forged = client.post(HOOK, body, content_type="application/json", headers={"X-Signature": "00"})
     assert forged.status_code == 403

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
+from motcua.core.admission import refusal, retry_after
 from motcua.core.http import client_ip
 from motcua.core.public_urls import document_url
 from motcua.core.throttle import verifications
@@ -71,6 +72,9 @@ class VerifyOut(Schema):
     verdict: str
     message: str
     issued_by_us: bool
+    # An internal document of the agency (forms 04, 06): only that it exists, its hash and
+    # its signature status are told; ``document`` is null and the signer's names are empty.
+    internal: bool = False
     sha256: str
     signature: SignatureOut
     document: DocumentOut | None
@@ -94,10 +98,12 @@ def _document_out(document: IssuedDocument) -> dict[str, Any]:
 
 def _out(check: services.FileCheck) -> dict[str, Any]:
     v = check.verification
+    named = not check.internal  # an internal slip's signer is an officer, not for the public
     return {
         "verdict": check.verdict,
         "message": str(services.VERDICTS[check.verdict]),
         "issued_by_us": check.issued_by_us,
+        "internal": check.internal,
         "sha256": v.sha256,
         "signature": {
             "signed": v.signed,
@@ -106,15 +112,15 @@ def _out(check: services.FileCheck) -> dict[str, Any]:
             "trusted": v.trusted,
             "revoked": v.revoked,
             "modified_after_signing": v.modified_after_signing,
-            "signer_name": v.signer_name or "",
-            "signer_subject": v.signer_subject or "",
-            "certificate_serial": v.certificate_serial or "",
+            "signer_name": (v.signer_name or "") if named else "",
+            "signer_subject": (v.signer_subject or "") if named else "",
+            "certificate_serial": (v.certificate_serial or "") if named else "",
             "signed_at": local(v.signed_at),
             "timestamped": v.timestamped,
             "timestamp_valid": v.timestamp_valid,
             "problems": [str(p) for p in v.problems],
         },
-        "document": _document_out(check.document) if check.document else None,
+        "document": _document_out(check.document) if check.document and named else None,
     }
 
 
@@ -125,10 +131,10 @@ def _count(request: HttpRequest) -> None:
 @router.post(
     "/results/verify",
     auth=None,
-    response={200: VerifyOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: VerifyOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Verify a PDF: signature, signer, time, trust, revocation, and whether we issued it",
 )
-def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+def verify(request: HttpRequest, file: File[UploadedFile]) -> Any:
     _count(request)
     limit = int(settings.UPLOAD_MAX_MB * 1024 * 1024)
     content = file.read(limit + 1)
@@ -136,7 +142,11 @@ def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
         raise ApiError(_("Tệp lớn hơn %(mb)s MB cho phép.") % {"mb": settings.UPLOAD_MAX_MB}, 413)
     if not content:
         raise ApiError(_("Tệp trống."), 422)
-    return _out(services.check_file(content))
+    try:
+        return _out(services.check_file(content))
+    except services.VerificationBusy as busy:
+        # Every upload worker is taken: 503 with Retry-After, as under any overload.
+        return refusal(request, status=503, seconds=retry_after(), message=busy.message)
 
 
 @router.get(

@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     desk_payments,
     desk_views,
+    documents,
     dossier_views,
     ledger,
     passwords,
@@ -50,6 +51,7 @@ urlpatterns = [
     path("tiep-nhan/<str:code>/", desk_views.receive, name="receive"),
     path("so-theo-doi/", ledger.ledger, name="ledger"),
     path("so-theo-doi/pdf/", ledger.ledger_pdf, name="ledger-pdf"),
+    path("van-ban/<str:code>/tai-ve/", documents.document_file, name="document-file"),
     path("bao-cao/", reports.monthly, name="report"),
     path("doi-soat-thanh-toan/", payments.reconciliation, name="reconciliation"),
 ]

@@ -26,11 +26,14 @@ from django.utils.translation import gettext_lazy
 from motcua.core.public_urls import document_url
 from motcua.dossiers.codes import next_in_sequence
 from motcua.dossiers.digitisation import mark
+from motcua.dossiers.inspect import WORKERS, inspector
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, Outcome
 from motcua.dossiers.moves import Move
 from motcua.dossiers.workflow import Action, WorkflowError
 from motcua.identity.models import Agency, User
 
+from . import signing
+from .access import is_internal
 from .models import DocumentSequence, IssuedDocument, new_document_code
 from .render import (
     RenderedPdf,
@@ -42,7 +45,7 @@ from .render import (
 )
 from .signing import SigningError, sign_pdf
 from .slips import KINDS
-from .verification import Verification, verify_pdf
+from .verification import Verification, translated, verify_in_worker, verify_pdf
 
 PDF = "application/pdf"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -352,6 +355,12 @@ class FileCheck:
         return self.document is not None
 
     @property
+    def internal(self) -> bool:
+        """An internal document of the agency (forms 04, 06): only that it exists, its hash
+        and its signature status are shown publicly (documents.access)."""
+        return self.document is not None and is_internal(self.document)
+
+    @property
     def verdict(self) -> str:
         verdict = str(self.verification.verdict)
         if verdict == "valid" and self.document is None:
@@ -374,10 +383,35 @@ VERDICTS = {
 }
 
 
+class VerificationBusy(Exception):
+    """Every worker that opens uploads is taken: the caller answers 503 (try again)."""
+
+    def __init__(self) -> None:
+        self.message = _(
+            "Hệ thống đang bận kiểm tra các tệp khác. Không có gì được lưu; "
+            "vui lòng gửi lại sau ít phút."
+        )
+        super().__init__(self.message)
+
+
 def check_file(content: bytes) -> FileCheck:
-    """Verify any uploaded PDF; never raises on bad input."""
-    verification = verify_pdf(content)
+    """Verify any uploaded PDF — anyone's, anonymously — in the bounded worker that opens
+    dossier uploads (dossiers.inspect: its own process, memory and time limits), never in the
+    web process: a PDF built to exhaust the parser costs a worker, which is replaced. Only
+    when a worker is free (VerificationBusy otherwise), so anonymous checks never queue ahead
+    of dossiers. Never raises on bad input: a file the worker could not finish is malformed."""
+    roots = [str(path) for path in signing.trusted_root_paths()]
+    crls = [str(path) for path in signing.crl_paths()]
+    verdict, found = inspector.run(verify_in_worker, content, roots, crls, busy_at=WORKERS)
+    if verdict == "busy":
+        raise VerificationBusy()
     digest = hashlib.sha256(content).hexdigest()
+    if verdict == "ok" and isinstance(found, Verification):
+        verification = translated(found)
+    else:
+        verification = Verification(sha256=digest, malformed=True, problems=[_(
+            "Tệp quá phức tạp để kiểm tra an toàn (cần quá nhiều bộ nhớ hoặc thời gian)."
+        )])  # fmt: skip
     return FileCheck(verification, by_hash(digest))
 
 

@@ -143,6 +143,27 @@ def verify_pdf(
     return worst
 
 
+def verify_in_worker(content: bytes, roots: list[str], crls: list[str]) -> tuple[str, Any]:
+    """:func:`verify_pdf` in a worker process of ``dossiers.inspect`` (bounded memory and
+    time), where Django is not set up: trust roots and CRLs come from the web process, and
+    messages stay in their Vietnamese source text, translated back there (see
+    :func:`translated`). ("ok", Verification)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(USE_I18N=False)
+    return "ok", verify_pdf(
+        content, trust_roots=[Path(p) for p in roots], crls=[Path(p) for p in crls]
+    )
+
+
+def translated(verification: Verification) -> Verification:
+    """A worker's verification with its problems in the active language (their source text
+    is the message id)."""
+    verification.problems = [_(str(problem)) for problem in verification.problems]
+    return verification
+
+
 def _has_filled_signature_field(reader: Any) -> bool:
     from pyhanko.sign.fields import enumerate_sig_fields
 

@@ -117,6 +117,8 @@ class Inspector:
         self.memory, self.seconds = memory, seconds
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        self._counting = threading.Lock()
+        self.in_flight = 0  # files being opened or waiting for a worker, in this process
 
     def _get(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -140,9 +142,22 @@ class Inspector:
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
-    def run(self, function: Callable[..., Verdict], *args: Any) -> Verdict:
+    def run(self, function: Callable[..., Verdict], *args: Any, busy_at: int = 0) -> Verdict:
         """The worker's verdict, or ("refused", None) when the file took the worker down
-        (memory), ran out of time, or the pool could not run it."""
+        (memory), ran out of time, or the pool could not run it. With ``busy_at``, ("busy",
+        None) at once when that many files are already in flight in this process: an
+        anonymous caller never queues behind the others (the caller answers 503)."""
+        with self._counting:
+            if busy_at and self.in_flight >= busy_at:
+                return "busy", None
+            self.in_flight += 1
+        try:
+            return self._run(function, *args)
+        finally:
+            with self._counting:
+                self.in_flight -= 1
+
+    def _run(self, function: Callable[..., Verdict], *args: Any) -> Verdict:
         pool = self._get()
         try:
             return pool.submit(function, *args).result(timeout=self.seconds)

@@ -251,6 +251,22 @@ def _national_init(config: dict[str, Any], payment: Payment, key: str, *, ip: st
 
 # What a provider's notification names us by: VNPay's vnp_TmnCode, the platform's MaDoiTac.
 MERCHANT_FIELD: dict[str, str] = {Provider.VNPAY: "tmn_code", Provider.NATIONAL: "partner_code"}
+# Who a notification says was paid, field by field of an agency's settings: the merchant code
+# for VNPay and the platform, the bank (BIN) and account number that received a transfer.
+PAYEE_FIELDS: dict[str, tuple[str, ...]] = {
+    Provider.VIETQR: ("bin", "account"),
+    Provider.VNPAY: ("tmn_code",),
+    Provider.NATIONAL: ("partner_code",),
+}
+
+
+def payee_of(agency: Agency, provider: str) -> tuple[str, ...] | None:
+    """Who collects ``agency``'s fees through ``provider``: its merchant code, or its bank and
+    account; None when the agency does not collect through it."""
+    config = configured(agency).get(provider)
+    if not config or provider not in PAYEE_FIELDS:
+        return None
+    return tuple(str(config.get(name) or "").strip() for name in PAYEE_FIELDS[provider])
 
 
 def secret_for(provider: str, merchant: str) -> str | None:
@@ -267,3 +283,23 @@ def secret_for(provider: str, merchant: str) -> str | None:
             except ProviderError:
                 return None
     return None
+
+
+def callback_secret(provider: str, merchant: str, reference: str) -> str | None:
+    """The secret a notification about payment ``reference`` must be signed with: that of the
+    agency the payment belongs to, whatever merchant the notification names (a secret of
+    another agency proves nothing about this payment). For a reference we never issued, the
+    secret of the agency ``merchant`` names, so that a genuine "unknown order" is told apart
+    from a forgery. None: nothing to verify with (refused as unsigned)."""
+    payment = (
+        Payment.objects.select_related("agency")
+        .filter(reference=reference, provider=provider)
+        .first()
+    )
+    if payment is None:
+        return secret_for(provider, merchant)
+    config = configured(payment.agency).get(provider)
+    try:
+        return secret(config) if config else None
+    except ProviderError:
+        return None

@@ -17,7 +17,10 @@ from motcua.identity.models import Agency
 
 from .models import Payment, PaymentEvent, Provider
 
-MISMATCHES = ("wrong_amount", "duplicate_transaction", "unknown_order", "bad_signature", "not_due")
+# "wrong_payee": money received on another agency's account (or a message of another
+# merchant) naming one of this agency's payments: for the two units to sort out.
+MISMATCHES = ("wrong_amount", "duplicate_transaction", "unknown_order", "bad_signature", "not_due",
+              "wrong_payee")  # fmt: skip
 
 
 @dataclass

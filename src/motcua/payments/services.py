@@ -24,6 +24,7 @@ from motcua.dossiers.workflow import Action, WorkflowError
 from motcua.identity.models import Agency, User
 
 from .models import Payment, PaymentEvent, Provider, ReceiptSequence
+from .providers import payee_of
 
 # No 0/O, 1/I/L: the reference is read off a bank statement and typed at a desk.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -88,6 +89,16 @@ class Outcome:
     # amount, withdrawn): not credited; the officer refunds it.
     NOT_DUE = "not_due"
     FAILED = "failed"
+    # Signed, but naming another merchant code or a bank account that is not the paying
+    # agency's own: money or a message meant for another agency never settles this payment.
+    WRONG_PAYEE = "wrong_payee"
+
+
+def _paid_elsewhere(payment: Payment, payee: tuple[str, ...] | None) -> bool:
+    """Whether a notification's payee (merchant code, or bank and account) is not the one the
+    payment's agency collects with; ``None`` is a payee we need not check (cash at the desk,
+    our own query signed with the agency's own secret)."""
+    return payee is not None and payee != payee_of(payment.agency, payment.provider)
 
 
 def record(
@@ -126,9 +137,12 @@ def credit(
     remote_address: str = "",
     by: User | None = None,
     at: datetime | None = None,
+    payee: tuple[str, ...] | None = None,
 ) -> str:
     """Credit payment ``reference`` with ``amount`` đồng from ``provider_transaction``; one of
-    the Outcome values. Only ACCEPTED changed anything (besides the event it leaves)."""
+    the Outcome values. Only ACCEPTED changed anything (besides the event it leaves).
+    ``payee``, from a notification, is who it says was paid (providers.PAYEE_FIELDS): it must
+    be the payment's own agency's, else WRONG_PAYEE."""
     at = at or timezone.now()
     event: dict[str, Any] = {"payload": payload, "remote_address": remote_address}
     try:
@@ -149,6 +163,9 @@ def credit(
                 .select_related("dossier", "agency")
                 .get(reference=reference, provider=provider)
             )
+            if _paid_elsewhere(payment, payee):
+                record(provider, kind, Outcome.WRONG_PAYEE, payment=payment, **event)
+                return Outcome.WRONG_PAYEE
             if payment.status == Payment.Status.PAID:
                 same = payment.provider_transaction == provider_transaction
                 record(provider, kind, Outcome.ALREADY if same else Outcome.DUPLICATE,
@@ -196,9 +213,10 @@ def fail(
     cancelled: bool,
     payload: dict[str, Any] | None = None,
     remote_address: str = "",
+    payee: tuple[str, ...] | None = None,
 ) -> str:
     """The provider says the payment did not go through: a pending payment is closed (the
-    citizen may start another); a paid one stays paid."""
+    citizen may start another); a paid one stays paid. ``payee`` as for :func:`credit`."""
     with transaction.atomic():
         payment = (
             Payment.objects.select_for_update()
@@ -208,6 +226,10 @@ def fail(
         if payment is None:
             record(provider, kind, Outcome.UNKNOWN, payload=payload, remote_address=remote_address)
             return Outcome.UNKNOWN
+        if _paid_elsewhere(payment, payee):
+            record(provider, kind, Outcome.WRONG_PAYEE, payment=payment, payload=payload,
+                   remote_address=remote_address)  # fmt: skip
+            return Outcome.WRONG_PAYEE
         if payment.status != Payment.Status.PENDING:
             record(provider, kind, Outcome.ALREADY, payment=payment, payload=payload,
                    remote_address=remote_address)  # fmt: skip

@@ -1,7 +1,9 @@
 """VietQR transfers are confirmed by the bank: from a statement file the collecting unit
 downloads, or from the bank's signed notification (webhook). Each credit line is matched to a
 pending VietQR payment by the payment reference in its description and by its amount, then
-credited through the same path as every provider (services.credit).
+credited through the same path as every provider (services.credit) — and only if the account
+that received the money (bank BIN and number) is the paying agency's own: a transfer to
+another agency's account, naming this payment's reference, is refused as ``wrong_payee``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Line:
     transaction: str  # the bank's own id of the line: one line credits once
     amount: int  # đồng
     description: str
+    bank: str  # the BIN of the bank that received the money
+    account: str  # the account number it was credited to
 
 
 @dataclass
@@ -47,10 +51,11 @@ def _amount(text: str) -> int | None:
     return int(digits)
 
 
-def read_csv(content: str) -> tuple[list[Line], list[str]]:
-    """A statement as CSV with the columns ``transaction``, ``amount`` and ``description``
-    (one header line; amounts in đồng, dots allowed: "150.000"). Debit lines (negative or
-    zero) are skipped; unreadable lines are reported with their number."""
+def read_csv(content: str, *, bank: str, account: str) -> tuple[list[Line], list[str]]:
+    """A statement of account ``account`` at bank ``bank`` (BIN), as CSV with the columns
+    ``transaction``, ``amount`` and ``description`` (one header line; amounts in đồng, dots
+    allowed: "150.000"). Debit lines (negative or zero) are skipped; unreadable lines are
+    reported with their number."""
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
     wanted = {"transaction", "amount", "description"}
     if reader.fieldnames is None or not wanted <= {f.strip() for f in reader.fieldnames}:
@@ -63,7 +68,9 @@ def read_csv(content: str) -> tuple[list[Line], list[str]]:
             problems.append(f"line {number}")
             continue
         if amount > 0:
-            lines.append(Line(row["transaction"][:60], amount, row["description"][:500]))
+            lines.append(
+                Line(row["transaction"][:60], amount, row["description"][:500], bank, account)
+            )
     return lines, problems
 
 
@@ -74,7 +81,8 @@ def apply(lines: list[Line], *, kind: str = PaymentEvent.Kind.STATEMENT) -> Impo
     for line in lines:
         found = REFERENCE.search(line.description.upper())
         payload = {"transaction": line.transaction, "amount": line.amount,
-                   "description": line.description}  # fmt: skip
+                   "description": line.description, "bank": line.bank,
+                   "account": line.account}  # fmt: skip
         if found is None:
             record(Provider.VIETQR, kind, Outcome.UNKNOWN, payload=payload)
             report.add(Outcome.UNKNOWN)
@@ -87,6 +95,7 @@ def apply(lines: list[Line], *, kind: str = PaymentEvent.Kind.STATEMENT) -> Impo
                 provider_transaction=line.transaction,
                 kind=kind,
                 payload=payload,
+                payee=(line.bank, line.account),
             )
         )
     return report
@@ -108,9 +117,14 @@ def verify_webhook(body: bytes, signature: str) -> bool:
     return hmac.compare_digest(webhook_signature(body, secret), signature.strip().lower())
 
 
+BIN = re.compile(r"[0-9]{6}")
+ACCOUNT = re.compile(r"[0-9A-Za-z]{1,19}")  # as a VietQR carries it (vietqr._ACCOUNT)
+
+
 def webhook_lines(data: Any) -> list[Line] | None:
-    """The credit lines of a notification ``{"transactions": [{"id", "amount",
-    "description"}]}``; None when it is not that shape."""
+    """The credit lines of a notification ``{"transactions": [{"id", "amount", "description",
+    "bank", "account"}]}`` (``bank``: the receiving bank's BIN, ``account``: the account
+    credited); None when it is not that shape."""
     if not isinstance(data, dict) or not isinstance(data.get("transactions"), list):
         return None
     lines = []
@@ -123,6 +137,11 @@ def webhook_lines(data: Any) -> list[Line] | None:
             return None
         if not isinstance(text, str) or not ident or len(ident) > 60:
             return None
+        bank, account = item.get("bank"), item.get("account")
+        if not isinstance(bank, str) or not BIN.fullmatch(bank):
+            return None
+        if not isinstance(account, str) or not ACCOUNT.fullmatch(account):
+            return None
         if amount > 0:
-            lines.append(Line(ident, amount, text[:500]))
+            lines.append(Line(ident, amount, text[:500], bank, account))
     return lines

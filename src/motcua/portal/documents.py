@@ -2,7 +2,10 @@
 
 Anyone may check a PDF (a bank, a school, another agency): upload it, or open the address in
 its QR code. The document's code is 16 random characters, so its page is shown to whoever holds
-the document, as the paper itself would be. Uploads are counted per client address.
+the document, as the paper itself would be — except the agency's internal documents (forms 04
+and 06), whose page shows only that they exist, their hash and their signature status, and
+whose file only the back office serves (documents.access). Uploads are counted per client
+address.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core.admission import retry_after
 from motcua.core.http import client_ip
 from motcua.core.throttle import verifications
 from motcua.documents import services
+from motcua.documents.access import is_internal
 from motcua.documents.models import IssuedDocument
 from motcua.documents.responses import pdf_response
 from motcua.documents.store import store_items
@@ -104,7 +109,14 @@ def verify(request: HttpRequest) -> HttpResponse:
             return _private(render(request, "portal/documents/verify.html", context, status=404))
         return redirect("portal:document", document.code)
     content = upload.read(max_bytes() + 1)
-    context.update(check=services.check_file(content), name=upload.name)
+    try:
+        check = services.check_file(content)
+    except services.VerificationBusy as busy:
+        context.update(busy=busy.message, seconds=retry_after())
+        response = render(request, "portal/documents/verify.html", context, status=503)
+        response["Retry-After"] = str(context["seconds"])
+        return _private(response)
+    context.update(check=check, name=upload.name)
     context["verdict_text"] = services.VERDICTS[context["check"].verdict]
     return _private(render(request, "portal/documents/verify.html", context))
 
@@ -120,7 +132,11 @@ def _document(code: str) -> IssuedDocument:
 def document(request: HttpRequest, code: str) -> HttpResponse:
     """What the QR code opens: the document as the system issued it, verified now."""
     found = _document(code)
-    context: dict[str, Any] = {"form": VerifyForm(), "document": found}
+    context: dict[str, Any] = {
+        "form": VerifyForm(),
+        "document": found,
+        "internal": is_internal(found),
+    }
     refused = _throttled(request, context)
     if refused is not None:
         return refused
@@ -135,6 +151,10 @@ def document(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def document_file(request: HttpRequest, code: str) -> HttpResponse:
     found = _document(code)
+    if is_internal(found):
+        # Forms 04 and 06 are the agency's: served only by the back office, to an officer who
+        # may read them (signed in, second factor, documents.access.may_open).
+        return redirect("backoffice:document-file", found.code)
     try:
         stream = found.file.open("rb")
     except FileNotFoundError as error:
