@@ -231,3 +231,39 @@ def test_no_other_site_is_told_the_dossier_code_in_the_address(browser, site, ac
     with page.expect_request(elsewhere) as leaving:
         page.evaluate("url => { window.location.href = url; }", elsewhere)
     assert "referer" not in leaving.value.all_headers()
+
+
+# The pages no form above passes through -------------------------------------------------
+
+
+def test_the_other_main_pages_meet_wcag_aa(browser, site, world, accepted):
+    visitor = _page(browser)
+    for name, args in [
+        ("portal:home", []),
+        ("portal:procedure-list", []),
+        ("portal:unit-list", []),
+        ("portal:unit-detail", [world.committee.unit.code]),
+        ("portal:due-date", []),
+        ("portal:signup", []),
+    ]:
+        _visit(visitor, site + reverse(name, args=args))
+
+    citizen = _page(browser)
+    _citizen_signs_in(citizen, site)
+    for name, args in [
+        ("portal:account", []),
+        ("portal:dossier-list", []),
+        ("portal:dossier-detail", [accepted.code]),
+        ("portal:draft-list", []),
+        ("portal:data-store", []),
+    ]:
+        _visit(citizen, site + reverse(name, args=args))
+
+    officer = _page(browser)
+    _officer_signs_in(officer, site, world["specialist"])
+    for name, args in [
+        ("backoffice:dossier", [accepted.code]),
+        ("backoffice:ledger", []),
+        ("backoffice:report", []),
+    ]:
+        _visit(officer, site + reverse(name, args=args))
