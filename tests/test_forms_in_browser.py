@@ -94,6 +94,10 @@ def test_the_lookup_form_answers_in_a_browser_again_and_again(browser, site, acc
         assert result.is_visible(), contact
         assert "Được tiếp nhận" in page.inner_text("main")
 
+    # The language switch in the header is a form on the same page.
+    _submit(page, "English")
+    assert page.get_by_role("heading", name="Track a dossier", level=1).is_visible()
+
 
 def test_a_document_is_checked_by_its_code_then_by_its_file(browser, site, accepted, tmp_path):
     document = _signed_slip(accepted)
@@ -124,6 +128,20 @@ def _citizen_signs_in(page: Any, site: str) -> None:
     page.get_by_label("Mật khẩu").fill("x")
     _submit(page, "Đăng nhập")
     assert page.get_by_role("link", name="Hồ sơ của tôi").first.is_visible()
+
+
+def test_a_person_signs_up_and_signs_out(browser, site, world):
+    page = _page(browser)
+    _visit(page, site + reverse("portal:signup"))
+    page.get_by_label("Họ và tên").fill("Lê Thị Cúc")
+    page.get_by_label("Số điện thoại di động").fill("0934567890")
+    page.get_by_label(re.compile(r"^Mật khẩu")).fill("Hoa-sen-no-tren-ho-Tay-2026!")
+    page.get_by_label("Nhập lại mật khẩu").fill("Hoa-sen-no-tren-ho-Tay-2026!")
+    _submit(page, "Tạo tài khoản")
+    assert page.url == site + reverse("portal:account")
+
+    _submit(page, "Đăng xuất")
+    assert page.get_by_role("link", name="Đăng nhập").is_visible()
 
 
 def _citizen_submits(page: Any, site: str, world: Any, scan: str) -> str:
