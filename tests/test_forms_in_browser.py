@@ -1,8 +1,9 @@
 """Every public form submitted as a person does, in a real browser (Debian's Chromium, driven by
 Playwright), with axe-core run on each page visited: the lookup by dossier code, the check of an
-issued document by its code and by its file, the citizen's sign-in and online submission, the
-officer's sign-in with a code from the authenticator app and the desk's accept of that dossier,
-and the page a form expired in the meantime answers with.
+issued document by its code and by its file, sign-up, sign-out and the language switch, the
+citizen's sign-in and online submission, the officer's sign-in with a code from the
+authenticator app and the desk's accept of that dossier, and the page a form expired in the
+meantime answers with.
 
 A browser sends what curl and Django's test client do not (an ``Origin`` header on every POST,
 shaped by the page's ``Referrer-Policy``, and only the cookies it was given): the lookup form
