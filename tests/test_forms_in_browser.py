@@ -86,6 +86,8 @@ def _submit(page: Any, button: str, *, status: int = 200) -> None:
 def test_the_lookup_form_answers_in_a_browser_again_and_again(browser, site, accepted):
     page = _page(browser)
     _visit(page, site + reverse("portal:lookup"))
+    _submit(page, "Tra cứu")  # nothing entered: the error summary, checked by axe too
+    assert page.get_by_role("link", name="Nhập mã hồ sơ.").is_visible()
 
     for contact in ("0912345678", "001090012345"):
         page.get_by_label("Mã hồ sơ").fill(accepted.code)
@@ -106,6 +108,8 @@ def test_a_document_is_checked_by_its_code_then_by_its_file(browser, site, accep
     copy.write_bytes(document.file.read())
     page = _page(browser)
     _visit(page, site + reverse("portal:verify"))
+    _submit(page, "Kiểm tra", status=400)  # neither a file nor a code
+    assert "Chọn tệp PDF hoặc nhập mã văn bản." in page.inner_text("main")
 
     page.get_by_label("Hoặc nhập mã văn bản").fill(document.code)
     _submit(page, "Kiểm tra")
