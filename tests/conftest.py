@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import connections
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
@@ -66,3 +73,49 @@ def _signing_with_the_test_pki(settings, _development_pki):
     settings.SIGNING_KEYS = {}
     settings.SIGNING_CRLS = []
     settings.TSA_URL = ""
+
+
+# --- a real browser (tests marked "browser") -------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The same flags the machine's probe uses: no connection leaves this host.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+needs_chromium = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one per test module (starting it is the slow
+    part); each test opens its own context, so no cookie passes from one test to the next."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
+    # itself are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def site(transactional_db) -> Iterator[str]:
+    """This test's own server on 127.0.0.1, stopped with the test: its threads' database
+    connections (PostgreSQL's pool keeps them) are closed before the database is flushed,
+    so the test database can be dropped at the end of the run."""
+    thread = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
+    for connection in connections.all():
+        if getattr(connection, "pool", None) is not None:
+            connection.close_pool()

@@ -64,6 +64,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS", "")
+# A refused form gets a page in Vietnamese, in the site's layout, with a way back.
+CSRF_FAILURE_VIEW = "motcua.core.csrf.csrf_failure"
 
 # Officers sign in with a second factor (TOTP). Only a demo may switch it off.
 OFFICER_2FA_REQUIRED = env_bool("MOTCUA_OFFICER_2FA_REQUIRED", default=True)

@@ -5,46 +5,21 @@ through its form, and the citizen supplies what was asked with a file through th
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connections
-from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from django.urls import reverse
 
 from motcua.demo.pdf import one_page_pdf
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.workflow import Status
+from tests.conftest import needs_chromium
 from tests.dossiers.world import World, build_world, local
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium"),
-]
-# The same flags the machine's probe uses: no connection leaves this host.
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
-    # itself are synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture
@@ -53,24 +28,6 @@ def world(transactional_db, settings, tmp_path) -> Iterator[World]:
     settings.MEDIA_ROOT = tmp_path
     with time_machine.travel(local(2026, 11, 23, 8, 0), tick=False):
         yield build_world()
-
-
-@pytest.fixture
-def site(world: World) -> Iterator[str]:
-    """This test's own server on 127.0.0.1, stopped with the test: its threads' database
-    connections (PostgreSQL's pool keeps them) are closed before the database is flushed,
-    so the test database can be dropped at the end of the run."""
-    thread = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
-    for connection in connections.all():
-        if getattr(connection, "pool", None) is not None:
-            connection.close_pool()
 
 
 def _officer_page(browser: Any, site: str, username: str) -> Any:

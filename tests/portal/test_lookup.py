@@ -90,7 +90,7 @@ def test_lookups_are_limited_per_address(client, dossier, settings):
 def test_results_are_kept_out_of_caches_and_referrers(client, dossier):
     response = client.get(LOOKUP, {"code": dossier.code, "contact": "0912345678"})
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_the_form_posts_so_the_contact_number_stays_out_of_the_address(client, dossier):

@@ -210,7 +210,7 @@ class ProfileForm(forms.Form):
         _("Mã số thuế"), required=_("Nhập mã số thuế của doanh nghiệp, tổ chức."),
         inputmode="numeric",
     )  # fmt: skip
-    address_street = _text(_("Số nhà, đường phố, thôn, xóm"), autocomplete="street-address")
+    address_street = _text(_("Số nhà, đường phố, thôn, xóm"), autocomplete="address-line1")
     unit_query = _text(
         _("Tìm phường, xã"),
         hint=_("Không thấy phường, xã của bạn trong danh sách? Gõ tên rồi bấm Tìm."),

@@ -75,8 +75,10 @@ def max_bytes() -> int:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
+    # The document's address is its code: no other site is told it (lookup._private says why
+    # "same-origin" rather than "no-referrer").
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -53,9 +53,12 @@ def lookups() -> Limit:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The answer is about one person's dossier: keep it out of caches and referrers.
+    # The answer is about one person's dossier: keep it out of caches, and its address (the
+    # dossier code) out of what other sites are told. "same-origin", not "no-referrer": with
+    # no-referrer a browser posts this page's own form with "Origin: null", which the CSRF
+    # check refuses; same-origin still sends nothing at all to any other site.
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -76,6 +76,8 @@ class SchemaPageForm(forms.Form):
         for slot in layout.slots:
             field = make_field(slot.node, label=slot.label, required=slot.always)
             token = AUTOCOMPLETE.get(str(slot.path[-1])) if slot.path[:-1] in own else None
+            if token == "street-address" and slot.node.kind != TEXTAREA:
+                token = "address-line1"  # HTML allows the multi-line token on a textarea only
             if token and slot.node.kind in (TEXT, TEXTAREA, EMAIL, DATE):
                 field.widget.attrs["autocomplete"] = token
             self.fields[slot.name] = field

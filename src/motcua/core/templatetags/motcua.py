@@ -1,11 +1,14 @@
-"""Template filters for Vietnamese formats: money in đồng, time limits, provenance."""
+"""Template filters for Vietnamese formats: money in đồng, time limits, provenance, and the
+machine-readable time of a ``<time datetime>``."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -55,3 +58,17 @@ def hours(value: Decimal) -> str:
 @register.filter
 def is_unsure(marker: object) -> bool:
     return isinstance(marker, str) and marker.startswith("[unsure")
+
+
+@register.filter
+def machine_time(value: date | datetime | None) -> str:
+    """The value of a ``<time datetime>``: to the second, in the local zone, with its offset
+    ("2026-11-23T09:00:00+07:00"). Django's ``date:'c'`` keeps the microseconds, which HTML
+    does not allow there (more than 3 fractional digits)."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(microsecond=0).isoformat()
