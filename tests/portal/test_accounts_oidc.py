@@ -135,6 +135,16 @@ def test_an_id_token_signed_by_another_key_is_refused(client, vneid, settings):
     assert not User.objects.filter(oidc_subject="cong-dan-6").exists()
 
 
+def test_an_id_token_from_another_issuer_is_refused(client, vneid, settings):
+    # The finding: the issuer of ID tokens was never checked.
+    settings.OIDC_OP_ISSUER = "https://sso.dichvucong.gov.vn"
+    vneid.add_person("cong-dan-9", CLAIMS)
+    response = _back_from_provider(client, vneid.sign_in(_go_to_provider(client), "cong-dan-9"))
+    assert response.status_code == 502
+    assert _signed_in_user(client) is None
+    assert not User.objects.filter(oidc_subject="cong-dan-9").exists()
+
+
 def test_the_person_cancelling_at_the_provider_is_told_so(client, vneid):
     authorize = _go_to_provider(client)
     state = parse_qs(urlsplit(authorize).query)["state"][0]
