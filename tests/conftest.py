@@ -41,10 +41,12 @@ def _notifications_stay_in_memory(settings):
 @pytest.fixture(autouse=True)
 def _sessions_outlive_time_travel(settings):
     # Many tests sign in inside time_machine.travel() to a fixed day, then read a page back
-    # in the present: the session limits (motcua.identity.sessions) would sign them out.
+    # in the present: the session limits (motcua.identity.sessions), and the stored session's
+    # own expiry (SESSION_COOKIE_AGE, as long as the longest limit), would sign them out.
     # tests/identity/test_sessions.py sets the real limits back.
     settings.OFFICER_SESSION_IDLE_MINUTES = settings.CITIZEN_SESSION_IDLE_MINUTES = 10**7
     settings.OFFICER_SESSION_MAX_HOURS = settings.CITIZEN_SESSION_MAX_HOURS = 10**6
+    settings.SESSION_COOKIE_AGE = 3600 * 10**6
 
 
 @pytest.fixture(autouse=True)
