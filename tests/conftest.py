@@ -11,6 +11,9 @@ from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
+# The ``announced`` fixture: the security events a test caused (motcua.core.security).
+pytest_plugins = ["tests.security_events"]
+
 # Hypothesis checks properties, not speed: its default 200 ms deadline per example fails on a
 # busy CI machine (tests never judge wall time).
 hypothesis_settings.register_profile("motcua", deadline=None)
@@ -40,6 +43,17 @@ def _notifications_stay_in_memory(settings):
     settings.SMS_BACKEND = "motcua.core.sms.MemorySmsBackend"
     settings.NATIONAL_PORTAL_URL = ""
     MemorySmsBackend.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _sessions_outlive_time_travel(settings):
+    # Many tests sign in inside time_machine.travel() to a fixed day, then read a page back
+    # in the present: the session limits (motcua.identity.sessions), and the stored session's
+    # own expiry (SESSION_COOKIE_AGE, as long as the longest limit), would sign them out.
+    # tests/identity/test_sessions.py sets the real limits back.
+    settings.OFFICER_SESSION_IDLE_MINUTES = settings.CITIZEN_SESSION_IDLE_MINUTES = 10**7
+    settings.OFFICER_SESSION_MAX_HOURS = settings.CITIZEN_SESSION_MAX_HOURS = 10**6
+    settings.SESSION_COOKIE_AGE = 3600 * 10**6
 
 
 @pytest.fixture(autouse=True)

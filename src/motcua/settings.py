@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # An account whose password an administrator set changes it before anything else.
     "motcua.identity.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication, OTP and messages: it signs out and says why (ASVS V3.3).
+    "motcua.identity.sessions.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -204,6 +206,8 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("MOTCUA_OIDC_AUTHORIZATION_ENDPO
 OIDC_OP_TOKEN_ENDPOINT = os.environ.get("MOTCUA_OIDC_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = os.environ.get("MOTCUA_OIDC_USERINFO_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("MOTCUA_OIDC_JWKS_ENDPOINT", "")
+# The provider's issuer identifier: every ID token's "iss" must be exactly this.
+OIDC_OP_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")
 OIDC_RP_SIGN_ALGO = os.environ.get("MOTCUA_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile email phone")
 OIDC_USE_PKCE = env_bool("MOTCUA_OIDC_USE_PKCE", default=True)
@@ -221,6 +225,7 @@ _OIDC_ENDPOINTS = {
     "MOTCUA_OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
     "MOTCUA_OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
     "MOTCUA_OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+    "MOTCUA_OIDC_ISSUER": OIDC_OP_ISSUER,
 }
 if OIDC_RP_CLIENT_ID and not all(_OIDC_ENDPOINTS.values()):
     _missing = ", ".join(name for name, value in _OIDC_ENDPOINTS.items() if not value)
@@ -399,6 +404,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(UPLOAD_MAX_MB * 1024 * 1024) + 1024 * 1024
 API_TOKEN_HOURS = int(os.environ.get("MOTCUA_API_TOKEN_HOURS", "12"))
 if not 1 <= API_TOKEN_HOURS <= 24 * 30:
     raise ImproperlyConfigured("MOTCUA_API_TOKEN_HOURS must be between 1 and 720")
+
+# Session limits (motcua.identity.sessions): signed out after this long without a request,
+# and this long after signing in whatever one does. Officers, staff and administrators get the
+# first pair, citizens and businesses the second.
+OFFICER_SESSION_IDLE_MINUTES = env_int("MOTCUA_OFFICER_SESSION_IDLE_MINUTES", 30)
+OFFICER_SESSION_MAX_HOURS = env_int("MOTCUA_OFFICER_SESSION_MAX_HOURS", 12)
+CITIZEN_SESSION_IDLE_MINUTES = env_int("MOTCUA_CITIZEN_SESSION_IDLE_MINUTES", 60)
+CITIZEN_SESSION_MAX_HOURS = env_int("MOTCUA_CITIZEN_SESSION_MAX_HOURS", 24)
+if min(OFFICER_SESSION_IDLE_MINUTES, OFFICER_SESSION_MAX_HOURS, CITIZEN_SESSION_IDLE_MINUTES,
+       CITIZEN_SESSION_MAX_HOURS) < 1:  # fmt: skip
+    raise ImproperlyConfigured("MOTCUA_*_SESSION_* limits must be at least 1")
+# The cookie (and the stored session) outlive no session limit.
+SESSION_COOKIE_AGE = 3600 * max(OFFICER_SESSION_MAX_HOURS, CITIZEN_SESSION_MAX_HOURS)
 
 # The province this deployment serves (GSO code); the demo is Hà Nội.
 PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "01")

@@ -4,12 +4,18 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.signals import user_login_failed
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.backoffice.services import current_totp_code
+from motcua.backoffice.signin import SESSION_KEY
+from motcua.core.throttle import Limit
+from motcua.identity.models import User
+from tests.security_events import names
 
 from .conftest import PASSWORD, UserFactory
 
@@ -98,14 +104,29 @@ def test_it_asks_to_wait_after_repeated_wrong_codes(client, officer, device):
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_citizen_with_a_clear_message(client):
+def test_it_refuses_a_citizen_as_it_refuses_a_wrong_password(client):
+    # Another message would say that the citizen's password matched (an oracle).
     citizen = UserFactory(citizen=True)
 
-    response = _password_step(client, citizen)
+    right = _password_step(client, citizen).content.decode()
+    wrong = client.post(LOGIN, {"username": citizen.username, "password": "sai"}).content.decode()
 
-    assert response.status_code == 200
-    assert "Trang này chỉ dành cho cán bộ, công chức." in response.content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in right
+    assert "Trang này chỉ dành cho cán bộ" not in right
+    assert _error_summary(right) == _error_summary(wrong)
+    assert "Công dân, doanh nghiệp không đăng nhập ở đây." in right, "the page says where to go"
     assert "_auth_user_id" not in client.session
+
+
+def _error_summary(page: str) -> str:
+    return page[page.index('class="error-summary"') :].split("</div>")[0]
+
+
+def _enrol(client, password=PASSWORD):
+    """Show the enrolment page and confirm the device it offered with its current code."""
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user__pk=client.session[SESSION_KEY]["user"])
+    return device, client.post(ENROL, {"code": current_totp_code(device), "password": password})
 
 
 @pytest.mark.django_db
@@ -116,8 +137,9 @@ def test_an_officer_without_a_device_enrols_one_and_is_signed_in(client, officer
     assert "<svg" in page
     assert "otpauth://totp/" in page
     assert device.config_url.split("secret=")[1][:8] in page.replace(" ", "")
+    assert 'autocomplete="current-password"' in page, "the password is asked again"
 
-    response = client.post(ENROL, {"code": current_totp_code(device)})
+    response = client.post(ENROL, {"code": current_totp_code(device), "password": PASSWORD})
 
     device.refresh_from_db()
     assert response.url == HOME
@@ -126,17 +148,75 @@ def test_an_officer_without_a_device_enrols_one_and_is_signed_in(client, officer
 
 
 @pytest.mark.django_db
-def test_enrolment_keeps_the_same_secret_when_the_officer_tries_again(client, officer):
+def test_enrolment_shows_a_fresh_secret_each_time_and_drops_the_earlier_one(client, officer):
     _password_step(client, officer)
+    client.get(ENROL)
     first = TOTPDevice.objects.get(user=officer)
+
+    client.get(ENROL)
+
+    second = TOTPDevice.objects.get(user=officer)
+    assert second.key != first.key
+    assert not TOTPDevice.objects.filter(pk=first.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_secret_seen_by_someone_who_knew_the_password_is_useless_once_the_officer_enrols(
+    officer,
+):
+    # The finding: the page needed only the password and showed the same secret again, so
+    # whoever learnt the password before the officer enrolled held their second factor.
+    attacker, owner = Client(), Client()
+    _password_step(attacker, officer)
+    attacker.get(ENROL)
+    stolen = TOTPDevice.objects.get(user=officer)
+
+    _password_step(owner, officer)
+    device, response = _enrol(owner)
+
+    assert response.url == HOME
+    assert device.key != stolen.key
+    assert list(TOTPDevice.objects.filter(user=officer)) == [device]
+    late = attacker.post(ENROL, {"code": current_totp_code(stolen), "password": PASSWORD})
+    assert late.url == VERIFY, "the officer's device is confirmed: only its codes open now"
+    assert "_auth_user_id" not in attacker.session
+
+
+@pytest.mark.django_db
+def test_enrolment_is_confirmed_only_by_the_session_that_was_shown_the_secret(officer):
+    shown, other = Client(), Client()
+    _password_step(shown, officer)
+    shown.get(ENROL)
+    device = TOTPDevice.objects.get(user=officer)
+    _password_step(other, officer)
+
+    response = other.post(ENROL, {"code": current_totp_code(device), "password": PASSWORD})
+
+    assert response.url == ENROL
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+@pytest.mark.django_db
+def test_enrolment_refuses_a_wrong_password_and_counts_it(client, officer):
     _password_step(client, officer)
-    assert list(TOTPDevice.objects.filter(user=officer)) == [first]
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user=officer)
+
+    response = client.post(ENROL, {"code": current_totp_code(device), "password": "sai"})
+
+    assert "Mật khẩu không đúng." in response.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed
+    assert "_auth_user_id" not in client.session
+    assert Limit("signin-account", 5, 300).count(officer.username) == 1
 
 
 @pytest.mark.django_db
 def test_enrolment_refuses_a_wrong_code(client, officer):
     _password_step(client, officer)
-    response = client.post(ENROL, {"code": "000000"})
+    client.get(ENROL)
+    response = client.post(ENROL, {"code": "000000", "password": PASSWORD})
     assert "Mã xác thực" in response.content.decode()
     assert not TOTPDevice.objects.get(user=officer).confirmed
     assert "_auth_user_id" not in client.session
@@ -215,3 +295,99 @@ def test_sign_out_ends_the_session(client, officer, device, sign_in):
 @pytest.mark.django_db
 def test_sign_out_needs_a_post(client):
     assert client.get(reverse("backoffice:logout")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_forty_wrong_passwords_do_not_all_answer_and_the_right_one_then_waits(client, officer):
+    # The finding: the back office had no throttle; 40 wrong passwords all answered and
+    # the right one then signed in (a password oracle for every officer account).
+    answers = [
+        client.post(LOGIN, {"username": officer.username, "password": f"sai-{n}"}).status_code
+        for n in range(40)
+    ]
+    assert answers[:5] == [200] * 5
+    assert set(answers[5:]) == {429}
+
+    response = _password_step(client, officer)
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    page = response.content.decode()
+    assert "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 5 phút." in page
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_while_locked_the_password_is_not_even_checked(client, officer):
+    failed = []
+    for _ in range(5):
+        client.post(LOGIN, {"username": officer.username, "password": "sai"})
+    user_login_failed.connect(lambda **kw: failed.append(kw), dispatch_uid="t", weak=False)
+    try:
+        _password_step(client, officer)
+        client.post(LOGIN, {"username": officer.username, "password": "sai"})
+    finally:
+        user_login_failed.disconnect(dispatch_uid="t")
+    assert failed == []
+
+
+@pytest.mark.django_db
+def test_the_lock_ends_after_five_minutes(client, officer, device):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for _ in range(5):
+            client.post(LOGIN, {"username": officer.username, "password": "sai"})
+        assert _password_step(client, officer).status_code == 429
+        clock.shift(timedelta(minutes=5, seconds=1))
+        assert _password_step(client, officer).url == VERIFY
+
+
+@pytest.mark.django_db
+def test_wrong_codes_count_as_failed_sign_ins(client, officer, device, announced):
+    _password_step(client, officer)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(5):
+            # Past django-otp's own doubling wait, so each code is really checked.
+            clock.shift(timedelta(seconds=20))
+            client.post(VERIFY, {"code": _wrong_code(device)})
+        code_step = client.post(VERIFY, {"code": current_totp_code(device)})
+        password_step = _password_step(client, officer)
+
+    assert code_step.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert password_step.status_code == 429
+    assert names(announced).count("otp.failed") == 5
+    assert names(announced).count("signin.throttled") == 1
+    throttled = next(detail for event, _u, detail in announced if event == "signin.throttled")
+    assert throttled == {"door": "backoffice", "scope": "account", "seconds": 300}
+
+
+def _wrong_code(device):
+    return f"{(int(current_totp_code(device)) + 1) % 1_000_000:06d}"
+
+
+@pytest.mark.django_db
+def test_the_code_step_and_enrolment_are_announced(client, officer, announced):
+    _password_step(client, officer)
+    device, _response = _enrol(client)
+    client.logout()
+    _password_step(client, officer)
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        client.post(VERIFY, {"code": current_totp_code(device)})
+
+    assert names(announced) == ["otp.enrolled", "otp.verified"]
+    assert all(user == officer for _event, user, _detail in announced)
+
+
+@pytest.mark.django_db
+def test_a_superuser_made_by_createsuperuser_needs_the_code_step(client):
+    # createsuperuser leaves the account without a kind: it is no officer, yet it reaches
+    # the admin and every dossier.
+    User.objects.create_superuser("quantri", "quantri@example.vn", PASSWORD)
+
+    response = client.post(LOGIN, {"username": "quantri", "password": PASSWORD})
+
+    assert response.url == ENROL
+    assert "_auth_user_id" not in client.session
+    admin = client.get(reverse("admin:index"), follow=True)
+    assert admin.redirect_chain[-1][0].startswith(LOGIN)

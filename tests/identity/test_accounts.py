@@ -182,14 +182,49 @@ def test_the_same_subject_finds_the_same_account_and_refreshes_its_identity():
     assert again.full_name == "Lê Văn Cương"
 
 
-def test_a_claim_never_takes_over_an_account_that_holds_the_same_id_number():
-    other = AccountFactory(national_id="001090012345", email="an@example.vn")
+def test_a_verified_owner_takes_back_the_id_number_an_unverified_profile_typed_in(announced):
+    # The finding: national_id is unique, so a profile that typed in someone else's number
+    # locked its VNeID-verified owner out. The claim still never takes over that account.
+    squatter = AccountFactory(national_id="001090012345", email="an@example.vn")
     claims = IdentityClaims(subject="sub-x", national_id="001090012345", email="an@example.vn")
+
+    owner = sign_in_with_identity(claims=claims)
+
+    squatter.refresh_from_db()
+    assert owner.pk != squatter.pk
+    assert (owner.national_id, owner.identity_verified) == ("001090012345", True)
+    assert (squatter.national_id, squatter.oidc_subject) == ("", "")
+    assert not squatter.identity_verified
+    assert ("account.changed", squatter, {
+        "field": "national_id", "reason": "claimed_by_verified_identity",
+    }) in announced  # fmt: skip
+
+
+def test_an_id_number_verified_for_another_account_is_never_taken():
+    verified = AccountFactory(national_id="001090012345", identity_verified=True,
+                              oidc_subject="sub-a")  # fmt: skip
     with pytest.raises(AccountError) as error:
-        sign_in_with_identity(claims=claims)
+        sign_in_with_identity(claims=IdentityClaims(subject="sub-b", national_id="001090012345"))
     assert "đã gắn với một tài khoản khác" in str(error.value.message)
-    other.refresh_from_db()
-    assert other.oidc_subject == "" and not other.identity_verified
+    verified.refresh_from_db()
+    assert verified.national_id == "001090012345"
+    assert not User.objects.filter(oidc_subject="sub-b").exists()
+
+
+def test_an_officer_account_keeps_its_id_number():
+    officer = AccountFactory(officer=True, national_id="001090012345")
+    with pytest.raises(AccountError):
+        sign_in_with_identity(claims=IdentityClaims(subject="sub-c", national_id="001090012345"))
+    officer.refresh_from_db()
+    assert officer.national_id == "001090012345"
+
+
+def test_an_unverified_profile_cannot_claim_a_number_another_account_holds():
+    AccountFactory(national_id="001090012345", identity_verified=True, oidc_subject="sub-d")
+    squatter = AccountFactory()
+    with pytest.raises(AccountError) as error:
+        update_profile(user=squatter, changes={"national_id": "001090012345"})
+    assert error.value.field == "national_id"
 
 
 def test_a_new_identity_leaves_out_contact_details_another_account_uses():

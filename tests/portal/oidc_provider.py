@@ -39,6 +39,7 @@ class Provider:
             "OIDC_OP_TOKEN_ENDPOINT": f"{self.url}/oauth2/token",
             "OIDC_OP_USER_ENDPOINT": f"{self.url}/userinfo",
             "OIDC_OP_JWKS_ENDPOINT": f"{self.url}/jwks",
+            "OIDC_OP_ISSUER": self.url,  # the provider names itself by the address it answers
         }
 
     def add_person(self, subject: str, claims: dict[str, Any]) -> None:

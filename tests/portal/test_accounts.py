@@ -191,14 +191,29 @@ def test_a_successful_sign_in_forgets_the_earlier_failures(client):
     assert response.status_code == 302
 
 
-def test_an_officer_is_sent_to_the_back_office_sign_in(client):
+def test_an_officer_account_is_refused_as_a_wrong_password_is(client):
+    # The finding: "officer accounts sign in elsewhere" came only after the password
+    # matched, telling a guesser that it had. Both answers are now the same.
     AccountFactory(officer=True, username="canbo", phone="0912345678")
-    response = client.post(LOGIN, {"identifier": "canbo", "password": PASSWORD})
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Tài khoản cán bộ, công chức đăng nhập tại trang dành cho cán bộ." in page
-    assert f'href="{reverse("backoffice:login")}"' in page
+    right = client.post(LOGIN, {"identifier": "canbo", "password": PASSWORD})
+    wrong = client.post(LOGIN, {"identifier": "canbo", "password": "sai"})
+
+    page = right.content.decode()
+    assert right.status_code == wrong.status_code == 200
+    assert "Số điện thoại, thư điện tử hoặc mật khẩu không đúng." in page
+    assert "Tài khoản cán bộ, công chức đăng nhập tại trang dành cho cán bộ." not in page
+    assert _summary(page) == _summary(wrong.content.decode())
     assert _signed_in_user(client) is None
+
+
+def _summary(page: str) -> str:
+    return page[page.index('class="error-summary"') :].split("</div>")[0]
+
+
+def test_the_sign_in_page_always_points_officers_to_their_own(client):
+    page = client.get(LOGIN).content.decode()
+    assert f'href="{reverse("backoffice:login")}"' in page
+    assert "Đăng nhập dành cho cán bộ" in page
 
 
 def test_the_sign_in_page_hides_the_vneid_button_when_it_is_not_configured(client, settings):

@@ -135,6 +135,16 @@ def test_an_id_token_signed_by_another_key_is_refused(client, vneid, settings):
     assert not User.objects.filter(oidc_subject="cong-dan-6").exists()
 
 
+def test_an_id_token_from_another_issuer_is_refused(client, vneid, settings):
+    # The finding: the issuer of ID tokens was never checked.
+    settings.OIDC_OP_ISSUER = "https://sso.dichvucong.gov.vn"
+    vneid.add_person("cong-dan-9", CLAIMS)
+    response = _back_from_provider(client, vneid.sign_in(_go_to_provider(client), "cong-dan-9"))
+    assert response.status_code == 502
+    assert _signed_in_user(client) is None
+    assert not User.objects.filter(oidc_subject="cong-dan-9").exists()
+
+
 def test_the_person_cancelling_at_the_provider_is_told_so(client, vneid):
     authorize = _go_to_provider(client)
     state = parse_qs(urlsplit(authorize).query)["state"][0]
@@ -143,8 +153,8 @@ def test_the_person_cancelling_at_the_provider_is_told_so(client, vneid):
     assert "Bạn đã hủy đăng nhập" in response.content.decode()
 
 
-def test_an_identity_whose_id_number_belongs_to_another_account_is_refused(client, vneid):
-    other = AccountFactory(national_id="001090012345")
+def test_an_identity_whose_id_number_another_verified_account_holds_is_refused(client, vneid):
+    other = AccountFactory(national_id="001090012345", identity_verified=True, oidc_subject="x")
     vneid.add_person("cong-dan-7", CLAIMS)
 
     response = _back_from_provider(client, vneid.sign_in(_go_to_provider(client), "cong-dan-7"))
@@ -153,7 +163,21 @@ def test_an_identity_whose_id_number_belongs_to_another_account_is_refused(clien
     assert "đã gắn với một tài khoản khác" in response.content.decode()
     assert _signed_in_user(client) is None
     other.refresh_from_db()
-    assert other.oidc_subject == ""
+    assert other.oidc_subject == "x"
+
+
+def test_the_verified_owner_signs_in_although_a_profile_typed_in_their_id_number(client, vneid):
+    squatter = AccountFactory(national_id="001090012345")
+    vneid.add_person("cong-dan-10", CLAIMS)
+
+    response = _back_from_provider(client, vneid.sign_in(_go_to_provider(client), "cong-dan-10"))
+
+    assert response.status_code == 302
+    owner = _signed_in_user(client)
+    assert owner is not None and owner.pk != squatter.pk
+    assert owner.national_id == "001090012345"
+    squatter.refresh_from_db()
+    assert squatter.national_id == ""
 
 
 def test_a_citizen_signed_in_with_a_password_links_vneid_from_the_profile(client, vneid):

@@ -1,6 +1,8 @@
-"""Bearer tokens for the API: issued for a password (and an officer's TOTP code), kept only as
-a SHA-256 digest, valid for ``settings.API_TOKEN_HOURS``, revocable; failed attempts are
-throttled per account name and client address (in the shared cache)."""
+"""Bearer tokens for the API: issued for a password (and a TOTP code for every account that
+reaches the back office, ``User.needs_second_factor``), kept only as a SHA-256 digest, valid
+for ``settings.API_TOKEN_HOURS``, revocable, and revoked when the password changes or the
+account is deactivated (``revoke_tokens_on_account_change``). Failed attempts are throttled by
+the sign-in throttle every door shares (``motcua.identity.signin_throttle``)."""
 
 from __future__ import annotations
 
@@ -24,21 +26,19 @@ from ninja.security import HttpBearer
 from pydantic import BaseModel
 from pydantic import Field as P
 
-from motcua.core.http import client_ip
+from motcua.core.security import announce
 from motcua.core.throttle import Limit
 from motcua.identity.models import User
-from motcua.identity.validators import normalise_phone
+from motcua.identity.signin_throttle import SignInThrottle, throttled_message
 
 from .errors import ApiError
 from .models import ApiToken
 from .schemas import ErrorOut
 
 router = Router(tags=["auth"])
+DOOR = "api"
 
 TOKEN_PREFIX = "mc_"
-MAX_FAILURES_PER_ACCOUNT = 5  # per account name and client address
-# Per address: settings.SIGNIN_FAILURES_PER_ADDRESS; many people may share one address.
-LOCKOUT_SECONDS = 5 * 60
 KEEP_DEAD_TOKENS = timedelta(days=30)
 
 
@@ -77,20 +77,6 @@ class FailureCounter:
             raise Throttled(message, wait)
 
 
-def sign_in_counter(request: HttpRequest, username: str) -> FailureCounter:
-    address = client_ip(request)
-    # One account, however its name is written ("0912…" or "+84912…", any letter case).
-    name = username.strip()
-    account = "\x00".join((normalise_phone(name) or name.lower(), address))
-    per_address = settings.SIGNIN_FAILURES_PER_ADDRESS
-    return FailureCounter(
-        limits=(
-            (Limit("api-token", MAX_FAILURES_PER_ACCOUNT, LOCKOUT_SECONDS), account),
-            (Limit("api-token-address", per_address, LOCKOUT_SECONDS), address),
-        )
-    )
-
-
 def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -114,6 +100,16 @@ def revoke_token(*, token: ApiToken, at: datetime | None = None) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=at or timezone.now()
     )
+
+
+def revoke_tokens(*, user: User, reason: str, at: datetime | None = None) -> int:
+    """Revoke every live token of ``user``; announced when there was any."""
+    at = at or timezone.now()
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=at)
+    count = live.update(revoked_at=at)
+    if count:
+        announce("token.revoked", user=user, detail={"reason": reason, "count": count})
+    return count
 
 
 def token_record(secret: str, *, at: datetime | None = None) -> ApiToken | None:
@@ -157,8 +153,12 @@ def refuse_until_password_changed(user: User) -> None:
         ), 403)  # fmt: skip
 
 
-def check_second_factor(user: User, code: str) -> None:
-    """Accept ``code`` from one of the officer's confirmed TOTP devices, or raise ApiError."""
+class WrongCode(ApiError):
+    """A code was checked and refused: it counts against the sign-in like a wrong password."""
+
+
+def check_second_factor(request: HttpRequest, user: User, code: str) -> None:
+    """Accept ``code`` from one of the account's confirmed TOTP devices, or raise ApiError."""
     devices = list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
     if not devices:
         raise ApiError(
@@ -179,8 +179,10 @@ def check_second_factor(user: User, code: str) -> None:
     for device in devices:
         # verify_token locks the device row, so one code cannot be spent twice.
         if django_otp.verify_token(user, device.persistent_id, code):
+            announce("otp.verified", request=request, user=user, detail={"door": DOOR})
             return
-    raise ApiError(_("Mã xác thực không đúng hoặc đã hết hạn."), 401)
+    announce("otp.failed", request=request, user=user, detail={"door": DOOR})
+    raise WrongCode(_("Mã xác thực không đúng hoặc đã hết hạn."), 401)
 
 
 class TokenIn(BaseModel):
@@ -188,7 +190,9 @@ class TokenIn(BaseModel):
         ..., min_length=1, max_length=254, description="Username, phone number or email"
     )
     password: str = P(..., min_length=1, max_length=1024)
-    otp: str = P("", max_length=12, description="TOTP code; required for officers")
+    otp: str = P(
+        "", max_length=12, description="TOTP code; required for officers, staff and administrators"
+    )
 
 
 class TokenOut(Schema):
@@ -202,22 +206,25 @@ class TokenOut(Schema):
     summary="Get a bearer token",
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
-    counter = sign_in_counter(request, payload.username)
-    counter.refuse_if_locked(_("Bạn đã đăng nhập sai nhiều lần. Vui lòng thử lại sau."))
+    throttle = SignInThrottle.for_request(request, payload.username, door=DOOR)
+    wait = throttle.wait()
+    if wait:
+        raise Throttled(throttled_message(), wait)
     user = authenticate(request, username=payload.username.strip(), password=payload.password)
     if not isinstance(user, User):
-        counter.record_failure()
+        throttle.record_failure(request)
         raise ApiError(_("Tên đăng nhập hoặc mật khẩu không đúng."), 401)
-    if user.is_officer and settings.OFFICER_2FA_REQUIRED:
+    if user.needs_second_factor:
         try:
-            check_second_factor(user, "".join(payload.otp.split()))
-        except ApiError:
-            counter.record_failure()
+            check_second_factor(request, user, "".join(payload.otp.split()))
+        except WrongCode:
+            throttle.record_failure(request)
             raise
-    counter.forget_first()
+    throttle.record_success()
     refuse_until_password_changed(user)
     with transaction.atomic():
         secret, record = issue_token(user=user)
+    announce("token.issued", request=request, user=user, target=f"api-token:{record.pk}")
     return {"token": secret, "expires_at": timezone.localtime(record.expires_at)}
 
 
@@ -225,5 +232,33 @@ def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     "/token", auth=bearer, response={204: None, 401: ErrorOut}, summary="Revoke this token"
 )
 def delete_token(request: HttpRequest) -> HttpResponse:
-    revoke_token(token=request.api_token)  # type: ignore[attr-defined]
+    token: ApiToken = request.api_token  # type: ignore[attr-defined]
+    revoke_token(token=token)
+    announce("token.revoked", request=request, user=token.user, target=f"api-token:{token.pk}",
+             detail={"reason": "signed_out", "count": 1})  # fmt: skip
     return HttpResponse(status=204)
+
+
+def notice_account_change(
+    sender: type[User], instance: User, update_fields: frozenset[str] | None = None, **kwargs: Any
+) -> None:
+    """``pre_save`` of User: note whether this save changes the password or deactivates the
+    account (the password pages, the admin and the IT team's commands all save the row)."""
+    watched = {"password", "is_active"}
+    if instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
+        return
+    before = User.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if before is None:
+        return
+    if before["password"] != instance.password:
+        instance._tokens_end_because = "password_changed"  # type: ignore[attr-defined]
+    elif before["is_active"] and not instance.is_active:
+        instance._tokens_end_because = "deactivated"  # type: ignore[attr-defined]
+
+
+def revoke_tokens_on_account_change(sender: type[User], instance: User, **kwargs: Any) -> None:
+    """``post_save`` of User: a token must outlive neither a new password nor a deactivation;
+    revoked in the same transaction as the save."""
+    reason = instance.__dict__.pop("_tokens_end_because", None)
+    if reason:
+        revoke_tokens(user=instance, reason=reason)

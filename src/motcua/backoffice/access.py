@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
@@ -16,16 +15,20 @@ View = Callable[..., HttpResponseBase]
 
 
 def may_use_backoffice(user: Any) -> bool:
-    """Officers and superusers; citizens and businesses use the portal."""
-    return bool(user.is_active and (getattr(user, "is_officer", False) or user.is_superuser))
+    """Officers, staff and superusers (``User.reaches_back_office``); citizens and
+    businesses use the portal."""
+    return bool(user.is_active and getattr(user, "reaches_back_office", False))
 
 
 def second_factor_satisfied(user: Any) -> bool:
-    """True once the user has passed the code step, or always when a demo relaxed 2FA."""
-    if not settings.OFFICER_2FA_REQUIRED:
+    """True once the user has passed the code step, or when their account needs none
+    (``User.needs_second_factor``: the one rule, also asked by the API's token endpoint)."""
+    if not user.is_authenticated:
+        return False
+    if not getattr(user, "needs_second_factor", True):
         return True
     is_verified = getattr(user, "is_verified", None)  # installed by django_otp's middleware
-    return bool(user.is_authenticated and is_verified is not None and is_verified())
+    return bool(is_verified is not None and is_verified())
 
 
 def officer_required(view: View) -> View:

@@ -17,10 +17,6 @@ def confirmed_totp_devices(user: User) -> QuerySet[TOTPDevice]:
     return devices.order_by("pk")
 
 
-def unconfirmed_totp_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-
-
 def roles_of(user: User) -> QuerySet[OfficerRole]:
     return (
         OfficerRole.objects.filter(user=user)

@@ -22,9 +22,10 @@ DEVICE_NAME = "Ứng dụng xác thực"
 class SecondFactorError(Exception):
     """A code was refused; ``message`` is shown to the officer next to the code field."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, wrong_code: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.wrong_code = wrong_code  # a code was checked and refused (not a wait or a state)
 
 
 @transaction.atomic
@@ -44,11 +45,15 @@ def enrol_totp_device(user: User, *, confirmed: bool, key: str | None = None) ->
     return device
 
 
+@transaction.atomic
 def start_totp_enrolment(*, user: User) -> TOTPDevice:
-    """The unconfirmed device an officer is asked to add to their app, made once and reused
-    so that reloading the page does not change the secret they are scanning."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    """A new unconfirmed device, with a fresh secret, each time the enrolment page is shown.
+
+    Earlier unconfirmed devices are dropped: a secret seen by whoever opened the page before
+    (someone who learnt the password, say) is of no use once the officer opens it.
+    """
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
 def verify_second_factor(*, user: User, code: str) -> TOTPDevice:
@@ -61,7 +66,7 @@ def verify_second_factor(*, user: User, code: str) -> TOTPDevice:
         # verify_token locks the row, so two requests cannot both spend the same code.
         if django_otp.verify_token(user, device.persistent_id, code):
             return device
-    raise SecondFactorError(_("Mã xác thực không đúng hoặc đã hết hạn."))
+    raise SecondFactorError(_("Mã xác thực không đúng hoặc đã hết hạn."), wrong_code=True)
 
 
 def confirm_totp_device(*, device: TOTPDevice, code: str) -> TOTPDevice:
@@ -71,7 +76,7 @@ def confirm_totp_device(*, device: TOTPDevice, code: str) -> TOTPDevice:
         raise SecondFactorError(_("Tài khoản đã có ứng dụng xác thực."))
     _refuse_if_throttled([device])
     if not django_otp.verify_token(device.user, device.persistent_id, code):
-        raise SecondFactorError(_("Mã xác thực không đúng hoặc đã hết hạn."))
+        raise SecondFactorError(_("Mã xác thực không đúng hoặc đã hết hạn."), wrong_code=True)
     TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
     device.refresh_from_db()
     return device

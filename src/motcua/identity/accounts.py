@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.security import announce
+
 from .models import AdministrativeUnit, User
 from .validators import normalise_phone
 
@@ -229,11 +231,30 @@ def sign_in_with_identity(*, claims: IdentityClaims, current_user: User | None =
         user.set_unusable_password()
     if not user.uses_portal:
         raise AccountError(_NOT_PORTAL)
-    if _is_taken("national_id", claims.national_id, exclude=user.pk):
-        raise AccountError(_ID_TAKEN, field="national_id")
+    _take_back_national_id(claims.national_id, owner=user)
     _apply_claims(user, claims)
     user.save()
     return user
+
+
+def _take_back_national_id(national_id: str, *, owner: User) -> None:
+    """The identity provider vouches that ``national_id`` is ``owner``'s. A portal profile
+    that only typed the number in (unverified) loses it, so that nobody can lock the owner
+    out by claiming their number first; an account whose number was verified, or one an
+    administrator made, keeps it and the sign-in is refused."""
+    if not national_id:
+        return
+    holders = User.objects.select_for_update().filter(national_id=national_id)
+    holder = holders.exclude(pk=owner.pk).first() if owner.pk else holders.first()
+    if holder is None:
+        return
+    if holder.identity_verified or not holder.uses_portal:
+        raise AccountError(_ID_TAKEN, field="national_id")
+    holder.national_id = ""
+    holder.save(update_fields=["national_id"])
+    announce("account.changed", user=holder, target=f"user:{holder.pk}", detail={
+        "field": "national_id", "reason": "claimed_by_verified_identity",
+    })  # fmt: skip
 
 
 def _apply_claims(user: User, claims: IdentityClaims) -> None:

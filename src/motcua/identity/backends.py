@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -112,12 +113,33 @@ def claims_from_userinfo(userinfo: Mapping[str, Any]) -> IdentityClaims:
     )
 
 
+def check_id_token_claims(payload: Mapping[str, Any], *, issuer: str, client_id: str) -> None:
+    """The ID token's claims that OpenID Connect Core (3.1.3.7) requires us to check, beyond
+    its signature and nonce (which the library checks): it comes from our provider, is
+    meant for us, and has not expired. mozilla-django-oidc checks none of the three (PyJWT
+    checks ``exp`` only when present)."""
+    if not issuer or payload.get("iss") != issuer:
+        raise SuspiciousOperation("ID token from another issuer")
+    audience = payload.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if client_id not in audiences:
+        raise SuspiciousOperation("ID token issued to another client")
+    if len(audiences) > 1 and payload.get("azp") != client_id:
+        raise SuspiciousOperation("ID token for several clients, authorised for another")
+    expires = payload.get("exp")
+    if not isinstance(expires, int | float) or isinstance(expires, bool):
+        raise SuspiciousOperation("ID token without an expiry")
+    if expires <= time.time():
+        raise SuspiciousOperation("ID token expired")
+
+
 class NationalIdentityBackend(OIDCAuthenticationBackend):
     """The authorization-code flow with the national identity provider.
 
     The library exchanges the code, checks the ID token's signature against the provider's
-    JWKS and its nonce; this class also checks the audience, that userinfo speaks of the same
-    subject, and maps the claims to an account through ``sign_in_with_identity``.
+    JWKS and its nonce; this class also checks its issuer, audience and expiry
+    (:func:`check_id_token_claims`), that userinfo speaks of the same subject, and maps the
+    claims to an account through ``sign_in_with_identity``.
     """
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
@@ -138,10 +160,9 @@ class NationalIdentityBackend(OIDCAuthenticationBackend):
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         payload: dict[str, Any] = super().verify_token(token, **kwargs)
-        audience = payload.get("aud")
-        audiences = audience if isinstance(audience, list) else [audience]
-        if self.OIDC_RP_CLIENT_ID not in audiences:
-            raise SuspiciousOperation("ID token issued to another client")
+        check_id_token_claims(
+            payload, issuer=settings.OIDC_OP_ISSUER, client_id=self.OIDC_RP_CLIENT_ID
+        )
         return payload
 
     def retrieve_matching_jwk(self, token: str) -> jwt.PyJWK:

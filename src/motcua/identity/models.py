@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
@@ -250,6 +251,19 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.kind == self.Kind.OFFICER
+
+    @property
+    def reaches_back_office(self) -> bool:
+        """Officers, and the staff and superusers who run the Django admin (an account made
+        by ``createsuperuser`` has no kind at all)."""
+        return self.is_officer or self.is_staff or self.is_superuser
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """The one rule every door asks (back-office sign-in, the admin, the API token): an
+        account that reaches the back office proves a TOTP code too. Only a demo or a
+        development server may switch it off (``MOTCUA_OFFICER_2FA_REQUIRED``)."""
+        return self.reaches_back_office and settings.OFFICER_2FA_REQUIRED
 
     @property
     def uses_portal(self) -> bool:

@@ -26,7 +26,6 @@ from motcua.identity.models import User
 
 from .access import citizen_required, uses_portal
 from .accounts_forms import ProfileForm, SignInForm, SignUpForm
-from .accounts_throttle import LOCKOUT_SECONDS
 
 logger = logging.getLogger(__name__)
 PASSWORD_BACKEND = "motcua.identity.backends.PhoneOrEmailBackend"
@@ -69,11 +68,10 @@ def login(request: HttpRequest) -> HttpResponse:
         auth.login(request, form.user)
         return redirect(next_url or "portal:account")
     context = {"form": form, "next": next_url, "vneid": national_identity_enabled()}
-    response = render(
-        request, "portal/accounts/login.html", context, status=429 if form.throttled else 200
-    )
-    if form.throttled:
-        response["Retry-After"] = str(LOCKOUT_SECONDS)
+    status = 429 if form.retry_after else 200
+    response = render(request, "portal/accounts/login.html", context, status=status)
+    if form.retry_after:
+        response["Retry-After"] = str(form.retry_after)
     return response
 
 

@@ -17,14 +17,13 @@ from motcua.identity.accounts import VERIFIED_FIELDS
 from motcua.identity.models import AdministrativeUnit, User
 from motcua.identity.passwords import PASSWORD_HELP
 from motcua.identity.selectors import commune_choices
+from motcua.identity.signin_throttle import SignInThrottle, throttled_message
 from motcua.identity.validators import (
     normalise_phone,
     validate_national_id,
     validate_phone,
     validate_tax_code,
 )
-
-from .accounts_throttle import LOCKOUT_SECONDS, SignInThrottle
 
 
 def _text(label: Any, *, required: Any = False, hint: Any = "", **attrs: str) -> forms.CharField:
@@ -151,8 +150,7 @@ class SignInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user: User | None = None
-        self.throttled = False
-        self.officer_refused = False
+        self.retry_after = 0
         self.fields["password"].error_messages["required"] = _("Nhập mật khẩu.")
 
     def clean(self) -> dict[str, Any]:
@@ -160,21 +158,19 @@ class SignInForm(forms.Form):
         identifier, password = data.get("identifier"), data.get("password")
         if not identifier or not password:
             return data
-        throttle = SignInThrottle.for_request(self.request, identifier)
-        if throttle.locked():
-            self.throttled = True
-            message = _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
-            return self._refuse(message, "throttled", {"minutes": LOCKOUT_SECONDS // 60})
+        throttle = SignInThrottle.for_request(self.request, identifier, door="portal")
+        self.retry_after = throttle.wait()
+        if self.retry_after:
+            return self._refuse(throttled_message(), "throttled")
         user = authenticate(self.request, username=identifier, password=password)
-        if user is None:
-            throttle.record_failure()
+        # An officer's account is refused exactly as a wrong password is: saying "sign in
+        # elsewhere" only when the password matched would confirm it (the page always
+        # points officers to their own sign-in).
+        if user is None or not getattr(user, "uses_portal", False):
+            throttle.record_failure(self.request)
             message = _("Số điện thoại, thư điện tử hoặc mật khẩu không đúng.")
             return self._refuse(message, "invalid_login")
         throttle.record_success()
-        if not getattr(user, "uses_portal", False):
-            self.officer_refused = True
-            message = _("Tài khoản cán bộ, công chức đăng nhập tại trang dành cho cán bộ.")
-            return self._refuse(message, "officer")
         self.user = user  # type: ignore[assignment]
         return data
 
