@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import uuid
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-import motcua
-
-SETTINGS_FILE = Path(motcua.__file__).parent / "settings.py"
 PG = "postgres://motcua:secret@db.example:5432/motcua"
 PRODUCTION = {
     "MOTCUA_ENV": "production",
@@ -20,24 +14,6 @@ PRODUCTION = {
     "MOTCUA_REDIS_URL": "redis://cache.example:6379/0",
     "DATABASE_URL": PG,
 }
-
-
-@pytest.fixture
-def load(monkeypatch):
-    """``load(**env)``: a fresh copy of the settings module read with exactly these variables."""
-
-    def read(**env: str):
-        for name in [n for n in os.environ if n.startswith("MOTCUA_")]:
-            monkeypatch.delenv(name)
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        spec = importlib.util.spec_from_file_location(f"settings_{uuid.uuid4().hex}", SETTINGS_FILE)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
-    return read
 
 
 def test_the_embedded_default_needs_nothing_and_keeps_everything_in_process(load):
