@@ -62,6 +62,14 @@ def test_every_page_carries_the_strict_policy(client):
 
 
 @pytest.mark.django_db
+def test_pages_are_neither_sniffed_nor_framed(client):
+    answer = client.get("/thu-tuc/")
+    assert answer["X-Content-Type-Options"] == "nosniff"
+    assert answer["X-Frame-Options"] == "DENY"
+    assert answer["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
 def test_public_catalogue_pages_stay_cacheable_for_visitors(client):
     for path in ("/", "/thu-tuc/", "/don-vi/", "/api/v1/procedures"):
         answer = client.get(path)

@@ -97,6 +97,7 @@ def test_https_reaches_the_node_which_is_told_it_was_https(proxy):
     assert status == 200
     assert json.loads(body) == {"proto": "https", "host": "127.0.0.1"}
     assert headers.get_all("Strict-Transport-Security") == [HSTS]
+    assert headers["Server"] == "nginx"  # no version
 
 
 @pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1_1 is deprecated:DeprecationWarning")
