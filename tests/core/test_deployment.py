@@ -63,6 +63,12 @@ def test_runserver_refuses_a_public_address_in_development(monkeypatch):
     assert started == ["127.0.0.1"]  # static files still served (staticfiles' command)
 
 
+def test_the_demo_refuses_a_public_address_before_loading_anything():
+    # No database access here: the refusal must come before the first query.
+    with pytest.raises(CommandError, match=r"Refusing to serve on 0\.0\.0\.0"):
+        call_command("demo", addrport="0.0.0.0:8000")
+
+
 def test_serve_refuses_a_public_address_and_tells_the_application_where_it_listens(
     monkeypatch,
 ):
