@@ -409,8 +409,11 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # <script> or style="" does nothing; pages may not be framed. Forms post to this site only,
 # and to the gateways' payment pages the payment form is redirected to (browsers check
 # form-action on redirects too): VNPay's from MOTCUA_PAYMENTS_FILE, others (the national
-# platform's payment page) from MOTCUA_CSP_FORM_ACTION.
+# platform's payment page) from MOTCUA_CSP_FORM_ACTION. PUBLIC_URL is this site under the name
+# links are built with (the development sandbox's pages are there), which a visitor may not
+# be using.
 FORM_ACTION_ORIGINS = [
+    PUBLIC_URL,
     *payment_page_origins(PAYMENT_PROVIDERS),
     *env_list("MOTCUA_CSP_FORM_ACTION", ""),
 ]

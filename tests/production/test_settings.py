@@ -272,7 +272,12 @@ def test_a_real_gateway_is_accepted_and_its_page_may_receive_the_payment_form(lo
         **PRODUCTION, **payments, MOTCUA_CSP_FORM_ACTION="https://thanhtoan.dichvucong.gov.vn"
     )
     form_action = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
-    assert form_action == ["'self'", "https://pay.vnpay.vn", "https://thanhtoan.dichvucong.gov.vn"]
+    assert form_action == [
+        "'self'",
+        "https://127.0.0.1",  # PUBLIC_URL: this site under the name its links use
+        "https://pay.vnpay.vn",
+        "https://thanhtoan.dichvucong.gov.vn",
+    ]
 
 
 def test_every_refusal_is_listed_at_once(load):
