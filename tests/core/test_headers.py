@@ -50,7 +50,7 @@ def test_qr_codes_drawn_inline_carry_no_style():
 
 
 @pytest.mark.django_db
-def test_every_page_carries_the_strict_policy(client):
+def test_every_page_carries_the_strict_policy(client, settings):
     policy = client.get("/thu-tuc/")["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
     assert directives["default-src"] == "'self'"
@@ -58,7 +58,7 @@ def test_every_page_carries_the_strict_policy(client):
     assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
     assert directives["base-uri"] == "'self'"
     # This site, also under the name its links use (the payment sandbox's redirect).
-    assert directives["form-action"] == "'self' http://127.0.0.1:8000"
+    assert directives["form-action"] == f"'self' {settings.PUBLIC_URL}"
     assert "unsafe" not in policy
     assert client.get("/api/v1/procedures")["Content-Security-Policy"] == policy
 
