@@ -118,6 +118,8 @@ class Run:
                 "DATABASE_URL": database_url,
                 "MOTCUA_ENV": "production",
                 "MOTCUA_SECRET_KEY": secrets.token_urlsafe(40),
+                # Plain HTTP straight to the node: nginx terminates TLS in production.
+                "MOTCUA_SSL_REDIRECT": "0",
                 "MOTCUA_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
                 "MOTCUA_DATA_DIR": str(data_dir),
                 "MOTCUA_ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -14,6 +14,12 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.deployment import (
+    DEVELOPMENT_SECRET_KEY,
+    payment_page_origins,
+    production_problems,
+)
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -60,7 +66,9 @@ SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY", "")
 if not SECRET_KEY:
     if IS_PRODUCTION:
         raise ImproperlyConfigured("MOTCUA_SECRET_KEY must be set when MOTCUA_ENV=production")
-    SECRET_KEY = "development-only-key-never-use-in-production"
+    # Public, in the source: a server reachable from elsewhere refuses to start with it
+    # (motcua.core.deployment).
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS", "")
@@ -78,13 +86,16 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its `runserver` refuses to listen beyond loopback in development
+    # (motcua.core.deployment) and replaces staticfiles' own, which it extends.
+    "motcua.core",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
     "ninja",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "motcua.core",
     "motcua.identity",
     "motcua.catalog",
     "motcua.dossiers",
@@ -115,6 +126,9 @@ MIDDLEWARE = [
     # After authentication, OTP and messages: it signs out and says why (ASVS V3.3).
     "motcua.identity.sessions.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Pages and answers with personal data are never stored by browsers or proxies.
+    "motcua.core.headers.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -384,11 +398,55 @@ UPLOADS_PER_MINUTE = env_int("MOTCUA_UPLOADS_PER_MINUTE", 30)
 PAGE_CACHE_SECONDS = env_int("MOTCUA_PAGE_CACHE_SECONDS", 60)
 # --- end of overload behaviour -------------------------------------------------------------
 
+# --- Transport and browser security (docs/production.md, "HTTPS and security headers") -----
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# nginx terminates TLS and says so in X-Forwarded-Proto (deploy/nginx.conf sets it on every
+# request, overwriting the client's): believed in production only, where the nodes listen on
+# addresses nginx alone reaches.
+if env_bool("MOTCUA_BEHIND_PROXY", default=IS_PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain HTTP is redirected to HTTPS, except the health check that load balancers and systemd
+# ask over plain HTTP inside the network.
+SECURE_SSL_REDIRECT = env_bool("MOTCUA_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS: browsers go straight to HTTPS for a year. deploy/nginx.conf sends the same header on
+# its own answers; change both together. Preloading is a commitment browsers keep for months
+# after it is withdrawn, so it is the operator's decision, off by default.
+SECURE_HSTS_SECONDS = env_int("MOTCUA_HSTS_SECONDS", 365 * 24 * 3600 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("MOTCUA_HSTS_PRELOAD", default=False)
+# `check --deploy` asks for preloading; not asking for it is the choice above, not an oversight.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Content-Security-Policy (django-csp): no inline script or style anywhere, so an injected
+# <script> or style="" does nothing; pages may not be framed. Forms post to this site only,
+# and to the gateways' payment pages the payment form is redirected to (browsers check
+# form-action on redirects too): VNPay's from MOTCUA_PAYMENTS_FILE, others (the national
+# platform's payment page) from MOTCUA_CSP_FORM_ACTION. PUBLIC_URL is this site under the name
+# links are built with (the development sandbox's pages are there), which a visitor may not
+# be using.
+FORM_ACTION_ORIGINS = [
+    PUBLIC_URL,
+    *payment_page_origins(PAYMENT_PROVIDERS),
+    *env_list("MOTCUA_CSP_FORM_ACTION", ""),
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *FORM_ACTION_ORIGINS],
+    }
+}
 
 # Office hours of the one-stop desks, as "HH:MM-HH:MM" sessions; 1 working day = 8 hours.
 OFFICE_HOURS = os.environ.get("MOTCUA_OFFICE_HOURS", "08:00-12:00,13:00-17:00")
@@ -436,7 +494,11 @@ EMAIL_HOST = os.environ.get("MOTCUA_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("MOTCUA_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("MOTCUA_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("MOTCUA_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_USE_TLS", default=False)
+# Production sends mail over TLS (STARTTLS on the submission port) unless told to use SSL.
+EMAIL_USE_SSL = env_bool("MOTCUA_EMAIL_USE_SSL", default=False)
+EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_USE_TLS", default=IS_PRODUCTION and not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("MOTCUA_EMAIL_USE_TLS and MOTCUA_EMAIL_USE_SSL exclude each other")
 # Without a timeout a silent mail server would stall the delivery loop for good.
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_EMAIL_FROM", "Một Cửa <no-reply@localhost>")
@@ -470,3 +532,11 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# Fail closed (motcua.core.deployment): production starts only without development shortcuts
+# and with every connection that leaves the machine encrypted.
+if IS_PRODUCTION and (_refused := production_problems(globals(), os.environ)):
+    raise ImproperlyConfigured(
+        "MOTCUA_ENV=production refuses this configuration (docs/production.md):\n  - "
+        + "\n  - ".join(_refused)
+    )

@@ -48,6 +48,8 @@ def stack(tmp_path_factory):
         env = {
             "MOTCUA_ENV": "production",
             "MOTCUA_SECRET_KEY": "a-long-random-production-secret",
+            # Plain HTTP straight to the node: nginx terminates TLS in production.
+            "MOTCUA_SSL_REDIRECT": "0",
             "MOTCUA_REDIS_URL": redis_url(redis),
             "MOTCUA_DATA_DIR": str(root),
             "DATABASE_URL": postgres.create_database(),

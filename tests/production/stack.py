@@ -9,6 +9,7 @@ directory. Nothing here depends on pytest.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import shutil
 import signal
@@ -306,14 +307,71 @@ NGINX_SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 
 
 NGINX_CAP = "    limit_conn motcua_nodes 48;"
+NGINX_TLS = "    listen 443 ssl http2;"
+NGINX_CERTIFICATES = {
+    "/etc/ssl/motcua/fullchain.pem": "certificate.pem",
+    "/etc/ssl/motcua/privkey.pem": "key.pem",
+}
+NGINX_ACME = "/var/www/acme"
 
 
-def nginx_config(workdir: Path, *, port: int, nodes: list[int], in_flight: int = 48) -> str:
+def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost (the CA of the clients too)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = workdir / "certificate.pem", workdir / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def nginx_config(
+    workdir: Path,
+    *,
+    port: int,
+    nodes: list[int],
+    in_flight: int = 48,
+    tls: bool = False,
+    http_port: int | None = None,
+) -> str:
     """deploy/nginx.conf with this run's ports and cap on requests in flight to the nodes
-    (nodes × processes × threads), inside a minimal main configuration."""
+    (nodes × processes × threads), inside a minimal main configuration.
+
+    With ``tls``, the HTTPS server listens on ``port`` with a test certificate made in
+    ``workdir`` and the plain-HTTP server (redirects, ACME, health) on ``http_port``. Without
+    it, the HTTPS server's block is served over plain HTTP on ``port``: the tests of admission
+    and balancing need no TLS, and the certificate is the same template's business."""
     site = NGINX_SITE.read_text(encoding="utf-8")
-    if NGINX_CAP not in site:
-        raise ValueError(f"{NGINX_SITE} no longer has {NGINX_CAP.strip()!r}")
+    for needed in (NGINX_CAP, NGINX_TLS, "    listen 80;", *NGINX_CERTIFICATES, NGINX_ACME):
+        if needed not in site:
+            raise ValueError(f"{NGINX_SITE} no longer has {needed.strip()!r}")
     site = site.replace(NGINX_CAP, f"    limit_conn motcua_nodes {in_flight};")
     upstream = "".join(
         f"    server 127.0.0.1:{node} max_fails=3 fail_timeout=10s;\n" for node in nodes
@@ -321,7 +379,14 @@ def nginx_config(workdir: Path, *, port: int, nodes: list[int], in_flight: int =
     start = site.index("    server 127.0.0.1:8001")
     end = site.index("    keepalive", start)
     site = site[:start] + upstream + site[end:]
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    workdir.mkdir(parents=True, exist_ok=True)
+    self_signed_certificate(workdir)
+    for path, name in NGINX_CERTIFICATES.items():
+        site = site.replace(path, str(workdir / name))
+    site = site.replace(NGINX_ACME, str(workdir / "acme"))
+    listen = f"    listen 127.0.0.1:{port} ssl http2;" if tls else f"    listen 127.0.0.1:{port};"
+    site = site.replace(NGINX_TLS, listen)
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port or free_port()};")
     temp = workdir / "nginx-temp"
     temp.mkdir(parents=True, exist_ok=True)
     return f"""
@@ -343,13 +408,23 @@ http {{
 """
 
 
-def start_nginx(workdir: Path, *, nodes: list[int], in_flight: int = 48) -> Process:
+def start_nginx(
+    workdir: Path,
+    *,
+    nodes: list[int],
+    in_flight: int = 48,
+    tls: bool = False,
+    http_port: int | None = None,
+) -> Process:
     """nginx on a free port in front of the web nodes listening on ``nodes``, letting at most
-    ``in_flight`` requests through to them at once."""
+    ``in_flight`` requests through to them at once (over HTTPS with ``tls``; see
+    nginx_config)."""
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "nginx.conf"
-    text = nginx_config(workdir, port=port, nodes=nodes, in_flight=in_flight)
+    text = nginx_config(
+        workdir, port=port, nodes=nodes, in_flight=in_flight, tls=tls, http_port=http_port
+    )
     config.write_text(text, encoding="utf-8")
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     command = [binary, "-c", str(config), "-e", str(workdir / "nginx-error.log")]

@@ -59,6 +59,8 @@ def test_production_serves_only_collected_static_files_with_hashed_names(workdir
     env = {
         "MOTCUA_ENV": "production",
         "MOTCUA_SECRET_KEY": "a-long-random-production-secret",
+        # Plain HTTP straight to the node: nginx terminates TLS in production.
+        "MOTCUA_SSL_REDIRECT": "0",
         "MOTCUA_REDIS_URL": redis_url(redis),
         "MOTCUA_DATA_DIR": str(workdir),
         "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",

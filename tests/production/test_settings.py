@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import uuid
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-import motcua
-
-SETTINGS_FILE = Path(motcua.__file__).parent / "settings.py"
 PG = "postgres://motcua:secret@db.example:5432/motcua"
 PRODUCTION = {
     "MOTCUA_ENV": "production",
@@ -20,24 +14,6 @@ PRODUCTION = {
     "MOTCUA_REDIS_URL": "redis://cache.example:6379/0",
     "DATABASE_URL": PG,
 }
-
-
-@pytest.fixture
-def load(monkeypatch):
-    """``load(**env)``: a fresh copy of the settings module read with exactly these variables."""
-
-    def read(**env: str):
-        for name in [n for n in os.environ if n.startswith("MOTCUA_")]:
-            monkeypatch.delenv(name)
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        spec = importlib.util.spec_from_file_location(f"settings_{uuid.uuid4().hex}", SETTINGS_FILE)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
-    return read
 
 
 def test_the_embedded_default_needs_nothing_and_keeps_everything_in_process(load):
@@ -175,3 +151,136 @@ def test_emails_and_sms_link_to_the_same_public_site_and_the_older_name_still_co
 
 def test_an_empty_database_url_is_the_embedded_default(load):
     assert load(DATABASE_URL="").DATABASES == load().DATABASES
+
+
+# --- Fail closed (docs/production.md, "What production refuses") ---------------------------
+
+
+def payments_file(tmp_path: Path, text: str) -> dict[str, str]:
+    path = tmp_path / "payments.yaml"
+    path.write_text(text, encoding="utf-8")
+    return {"MOTCUA_PAYMENTS_FILE": str(path)}
+
+
+def test_production_turns_on_https_redirect_hsts_and_secure_cookies(load):
+    settings = load(**PRODUCTION)
+    assert settings.SECURE_SSL_REDIRECT
+    assert settings.SECURE_REDIRECT_EXEMPT == [r"^healthz$"]
+    assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert settings.SECURE_HSTS_SECONDS >= 365 * 24 * 3600
+    assert settings.SECURE_HSTS_INCLUDE_SUBDOMAINS and not settings.SECURE_HSTS_PRELOAD
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.EMAIL_USE_TLS and not settings.EMAIL_USE_SSL
+    development = load()
+    assert not development.SECURE_SSL_REDIRECT and development.SECURE_HSTS_SECONDS == 0
+    assert not hasattr(development, "SECURE_PROXY_SSL_HEADER")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"MOTCUA_SECRET_KEY": "development-only-key-never-use-in-production"},
+            "MOTCUA_SECRET_KEY is a development key",
+        ),
+        ({"MOTCUA_SECRET_KEY": "django-insecure-abc"}, "MOTCUA_SECRET_KEY is a development key"),
+        ({"MOTCUA_DEBUG": "1"}, "MOTCUA_DEBUG is on"),
+        ({"MOTCUA_ALLOWED_HOSTS": "*"}, "MOTCUA_ALLOWED_HOSTS lets any host"),
+        ({"MOTCUA_BANK_WEBHOOK_SECRET": "sandbox-secret"}, "MOTCUA_BANK_WEBHOOK_SECRET"),
+        ({"MOTCUA_EMAIL_USE_TLS": "0"}, "SMTP without TLS"),
+        ({"MOTCUA_HSTS_SECONDS": "3600"}, "MOTCUA_HSTS_SECONDS is less than a year"),
+        ({"MOTCUA_PUBLIC_URL": "http://dvc.example.vn"}, r"MOTCUA_PUBLIC_URL is not https"),
+        ({"MOTCUA_NATIONAL_PORTAL_URL": "http://dvcqg.example"}, "MOTCUA_NATIONAL_PORTAL_URL"),
+        ({"MOTCUA_TSA_URL": "http://tsa.example"}, "MOTCUA_TSA_URL is not https"),
+        ({"MOTCUA_TSA_URL": "local"}, "development timestamp authority"),
+        ({"MOTCUA_S3_BUCKET": "b", "MOTCUA_S3_ENDPOINT_URL": "http://s3"}, "MOTCUA_S3_ENDPOINT"),
+        (
+            {
+                "MOTCUA_OIDC_CLIENT_ID": "motcua",
+                "MOTCUA_OIDC_AUTHORIZATION_ENDPOINT": "https://sso.example/authorize",
+                "MOTCUA_OIDC_TOKEN_ENDPOINT": "http://sso.example/token",
+                "MOTCUA_OIDC_USERINFO_ENDPOINT": "https://sso.example/userinfo",
+                "MOTCUA_OIDC_JWKS_ENDPOINT": "https://sso.example/jwks",
+            },
+            "MOTCUA_OIDC_TOKEN_ENDPOINT is not https",
+        ),
+    ],
+)
+def test_production_refuses_development_shortcuts_and_plain_channels(load, env, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        load(**{**PRODUCTION, **env})
+
+
+def test_production_accepts_smtp_over_ssl_instead_of_starttls(load):
+    settings = load(**PRODUCTION, MOTCUA_EMAIL_USE_SSL="1", MOTCUA_EMAIL_PORT="465")
+    assert settings.EMAIL_USE_SSL and not settings.EMAIL_USE_TLS
+    with pytest.raises(ImproperlyConfigured, match="exclude each other"):
+        load(**PRODUCTION, MOTCUA_EMAIL_USE_SSL="1", MOTCUA_EMAIL_USE_TLS="1")
+
+
+@pytest.mark.parametrize(
+    ("payments", "message"),
+    [
+        (
+            "'*': {vnpay: {tmn_code: A, secret_env: VNP, "
+            "url: 'https://sandbox.vnpayment.vn/paymentv2/vpcpay.html', "
+            "api_url: 'https://vnpayment.vn/api'}}",
+            r"\*.vnpay.url is a payment sandbox",
+        ),
+        (
+            "'*': {vnpay: {tmn_code: A, secret_env: VNP, url: 'https://pay.vnpay.vn/p'}}",
+            r"\*.vnpay.api_url is not set",
+        ),
+        (
+            "'H26': {national: {partner_code: M, secret_env: VNP, "
+            "url: 'https://dvc.example/hop-thu-thanh-toan/quoc-gia/init/', "
+            "query_url: 'https://dvc.example/q'}}",
+            r"H26.national.url is a payment sandbox",
+        ),
+        (
+            "'H26': {national: {partner_code: M, secret_env: VNP, "
+            "url: 'http://platform.example/init', query_url: 'https://platform.example/q'}}",
+            r"H26.national.url is not https",
+        ),
+        (
+            "'*': {national: {partner_code: M, secret: sandbox-secret, "
+            "url: 'https://platform.example/init', query_url: 'https://platform.example/q'}}",
+            r"\*.national.secret is the sandbox's public secret",
+        ),
+        (
+            "'*': {national: {partner_code: M, secret_env: VNP, "
+            "url: 'https://platform.example/init', query_url: 'https://platform.example/q'}}",
+            r"\*.national.secret_env \(VNP\) is the sandbox's public secret",
+        ),
+    ],
+)
+def test_production_refuses_payment_sandboxes_plain_http_and_the_sandbox_secret(
+    load, tmp_path, monkeypatch, payments, message
+):
+    env = {**PRODUCTION, **payments_file(tmp_path, payments), "VNP": "sandbox-secret"}
+    with pytest.raises(ImproperlyConfigured, match=message):
+        load(**env)
+
+
+def test_a_real_gateway_is_accepted_and_its_page_may_receive_the_payment_form(load, tmp_path):
+    payments = payments_file(
+        tmp_path,
+        "'*': {vnpay: {tmn_code: A, secret_env: VNP, url: 'https://pay.vnpay.vn/vpcpay.html', "
+        "api_url: 'https://merchant.vnpay.vn/merchant_webapi/api/transaction'}}",
+    )
+    settings = load(
+        **PRODUCTION, **payments, MOTCUA_CSP_FORM_ACTION="https://thanhtoan.dichvucong.gov.vn"
+    )
+    form_action = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+    assert form_action == [
+        "'self'",
+        "https://127.0.0.1",  # PUBLIC_URL: this site under the name its links use
+        "https://pay.vnpay.vn",
+        "https://thanhtoan.dichvucong.gov.vn",
+    ]
+
+
+def test_every_refusal_is_listed_at_once(load):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load(**PRODUCTION, MOTCUA_DEBUG="1", MOTCUA_EMAIL_USE_TLS="0")
+    assert "MOTCUA_DEBUG" in str(refused.value) and "SMTP without TLS" in str(refused.value)

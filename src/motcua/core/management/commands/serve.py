@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.core.deployment import BIND_VARIABLE, start_refusal
+
 SERVERS = ("granian", "gunicorn")
 DEFAULT_SERVER = "granian"
 APPLICATION = "motcua.wsgi:application"
@@ -88,6 +90,9 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         host, port = parse_bind(bind)
+        refusal = start_refusal(host, settings)
+        if refusal:
+            raise CommandError(refusal)
         threads = threads or default_threads()
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.")
@@ -106,5 +111,8 @@ class Command(BaseCommand):
             + f"; cache {'Redis' if settings.REDIS_URL else 'in-process'}.\n$ {' '.join(command)}"
         )
         self.stdout.flush()
+        # The WSGI application checks the address again (motcua.wsgi): gunicorn or granian
+        # started by hand must not skip the rule above.
+        os.environ[BIND_VARIABLE] = host
         # The server replaces this process, so a supervisor's signals reach it directly.
         os.execv(command[0], command)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.core.deployment import start_refusal
 from motcua.core.jobs import start_in_process_scheduler
 from motcua.demo.dossiers import DEFAULT_COUNT, SeedReport, seed_demo_dossiers
 from motcua.demo.services import (
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             raise CommandError("The demo never runs with MOTCUA_ENV=production.")
         if dossiers < 0:
             raise CommandError("--dossiers cannot be negative.")
+        # runserver would refuse a public address too, but only after the data is loaded.
+        host = addrport.rpartition(":")[0] if ":" in addrport else "127.0.0.1"
+        if not no_serve and (refusal := start_refusal(host, settings)):
+            raise CommandError(refusal)
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_units", stdout=self.stdout)
