@@ -120,11 +120,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # An account whose password an administrator set changes it before anything else.
-    "motcua.identity.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication, OTP and messages: it signs out and says why (ASVS V3.3).
     "motcua.identity.sessions.SessionLimitMiddleware",
+    # An account whose password an administrator set changes it before anything else (an
+    # expired session is signed out first, above).
+    "motcua.identity.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Pages and answers with personal data are never stored by browsers or proxies.
