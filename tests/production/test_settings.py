@@ -197,6 +197,7 @@ def test_production_turns_on_https_redirect_hsts_and_secure_cookies(load):
         (
             {
                 "MOTCUA_OIDC_CLIENT_ID": "motcua",
+                "MOTCUA_OIDC_ISSUER": "https://sso.example",
                 "MOTCUA_OIDC_AUTHORIZATION_ENDPOINT": "https://sso.example/authorize",
                 "MOTCUA_OIDC_TOKEN_ENDPOINT": "http://sso.example/token",
                 "MOTCUA_OIDC_USERINFO_ENDPOINT": "https://sso.example/userinfo",

@@ -119,6 +119,7 @@ def _http_problems(config: Mapping[str, Any]) -> list[str]:
         "MOTCUA_PUBLIC_URL": config.get("PUBLIC_URL", ""),
         "MOTCUA_NATIONAL_PORTAL_URL": config.get("NATIONAL_PORTAL_URL", ""),
         "MOTCUA_TSA_URL": config.get("TSA_URL", ""),
+        "MOTCUA_OIDC_ISSUER": config.get("OIDC_OP_ISSUER", ""),
         "MOTCUA_OIDC_AUTHORIZATION_ENDPOINT": config.get("OIDC_OP_AUTHORIZATION_ENDPOINT", ""),
         "MOTCUA_OIDC_TOKEN_ENDPOINT": config.get("OIDC_OP_TOKEN_ENDPOINT", ""),
         "MOTCUA_OIDC_USERINFO_ENDPOINT": config.get("OIDC_OP_USER_ENDPOINT", ""),
