@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import hypothesis.strategies as st
@@ -33,8 +34,12 @@ from motcua.dossiers.rules import perform
 from motcua.wsgi import application
 from tests.dossiers.world import build_world
 
-# The document the API serves at /api/v1/openapi.json, read once at collection.
-SCHEMA = schemathesis.openapi.from_dict(json.loads(json.dumps(api.get_openapi_schema())))
+# The document the API serves at /api/v1/openapi.json, read once at collection, with the
+# repository's schemathesis.toml whatever directory pytest runs from.
+CONFIG = schemathesis.Config.from_path(Path(__file__).parents[2] / "schemathesis.toml")
+SCHEMA = schemathesis.openapi.from_dict(
+    json.loads(json.dumps(api.get_openapi_schema())), config=CONFIG
+)
 SCHEMA.app = application
 
 # Bounded for CI (docs/api.md "Fuzzing the API"): a fixed seed, a fixed number of cases.
