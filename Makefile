@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 export MOTCUA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint typecheck imports i18n pytest messages clean bench bench-quick bench-documents
+.PHONY: demo test lint typecheck imports i18n pytest messages clean bench bench-quick bench-documents lock
 
 $(STAMP): pyproject.toml
 	@# WeasyPrint (the signed PDFs) needs Pango and HarfBuzz's subsetter from the system.
@@ -62,6 +62,14 @@ messages: $(STAMP)
 	cd src/motcua && ../../$(BIN)/motcua makemessages -l en --no-location --no-obsolete \
 		--ignore 'tests/*'
 	$(BIN)/python tools/check_translations.py --compile
+
+## Re-pin the production install (docs/production.md): every runtime and production
+## dependency at one version, with its hashes, in requirements/production.txt
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --extra production --strip-extras \
+		--no-emit-find-links --no-emit-index-url --output-file requirements/production.txt \
+		pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

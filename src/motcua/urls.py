@@ -21,7 +21,8 @@ urlpatterns = [
     path("", include("motcua.portal.urls")),
 ]
 
-handler400 = "motcua.portal.views.bad_request"
-handler403 = "motcua.portal.views.permission_denied"
-handler404 = "motcua.portal.views.page_not_found"
-handler500 = "motcua.portal.views.server_error"
+# JSON under /api/, the portal's pages elsewhere.
+handler400 = "motcua.handlers.bad_request"
+handler403 = "motcua.handlers.permission_denied"
+handler404 = "motcua.handlers.page_not_found"
+handler500 = "motcua.handlers.server_error"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field as P
 
+from motcua.catalog.fees import exemptions_of
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import (
     CatalogueFilter,
@@ -74,7 +75,8 @@ def get_procedure(request: HttpRequest, code: str) -> dict[str, Any]:
         "results": version.results,
         "legal_basis": version.legal_basis,
         "requirements": version.requirements,
-        "fee_exemptions": version.fee_exemptions,
+        "fee_exemptions": version.fee_exemption_texts,
+        "exemptions": exemptions_of(version),
         "documents": [
             {**{k: getattr(d, k) for k in ("name", "originals", "copies", "submission",
                                             "mandatory", "condition", "template")},

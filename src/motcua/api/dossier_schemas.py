@@ -11,6 +11,8 @@ from ninja import Schema
 from pydantic import AfterValidator, BaseModel
 from pydantic import Field as P
 
+from .schemas import RowId
+
 # --- input -------------------------------------------------------------------------------
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
@@ -96,7 +98,7 @@ class RequestSupplementIn(In):
 
 class SupplementIn(In):
     note: Text = ""
-    file_ids: list[int] = P(default_factory=list, max_length=50)
+    file_ids: list[RowId] = P(default_factory=list, max_length=50)
 
 
 class ForwardIn(In):
@@ -125,7 +127,7 @@ class ConsultIn(In):
 
 
 class AnswerIn(In):
-    consultation_id: int = P(..., ge=1, le=2**62)
+    consultation_id: RowId
     answer: Reason
 
 

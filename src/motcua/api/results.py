@@ -33,7 +33,7 @@ from .dossier_schemas import FileOut
 from .dossier_views import local
 from .dossiers import reachable
 from .errors import ApiError
-from .schemas import ErrorOut
+from .schemas import ErrorOut, RowId
 
 router = Router(tags=["results"])
 
@@ -183,8 +183,8 @@ class StoreItemOut(Schema):
 
 
 class ReuseIn(Schema):
-    source: int
-    requirement: int | None = None
+    source: RowId
+    requirement: RowId | None = None
 
 
 @router.get(

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import Field as P
+
+# A row's id as a client sends it: the database's 64-bit signed range, else a 422 (a bigger
+# number overflowed the driver and answered 500).
+RowId = Annotated[int, P(ge=1, le=2**63 - 1)]
 
 
 class ErrorOut(Schema):
+    """Every refusal: a sentence in the caller's language. Some add fields: ``errors`` (422,
+    the fields at fault), ``retry_after`` (429 and 503, seconds)."""
+
     detail: str
 
 
@@ -54,6 +63,18 @@ class FeeOut(Schema):
     verified: bool
 
 
+class ExemptionOut(Schema):
+    """An exemption (miễn, giảm) the system applies; ``claim``: the applicant declares it at
+    submission (``exemption_claims``) and the officer checks the proof."""
+
+    code: str
+    text: str
+    percent: int
+    applies_to: str
+    claim: bool
+    legal_basis: str
+
+
 class StepOut(Schema):
     position: int
     name: str
@@ -77,7 +98,8 @@ class ProcedureOut(ProcedureSummaryOut):
     results: list[str]
     legal_basis: list[str]
     requirements: list[str]
-    fee_exemptions: list[str]
+    fee_exemptions: list[str] = P(description="Every exemption as worded, for people to read")
+    exemptions: list[ExemptionOut]
     documents: list[RequiredDocumentOut]
     fees: list[FeeOut]
     steps: list[StepOut]

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -19,9 +18,10 @@ from .errors import ApiError
 from .payments import router as payments_router
 from .reports import router as reports_router
 from .results import router as results_router
+from .spec import MotCuaApi
 from .units import router as units_router
 
-api = NinjaAPI(
+api = MotCuaApi(
     title="Một Cửa API",
     version="1.0.0",
     urls_namespace="api-1.0.0",

@@ -1,0 +1,117 @@
+"""Schemathesis over the whole OpenAPI description of /api/v1/, three ways: anonymous, with a
+citizen's token and with an officer's. Every answer must be a non-5xx, with a status code the
+description lists for the operation, and a body matching the schema declared for that code.
+
+The cases run against the in-process Django app (WSGI) on the test database. One small world
+per test module (a catalogue, a ward's agencies, a citizen, the ward's desk officer and two of
+the citizen's dossiers, one accepted at the desk) is built once in an outer transaction; each
+operation's test runs inside its own savepoint, so whatever the fuzzer changes (a revoked
+token, an accepted dossier) is rolled back before the next operation. Paths that take a code
+are given the real ones as well as generated strings, so the fuzzer reaches real rows.
+
+What the checks are and which statuses count as refusals of schema-valid data is set in
+``schemathesis.toml`` (shared with the CLI run of docs/api.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import hypothesis.strategies as st
+import pytest
+import schemathesis
+from django.db import transaction
+from django.test import override_settings
+from hypothesis import HealthCheck, settings
+
+from motcua.api.auth import issue_token
+from motcua.api.urls import api
+from motcua.catalog.models import Procedure
+from motcua.dossiers.action_inputs import AcceptInput
+from motcua.dossiers.rules import perform
+from motcua.wsgi import application
+from tests.dossiers.world import build_world
+
+# The document the API serves at /api/v1/openapi.json, read once at collection, with the
+# repository's schemathesis.toml whatever directory pytest runs from.
+CONFIG = schemathesis.Config.from_path(Path(__file__).parents[2] / "schemathesis.toml")
+SCHEMA = schemathesis.openapi.from_dict(
+    json.loads(json.dumps(api.get_openapi_schema())), config=CONFIG
+)
+SCHEMA.app = application
+
+# Bounded for CI (docs/api.md "Fuzzing the API"): a fixed seed, a fixed number of cases.
+FUZZ = settings(
+    max_examples=15,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+# Real rows for the path parameters, filled by the module's world before any case runs.
+KNOWN: dict[str, list[str]] = {"code": []}
+
+
+@SCHEMA.hook
+def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
+    # Half the cases keep the fuzzer's value, the others name a real row (read when drawn).
+    names = [name for name in path_parameters or {} if KNOWN.get(name)]
+    if not names:
+        return st.just(path_parameters)
+    return st.integers(0, 7).map(lambda pick: _with_known(path_parameters, names, pick))
+
+
+def _with_known(parameters: dict[str, Any], names: list[str], pick: int) -> dict[str, Any]:
+    if pick >= 4:
+        return parameters
+    return {**parameters, **{name: KNOWN[name][pick % len(KNOWN[name])] for name in names}}
+
+
+@pytest.fixture(scope="module")
+def fuzz_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, str]]:
+    # Built before the function-scoped fixtures: hash its passwords the fast way too.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        world = build_world()
+        citizen, desk = world["citizen"], world["receiver"]
+        waiting = world.submit(citizen=citizen)
+        accepted = world.submit(citizen=citizen)
+        perform("accept", dossier=accepted, actor=desk, data=AcceptInput())
+        procedure = Procedure.objects.order_by("code").first()
+        # Dossiers, procedures and units all take a "code" in their path.
+        KNOWN["code"] = [waiting.code, accepted.code, procedure.code, world.ward.code]
+        tokens = {
+            "citizen": issue_token(user=citizen)[0],
+            "officer": issue_token(user=desk)[0],
+        }
+        yield tokens
+        transaction.set_rollback(True)
+    KNOWN["code"] = []
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@SCHEMA.parametrize()
+@FUZZ
+@pytest.mark.django_db
+def test_anonymous_callers_get_only_documented_answers(case: Any, fuzz_world: Any) -> None:
+    case.call_and_validate()
+
+
+@SCHEMA.parametrize()
+@FUZZ
+@pytest.mark.django_db
+def test_a_citizen_gets_only_documented_answers(case: Any, fuzz_world: Any) -> None:
+    case.call_and_validate(headers=_bearer(fuzz_world["citizen"]))
+
+
+@SCHEMA.parametrize()
+@FUZZ
+@pytest.mark.django_db
+def test_an_officer_gets_only_documented_answers(case: Any, fuzz_world: Any) -> None:
+    case.call_and_validate(headers=_bearer(fuzz_world["officer"]))
