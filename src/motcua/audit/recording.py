@@ -159,19 +159,26 @@ def _is_masked(name: str) -> bool:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The row's column values as JSON; secrets masked, files by name (never their content)."""
+    """The row's column values as JSON, files by name (never their content). Secrets are
+    still there: compare, then pass through :func:`masked` before writing anything down."""
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
-        if _is_masked(field.name) and value not in (None, ""):
-            value = MASK
-        elif isinstance(field, models.FileField):
+        if isinstance(field, models.FileField):
             value = value.name if value else ""
         elif isinstance(field, models.BinaryField) and value is not None:
             value = f"<{len(value)} bytes>"
         values[field.attname] = value
     plain: dict[str, Any] = chain.jsonable(values)
     return plain
+
+
+def masked(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with every secret-looking column's value replaced by ``***``."""
+    return {
+        name: MASK if _is_masked(name) and value not in (None, "") else value
+        for name, value in values.items()
+    }
 
 
 def _target(instance: models.Model) -> str:
@@ -207,11 +214,11 @@ def after_save(sender: type[models.Model], *, instance: models.Model, created: b
         if not set(changed) - IGNORED_FIELDS:
             return  # saved as it was: nothing to keep
         detail = {
-            "before": {name: before.get(name) for name in changed},
-            "after": {name: after[name] for name in changed},
+            "before": masked({name: before.get(name) for name in changed}),
+            "after": masked({name: after[name] for name in changed}),
         }
     else:
-        action, detail = "created", {"after": after}
+        action, detail = "created", {"after": masked(after)}
     chain.append(f"record.{action}", actor=request_actor(request), target=_target(instance),
                  detail=detail)  # fmt: skip
 
@@ -225,7 +232,7 @@ def after_delete(sender: type[models.Model], *, instance: models.Model, **kwargs
         command.counts[(_label(sender), "deleted")] += 1
         return
     chain.append("record.deleted", actor=request_actor(request), target=_target(instance),
-                 detail={"before": snapshot(instance)})  # fmt: skip
+                 detail={"before": masked(snapshot(instance))})  # fmt: skip
 
 
 def after_m2m_change(sender: Any, *, instance: models.Model, action: str, model: Any,
