@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def agency():
-    hanoi, _ward, ward_committee = make_hanoi()
+    _hanoi, _ward, ward_committee = make_hanoi()
     return ward_committee
 
 

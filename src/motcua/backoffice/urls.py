@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk_payments, desk_views, dossier_views, ledger, payments, reports, views
+from . import audit_log, desk_payments, desk_views, dossier_views, ledger, payments, reports, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -40,4 +40,5 @@ urlpatterns = [
     path("so-theo-doi/pdf/", ledger.ledger_pdf, name="ledger-pdf"),
     path("bao-cao/", reports.monthly, name="report"),
     path("doi-soat-thanh-toan/", payments.reconciliation, name="reconciliation"),
+    path("nhat-ky-kiem-toan/", audit_log.audit_log, name="audit-log"),
 ]
