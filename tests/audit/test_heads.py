@@ -100,3 +100,11 @@ def test_a_rewritten_chain_no_longer_matches_its_signed_head(agency):
         )
     kinds = {(p.kind, p.sequence) for p in verify().problems}
     assert ("head", signed.sequence) in kinds
+
+
+def test_the_daily_signature_is_a_periodic_job_like_the_others():
+    from motcua.celery import beat_schedule
+    from motcua.core.jobs import registered_jobs
+
+    assert "sign_audit_head" in {job.name for job in registered_jobs()}
+    assert beat_schedule()["sign_audit_head"]["args"] == ("sign_audit_head",)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -135,6 +136,8 @@ def test_a_bulk_loader_keeps_one_count_per_model_instead_of_each_row():
 
 def test_the_entry_point_records_the_command_its_arguments_and_its_status(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["motcua", "check", "--database", "default"])
+    # A command closes its connections when it ends; that would end the test's transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     entry_point.main()
     started, finished = _latest("command.run"), _latest("command.finished")
     assert started.actor == "command:check"
