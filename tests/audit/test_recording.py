@@ -168,3 +168,14 @@ def test_technical_tables_are_not_recorded(rf):
         Client().force_login(request.user)  # writes a session row and last_login
     recorded = Entry.objects.filter(sequence__gt=before).values_list("target", flat=True)
     assert not [target for target in recorded if target.startswith("sessions.")]
+
+
+def test_tables_the_log_skips_keep_djangos_fast_bulk_delete():
+    from django.contrib.sessions.models import Session
+    from django.db.models.deletion import Collector
+
+    from motcua.core.models import OutboxMessage
+
+    collector = Collector(using="default")
+    assert collector.can_fast_delete(Session.objects.all())
+    assert collector.can_fast_delete(OutboxMessage.objects.all())

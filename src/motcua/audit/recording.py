@@ -11,6 +11,7 @@ import hashlib
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -146,11 +147,15 @@ def _recording_for(model: type[models.Model]) -> tuple[Any, CommandRun | None] |
     command = None if request is not None else current_command.get()
     if request is None and (command is None or not command.records_rows):
         return None
-    if _label(model) in SKIPPED_MODELS or model._meta.app_label in ("audit", "sessions"):
+    if is_skipped(model):
         return None
     if request is not None and not is_recorded_actor(getattr(request, "user", None)):
         return None
     return request, command
+
+
+def is_skipped(model: type[models.Model]) -> bool:
+    return _label(model) in SKIPPED_MODELS or model._meta.app_label in ("audit", "sessions")
 
 
 def _is_masked(name: str) -> bool:
@@ -285,9 +290,15 @@ def connect() -> None:
     user_logged_in.connect(on_logged_in, dispatch_uid=f"{uid}.logged_in")
     user_logged_out.connect(on_logged_out, dispatch_uid=f"{uid}.logged_out")
     user_login_failed.connect(on_login_failed, dispatch_uid=f"{uid}.login_failed")
-    pre_save.connect(before_save, dispatch_uid=f"{uid}.pre_save")
-    post_save.connect(after_save, dispatch_uid=f"{uid}.post_save")
-    post_delete.connect(after_delete, dispatch_uid=f"{uid}.post_delete")
+    # Per model, never for all: a delete receiver for every model would stop Django's fast
+    # bulk deletes of sessions, outbox messages and tokens, which the log does not keep.
+    for model in apps.get_models(include_auto_created=True):
+        if is_skipped(model):
+            continue
+        label = _label(model)
+        pre_save.connect(before_save, sender=model, dispatch_uid=f"{uid}.pre_save.{label}")
+        post_save.connect(after_save, sender=model, dispatch_uid=f"{uid}.post_save.{label}")
+        post_delete.connect(after_delete, sender=model, dispatch_uid=f"{uid}.delete.{label}")
     m2m_changed.connect(after_m2m_change, dispatch_uid=f"{uid}.m2m_changed")
 
 
