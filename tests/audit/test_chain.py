@@ -134,3 +134,35 @@ def test_verify_audit_exits_non_zero_and_names_the_entry():
     with pytest.raises(SystemExit) as exit:
         call_command("verify_audit")
     assert exit.value.code == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite takes its write lock at BEGIN already"
+)
+def test_appends_from_many_threads_never_fork_the_chain():
+    import threading
+
+    from django.db import connections
+
+    first = ChainHead.objects.get(pk=1).sequence
+
+    def append_some() -> None:
+        try:
+            for _ in range(10):
+                chain.append("test.concurrent", actor=chain.SYSTEM)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append_some) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sequences = list(
+        Entry.objects.filter(sequence__gt=first)
+        .order_by("sequence")
+        .values_list("sequence", flat=True)
+    )
+    assert sequences == list(range(first + 1, first + 41))
+    assert verify().intact
