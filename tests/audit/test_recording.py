@@ -179,3 +179,16 @@ def test_tables_the_log_skips_keep_djangos_fast_bulk_delete():
     collector = Collector(using="default")
     assert collector.can_fast_delete(Session.objects.all())
     assert collector.can_fast_delete(OutboxMessage.objects.all())
+
+
+def test_a_refusal_stays_a_403_when_the_log_cannot_be_written(client, monkeypatch):
+    from django.db import DatabaseError
+
+    from motcua.audit import middleware
+
+    def broken(request, status):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(middleware, "record_denial", broken)
+    client.force_login(UserFactory(citizen=True))
+    assert client.get(reverse("backoffice:inbox")).status_code == 403

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponseBase
 
 from .context import acting_request
 from .recording import record_denial
+
+logger = logging.getLogger(__name__)
 
 
 class AuditMiddleware:
@@ -21,5 +25,10 @@ class AuditMiddleware:
             if response.status_code == 403 or (
                 response.status_code == 401 and request.path.startswith("/api/")
             ):
-                record_denial(request, response.status_code)
+                try:
+                    record_denial(request, response.status_code)
+                except DatabaseError:
+                    # The refusal stands either way; a log that cannot be written is an
+                    # operator's alarm, not a reason to answer 500.
+                    logger.exception("Could not record a refused request in the audit log")
         return response
