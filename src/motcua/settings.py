@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.payments",
+    "motcua.audit",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -120,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Who acts in this request (for the audit log), and every 403 recorded (docs/audit.md).
+    "motcua.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication, OTP and messages: it signs out and says why (ASVS V3.3).
     "motcua.identity.sessions.SessionLimitMiddleware",
@@ -335,6 +338,9 @@ SIGNING_CRLS = env_list("MOTCUA_SIGNING_CRLS", "")
 # Root certificates a signature must chain to (PEM or DER files); by default the development
 # root of init_signing. Production lists the national root CA (Ban Cơ yếu Chính phủ) here.
 TRUSTED_ROOTS = env_list("MOTCUA_TRUSTED_ROOTS", "")
+# The agency whose key signs the audit log's head each day (docs/audit.md); empty: the
+# province's people's committee.
+AUDIT_SIGNING_AGENCY = os.environ.get("MOTCUA_AUDIT_SIGNING_AGENCY", "")
 # The approver's decision issues the signed result in the same transaction.
 ISSUE_RESULTS = env_bool("MOTCUA_ISSUE_RESULTS", default=True)
 

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import BaseModel
 from pydantic import Field as P
 
+from motcua.core.security import announce
 from motcua.dossiers.reports import (
     FLOWS,
     MonthlyReport,
@@ -110,6 +111,8 @@ def monthly(request: HttpRequest, params: Query[MonthlyQuery]) -> HttpResponse:
     # Built and serialised by pydantic once (a unit may have thousands of rows), and for a
     # closed month kept as JSON with the report.
     body = kept(agency, month, "api-json", lambda: _answer(monthly_report(agency, month)))
+    announce("data.exported", request=request, target=f"report:{agency.electronic_id}",
+             detail={"format": "json", "month": f"{month:%Y-%m}"})  # fmt: skip
     return HttpResponse(body, content_type="application/json")
 
 

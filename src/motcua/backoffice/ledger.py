@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.core.security import announce
 from motcua.documents.responses import pdf_response
 from motcua.documents.services import IssueError, issue_ledger
 from motcua.dossiers.access import officer_scope
@@ -108,6 +109,9 @@ def ledger(request: HttpRequest) -> HttpResponseBase:
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     dossiers = ledger_dossiers(user, start, end)
     if request.GET.get("dinh-dang") == "csv":
+        announce("data.exported", request=request, target="ledger", detail={
+            "format": "csv", "from": start.isoformat(), "to": end.isoformat(),
+        })  # fmt: skip
         response = StreamingHttpResponse(_csv_lines(dossiers), content_type="text/csv")
         name = f"so-theo-doi-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -164,4 +168,7 @@ def ledger_pdf(request: HttpRequest) -> HttpResponseBase:
     except IssueError as error:
         form.add_error(None, error.message)
         return render(request, "backoffice/ledger.html", {"form": form}, status=503)
+    announce("data.exported", request=request, target=f"ledger:{agency.electronic_id}", detail={
+        "format": "pdf", "from": start.isoformat(), "to": end.isoformat(), "rows": len(rows),
+    })  # fmt: skip
     return pdf_response(document)

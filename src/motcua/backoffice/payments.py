@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from motcua.core.security import announce
 from motcua.identity.models import User
 from motcua.payments.reconciliation import as_csv, as_xlsx, reconcile
 
@@ -37,6 +38,8 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     rows = reconcile(_own_agencies(user), day)
     wanted = request.GET.get("dinh-dang")
     if wanted in ("csv", "xlsx"):
+        announce("data.exported", request=request, target="reconciliation",
+                 detail={"format": wanted, "day": day.isoformat()})  # fmt: skip
         content: str | bytes = as_csv(rows) if wanted == "csv" else as_xlsx(rows, day)
         response = HttpResponse(content, content_type="text/csv" if wanted == "csv" else XLSX)
         name = f"doi-soat-thanh-toan-{day:%Y-%m-%d}.{wanted}"

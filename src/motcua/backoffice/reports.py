@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.core.security import announce
 from motcua.dossiers.access import officer_scope
 from motcua.dossiers.reports import (
     MonthlyReport,
@@ -51,6 +52,8 @@ def monthly(request: HttpRequest) -> HttpResponse:
         return render(request, "backoffice/report.html", context, status=403)
     report = monthly_report(agency, month)
     if request.GET.get("dinh-dang") == "csv":
+        announce("data.exported", request=request, target=f"report:{agency.electronic_id}",
+                 detail={"format": "csv", "month": f"{month:%Y-%m}"})  # fmt: skip
         response = HttpResponse(_csv(report), content_type="text/csv")
         name = f"bao-cao-{report.agency.electronic_id}-{report.month:%Y-%m}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

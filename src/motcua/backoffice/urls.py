@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    audit_log,
     desk_payments,
     desk_views,
     documents,
@@ -54,4 +55,5 @@ urlpatterns = [
     path("van-ban/<str:code>/tai-ve/", documents.document_file, name="document-file"),
     path("bao-cao/", reports.monthly, name="report"),
     path("doi-soat-thanh-toan/", payments.reconciliation, name="reconciliation"),
+    path("nhat-ky-kiem-toan/", audit_log.audit_log, name="audit-log"),
 ]

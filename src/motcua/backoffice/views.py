@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.audit.selectors import may_read_log
 from motcua.core.http import safe_next_url
 from motcua.core.security import announce
 from motcua.dossiers.rules import receiving_agencies
@@ -167,4 +168,5 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": selectors.roles_of(user),
         "tabs": selectors.inbox_tabs(user),
         "receives": bool(receiving_agencies(user)),
+        "reads_audit": may_read_log(user),
     })  # fmt: skip
