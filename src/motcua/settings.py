@@ -193,7 +193,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
-# Every place a password is set runs these (docs/security-parts/passwords.md): at least 12
+# Every place a password is set runs these (docs/security/passwords.md): at least 12
 # characters, not common, not all digits, not like the account's own details, and none of
 # the guessable choices GuessablePasswordValidator knows (a phone, a birth date, "matkhau"…).
 AUTH_PASSWORD_VALIDATORS = [

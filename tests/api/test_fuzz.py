@@ -22,6 +22,7 @@ from typing import Any
 import hypothesis.strategies as st
 import pytest
 import schemathesis
+from django.core.wsgi import get_wsgi_application
 from django.db import transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
@@ -31,7 +32,6 @@ from motcua.api.urls import api
 from motcua.catalog.models import Procedure
 from motcua.dossiers.action_inputs import AcceptInput
 from motcua.dossiers.rules import perform
-from motcua.wsgi import application
 from tests.dossiers.world import build_world
 
 # The document the API serves at /api/v1/openapi.json, read once at collection, with the
@@ -40,7 +40,9 @@ CONFIG = schemathesis.Config.from_path(Path(__file__).parents[2] / "schemathesis
 SCHEMA = schemathesis.openapi.from_dict(
     json.loads(json.dumps(api.get_openapi_schema())), config=CONFIG
 )
-SCHEMA.app = application
+# Django's WSGI handler in this process (motcua.wsgi would refuse: it guards servers that
+# listen on an address, and the fuzzer calls the application directly).
+SCHEMA.app = get_wsgi_application()
 
 # Bounded for CI (docs/api.md "Fuzzing the API"): a fixed seed, a fixed number of cases.
 FUZZ = settings(

@@ -7,8 +7,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from motcua.core.security import security_event
-
 LOOKUP = reverse("portal:lookup")
 FORM = {"code": "000.01.99.H26-261123-0001", "contact": "0912345678"}
 
@@ -16,18 +14,6 @@ FORM = {"code": "000.01.99.H26-261123-0001", "contact": "0912345678"}
 @pytest.fixture
 def browser_like() -> Client:
     return Client(enforce_csrf_checks=True)
-
-
-@pytest.fixture
-def announced():
-    events: list[dict] = []
-
-    def keep(sender, **kwargs):
-        events.append(kwargs)
-
-    security_event.connect(keep)
-    yield events
-    security_event.disconnect(keep)
 
 
 @pytest.mark.django_db

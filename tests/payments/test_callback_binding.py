@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from motcua.core.security import security_event
 from motcua.payments import national, vnpay
 from motcua.payments.models import Payment, PaymentEvent
 from motcua.payments.reconciliation import reconcile
@@ -47,18 +46,6 @@ def two_wards(settings, monkeypatch):
         BA_DINH: _agency("BADINH1", "SECRET_BD", "970415", "2222222222", "HNBD01"),
     }
     return settings
-
-
-@pytest.fixture
-def announced():
-    events: list[dict] = []
-
-    def receive(sender, **kwargs):
-        events.append(kwargs)
-
-    security_event.connect(receive, weak=False)
-    yield events
-    security_event.disconnect(receive)
 
 
 def _ipn(payment: Payment, tmn: str, secret: str, **changes: str) -> dict[str, str]:

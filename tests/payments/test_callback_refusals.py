@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from motcua.core.security import security_event
 from motcua.payments import callbacks
 from motcua.payments.models import PaymentEvent
 from motcua.payments.statements import webhook_signature
@@ -22,18 +21,6 @@ CONFIRM = "/thanh-toan/quoc-gia/xac-nhan/"
 @pytest.fixture(autouse=True)
 def _bank_secret(settings, db):
     settings.BANK_WEBHOOK_SECRET = "bi-mat-ngan-hang"
-
-
-@pytest.fixture
-def announced():
-    events: list[dict] = []
-
-    def receive(sender, **kwargs):
-        events.append(kwargs)
-
-    security_event.connect(receive, weak=False)
-    yield events
-    security_event.disconnect(receive)
 
 
 def _post(client, url: str, body: bytes, address: str = "203.0.113.9", **headers: str):

@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
-
-from motcua.identity import password_views
-from motcua.identity.password_views import Door
+from motcua.identity.password_views import Door, views_for
 
 from .access import officer_required
 
 DOOR = Door(namespace="backoffice", signin="backoffice:login", home="backoffice:home")
-_SECRETS = ("current_password", "new_password", "new_password_again", "code")
-
-
-@officer_required
-@require_http_methods(["GET", "POST"])
-@sensitive_post_parameters(*_SECRETS)
-@never_cache
-def change(request: HttpRequest) -> HttpResponse:
-    return password_views.change(request, DOOR)
-
-
-@require_http_methods(["GET", "POST"])
-@never_cache
-def forgot(request: HttpRequest) -> HttpResponse:
-    return password_views.forgot(request, DOOR)
-
-
-@require_http_methods(["GET", "POST"])
-@sensitive_post_parameters(*_SECRETS)
-@never_cache
-def reset(request: HttpRequest) -> HttpResponse:
-    return password_views.reset(request, DOOR)
+_views = views_for(DOOR, officer_required)
+change, forgot, reset = _views.change, _views.forgot, _views.reset

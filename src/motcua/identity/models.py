@@ -191,7 +191,7 @@ class User(AbstractUser):
         default=False,
         help_text=_("Tài khoản đã được xác thực qua tài khoản định danh điện tử (VNeID)."),
     )
-    # Where a password-reset code may go (docs/security-parts/passwords.md): an address the
+    # Where a password-reset code may go (docs/security/passwords.md): an address the
     # identity provider vouched for, or one an administrator entered. An address typed at
     # sign-up or in the profile is not verified: a code sent there could reach a stranger.
     email_verified = models.BooleanField(_("thư điện tử đã xác minh"), default=False)

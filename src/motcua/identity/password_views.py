@@ -3,6 +3,7 @@ code). Each door wraps them with its own guard and names its own pages (``Door``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -12,6 +13,9 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
 from .accounts import AccountError
 from .models import User
@@ -92,3 +96,38 @@ def reset(request: HttpRequest, door: Door) -> HttpResponse:
             return redirect(door.signin)
     context = {"form": form, "door": door}
     return render(request, "identity/password_reset.html", context)
+
+
+# What a crash report must never show of these forms (sensitive_post_parameters).
+SECRET_FIELDS = ("current_password", "new_password", "new_password_again", "code")
+
+
+@dataclass(frozen=True)
+class DoorViews:
+    change: Callable[[HttpRequest], HttpResponse]
+    forgot: Callable[[HttpRequest], HttpResponse]
+    reset: Callable[[HttpRequest], HttpResponse]
+
+
+def views_for(
+    door: Door, signed_in: Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]
+) -> DoorViews:
+    """The three pages for one door: ``signed_in`` is the door's guard for the change page
+    (citizen_required, officer_required); forgot and reset are open to anyone."""
+    methods = require_http_methods(["GET", "POST"])
+    hide = sensitive_post_parameters(*SECRET_FIELDS)
+
+    def change_page(request: HttpRequest) -> HttpResponse:
+        return change(request, door)
+
+    def forgot_page(request: HttpRequest) -> HttpResponse:
+        return forgot(request, door)
+
+    def reset_page(request: HttpRequest) -> HttpResponse:
+        return reset(request, door)
+
+    return DoorViews(
+        change=signed_in(methods(hide(never_cache(change_page)))),
+        forgot=methods(never_cache(forgot_page)),
+        reset=methods(hide(never_cache(reset_page))),
+    )
