@@ -20,11 +20,11 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 
-from motcua.backoffice.services import current_totp_code, enrol_totp_device
 from motcua.documents.services import slip_document
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import accept_dossier
 from motcua.dossiers.workflow import Status
+from motcua.identity.second_factor import current_totp_code, enrol_totp_device
 from tests.accessibility import assert_accessible
 from tests.conftest import needs_chromium
 from tests.portal.citizen_world import PDF, build_citizen_world, submitted

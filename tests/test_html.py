@@ -14,10 +14,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from motcua.backoffice.services import current_totp_code, enrol_totp_device
 from motcua.documents.services import slip_document
 from motcua.dossiers.models import Draft
 from motcua.dossiers.services import accept_dossier
+from motcua.identity.second_factor import current_totp_code, enrol_totp_device
 from tests.portal.citizen_world import CODE, build_citizen_world, submitted
 
 JAVA = shutil.which("java")

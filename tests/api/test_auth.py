@@ -6,8 +6,8 @@ import pytest
 import time_machine
 
 from motcua.api.models import ApiToken
-from motcua.backoffice.services import current_totp_code, enrol_totp_device
 from motcua.identity.models import User
+from motcua.identity.second_factor import current_totp_code, enrol_totp_device
 from tests.dossiers.world import local
 from tests.security_events import names
 

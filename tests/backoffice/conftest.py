@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.backoffice.services import current_totp_code, enrol_totp_device
 from motcua.identity.models import User
+from motcua.identity.second_factor import current_totp_code, enrol_totp_device
 
 PASSWORD = "mat-khau-thu-nghiem-2026"
 

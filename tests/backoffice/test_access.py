@@ -50,7 +50,7 @@ def test_home_greets_the_officer_and_lists_roles_and_agencies(client, officer, d
 
 @pytest.mark.django_db
 def test_home_links_staff_to_the_admin(client, staff, sign_in):
-    from motcua.backoffice.services import enrol_totp_device
+    from motcua.identity.second_factor import enrol_totp_device
 
     enrol_totp_device(staff, confirmed=True)
     sign_in(staff)

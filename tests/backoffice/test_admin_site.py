@@ -6,8 +6,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from motcua.backoffice.services import enrol_totp_device
 from motcua.core.models import Holiday
+from motcua.identity.second_factor import enrol_totp_device
 
 LOGIN = reverse("backoffice:login")
 ADMIN = reverse("admin:index")

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.backoffice.services import current_totp_code
 from motcua.backoffice.signin import SESSION_KEY
 from motcua.core.throttle import Limit
 from motcua.identity.models import User
+from motcua.identity.second_factor import current_totp_code
 from tests.security_events import names
 
 from .conftest import PASSWORD, UserFactory

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.api.auth import issue_token
-from motcua.backoffice.services import current_totp_code, enrol_totp_device
 from motcua.identity.models import User
+from motcua.identity.second_factor import current_totp_code, enrol_totp_device
 
 from .conftest import PASSWORD, UserFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.backoffice.services import (
+from motcua.identity.second_factor import (
     SecondFactorError,
     confirm_totp_device,
     current_totp_code,

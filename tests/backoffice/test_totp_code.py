@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_otp import verify_token
 
-from motcua.backoffice.services import enrol_totp_device
+from motcua.identity.second_factor import enrol_totp_device
 
 
 @pytest.mark.django_db

@@ -7,20 +7,17 @@ the sign-in throttle every door shares (``motcua.identity.signin_throttle``)."""
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import django_otp
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 from pydantic import BaseModel
@@ -28,6 +25,7 @@ from pydantic import Field as P
 
 from motcua.core.security import announce
 from motcua.core.throttle import Limit
+from motcua.identity import second_factor
 from motcua.identity.models import User
 from motcua.identity.signin_throttle import SignInThrottle, throttled_message
 
@@ -159,8 +157,7 @@ class WrongCode(ApiError):
 
 def check_second_factor(request: HttpRequest, user: User, code: str) -> None:
     """Accept ``code`` from one of the account's confirmed TOTP devices, or raise ApiError."""
-    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"))
-    if not devices:
+    if not second_factor.confirmed_totp_devices(user).exists():
         raise ApiError(
             _(
                 "Tài khoản cán bộ chưa có ứng dụng xác thực; hãy đăng ký tại trang cán bộ trước "
@@ -170,19 +167,14 @@ def check_second_factor(request: HttpRequest, user: User, code: str) -> None:
         )
     if not code:
         raise ApiError(_("Cán bộ cần gửi kèm mã xác thực (otp) từ ứng dụng xác thực."), 401)
-    # django-otp doubles the wait after each wrong code (1, 2, 4… seconds) per device.
-    waits = [device.verify_is_allowed() for device in devices]
-    if not any(allowed for allowed, _info in waits):
-        until = min((info or {}).get("locked_until") or timezone.now() for _allowed, info in waits)
-        seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
-        raise Throttled(_("Bạn đã nhập sai mã xác thực; vui lòng đợi rồi thử lại."), seconds)
-    for device in devices:
-        # verify_token locks the device row, so one code cannot be spent twice.
-        if django_otp.verify_token(user, device.persistent_id, code):
-            announce("otp.verified", request=request, user=user, detail={"door": DOOR})
-            return
-    announce("otp.failed", request=request, user=user, detail={"door": DOOR})
-    raise WrongCode(_("Mã xác thực không đúng hoặc đã hết hạn."), 401)
+    try:
+        second_factor.verify_second_factor(user=user, code=code)
+    except second_factor.SecondFactorError as error:
+        if error.wait:
+            raise Throttled(error.message, error.wait) from error
+        announce("otp.failed", request=request, user=user, detail={"door": DOOR})
+        raise WrongCode(error.message, 401) from error
+    announce("otp.verified", request=request, user=user, detail={"door": DOOR})
 
 
 class TokenIn(BaseModel):

@@ -6,15 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.dossiers.selectors import Box, inbox
 from motcua.identity.models import OfficerRole, User
-
-
-def confirmed_totp_devices(user: User) -> QuerySet[TOTPDevice]:
-    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(user=user, confirmed=True)
-    return devices.order_by("pk")
 
 
 def roles_of(user: User) -> QuerySet[OfficerRole]:

@@ -16,10 +16,11 @@ from motcua.audit.selectors import may_read_log
 from motcua.core.http import safe_next_url
 from motcua.core.security import announce
 from motcua.dossiers.rules import receiving_agencies
+from motcua.identity import second_factor
 from motcua.identity.models import User
 from motcua.identity.signin_throttle import SignInThrottle, throttled_message
 
-from . import selectors, services, signin
+from . import selectors, signin
 from .access import may_use_backoffice, officer_required, second_factor_satisfied
 from .enrolment import enrolment_details
 from .forms import CodeForm, EnrolmentForm, PasswordForm
@@ -46,7 +47,7 @@ def _after_password(request: HttpRequest, user: User, next_url: str, name: str) 
         SignInThrottle.for_request(request, name, door=signin.DOOR).record_success()
         return redirect(next_url or "backoffice:home")
     signin.begin(request, user, next_url, name)
-    if selectors.confirmed_totp_devices(user).exists():
+    if second_factor.confirmed_totp_devices(user).exists():
         return redirect("backoffice:verify")
     return redirect("backoffice:enrol")
 
@@ -82,8 +83,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     elif form.is_valid():
         try:
             code = form.cleaned_data["code"]
-            device = services.verify_second_factor(user=pending.user, code=code)
-        except services.SecondFactorError as error:
+            device = second_factor.verify_second_factor(user=pending.user, code=code)
+        except second_factor.SecondFactorError as error:
             form.add_error("code", error.message)
             _refused_code(request, pending, error)
         else:
@@ -104,10 +105,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
     pending = signin.pending(request)
     if pending is None:
         return _start_again(request)
-    if selectors.confirmed_totp_devices(pending.user).exists():
+    if second_factor.confirmed_totp_devices(pending.user).exists():
         return redirect("backoffice:verify")
     if request.method == "GET":
-        device = services.start_totp_enrolment(user=pending.user)
+        device = second_factor.start_totp_enrolment(user=pending.user)
         signin.offer_device(request, device)
         context = {"form": EnrolmentForm(), "enrolment": enrolment_details(device)}
         return render(request, "backoffice/enrol.html", context)
@@ -122,8 +123,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
         form.add_error("code", throttled_message())
     elif form.is_valid() and _password_again(request, pending, form):
         try:
-            device = services.confirm_totp_device(device=offered, code=form.cleaned_data["code"])
-        except services.SecondFactorError as error:
+            device = second_factor.confirm_totp_device(
+                device=offered, code=form.cleaned_data["code"]
+            )
+        except second_factor.SecondFactorError as error:
             form.add_error("code", error.message)
             _refused_code(request, pending, error)
         else:

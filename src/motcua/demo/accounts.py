@@ -11,8 +11,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.backoffice.services import enrol_totp_device
 from motcua.identity.models import AdministrativeUnit, Agency, OfficerRole, User
+from motcua.identity.second_factor import enrol_totp_device
 
 DEMO_PASSWORD = "MotCua@2026"
 DEMO_COMMUNE = "00070"  # Phường Hoàn Kiếm

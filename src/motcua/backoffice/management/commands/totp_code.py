@@ -6,9 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from motcua.backoffice.selectors import confirmed_totp_devices
-from motcua.backoffice.services import current_totp_code
 from motcua.identity.models import User
+from motcua.identity.second_factor import confirmed_totp_devices, current_totp_code
 
 
 class Command(BaseCommand):

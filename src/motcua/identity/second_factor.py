@@ -1,4 +1,6 @@
-"""The officers' second factor: enrolling an authenticator app and checking its codes."""
+"""The second factor of every account that reaches the back office, the admin or officer API
+actions: enrolling an authenticator app and checking its codes. One rule for the back office's
+sign-in and the API's token endpoint."""
 
 from __future__ import annotations
 
@@ -6,15 +8,14 @@ import math
 
 import django_otp
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice, key_validator
 
-from motcua.identity.models import User
-
-from .selectors import confirmed_totp_devices
+from .models import User
 
 DEVICE_NAME = "Ứng dụng xác thực"
 
@@ -22,10 +23,16 @@ DEVICE_NAME = "Ứng dụng xác thực"
 class SecondFactorError(Exception):
     """A code was refused; ``message`` is shown to the officer next to the code field."""
 
-    def __init__(self, message: str, *, wrong_code: bool = False) -> None:
+    def __init__(self, message: str, *, wrong_code: bool = False, wait: int = 0) -> None:
         super().__init__(message)
         self.message = message
         self.wrong_code = wrong_code  # a code was checked and refused (not a wait or a state)
+        self.wait = wait  # seconds until a code may be tried again (django-otp's back-off)
+
+
+def confirmed_totp_devices(user: User) -> QuerySet[TOTPDevice]:
+    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(user=user, confirmed=True)
+    return devices.order_by("pk")
 
 
 @transaction.atomic
@@ -93,8 +100,9 @@ def _refuse_if_throttled(devices: list[TOTPDevice]) -> None:
     waits = [device.verify_is_allowed() for device in devices]
     if any(allowed for allowed, _info in waits):
         return
-    until = min(info["locked_until"] for _allowed, info in waits)
-    raise SecondFactorError(_wait_message((until - timezone.now()).total_seconds()))
+    until = min((info or {}).get("locked_until") or timezone.now() for _allowed, info in waits)
+    seconds = (until - timezone.now()).total_seconds()
+    raise SecondFactorError(_wait_message(seconds), wait=max(1, math.ceil(seconds)))
 
 
 def _wait_message(seconds: float) -> str:
