@@ -136,3 +136,37 @@ def test_a_server_started_by_hand_in_development_exits_with_the_reason(tmp_path,
     )
     assert done.returncode != 0
     assert "Refusing to serve" in done.stdout + done.stderr
+
+
+def test_the_development_server_on_loopback_really_serves_pages(tmp_path):
+    """`make demo` ends in runserver: its WSGI application must accept the loopback it was
+    given (the refusal above is for servers nobody vouched for)."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DJANGO_"))}
+    env = {**clean, "PYTHONPATH": str(SRC), "MOTCUA_DATA_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "motcua", "migrate", "-v0"], env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "motcua", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(300):
+            try:
+                url = f"http://127.0.0.1:{port}/healthz"
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                time.sleep(0.2)
+        else:
+            pytest.fail("the development server never answered")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -3,13 +3,14 @@ listen beyond loopback with a development configuration (motcua.core.deployment)
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles.management.commands.runserver import Command as StaticRunserver
 from django.core.management.base import CommandError
 
-from motcua.core.deployment import start_refusal
+from motcua.core.deployment import BIND_VARIABLE, start_refusal
 
 
 class Command(StaticRunserver):
@@ -18,4 +19,7 @@ class Command(StaticRunserver):
         refusal = start_refusal(str(getattr(self, "addr", "")), settings)
         if refusal:
             raise CommandError(refusal)
+        # The WSGI application (motcua.wsgi) serves a development configuration only when told
+        # its server listens on loopback; the reloader's child process inherits this too.
+        os.environ[BIND_VARIABLE] = str(self.addr)
         super().run(**options)
