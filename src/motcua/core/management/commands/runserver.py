@@ -21,5 +21,5 @@ class Command(StaticRunserver):
             raise CommandError(refusal)
         # The WSGI application (motcua.wsgi) serves a development configuration only when told
         # its server listens on loopback; the reloader's child process inherits this too.
-        os.environ[BIND_VARIABLE] = str(self.addr)
+        os.environ[BIND_VARIABLE] = str(getattr(self, "addr", ""))
         super().run(**options)
