@@ -270,6 +270,16 @@ def test_trusted_roots_decide_trust(
     assert result.intact and result.valid
 
 
+def test_production_never_falls_back_to_the_development_root(
+    signed: SignedPdf, settings, signing_dir: Path
+) -> None:
+    settings.TRUSTED_ROOTS = []
+    settings.IS_PRODUCTION = True
+    result = verify_pdf(signed.content)
+    assert result.verdict == "untrusted"
+    assert result.intact and result.valid
+
+
 def test_content_changed_in_a_later_update_is_tampered(signed: SignedPdf, tmp_path: Path) -> None:
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

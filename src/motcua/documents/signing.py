@@ -93,10 +93,15 @@ def _setting_paths(name: str) -> list[Path] | None:
 
 
 def trusted_root_paths() -> list[Path]:
-    """TRUSTED_ROOTS, or (when empty) the development root if it exists."""
+    """TRUSTED_ROOTS, or (when empty, in development only) the development root if it exists.
+
+    Production never falls back to the development root: a data directory that once ran
+    ``init_signing`` would otherwise make anything signed under that root look trusted."""
     configured = _setting_paths("TRUSTED_ROOTS")
     if configured is not None:
         return configured
+    if getattr(settings, "IS_PRODUCTION", False):
+        return []
     root = signing_dir() / "root.pem"
     return [root] if root.exists() else []
 
