@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import hypothesis.strategies as st
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
@@ -72,11 +74,25 @@ def _with_known(parameters: dict[str, Any], names: list[str], pick: int) -> dict
     return {**parameters, **{name: KNOWN[name][pick % len(KNOWN[name])] for name in names}}
 
 
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """Requests keep the test's connection, as Django's test client does: the WSGI handler
+    otherwise closes it at the end of each request (PostgreSQL), inside the world's
+    transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="module")
 def fuzz_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, str]]:
     # Built before the function-scoped fixtures: hash its passwords the fast way too.
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
+    with django_db_blocker.unblock(), fast, one_connection(), transaction.atomic():
         world = build_world()
         citizen, desk = world["citizen"], world["receiver"]
         waiting = world.submit(citizen=citizen)

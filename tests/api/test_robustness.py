@@ -120,3 +120,26 @@ def test_odd_inbox_parameters_are_a_4xx(world, as_user, params):
 )
 def test_odd_lookups_are_a_422(client, params):
     assert client.get("/api/v1/lookup", params).status_code == 422
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"username": "a\\u0000", "password": "x"}',
+        '{"username": "a", "password": "x\\u0000y"}',
+        '{"username": "a", "password": "x", "otp": "\\u0000"}',
+    ],
+)
+def test_a_nul_in_a_json_body_is_a_400_before_it_reaches_the_database(client, body):
+    # PostgreSQL refuses NUL in text: found by the fuzzer on PostgreSQL as a 500.
+    response = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "ký tự không hợp lệ" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(client):
+    body = '{"username": "a\\\\u0000", "password": "x"}'
+    response = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -23,9 +24,13 @@ class VietnameseByDefaultMiddleware:
         return self.get_response(request)
 
 
+# "\u0000" in a JSON text, not preceded by a backslash that would make it literal text.
+JSON_NUL = re.compile(rb"(?<!\\)\\u0000", re.IGNORECASE)
+
+
 class RefuseNulBytesMiddleware:
-    """A NUL byte in the path, the query or a form field is never legitimate, and PostgreSQL
-    refuses it in text (a 500 deep in a query); answer 400 at the door instead."""
+    """A NUL byte in the path, the query, a form field or a JSON body is never legitimate, and
+    PostgreSQL refuses it in text (a 500 deep in a query); answer 400 at the door instead."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -44,6 +49,9 @@ def _has_nul(request: HttpRequest) -> bool:
         "multipart/form-data",
     ):
         return any("\x00" in value for values in request.POST.lists() for value in values[1])
+    if request.content_type == "application/json":
+        # JSON spells NUL as an escape, which only becomes a NUL once parsed (the API's bodies).
+        return b"\x00" in request.body or JSON_NUL.search(request.body) is not None
     return False
 
 
