@@ -61,6 +61,13 @@ def test_a_refused_page_is_recorded_as_denied_access(client):
     assert entry.detail == {"status": 403}
 
 
+def test_a_refusal_with_its_own_entry_is_recorded_once():
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(reverse("portal:lookup"), {"code": "x"}).status_code == 403
+    denials = Entry.objects.filter(event="access.denied")
+    assert [entry.detail.get("check") for entry in denials] == ["csrf"]
+
+
 def test_a_refused_api_call_is_recorded(client):
     assert client.get("/api/v1/dossiers/H26", HTTP_AUTHORIZATION="Bearer mc_x").status_code == 401
     assert _latest("access.denied").detail == {"status": 401}

@@ -51,6 +51,9 @@ SKIPPED_MODELS = frozenset(
         "otp_static.statictoken",
     }
 )
+# Security events that explain why their request is refused (401/403): the middleware does not
+# add an access.denied entry of its own for such a request.
+REFUSALS = frozenset({"access.denied", "otp.failed"})
 # Field names whose values are never written down, only that they changed.
 MASKED_WORDS = ("password", "secret", "digest", "token", "key", "passphrase", "pin")
 MASK = "***"
@@ -87,7 +90,7 @@ def is_recorded_actor(user: Any) -> bool:
     """Officers and administrators: the people whose every change is kept."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return bool(getattr(user, "is_officer", False) or user.is_staff or user.is_superuser)
+    return bool(getattr(user, "reaches_back_office", False))
 
 
 # --- security events and sign-ins ---------------------------------------------------------
@@ -105,6 +108,8 @@ def on_security_event(
 ) -> None:
     if not target and user is not None and getattr(user, "pk", None):
         target = f"user:{user.pk}"
+    if request is not None and event in REFUSALS:
+        request._audit_refusal_recorded = True  # type: ignore[attr-defined]
     chain.append(event, actor=request_actor(request, user), target=target, detail=detail)
 
 
@@ -130,7 +135,7 @@ def on_login_failed(
     # Django already hides the password in ``credentials``; only the name tried is kept.
     tried = str(credentials.get("username") or credentials.get("email") or "")[:150]
     if request is not None:
-        request._audit_signin_failed = True  # type: ignore[attr-defined]
+        request._audit_refusal_recorded = True  # type: ignore[attr-defined]
     chain.append("signin.failed", actor=request_actor(request), detail={"username": tried})
 
 
@@ -303,9 +308,9 @@ def connect() -> None:
 
 
 def record_denial(request: HttpRequest, status: int) -> None:
-    """A refused request: who, from where, what they asked for. A failed sign-in that already
-    has its own entry is not recorded twice."""
-    if getattr(request, "_audit_signin_failed", False):
+    """A refused request: who, from where, what they asked for. A refusal that already has
+    its own entry (a failed sign-in or code, a CSRF refusal) is not recorded twice."""
+    if getattr(request, "_audit_refusal_recorded", False):
         return
     chain.append(
         "access.denied",
