@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "motcua.identity",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.feedback",
+    "motcua.surveys",
     "motcua.documents",
     "motcua.payments",
     "motcua.audit",

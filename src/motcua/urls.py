@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("motcua.open311.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     # The local payment sandbox (development and tests; refused in production by its views).
