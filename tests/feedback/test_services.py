@@ -162,6 +162,17 @@ def test_private_topics_are_never_published_nor_shown_as_nearby(world):
     assert item.classification == "conduct"
 
 
+def test_conduct_is_for_leaders_and_never_for_the_officer_named(world):
+    conduct = Topic.objects.get(code="can-bo")
+    item = send(world, conduct, title="Thái độ", body="Cán bộ quát nạt.",
+                officer=world["receiver"])  # fmt: skip
+    for name, sees in (("approver", True), ("specialist", False), ("receiver", False)):
+        assert selectors.visible_items(world[name]).filter(pk=item.pk).exists() is sees
+        assert selectors.inbox(world[name]).filter(pk=item.pk).exists() is sees
+    with pytest.raises(FeedbackError):
+        services.answer(item=item, officer=world["specialist"], text="x")
+
+
 def test_a_repeat_is_flagged_and_a_merged_duplicate_is_not_counted(world, topic):
     first = send(world, topic)
     services.answer(item=first, officer=world["specialist"], text="Đã sửa.", at=MONDAY)

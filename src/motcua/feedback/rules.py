@@ -3,7 +3,9 @@ API, Open311) and by the services themselves. Each rule answers None when the pe
 the reason they read.
 
 - Any officer of the item's agency (its one-stop desk's receivers included, as for dossiers)
-  handles it: classify, transfer, refuse, ask for information, answer, publish, merge.
+  handles it: classify, transfer, refuse, ask for information, answer, publish, merge. An item
+  about an officer's conduct is handled by the agency's leaders only, and the officer it names
+  never sees it (nor who sent it).
 - The agency's leaders (approver, unit administrator) also decide reopen requests.
 - A hotline operator records calls for any agency, and sees the items they recorded.
 - The sender (their account, or the follow key given to a sender without one) follows the item,
@@ -29,9 +31,19 @@ LEADERS = (Role.APPROVER, Role.UNIT_ADMIN)
 HANDLERS = (Role.RECEIVER, Role.SPECIALIST, Role.APPROVER, Role.UNIT_ADMIN)
 
 
+def is_conduct(item: FeedbackItem) -> bool:
+    """About an officer's conduct: handled by leaders only, never seen by the officer named."""
+    return item.classification == "conduct" or item.topic.default_classification == "conduct"
+
+
 def is_handler(user: Any, item: FeedbackItem) -> bool:
     scope = officer_scope(user)
-    return scope.is_system_admin or any(scope.holds(r, item.agency_id) for r in HANDLERS)
+    if scope.is_system_admin:
+        return True
+    if item.officer_id is not None and getattr(user, "pk", None) == item.officer_id:
+        return False
+    roles = LEADERS if is_conduct(item) else HANDLERS
+    return any(scope.holds(r, item.agency_id) for r in roles)
 
 
 def is_leader(user: Any, item: FeedbackItem) -> bool:

@@ -40,15 +40,34 @@ def handled_agencies(user: Any) -> frozenset[int] | None:
     return frozenset(a for r in rules.HANDLERS for a in scope.by_role.get(r, frozenset()))
 
 
+def _conduct() -> Q:
+    return Q(classification="conduct") | Q(
+        classification="", topic__default_classification="conduct"
+    )
+
+
+def led_agencies(user: Any) -> frozenset[int]:
+    scope = officer_scope(user)
+    return frozenset(a for r in rules.LEADERS for a in scope.by_role.get(r, frozenset()))
+
+
+def _handled(user: Any, agencies: frozenset[int]) -> Q:
+    """rules.is_handler as a filter: conduct items for leaders only, never the officer named."""
+    leading = led_agencies(user)
+    return (
+        (Q(agency_id__in=agencies) & ~_conduct()) | (Q(agency_id__in=leading) & _conduct())
+    ) & ~Q(officer=user)
+
+
 def visible_items(user: Any) -> QuerySet[FeedbackItem]:
-    """Every item ``user`` may open."""
+    """Every item ``user`` may open (rules.may_see, as a query)."""
     items = FeedbackItem.objects.select_related("topic", "agency", "ward")
     if not getattr(user, "is_authenticated", False):
         return items.none()
     agencies = handled_agencies(user)
     if agencies is None:
         return items
-    return items.filter(Q(agency_id__in=agencies) | Q(recorded_by=user) | Q(sender=user)).distinct()
+    return items.filter(_handled(user, agencies) | Q(recorded_by=user) | Q(sender=user))
 
 
 def sent_by(user: Any) -> QuerySet[FeedbackItem]:
@@ -83,7 +102,7 @@ def inbox(user: Any, *, tab: str = "open") -> QuerySet[FeedbackItem]:
     agencies = handled_agencies(user)
     items = FeedbackItem.objects.select_related("topic", "agency", "ward")
     if agencies is not None:
-        items = items.filter(agency_id__in=agencies)
+        items = items.filter(_handled(user, agencies))
     if tab == "open":
         return items.filter(status__in=OPEN_STATUSES).order_by("due_at", "received_at")
     if tab == "reopen":

@@ -11,214 +11,634 @@ import motcua.feedback.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0008_fee_quantity_and_collecting_step'),
-        ('dossiers', '0006_applicant_verified_and_exemption_refusal'),
-        ('identity', '0004_password_policy'),
+        ("catalog", "0008_fee_quantity_and_collecting_step"),
+        ("dossiers", "0006_applicant_verified_and_exemption_refusal"),
+        ("identity", "0004_password_policy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeedbackCodeSequence',
+            name="FeedbackCodeSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='PartnerApp',
+            name="PartnerApp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='tên ứng dụng')),
-                ('contact', models.CharField(blank=True, max_length=200, verbose_name='liên hệ')),
-                ('key_prefix', models.CharField(default='', editable=False, max_length=8, verbose_name='đầu khóa')),
-                ('key_hash', models.CharField(default='', editable=False, max_length=128)),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="tên ứng dụng")),
+                ("contact", models.CharField(blank=True, max_length=200, verbose_name="liên hệ")),
+                (
+                    "key_prefix",
+                    models.CharField(
+                        default="", editable=False, max_length=8, verbose_name="đầu khóa"
+                    ),
+                ),
+                ("key_hash", models.CharField(default="", editable=False, max_length=128)),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
             ],
             options={
-                'verbose_name': 'ứng dụng Open311',
-                'verbose_name_plural': 'ứng dụng Open311',
+                "verbose_name": "ứng dụng Open311",
+                "verbose_name_plural": "ứng dụng Open311",
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('description', models.TextField(blank=True, verbose_name='mô tả')),
-                ('group', models.CharField(blank=True, max_length=100, verbose_name='nhóm')),
-                ('keywords', models.CharField(blank=True, max_length=300, verbose_name='từ khóa')),
-                ('on_portal', models.BooleanField(default=True, verbose_name='hiện trên cổng')),
-                ('on_open311', models.BooleanField(default=False, verbose_name='cung cấp qua Open311')),
-                ('is_private', models.BooleanField(default=False, help_text='Phản ánh thuộc chủ đề này và câu trả lời không bao giờ được công khai.', verbose_name='không công khai')),
-                ('default_classification', models.CharField(choices=[('regulation', 'Quy định hành chính, thủ tục hành chính'), ('conduct', 'Hành vi, thái độ của cán bộ, công chức'), ('other', 'Khác')], default='other', max_length=12, verbose_name='phân loại mặc định')),
-                ('attributes', models.JSONField(blank=True, default=list, verbose_name='thuộc tính bổ sung')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                ("description", models.TextField(blank=True, verbose_name="mô tả")),
+                ("group", models.CharField(blank=True, max_length=100, verbose_name="nhóm")),
+                ("keywords", models.CharField(blank=True, max_length=300, verbose_name="từ khóa")),
+                ("on_portal", models.BooleanField(default=True, verbose_name="hiện trên cổng")),
+                (
+                    "on_open311",
+                    models.BooleanField(default=False, verbose_name="cung cấp qua Open311"),
+                ),
+                (
+                    "is_private",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Phản ánh thuộc chủ đề này và câu trả lời không bao giờ được công khai.",
+                        verbose_name="không công khai",
+                    ),
+                ),
+                (
+                    "default_classification",
+                    models.CharField(
+                        choices=[
+                            ("regulation", "Quy định hành chính, thủ tục hành chính"),
+                            ("conduct", "Hành vi, thái độ của cán bộ, công chức"),
+                            ("other", "Khác"),
+                        ],
+                        default="other",
+                        max_length=12,
+                        verbose_name="phân loại mặc định",
+                    ),
+                ),
+                (
+                    "attributes",
+                    models.JSONField(blank=True, default=list, verbose_name="thuộc tính bổ sung"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
             ],
             options={
-                'verbose_name': 'chủ đề phản ánh',
-                'verbose_name_plural': 'chủ đề phản ánh',
-                'ordering': ['position', 'code'],
+                "verbose_name": "chủ đề phản ánh",
+                "verbose_name_plural": "chủ đề phản ánh",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ContactCode',
+            name="ContactCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(max_length=254)),
-                ('code_hash', models.CharField(max_length=128)),
-                ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.CharField(max_length=254)),
+                ("code_hash", models.CharField(max_length=128)),
+                ("created_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['address', 'expires_at'], name='feedback_co_address_ffdeca_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["address", "expires_at"], name="feedback_co_address_ffdeca_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FeedbackItem',
+            name="FeedbackItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='mã phản ánh')),
-                ('token', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('channel', models.CharField(choices=[('portal', 'Cổng dịch vụ công'), ('hotline', 'Đường dây nóng'), ('desk', 'Bộ phận một cửa'), ('open311', 'Ứng dụng phản ánh hiện trường (Open311)')], max_length=10, verbose_name='kênh tiếp nhận')),
-                ('status', models.CharField(choices=[('received', 'Mới tiếp nhận'), ('info_requested', 'Chờ người gửi bổ sung thông tin'), ('in_progress', 'Đang xử lý'), ('answered', 'Đã trả lời'), ('refused', 'Từ chối tiếp nhận'), ('merged', 'Đã gộp vào phản ánh trùng')], default='received', max_length=16, verbose_name='trạng thái')),
-                ('classification', models.CharField(blank=True, choices=[('regulation', 'Quy định hành chính, thủ tục hành chính'), ('conduct', 'Hành vi, thái độ của cán bộ, công chức'), ('other', 'Khác')], max_length=12, verbose_name='phân loại')),
-                ('title', models.CharField(max_length=200, verbose_name='tiêu đề')),
-                ('body', models.TextField(verbose_name='nội dung')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='vĩ độ')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='kinh độ')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='địa điểm')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='thuộc tính')),
-                ('media_urls', models.JSONField(blank=True, default=list, verbose_name='liên kết ảnh')),
-                ('sender_name', models.CharField(blank=True, max_length=150, verbose_name='họ tên người gửi')),
-                ('sender_phone', models.CharField(blank=True, max_length=20, verbose_name='điện thoại người gửi')),
-                ('sender_email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử người gửi')),
-                ('contact_verified', models.BooleanField(default=False, verbose_name='đã xác minh liên hệ')),
-                ('consent', models.BooleanField(default=False, help_text='Người gọi đường dây nóng đồng ý để ghi lại số điện thoại và nội dung.', verbose_name='đồng ý cho ghi nhận thông tin')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='tiếp nhận lúc')),
-                ('refuse_by', models.DateTimeField(verbose_name='hạn từ chối')),
-                ('info_by', models.DateTimeField(verbose_name='hạn yêu cầu bổ sung thông tin')),
-                ('answer_by', models.DateTimeField(verbose_name='hạn trả lời')),
-                ('publish_by', models.DateTimeField(blank=True, null=True, verbose_name='hạn công khai')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='hạn tiếp theo')),
-                ('info_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('info_provided_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='trả lời lúc')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='kết thúc lúc')),
-                ('refusal_reason', models.TextField(blank=True, verbose_name='lý do từ chối')),
-                ('info_request', models.TextField(blank=True, verbose_name='nội dung yêu cầu bổ sung')),
-                ('answer', models.TextField(blank=True, verbose_name='nội dung trả lời')),
-                ('was_late', models.BooleanField(default=False, verbose_name='quá hạn')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='công khai lúc')),
-                ('public_title', models.CharField(blank=True, max_length=200, verbose_name='tiêu đề công khai')),
-                ('public_question', models.TextField(blank=True, verbose_name='nội dung công khai')),
-                ('public_answer', models.TextField(blank=True, verbose_name='câu trả lời công khai')),
-                ('rating', models.CharField(blank=True, choices=[('like', 'Hài lòng với câu trả lời'), ('dislike', 'Không hài lòng với câu trả lời')], max_length=8, verbose_name='đánh giá')),
-                ('rated_at', models.DateTimeField(blank=True, null=True)),
-                ('reopen_requested_at', models.DateTimeField(blank=True, null=True, verbose_name='đề nghị xử lý lại lúc')),
-                ('reopen_reason', models.TextField(blank=True, verbose_name='lý do đề nghị xử lý lại')),
-                ('reopen_decision', models.CharField(blank=True, choices=[('reopened', 'Xử lý lại'), ('kept', 'Giữ nguyên câu trả lời')], max_length=10, verbose_name='quyết định về đề nghị xử lý lại')),
-                ('reopen_decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='số lần xử lý lại')),
-                ('follow_key', models.CharField(default='', editable=False, max_length=43)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='identity.agency', verbose_name='cơ quan xử lý')),
-                ('dossier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='dossiers.dossier', verbose_name='hồ sơ')),
-                ('followers', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người theo dõi')),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback_handled', to=settings.AUTH_USER_MODEL, verbose_name='người xử lý')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='feedback.feedbackitem', verbose_name='gộp vào')),
-                ('officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cán bộ bị phản ánh')),
-                ('procedure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='catalog.procedure', verbose_name='thủ tục hành chính')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người ghi nhận')),
-                ('repeated_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='repeats', to='feedback.feedbackitem', verbose_name='lặp lại phản ánh')),
-                ('sender', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback_sent', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản người gửi')),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='identity.administrativeunit', verbose_name='phường, xã')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='feedback.partnerapp', verbose_name='ứng dụng gửi')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='feedback.topic', verbose_name='chủ đề')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="mã phản ánh")),
+                ("token", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Cổng dịch vụ công"),
+                            ("hotline", "Đường dây nóng"),
+                            ("desk", "Bộ phận một cửa"),
+                            ("open311", "Ứng dụng phản ánh hiện trường (Open311)"),
+                        ],
+                        max_length=10,
+                        verbose_name="kênh tiếp nhận",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Mới tiếp nhận"),
+                            ("info_requested", "Chờ người gửi bổ sung thông tin"),
+                            ("in_progress", "Đang xử lý"),
+                            ("answered", "Đã trả lời"),
+                            ("refused", "Từ chối tiếp nhận"),
+                            ("merged", "Đã gộp vào phản ánh trùng"),
+                        ],
+                        default="received",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "classification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("regulation", "Quy định hành chính, thủ tục hành chính"),
+                            ("conduct", "Hành vi, thái độ của cán bộ, công chức"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=12,
+                        verbose_name="phân loại",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="tiêu đề")),
+                ("body", models.TextField(verbose_name="nội dung")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="vĩ độ"
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="kinh độ",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="địa điểm")),
+                (
+                    "attributes",
+                    models.JSONField(blank=True, default=dict, verbose_name="thuộc tính"),
+                ),
+                (
+                    "media_urls",
+                    models.JSONField(blank=True, default=list, verbose_name="liên kết ảnh"),
+                ),
+                (
+                    "sender_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="họ tên người gửi"),
+                ),
+                (
+                    "sender_phone",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="điện thoại người gửi"
+                    ),
+                ),
+                (
+                    "sender_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="thư điện tử người gửi"
+                    ),
+                ),
+                (
+                    "contact_verified",
+                    models.BooleanField(default=False, verbose_name="đã xác minh liên hệ"),
+                ),
+                (
+                    "consent",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Người gọi đường dây nóng đồng ý để ghi lại số điện thoại và nội dung.",
+                        verbose_name="đồng ý cho ghi nhận thông tin",
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="tiếp nhận lúc"
+                    ),
+                ),
+                ("refuse_by", models.DateTimeField(verbose_name="hạn từ chối")),
+                ("info_by", models.DateTimeField(verbose_name="hạn yêu cầu bổ sung thông tin")),
+                ("answer_by", models.DateTimeField(verbose_name="hạn trả lời")),
+                (
+                    "publish_by",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hạn công khai"),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hạn tiếp theo"),
+                ),
+                ("info_requested_at", models.DateTimeField(blank=True, null=True)),
+                ("info_provided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="trả lời lúc"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="kết thúc lúc"),
+                ),
+                ("refusal_reason", models.TextField(blank=True, verbose_name="lý do từ chối")),
+                (
+                    "info_request",
+                    models.TextField(blank=True, verbose_name="nội dung yêu cầu bổ sung"),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="nội dung trả lời")),
+                ("was_late", models.BooleanField(default=False, verbose_name="quá hạn")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="công khai lúc"),
+                ),
+                (
+                    "public_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="tiêu đề công khai"),
+                ),
+                (
+                    "public_question",
+                    models.TextField(blank=True, verbose_name="nội dung công khai"),
+                ),
+                (
+                    "public_answer",
+                    models.TextField(blank=True, verbose_name="câu trả lời công khai"),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("like", "Hài lòng với câu trả lời"),
+                            ("dislike", "Không hài lòng với câu trả lời"),
+                        ],
+                        max_length=8,
+                        verbose_name="đánh giá",
+                    ),
+                ),
+                ("rated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reopen_requested_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="đề nghị xử lý lại lúc"
+                    ),
+                ),
+                (
+                    "reopen_reason",
+                    models.TextField(blank=True, verbose_name="lý do đề nghị xử lý lại"),
+                ),
+                (
+                    "reopen_decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("reopened", "Xử lý lại"), ("kept", "Giữ nguyên câu trả lời")],
+                        max_length=10,
+                        verbose_name="quyết định về đề nghị xử lý lại",
+                    ),
+                ),
+                ("reopen_decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reopen_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="số lần xử lý lại"),
+                ),
+                ("follow_key", models.CharField(default="", editable=False, max_length=43)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feedback",
+                        to="identity.agency",
+                        verbose_name="cơ quan xử lý",
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback",
+                        to="dossiers.dossier",
+                        verbose_name="hồ sơ",
+                    ),
+                ),
+                (
+                    "followers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người theo dõi",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback_handled",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người xử lý",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="duplicates",
+                        to="feedback.feedbackitem",
+                        verbose_name="gộp vào",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cán bộ bị phản ánh",
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback",
+                        to="catalog.procedure",
+                        verbose_name="thủ tục hành chính",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người ghi nhận",
+                    ),
+                ),
+                (
+                    "repeated_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="repeats",
+                        to="feedback.feedbackitem",
+                        verbose_name="lặp lại phản ánh",
+                    ),
+                ),
+                (
+                    "sender",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback_sent",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tài khoản người gửi",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feedback",
+                        to="identity.administrativeunit",
+                        verbose_name="phường, xã",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="items",
+                        to="feedback.partnerapp",
+                        verbose_name="ứng dụng gửi",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="feedback.topic",
+                        verbose_name="chủ đề",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phản ánh, kiến nghị',
-                'verbose_name_plural': 'phản ánh, kiến nghị',
-                'ordering': ['-received_at'],
+                "verbose_name": "phản ánh, kiến nghị",
+                "verbose_name_plural": "phản ánh, kiến nghị",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='FeedbackEvent',
+            name="FeedbackEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submit', 'Gửi phản ánh'), ('record_call', 'Ghi nhận cuộc gọi'), ('classify', 'Phân loại'), ('transfer', 'Chuyển cơ quan xử lý'), ('assign', 'Giao xử lý'), ('refuse', 'Từ chối tiếp nhận'), ('request_info', 'Yêu cầu bổ sung thông tin'), ('provide_info', 'Bổ sung thông tin'), ('answer', 'Trả lời'), ('publish', 'Công khai câu trả lời'), ('rate', 'Đánh giá câu trả lời'), ('request_reopen', 'Đề nghị xử lý lại'), ('decide_reopen', 'Quyết định về đề nghị xử lý lại'), ('merge', 'Gộp vào phản ánh trùng'), ('follow', 'Theo dõi')], max_length=16, verbose_name='thao tác')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='thời điểm')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='người thực hiện')),
-                ('from_status', models.CharField(blank=True, max_length=16)),
-                ('to_status', models.CharField(blank=True, max_length=16)),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('public', models.BooleanField(default=True)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='feedback.feedbackitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submit", "Gửi phản ánh"),
+                            ("record_call", "Ghi nhận cuộc gọi"),
+                            ("classify", "Phân loại"),
+                            ("transfer", "Chuyển cơ quan xử lý"),
+                            ("assign", "Giao xử lý"),
+                            ("refuse", "Từ chối tiếp nhận"),
+                            ("request_info", "Yêu cầu bổ sung thông tin"),
+                            ("provide_info", "Bổ sung thông tin"),
+                            ("answer", "Trả lời"),
+                            ("publish", "Công khai câu trả lời"),
+                            ("rate", "Đánh giá câu trả lời"),
+                            ("request_reopen", "Đề nghị xử lý lại"),
+                            ("decide_reopen", "Quyết định về đề nghị xử lý lại"),
+                            ("merge", "Gộp vào phản ánh trùng"),
+                            ("follow", "Theo dõi"),
+                        ],
+                        max_length=16,
+                        verbose_name="thao tác",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="thời điểm"
+                    ),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="người thực hiện"),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=16)),
+                ("to_status", models.CharField(blank=True, max_length=16)),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("public", models.BooleanField(default=True)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="feedback.feedbackitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'diễn biến phản ánh',
-                'verbose_name_plural': 'diễn biến phản ánh',
-                'ordering': ['at', 'id'],
+                "verbose_name": "diễn biến phản ánh",
+                "verbose_name_plural": "diễn biến phản ánh",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FeedbackAttachment',
+            name="FeedbackAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=motcua.feedback.models._attachment_path)),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('from_agency', models.BooleanField(default=False)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='feedback.feedbackitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to=motcua.feedback.models._attachment_path)),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("from_agency", models.BooleanField(default=False)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="feedback.feedbackitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp đính kèm phản ánh',
-                'verbose_name_plural': 'tệp đính kèm phản ánh',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "tệp đính kèm phản ánh",
+                "verbose_name_plural": "tệp đính kèm phản ánh",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WardPoint',
+            name="WardPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('latitude', models.DecimalField(decimal_places=6, max_digits=9, verbose_name='vĩ độ')),
-                ('longitude', models.DecimalField(decimal_places=6, max_digits=9, verbose_name='kinh độ')),
-                ('ward', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reference_point', to='identity.administrativeunit', verbose_name='phường, xã')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(decimal_places=6, max_digits=9, verbose_name="vĩ độ"),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(decimal_places=6, max_digits=9, verbose_name="kinh độ"),
+                ),
+                (
+                    "ward",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reference_point",
+                        to="identity.administrativeunit",
+                        verbose_name="phường, xã",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điểm tham chiếu phường, xã',
-                'verbose_name_plural': 'điểm tham chiếu phường, xã',
+                "verbose_name": "điểm tham chiếu phường, xã",
+                "verbose_name_plural": "điểm tham chiếu phường, xã",
             },
         ),
         migrations.AddIndex(
-            model_name='feedbackitem',
-            index=models.Index(condition=models.Q(('status__in', ['received', 'info_requested', 'in_progress'])), fields=['agency', 'due_at'], name='feedback_inbox'),
+            model_name="feedbackitem",
+            index=models.Index(
+                condition=models.Q(("status__in", ["received", "info_requested", "in_progress"])),
+                fields=["agency", "due_at"],
+                name="feedback_inbox",
+            ),
         ),
         migrations.AddIndex(
-            model_name='feedbackitem',
-            index=models.Index(fields=['agency', 'received_at'], name='feedback_agency_received'),
+            model_name="feedbackitem",
+            index=models.Index(fields=["agency", "received_at"], name="feedback_agency_received"),
         ),
         migrations.AddIndex(
-            model_name='feedbackitem',
-            index=models.Index(condition=models.Q(('published_at__isnull', False)), fields=['-published_at'], name='feedback_published'),
+            model_name="feedbackitem",
+            index=models.Index(
+                condition=models.Q(("published_at__isnull", False)),
+                fields=["-published_at"],
+                name="feedback_published",
+            ),
         ),
         migrations.AddIndex(
-            model_name='feedbackitem',
-            index=models.Index(fields=['ward', 'topic', 'status'], name='feedback_nearby'),
+            model_name="feedbackitem",
+            index=models.Index(fields=["ward", "topic", "status"], name="feedback_nearby"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0001_initial'),
+        ("feedback", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='feedbackitem',
-            name='public_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="feedbackitem",
+            name="public_folded",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
     ]
