@@ -4,6 +4,7 @@ import pytest
 import time_machine
 
 from motcua.dossiers.models import Channel, Dossier
+from motcua.feedback.models import FeedbackItem
 from motcua.surveys.models import ConcernedOfficer, Evaluation, EvaluationChannel, Overall
 from motcua.surveys.scoring import online, system_scores
 from motcua.surveys.services import (
@@ -157,3 +158,25 @@ def test_time_travel_keeps_the_window_relative_to_the_first_answer(world):
     later = time_machine.travel(dossier.returned_at + timedelta(days=8), tick=False)
     with later, pytest.raises(EvaluationError):
         evaluate_dossier(dossier=dossier, answer=HAPPY, channel=EvaluationChannel.PORTAL)
+
+
+def test_a_dissatisfied_answer_opens_one_feedback_item_for_the_units_leaders(world):
+    dossier = returned(world)
+    at = dossier.returned_at
+    unhappy = Answer(overall=Overall.DISSATISFIED, attitude=0, asked_for_more=True, comment="Chậm")
+    evaluation = evaluate_dossier(
+        dossier=dossier, answer=unhappy, channel=EvaluationChannel.QR, at=at
+    )
+    item = evaluation.feedback_item
+    assert item is not None and item.dossier == dossier and item.agency == world.committee
+    assert item.body == "Chậm" and item.channel == "portal"
+    evaluate_dossier(
+        dossier=dossier, answer=unhappy, channel=EvaluationChannel.QR, at=at + timedelta(days=1)
+    )
+    assert FeedbackItem.objects.filter(dossier=dossier).count() == 1
+
+
+def test_a_satisfied_answer_opens_no_feedback_item(world):
+    dossier = returned(world)
+    evaluate_dossier(dossier=dossier, answer=HAPPY, channel=EvaluationChannel.QR)
+    assert not FeedbackItem.objects.filter(dossier=dossier).exists()

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.workflow import Action, Status
+from motcua.feedback.models import ItemChannel
+from motcua.feedback.services import open_from_evaluation
 from motcua.identity.models import User
 
 from . import scoring
@@ -220,5 +222,15 @@ def _record_officers(evaluation: Evaluation) -> None:
 
 
 def _open_feedback(evaluation: Evaluation, dossier: Dossier, channel: str, at: datetime) -> None:
-    """A "không hài lòng" becomes a feedback item for the unit's leader to answer."""
-    return None
+    """A "không hài lòng" becomes a feedback item for the unit's leader to answer; changed to
+    dissatisfied later, it opens one then (an item already opened stays open)."""
+    if evaluation.feedback_item_id is not None:
+        return
+    item = open_from_evaluation(
+        dossier=dossier,
+        comment=evaluation.comment,
+        channel=ItemChannel.DESK if channel == EvaluationChannel.DESK else ItemChannel.PORTAL,
+        at=at,
+    )
+    evaluation.feedback_item = item
+    evaluation.save(update_fields=["feedback_item"])
