@@ -29,6 +29,7 @@ from motcua.identity.models import OfficerRole, User
 from motcua.payments.models import Payment
 from motcua.payments.providers import slip_transfer
 from motcua.payments.receipts import receipt_for
+from motcua.surveys.invitation import invitation
 
 from . import slips
 from .access import officer_required
@@ -254,6 +255,7 @@ def slip(request: HttpRequest, code: str, number: str) -> HttpResponse:
         "dossier": dossier,
         "slip": found,
         "transfer": _receipt_transfer(request, dossier, number),
+        "evaluation": invitation(dossier) if number == "01" else None,
     }
     return render(request, "backoffice/dossiers/slip.html", context)
 
