@@ -30,6 +30,9 @@ from motcua.payments.models import Payment
 from motcua.payments.providers import slip_transfer
 from motcua.payments.receipts import receipt_for
 from motcua.surveys.invitation import invitation
+from motcua.surveys.models import EvaluationChannel
+from motcua.surveys.services import may_open_desk
+from motcua.surveys.services import refusal as evaluation_refusal
 
 from . import slips
 from .access import officer_required
@@ -135,6 +138,8 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "bill": bill_for(dossier),
         "claimed": claimed(dossier),
         "desk_qr": offers_desk_qr(user, dossier),
+        "desk_evaluation": may_open_desk(user, dossier)
+        and evaluation_refusal(dossier, EvaluationChannel.DESK) is None,
     })  # fmt: skip
 
 

@@ -23,7 +23,7 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.workflow import Action, Status
 from motcua.feedback.models import ItemChannel
 from motcua.feedback.services import open_from_evaluation
-from motcua.identity.models import User
+from motcua.identity.models import OfficerRole, User
 
 from . import scoring
 from .models import (
@@ -131,6 +131,17 @@ def refusal(dossier: Dossier, channel: str, at: datetime | None = None) -> str |
     if (at or timezone.now()) > existing.answered_at + CHANGE_WINDOW:
         return _("Đã quá 7 ngày kể từ lần đánh giá đầu tiên nên không sửa được đánh giá nữa.")
     return None
+
+
+def may_open_desk(officer: User, dossier: Dossier) -> bool:
+    """The desk tablet is opened by a one-stop officer of the dossier's unit, or by whoever
+    returned its result."""
+    return (
+        OfficerRole.objects.filter(
+            user=officer, role=OfficerRole.Role.RECEIVER, agency_id=dossier.agency_id
+        ).exists()
+        or dossier.events.filter(action=Action.RETURN_RESULT, actor=officer).exists()
+    )
 
 
 # The answer ---------------------------------------------------------------------------------
