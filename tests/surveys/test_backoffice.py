@@ -15,7 +15,6 @@ from tests.dossiers.world import local
 from .helpers import decided, returned
 
 
-
 @pytest.fixture(autouse=True)
 def _no_second_factor(settings):
     settings.OFFICER_2FA_REQUIRED = False
