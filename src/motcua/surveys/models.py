@@ -90,8 +90,8 @@ class Evaluation(models.Model):
 
     class Meta:
         ordering = ["-answered_at"]
-        verbose_name = _("đánh giá")
-        verbose_name_plural = _("đánh giá")
+        verbose_name = _("đánh giá hài lòng")
+        verbose_name_plural = _("đánh giá hài lòng")
         indexes = [
             models.Index(fields=["agency", "answered_at"], name="evaluation_agency_at"),
             models.Index(fields=["procedure", "answered_at"], name="evaluation_procedure_at"),

@@ -43,8 +43,8 @@ class Migration(migrations.Migration):
                 ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.procedure', verbose_name='thủ tục')),
             ],
             options={
-                'verbose_name': 'đánh giá',
-                'verbose_name_plural': 'đánh giá',
+                'verbose_name': 'đánh giá hài lòng',
+                'verbose_name_plural': 'đánh giá hài lòng',
                 'ordering': ['-answered_at'],
             },
         ),
