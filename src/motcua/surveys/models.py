@@ -48,7 +48,8 @@ ANSWERED = ("publicity", "attitude")
 
 def _score(name: str) -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
     # None: the indicator does not apply to this dossier (no step had a time limit).
-    return models.PositiveSmallIntegerField(INDICATORS[name], null=True, blank=True)
+    label = INDICATORS[name]
+    return models.PositiveSmallIntegerField(label, null=True, blank=True)  # type: ignore[arg-type]
 
 
 class Evaluation(models.Model):

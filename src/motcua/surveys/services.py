@@ -39,7 +39,7 @@ CHANGE_WINDOW = timedelta(days=7)
 EVALUABLE = (Status.DECIDED, Status.RETURNED)
 COMMENT_LIMIT = 2000
 # Which moves make an officer one the evaluation is about.
-ROLE_OF_ACTION = {
+ROLE_OF_ACTION: dict[str, str] = {
     Action.RECEIVE: ConcernedOfficer.Role.RECEIVED,
     Action.ACCEPT: ConcernedOfficer.Role.RECEIVED,
     Action.CLAIM: ConcernedOfficer.Role.HANDLED,
