@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.surveys.models import Evaluation, EvaluationChannel, Overall
-from motcua.surveys.services import Answer, evaluate_dossier
+from motcua.surveys.services import Answer, evaluate_dossier, evaluation_token
 from tests.dossiers.doors import office_client
 from tests.dossiers.world import local
 
@@ -97,3 +97,17 @@ def test_the_aggregates_page_of_another_unit_is_refused(world):
     assert client.get(url).status_code == 403
     bad = reverse("backoffice:evaluations") + "?thang=13/2026"
     assert client.get(bad).status_code == 400
+
+
+def test_the_desk_prints_the_evaluation_qr_to_hand_over_with_the_result(world):
+    dossier = returned(world)
+    desk = office_client(world["receiver"])
+    card = reverse("backoffice:evaluation-card", args=[dossier.code])
+    page = desk.get(reverse("backoffice:dossier", args=[dossier.code])).content.decode()
+    assert card in page
+    html = desk.get(card).content.decode()
+    assert f"/danh-gia/{evaluation_token(dossier)}/" in html
+    assert 'src="data:image/svg+xml' in html
+    assert office_client(world["specialist"]).get(card).status_code == 404
+    waiting = world.submit()
+    assert desk.get(reverse("backoffice:evaluation-card", args=[waiting.code])).status_code == 404

@@ -48,6 +48,7 @@ def test_the_evaluation_pages_are_valid_html(world, settings, tmp_path):
         desk, reverse("backoffice:desk-evaluation-thanks", args=[at_desk.code])
     )
     pages["desk, refused"] = _html(desk, tablet)
+    pages["qr card"] = _html(desk, reverse("backoffice:evaluation-card", args=[at_desk.code]))
     answer = Answer(overall=Overall.VERY_SATISFIED, attitude=2, asked_for_more=False, comment="Tốt")
     for dossier in (by_qr, own):
         evaluate_dossier(

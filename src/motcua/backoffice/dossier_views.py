@@ -31,7 +31,7 @@ from motcua.payments.providers import slip_transfer
 from motcua.payments.receipts import receipt_for
 from motcua.surveys.invitation import invitation
 from motcua.surveys.models import EvaluationChannel
-from motcua.surveys.services import may_open_desk
+from motcua.surveys.services import EVALUABLE, may_open_desk
 from motcua.surveys.services import refusal as evaluation_refusal
 
 from . import slips
@@ -115,6 +115,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     user = _officer(request)
     dossier = _visible_or_404(request, code)
     situation = Situation(user, dossier, timezone.now())
+    desk = may_open_desk(user, dossier)
     events = selectors.timeline(dossier)
     children = list(dossier.children.all())
     visible = set(
@@ -138,8 +139,8 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "bill": bill_for(dossier),
         "claimed": claimed(dossier),
         "desk_qr": offers_desk_qr(user, dossier),
-        "desk_evaluation": may_open_desk(user, dossier)
-        and evaluation_refusal(dossier, EvaluationChannel.DESK) is None,
+        "desk_evaluation": desk and evaluation_refusal(dossier, EvaluationChannel.DESK) is None,
+        "evaluation_card": desk and dossier.status in EVALUABLE,
     })  # fmt: skip
 
 

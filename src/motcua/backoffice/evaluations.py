@@ -18,8 +18,15 @@ from motcua.dossiers.reports import may_see_report, parse_month
 from motcua.identity.models import Agency
 from motcua.surveys import selectors as figures
 from motcua.surveys.forms import EvaluationForm
+from motcua.surveys.invitation import invitation
 from motcua.surveys.models import INDICATORS, EvaluationChannel, Overall
-from motcua.surveys.services import EvaluationError, evaluate_dossier, may_open_desk, refusal
+from motcua.surveys.services import (
+    EVALUABLE,
+    EvaluationError,
+    evaluate_dossier,
+    may_open_desk,
+    refusal,
+)
 
 from .access import officer_required
 from .dossier_views import _officer, _visible_or_404
@@ -60,6 +67,17 @@ def desk(request: HttpRequest, code: str) -> HttpResponse:
 def desk_thanks(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _desk_dossier(request, code)
     return render(request, "backoffice/desk/evaluation_thanks.html", {"dossier": dossier})
+
+
+@officer_required
+@require_GET
+def card(request: HttpRequest, code: str) -> HttpResponse:
+    """The slip handed over with the result: the dossier's evaluation QR code, to print."""
+    dossier = _desk_dossier(request, code)
+    if dossier.status not in EVALUABLE:
+        raise Http404
+    context = {"dossier": dossier, "evaluation": invitation(dossier)}
+    return render(request, "backoffice/dossiers/evaluation_card.html", context)
 
 
 def _period(text: str) -> tuple[datetime, datetime] | None:

@@ -48,6 +48,7 @@ urlpatterns = [
         desk_payments.desk_qr,
         name="desk-qr",
     ),
+    path("ho-so/<str:code>/phieu-danh-gia/", evaluations.card, name="evaluation-card"),
     path(
         "ho-so/<str:code>/danh-gia-tai-quay/",
         evaluations.desk,
