@@ -1,5 +1,6 @@
 from motcua.surveys.demo import seed_evaluations
 from motcua.surveys.models import Evaluation, Overall
+from tests.demo.test_dossiers import seeded  # noqa: F401 (the demo's own seeding, once)
 from tests.dossiers.world import local
 
 from .helpers import decided, returned
@@ -26,3 +27,13 @@ def test_the_demo_leaves_some_dossiers_unrated(world):
         decided(world, start=local(2026, 11, 23 + n % 4, 9, n))
     report = seed_evaluations(share=0.5, seed=3, now=local(2026, 12, 20, 9, 0))
     assert 0 < report.rated < 8
+
+
+def test_the_demo_rates_the_seeded_demo_dossiers(seeded):  # noqa: F811
+    from tests.demo.test_dossiers import NOW
+
+    report = seed_evaluations(now=NOW)
+    rated = Evaluation.objects.all()
+    assert report.rated == rated.count() > 0
+    assert all(e.answered_at <= NOW for e in rated)
+    assert {e.dossier.status for e in rated.select_related("dossier")} <= {9, 10}
