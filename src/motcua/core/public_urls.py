@@ -20,6 +20,7 @@ DOCUMENT = "xac-thuc/<str:code>/"
 CRL = "xac-thuc/crl/root.crl"
 DOSSIER = "ho-so/<str:code>/"
 PAYMENT = "ho-so/<str:code>/thanh-toan/<str:reference>/"
+FEEDBACK = "phan-anh/theo-doi/<str:code>/"
 
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -52,6 +53,12 @@ def lookup_url(code: str = "") -> str:
 def document_url(code: str) -> str:
     """What a signed document's QR code opens: its public verification page."""
     return absolute(fill(DOCUMENT, code=code))
+
+
+def feedback_url(code: str, key: str = "") -> str:
+    """A feedback item's follow page; ``key`` lets a sender without an account open it."""
+    query = "?" + urlencode({"k": key}) if key else ""
+    return absolute(fill(FEEDBACK, code=code)) + query
 
 
 def crl_url() -> str:

@@ -107,6 +107,34 @@ def inspect_image(content: bytes, max_pixels: int) -> Verdict:
     return "ok", None
 
 
+def clean_photo(content: bytes, max_pixels: int) -> Verdict:
+    """("ok", bytes) with the photo turned upright by its EXIF orientation and re-encoded with
+    no metadata at all (no location, no device, no EXIF/XMP/ICC comments), or the verdict of
+    :func:`inspect_image` when it cannot be decoded. A photo sent as feedback may be published:
+    what the sender's phone wrote into it must not be."""
+    from PIL import Image, ImageOps
+
+    verdict = inspect_image(content, max_pixels)
+    if verdict[0] != "ok":
+        return verdict
+    with Image.open(io.BytesIO(content)) as image:
+        kind = image.format
+        upright = ImageOps.exif_transpose(image)
+        pixels = upright.convert("RGB") if kind == "JPEG" else upright
+        # A fresh image holds only the pixels: nothing of the original's info is carried over.
+        bare = Image.new(pixels.mode, pixels.size)
+        bare.paste(pixels)
+        palette = pixels.getpalette() if pixels.mode == "P" else None
+        if palette:
+            bare.putpalette(palette)
+        out = io.BytesIO()
+        if kind == "JPEG":
+            bare.save(out, format="JPEG", quality=88, optimize=True)
+        else:
+            bare.save(out, format="PNG", optimize=True)
+    return "ok", out.getvalue()
+
+
 # --- in the web process -----------------------------------------------------------------------
 
 

@@ -247,6 +247,8 @@ class FeedbackItem(models.Model):
     public_title = models.CharField(_("tiêu đề công khai"), max_length=200, blank=True)
     public_question = models.TextField(_("nội dung công khai"), blank=True)
     public_answer = models.TextField(_("câu trả lời công khai"), blank=True)
+    # The public text without diacritics, for search (ADR 0004).
+    public_folded = models.TextField(editable=False, blank=True, default="")
 
     # The sender's judgement of the answer, and a reopen request it may become.
     rating = models.CharField(_("đánh giá"), max_length=8, choices=Rating.choices, blank=True)

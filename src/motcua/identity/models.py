@@ -300,6 +300,7 @@ class OfficerRole(models.Model):
         SPECIALIST = "specialist", _("Chuyên viên xử lý")
         APPROVER = "approver", _("Lãnh đạo phê duyệt")
         UNIT_ADMIN = "unit_admin", _("Quản trị đơn vị")
+        HOTLINE_OPERATOR = "hotline_operator", _("Điện thoại viên đường dây nóng")
         SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
 
     user = models.ForeignKey(
