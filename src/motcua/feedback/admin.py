@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.core.security import announce
 
@@ -116,7 +116,7 @@ class PartnerAppAdmin(admin.ModelAdmin):
             # A new app gets its key at once; only its hash is stored.
             _show_key(request, obj, issue_key(obj))
 
-    @admin.action(description=_lazy("Cấp khóa api_key mới (khóa cũ ngừng hoạt động)"))
+    @admin.action(description=gettext_lazy("Cấp khóa api_key mới (khóa cũ ngừng hoạt động)"))
     def issue_new_keys(self, request: HttpRequest, queryset: QuerySet[PartnerApp]) -> None:
         for app in queryset:
             _show_key(request, app, issue_key(app))
