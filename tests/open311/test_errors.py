@@ -84,3 +84,13 @@ def test_an_unexpected_failure_is_the_500_error_list(client, city, monkeypatch):
 
     assert response.status_code == 500
     assert error_list(response)[0]["code"] == 500
+
+
+def test_an_app_may_ask_for_english_errors(client):
+    response = client.get("/open311/v2/services/khong-co.json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (
+        error_list(response)[0]["description"] == "There is no service (service_code) “khong-co”."
+    )
+    vietnamese = client.get("/open311/v2/services/khong-co.json")
+    assert error_list(vietnamese)[0]["description"].startswith("Không có dịch vụ")
