@@ -306,3 +306,23 @@ def test_the_updates_resource_lists_each_status_change(client, city, sent):
     assert [u.findtext("status") for u in root.findall("request_update")] == ["open", "closed"]
     later = get(client, "servicerequestupdates.json", start_date="2026-12-08T00:00:00+07:00")
     assert [u["status"] for u in later.json()] == ["closed"]
+
+
+@pytest.mark.parametrize("params", [{"start_date": "9999-12-31"}, {"end_date": "0001-01-02"}])
+def test_dates_at_the_ends_of_the_calendar_are_400_not_500(client, city, params):
+    assert get(client, "requests.json", **params).status_code == 400
+
+
+@time_machine.travel("2026-12-08T09:00:00+07:00", tick=False)
+def test_a_control_character_in_a_report_still_gives_well_formed_xml(client, city, sent):
+    FeedbackItem.objects.filter(pk=sent.pk).update(body="Ổ gà\x01 sâu\x0b")
+
+    root = xml(get(client, "requests.xml"))
+
+    assert root.findtext("request/description") == "Ổ gà sâu"
+
+
+def test_the_resources_are_in_no_openapi_description(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    assert not [p for p in paths if "open311" in p or "requests" in p]

@@ -9,6 +9,7 @@ answers and they never disagree.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,11 @@ ITEMS = {
 }
 
 
+# Characters XML 1.0 cannot carry at all (a control character pasted into a report would make
+# the whole answer unreadable to every XML client).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def w3_datetime(moment: datetime | None) -> str | None:
     """ISO 8601 (the W3C subset) in Hà Nội time, with its offset: 2026-12-06T09:30:00+07:00."""
     if moment is None:
@@ -53,7 +59,7 @@ def _fill(element: ElementTree.Element, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = _NOT_XML.sub("", str(value))
 
 
 def _json_default(value: Any) -> Any:

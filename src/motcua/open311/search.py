@@ -45,10 +45,13 @@ def _moment(data: QueryDict, name: str) -> datetime | None:
 def period(data: QueryDict) -> tuple[datetime, datetime]:
     """[start, end]: the last 90 days unless asked; never more than 90 days."""
     start, end = _moment(data, "start_date"), _moment(data, "end_date")
-    if end is None:
-        end = start + SPAN if start else timezone.now()
-    if start is None:
-        start = end - SPAN
+    try:
+        if end is None:
+            end = start + SPAN if start else timezone.now()
+        if start is None:
+            start = end - SPAN
+    except OverflowError:  # 90 days past year 9999 or before year 1
+        raise Refused(400, _("Khoảng thời gian tìm kiếm không được quá 90 ngày.")) from None
     if start > end:
         raise Refused(400, _("start_date phải trước end_date."))
     if end - start > SPAN:
