@@ -326,3 +326,19 @@ def test_the_resources_are_in_no_openapi_description(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
 
     assert not [p for p in paths if "open311" in p or "requests" in p]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_app_sending_too_fast_gets_429_with_retry_after(client, city, monkeypatch, fmt):
+    from motcua.core.throttle import Limit
+    from motcua.open311 import views
+
+    monkeypatch.setattr(views, "REPORTS_PER_APP", Limit("open311-report-test", 1, 60))
+    assert post(client, fmt, **report(city)).status_code == 200
+
+    response = post(client, fmt, **report(city))
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert error_list(response)[0]["code"] == 429
+    assert FeedbackItem.objects.count() == 1

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from motcua.core.throttle import Limit
 from motcua.feedback.partners import partner_for_key
 
 from . import answers, search
@@ -19,6 +20,10 @@ from .formats import errors, render
 from .intake import Refused, parse_report, submit_report
 
 View = Callable[..., HttpResponse]
+
+# One app speaks for many people, but a loop in it must not fill the wards' inboxes: past this
+# rate its reports get 429 with Retry-After (docs/open311.md).
+REPORTS_PER_APP = Limit("open311-report", 120, 60)
 
 
 def resource(*methods: str) -> Callable[[View], View]:
@@ -75,6 +80,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     partner = partner_for_key((request.POST.get("api_key") or "").strip())
     if partner is None:
         raise Refused(403, _("api_key không hợp lệ hoặc bị thiếu."))
+    REPORTS_PER_APP.take(str(partner.pk))
     report = parse_report(request.POST)
     item = submit_report(report, partner=partner)
     created = {
