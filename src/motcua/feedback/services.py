@@ -74,7 +74,7 @@ class FeedbackError(ValueError):
 
 def reopen_window_days() -> int:
     """How long after the answer a dislike still becomes a reopen request."""
-    return int(getattr(settings, "FEEDBACK_REOPEN_DAYS", 5))
+    return int(settings.FEEDBACK_REOPEN_DAYS)
 
 
 def add_days(start: datetime, days: int) -> datetime:
