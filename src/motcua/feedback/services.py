@@ -778,14 +778,14 @@ def merge(
             _("Phản ánh %(code)s trùng với phản ánh %(original)s và được xử lý cùng phản ánh đó.")
             % {"code": item.code, "original": original.code},
         )
+        if not original.is_open:  # merged into an item already concluded: ends with it now
+            _close_duplicates(original, officer, at)
     return item
 
 
 def _close_duplicates(original: FeedbackItem, officer: User, at: datetime) -> None:
     """Items merged into ``original`` end with it (the sender of each is told)."""
-    for duplicate in original.duplicates.all():
-        if duplicate.status != ItemStatus.MERGED:
-            continue
+    for duplicate in original.duplicates.filter(status=ItemStatus.MERGED, answered_at=None):
         duplicate.answer = original.answer
         duplicate.answered_at = duplicate.answered_at or at
         duplicate.save(update_fields=["answer", "answered_at", "updated_at"])
