@@ -353,6 +353,7 @@ def submit_feedback(
     recorded_by: User | None = None,
     consent: bool = False,
     officer: User | None = None,
+    leaders_only: bool = False,
     at: datetime | None = None,
 ) -> FeedbackItem:
     """Receive one item from any door; FeedbackError names what to correct."""
@@ -410,6 +411,7 @@ def submit_feedback(
             dossier=dossier,
             procedure=procedure or (dossier.version.procedure if dossier else None),
             officer=officer,
+            leaders_only=leaders_only,
             latitude=lat,
             longitude=lon,
             address=address.strip()[:300],
@@ -513,6 +515,7 @@ def open_from_evaluation(
         sender_email=dossier.applicant_email if dossier.applicant is None else "",
         contact_verified=True,  # the dossier's own contact, known to the agency
         dossier=dossier,
+        leaders_only=True,
         at=at,
     )
     event = item.events.order_by("-pk").first()
