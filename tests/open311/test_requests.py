@@ -4,6 +4,7 @@ requests/{id}, tokens/{token} and the updates extension read it back."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -342,3 +343,15 @@ def test_an_app_sending_too_fast_gets_429_with_retry_after(client, city, monkeyp
     assert int(response["Retry-After"]) > 0
     assert error_list(response)[0]["code"] == 429
     assert FeedbackItem.objects.count() == 1
+
+
+def test_the_demo_key_sends_reports(client, city):
+    from motcua.demo.feedback import DEMO_OPEN311_KEY, DEMO_PARTNER, seed_partner
+
+    app = seed_partner()
+
+    documented = (Path(__file__).parents[2] / "docs" / "open311.md").read_text(encoding="utf-8")
+    assert DEMO_OPEN311_KEY in documented and DEMO_PARTNER in documented
+
+    assert post(client, **report(city, api_key=DEMO_OPEN311_KEY)).status_code == 200
+    assert _only_item().partner == app
