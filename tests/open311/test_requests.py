@@ -355,3 +355,20 @@ def test_the_demo_key_sends_reports(client, city):
 
     assert post(client, **report(city, api_key=DEMO_OPEN311_KEY)).status_code == 200
     assert _only_item().partner == app
+
+
+@time_machine.travel("2026-12-08T09:00:00+07:00", tick=False)
+def test_the_sender_s_name_and_numbers_in_a_report_are_hidden(client, city):
+    text = "Tôi là Nguyễn Văn An, gọi 0912 345 678: ổ gà trước cổng trường."
+    assert post(client, **report(city, description=text)).status_code == 200
+    item = _only_item()
+
+    [data] = get(client, f"requests/{item.code}.json").json()
+
+    assert "Nguyễn Văn An" not in data["description"] and "0912" not in data["description"]
+    assert "ổ gà trước cổng trường" in data["description"]
+    FeedbackItem.objects.filter(pk=item.pk).update(
+        published_at=timezone.now(), public_question="Ổ gà trước cổng trường."
+    )
+    [data] = get(client, f"requests/{item.code}.json").json()
+    assert data["description"] == "Ổ gà trước cổng trường."

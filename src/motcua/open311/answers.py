@@ -1,8 +1,8 @@
 """What GeoReport v2 says about our topics, feedback items and their history.
 
-Only what the public may read leaves here: a request's text as the app sent it, its status,
-the agency, the deadlines and the *published* answer (personal data removed by the agency,
-feedback/privacy). Never the sender's name, phone, email or account, and nothing of items
+Only what the public may read leaves here: a request's text with personal data hidden, its
+status, the agency, the deadlines and the *published* answer (personal data removed by the
+agency, feedback/privacy). Never the sender's name, phone, email or account, and nothing of items
 that came through another door or whose topic is private (docs/open311.md).
 """
 
@@ -22,6 +22,7 @@ from motcua.feedback.models import (
     ItemStatus,
     Topic,
 )
+from motcua.feedback.privacy import scrub
 
 from .formats import w3_datetime
 
@@ -123,13 +124,21 @@ def status_notes(item: FeedbackItem) -> str:
         return _(
             "Đã trả lời người gửi; câu trả lời được công khai sau khi lược bỏ thông tin cá nhân."
         )
-    if item.status == ItemStatus.REFUSED:
-        return item.refusal_reason or str(item.get_status_display())
+    if item.status == ItemStatus.REFUSED and item.refusal_reason:
+        return scrub(item.refusal_reason, item)
     if item.status == ItemStatus.MERGED and item.merged_into:
         return _("Trùng với phản ánh %(code)s; được xử lý cùng phản ánh đó.") % {
             "code": item.merged_into.code
         }
     return str(item.get_status_display())
+
+
+def description(item: FeedbackItem) -> str:
+    """The report as the agency published it, else as sent with the personal data that
+    feedback.privacy recognises (the sender's name, phones, emails, numbers) hidden."""
+    if item.published_at and item.public_question:
+        return item.public_question
+    return scrub(item.body, item)
 
 
 def _attribute_answers(item: FeedbackItem) -> list[dict[str, str]]:
@@ -148,7 +157,7 @@ def request(item: FeedbackItem) -> dict[str, Any]:
         "status_notes": status_notes(item),
         "service_name": item.topic.name,
         "service_code": item.topic.code,
-        "description": item.body,
+        "description": description(item),
         "agency_responsible": item.agency.name,
         "service_notice": service_notice(item),
         "requested_datetime": w3_datetime(item.received_at),
