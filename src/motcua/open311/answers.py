@@ -111,9 +111,7 @@ def _answer_date(item: FeedbackItem) -> str:
 
 
 def service_notice(item: FeedbackItem) -> str:
-    return _("Cơ quan tiếp nhận trả lời chậm nhất ngày %(date)s (15 ngày làm việc).") % {
-        "date": _answer_date(item)
-    }
+    return _("Cơ quan tiếp nhận trả lời chậm nhất ngày %(date)s.") % {"date": _answer_date(item)}
 
 
 def status_notes(item: FeedbackItem) -> str:

@@ -26,7 +26,7 @@ def _description(status: int) -> str:
 
 
 class Open311ErrorsMiddleware:
-    """Place it first (above the admission control), so that it sees every answer."""
+    """Place it at the top (above the admission control), so that it sees every answer."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
