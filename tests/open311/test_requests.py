@@ -372,3 +372,19 @@ def test_the_sender_s_name_and_numbers_in_a_report_are_hidden(client, city):
     )
     [data] = get(client, f"requests/{item.code}.json").json()
     assert data["description"] == "Ổ gà trước cổng trường."
+
+
+@time_machine.travel("2026-12-08T09:00:00+07:00", tick=False)
+def test_listing_costs_the_same_few_queries_for_one_report_or_many(
+    client, city, django_assert_max_num_queries
+):
+    for _ in range(6):
+        assert post(client, **report(city)).status_code == 200
+    first = FeedbackItem.objects.order_by("pk").first()
+    assert first is not None
+    _close(first, ItemStatus.REFUSED, refusal_reason="Không thuộc thẩm quyền.")
+
+    with django_assert_max_num_queries(3):
+        assert len(get(client, "requests.xml").content) > 0
+    with django_assert_max_num_queries(3):
+        assert len(get(client, "servicerequestupdates.json").json()) == 7
