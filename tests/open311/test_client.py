@@ -15,6 +15,8 @@ civicbot_http = pytest.importorskip("civicbot.http")
 civicbot_registry = pytest.importorskip("civicbot.registry")
 
 from motcua.feedback.models import FeedbackItem  # noqa: E402
+from motcua.feedback.selectors import inbox  # noqa: E402
+from motcua.identity.models import OfficerRole, User  # noqa: E402
 
 from .conftest import City  # noqa: E402
 
@@ -31,6 +33,12 @@ def _poster(endpoint: str) -> object:
     return civicbot_open311.Open311Client(
         where, transport=transport, jurisdiction_id="hanoi.gov.vn"
     )
+
+
+def _officer_of(agency: object) -> User:
+    user = User.objects.create_user(f"canbo.{agency.pk}", kind=User.Kind.OFFICER)  # type: ignore[attr-defined]
+    OfficerRole.objects.create(user=user, role=OfficerRole.Role.SPECIALIST, agency=agency)
+    return user
 
 
 def test_a_client_reads_the_services_in_json_and_in_xml(endpoint, city: City):
@@ -62,6 +70,8 @@ def test_a_request_posted_by_a_client_reaches_the_ward_s_inbox_and_reads_back(en
     [created] = sent.response
     item = FeedbackItem.objects.get(code=created["service_request_id"])
     assert (item.ward, item.agency) == (city.other_ward, city.other_agency)
+    assert list(inbox(_officer_of(city.other_agency))) == [item]
+    assert list(inbox(_officer_of(city.agency))) == []
     assert item.media_urls == ["https://anh.example.vn/1.jpg", "https://anh.example.vn/2.jpg"]
     reader = georeport.GeoReport(endpoint, output_format="xml")
     read = reader.get_service_request(item.code)
