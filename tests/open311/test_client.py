@@ -16,7 +16,7 @@ civicbot_registry = pytest.importorskip("civicbot.registry")
 
 from motcua.feedback.models import FeedbackItem  # noqa: E402
 from motcua.feedback.selectors import inbox  # noqa: E402
-from motcua.identity.models import OfficerRole, User  # noqa: E402
+from motcua.identity.models import Agency, OfficerRole, User  # noqa: E402
 
 from .conftest import City  # noqa: E402
 
@@ -35,8 +35,8 @@ def _poster(endpoint: str) -> object:
     )
 
 
-def _officer_of(agency: object) -> User:
-    user = User.objects.create_user(f"canbo.{agency.pk}", kind=User.Kind.OFFICER)  # type: ignore[attr-defined]
+def _officer_of(agency: Agency) -> User:
+    user = User.objects.create_user(f"canbo.{agency.pk}", kind=User.Kind.OFFICER)
     OfficerRole.objects.create(user=user, role=OfficerRole.Role.SPECIALIST, agency=agency)
     return user
 
