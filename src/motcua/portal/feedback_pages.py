@@ -80,6 +80,7 @@ def _page(
     *,
     info_form: InfoForm | None = None,
     rate_form: RateForm | None = None,
+    refusal: str = "",
     status: int = 200,
 ) -> HttpResponse:
     sender = role == SENDER
@@ -97,6 +98,7 @@ def _page(
         "may_rate": sender and item.status == ItemStatus.ANSWERED and not item.rating,
         "info_form": info_form or InfoForm(),
         "rate_form": rate_form or RateForm(),
+        "refusal": refusal,
     }
     return _private(render(request, "portal/feedback/follow.html", context, status=status))
 
@@ -118,6 +120,9 @@ def _sender_item(request: HttpRequest, code: str) -> FeedbackItem:
 @require_POST
 def provide_info(request: HttpRequest, code: str) -> HttpResponse:
     item = _sender_item(request, code)
+    refusal = rules.why_not(_by(request), "provide_info", item)
+    if refusal is not None:  # the page no longer offers the form: say why, keep nothing half
+        return _page(request, item, SENDER, refusal=refusal, status=400)
     form = InfoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -136,6 +141,11 @@ def provide_info(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, code: str) -> HttpResponse:
     item = _sender_item(request, code)
+    refusal = rules.why_not(_by(request), "rate", item) or (
+        _("Bạn đã đánh giá câu trả lời này.") if item.rating else None
+    )
+    if refusal is not None:
+        return _page(request, item, SENDER, refusal=refusal, status=400)
     form = RateForm(request.POST)
     if form.is_valid():
         try:
