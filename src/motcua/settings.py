@@ -464,6 +464,8 @@ HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
 
 # Working days an applicant has to supply what a supplement request asks for, by default.
 SUPPLEMENT_DAYS = int(os.environ.get("MOTCUA_SUPPLEMENT_DAYS", "5"))
+# Days after a feedback answer in which a dislike becomes a request to reopen (docs/feedback.md).
+FEEDBACK_REOPEN_DAYS = env_int("MOTCUA_FEEDBACK_REOPEN_DAYS", 5)
 # Largest file accepted per upload, in megabytes.
 UPLOAD_MAX_MB = float(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(UPLOAD_MAX_MB * 1024 * 1024) + 1024 * 1024
