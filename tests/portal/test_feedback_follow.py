@@ -206,3 +206,20 @@ def test_my_feedback_lists_what_i_sent_and_follow(world):
     assert theirs.code in page and "0987654321" not in page  # a followed title is scrubbed
     assert hidden.code not in page
     assert Client().get(url("feedback-mine")).status_code == 302  # to sign in
+
+
+def test_a_wrong_key_cannot_rate_or_add_information(world):
+    item = anonymous(world)
+    services.answer(item=item, officer=world["receiver"], text="Đã vá.")
+    for name in ("feedback-rate", "feedback-info"):
+        response = Client().post(url(name, item.code), {"k": "sai", "rating": "like", "text": "x"})
+        assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.rating == ""
+
+
+def test_a_refusal_is_explained_to_the_sender(world):
+    item = send(world)
+    services.refuse(item=item, officer=world["receiver"], reason="Không thuộc thẩm quyền phường.")
+    page = as_user(world, "citizen").get(follow_url(item)).content.decode()
+    assert "Phản ánh không được tiếp nhận" in page and "Không thuộc thẩm quyền phường." in page

@@ -349,3 +349,20 @@ def test_far_away_items_are_not_duplicates_when_a_position_is_given(world):
     client.post(url("feedback-send"), item_form(latitude="21.028800", longitude="105.852000"))
     page = client.get(url("feedback-check")).content.decode()
     assert near.code in page and page.count("Theo dõi phản ánh này") == 1
+
+
+def test_five_wrong_codes_spend_the_code(world):
+    client, code = anonymous_with_code()
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        assert client.post(url("feedback-send"), item_form(code=wrong)).status_code == 400
+    response = client.post(url("feedback-send"), item_form(code=code))
+    assert response.status_code == 400
+    assert "Mã xác minh không đúng hoặc đã hết hạn." in response.content.decode()
+
+
+def test_the_pages_read_in_english(world):
+    client = signed_in(world)
+    client.cookies["django_language"] = "en"
+    page = client.get(url("feedback-send"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your feedback" in page and "Ward or commune where it happened" in page
