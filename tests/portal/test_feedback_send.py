@@ -366,3 +366,18 @@ def test_the_pages_read_in_english(world):
     client.cookies["django_language"] = "en"
     page = client.get(url("feedback-send"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Your feedback" in page and "Ward or commune where it happened" in page
+
+
+def test_a_link_from_a_dossier_or_procedure_fills_in_what_it_is_about(world):
+    dossier = submitted(world)
+    client = signed_in(world)
+    page = client.get(url("feedback-send") + f"?ho-so={dossier.code}").content.decode()
+    assert f'value="{dossier.code}"' in page and 'value="ho-so" selected' in page
+
+    visitor = Client()
+    response = visitor.get(url("feedback-send") + "?thu-tuc=1.000001")
+    assert response["Location"] == url("feedback-contact") + "?thu-tuc=1.000001"
+    response = visitor.post(response["Location"], {"sender_name": "A", "contact": "0903111222"})
+    assert response["Location"] == url("feedback-send") + "?thu-tuc=1.000001"
+    page = visitor.get(response["Location"]).content.decode()
+    assert 'value="1.000001"' in page and 'value="thu-tuc" selected' in page

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -101,7 +102,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                 else _("Đã gửi mã xác minh bằng tin nhắn tới số %(to)s.")
             )
             messages.info(request, sent % {"to": address})
-            return redirect("portal:feedback-send")
+            return redirect(reverse("portal:feedback-send") + _query(request))
     return render(
         request, "portal/feedback/contact.html", {"form": form}, status=400 if post else 200
     )
@@ -176,9 +177,27 @@ def resolve(draft: dict[str, str], user: User | None, contact: dict[str, Any]) -
     return Resolved(topic, ward, procedure, dossier, agency, latitude, longitude)
 
 
-def _initial(user: User | None) -> dict[str, str]:
+# Links from elsewhere may name what the feedback is about: ?ho-so=<dossier code> (the
+# citizen's dossier page) or ?thu-tuc=<procedure code> (a procedure's page). Only a starting
+# value: the form checks it like anything typed.
+PREFILL = {"ho-so": ("dossier", "ho-so", 40), "thu-tuc": ("procedure", "thu-tuc", 200)}
+
+
+def _initial(request: HttpRequest, user: User | None) -> dict[str, str]:
     unit = getattr(user, "address_unit", None)
-    return {"ward": unit.code} if unit is not None else {}
+    initial = dict(request.session.get(DRAFT_KEY) or {})
+    if not initial and unit is not None:
+        initial["ward"] = unit.code
+    for parameter, (field, topic, limit) in PREFILL.items():
+        value = request.GET.get(parameter, "").strip()[:limit]
+        if value:
+            initial.update({field: value, "topic": topic})
+    return initial
+
+
+def _query(request: HttpRequest) -> str:
+    kept = {p: request.GET[p][:200] for p in PREFILL if request.GET.get(p)}
+    return "?" + urlencode(kept) if kept else ""
 
 
 @require_http_methods(GET_POST)
@@ -187,11 +206,10 @@ def send(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     sender = _contact(request)
     if user is None and not sender:
-        return redirect("portal:feedback-contact")
+        return redirect(reverse("portal:feedback-contact") + _query(request))
     needs_code = user is None and not sender.get("verified")
     post = request.POST if request.method == "POST" else None
-    initial = request.session.get(DRAFT_KEY) or _initial(user)
-    form = FeedbackForm(post, needs_code=needs_code, initial=initial)
+    form = FeedbackForm(post, needs_code=needs_code, initial=_initial(request, user))
     if form.is_valid():
         if needs_code:
             right = check_code(
