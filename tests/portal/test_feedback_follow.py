@@ -218,8 +218,13 @@ def test_a_wrong_key_cannot_rate_or_add_information(world):
     assert item.rating == ""
 
 
-def test_a_refusal_is_explained_to_the_sender(world):
+def test_a_refusal_is_explained_to_the_sender_and_without_personal_data_to_followers(world):
     item = send(world)
-    services.refuse(item=item, officer=world["receiver"], reason="Không thuộc thẩm quyền phường.")
+    services.follow(item=item, user=world["other_citizen"])
+    reason = "Không thuộc thẩm quyền phường. Ông Nguyễn Văn An gọi 0912345678."
+    services.refuse(item=item, officer=world["receiver"], reason=reason)
     page = as_user(world, "citizen").get(follow_url(item)).content.decode()
-    assert "Phản ánh không được tiếp nhận" in page and "Không thuộc thẩm quyền phường." in page
+    assert "Phản ánh không được tiếp nhận" in page and reason in page
+    page = as_user(world, "other_citizen").get(follow_url(item)).content.decode()
+    assert "Không thuộc thẩm quyền phường." in page
+    assert "Nguyễn Văn An" not in page and "0912345678" not in page

@@ -92,6 +92,7 @@ def _page(
         "key": key,
         "title": item.title if sender else scrub(item.title, item),
         "answer": item.answer if sender else scrub(item.answer, item),
+        "refusal_reason": item.refusal_reason if sender else scrub(item.refusal_reason, item),
         "events": events,
         "attachments": list(item.attachments.all()) if sender else [],
         "asks_info": sender and item.status == ItemStatus.INFO_REQUESTED,
