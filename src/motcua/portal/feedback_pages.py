@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.page_cache import cached_for_visitors
 from motcua.feedback import rules, selectors, services
@@ -217,7 +217,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/feedback/public_list.html", context)
 
 
-@require_http_methods(["GET"])
+@require_GET
 @cached_for_visitors
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
     item = selectors.public_answers().filter(code=code).first()
