@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Under /open311/ every refusal is the GeoReport v2 error list, even a 503 (docs/open311.md).
+    "motcua.open311.middleware.Open311ErrorsMiddleware",
     "motcua.core.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
