@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier
@@ -74,5 +74,6 @@ def evaluate_by_token(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "surveys/by_token.html", context, status=status)
 
 
+@require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/thanks.html")
