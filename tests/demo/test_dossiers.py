@@ -258,3 +258,12 @@ def test_the_demo_feedback_has_every_state_channel_and_a_reopen_request(seeded):
     assert selectors.inbox(leader, tab="reopen").exists()
     assert any(selectors.mark(i, NOW) == "overdue" for i in items.filter(status="received"))
     assert seed_demo_feedback(now=NOW) == 0
+
+
+def test_the_demo_rates_decided_and_returned_dossiers(seeded):
+    from motcua.surveys.demo import seed_evaluations
+    from motcua.surveys.models import Evaluation
+
+    report = seed_evaluations(now=NOW)
+    assert report.rated == Evaluation.objects.count() > 0
+    assert seed_evaluations(now=NOW).rated == 0

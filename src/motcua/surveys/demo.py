@@ -70,9 +70,10 @@ def _channel(rng: random.Random, dossier: Dossier, returned_here: bool) -> str:
 def seed_evaluations(
     *, seed: int = SEED, share: float = 0.7, now: datetime | None = None
 ) -> EvaluationSeedReport:
-    """Rate about ``share`` of the decided and returned dossiers not rated yet."""
+    """Rate about ``share`` of the decided and returned dossiers not rated yet. Whether a
+    dossier is rated, and how, depends on the dossier alone: a second run rates nothing more
+    (only dossiers decided since)."""
     now = now or timezone.now()
-    rng = random.Random(seed)
     report = EvaluationSeedReport()
     dossiers = (
         Dossier.objects.filter(status__in=[int(s) for s in EVALUABLE], evaluation__isnull=True)
@@ -80,6 +81,7 @@ def seed_evaluations(
         .order_by("pk")
     )
     for dossier in dossiers:
+        rng = random.Random(f"{seed}:{dossier.code}")
         if rng.random() >= share:
             continue
         events = list(dossier.events.order_by("at", "pk"))

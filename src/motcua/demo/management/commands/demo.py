@@ -19,6 +19,7 @@ from motcua.demo.services import (
     load_demo_catalogue,
 )
 from motcua.dossiers.workflow import Status
+from motcua.surveys.demo import seed_evaluations
 
 
 class Command(BaseCommand):
@@ -68,6 +69,9 @@ class Command(BaseCommand):
             f"Feedback: {added} items added (portal, hotline, Open311); Open311 api_key "
             f"for the demo app: {DEMO_OPEN311_KEY}"
         )
+        # After the feedback: a dissatisfied evaluation opens a feedback item of its own.
+        rated = seed_evaluations()
+        self.stdout.write(f"Evaluations: {rated.rated} dossiers rated ({rated.changed} changed).")
         self._print_accounts(accounts, addrport)
         if not no_serve:
             # Outbox delivery and the other periodic jobs run in this process. runserver runs
