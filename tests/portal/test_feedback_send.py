@@ -381,3 +381,12 @@ def test_a_link_from_a_dossier_or_procedure_fills_in_what_it_is_about(world):
     assert response["Location"] == url("feedback-send") + "?thu-tuc=1.000001"
     page = visitor.get(response["Location"]).content.decode()
     assert 'value="1.000001"' in page and 'value="thu-tuc" selected' in page
+
+
+def test_the_dossier_and_procedure_pages_link_to_feedback_about_them(world):
+    dossier = submitted(world)
+    client = signed_in(world)
+    page = client.get(url("dossier-detail", dossier.code)).content.decode()
+    assert f'{url("feedback-send")}?ho-so={dossier.code}' in page
+    page = Client().get(url("procedure-detail", "1.000001")).content.decode()
+    assert f'{url("feedback-send")}?thu-tuc=1.000001' in page
