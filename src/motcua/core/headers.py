@@ -24,6 +24,7 @@ PUBLIC = re.compile(
     r"|thu-tuc/(?:[^/]+/)?|don-vi/(?:[^/]+/)?|ngay-hen-tra/|kho-du-lieu/.*|static/.*"
     r"|xac-thuc/crl/.*|i18n/.*"
     r"|api/v1/(?:procedures|units|calendar)(?:/.*)?|api/v1/openapi\.json|api/v1/docs.*"
+    r"|open311/v2/(?:discovery|services(?:/[^/]+)?)\.(?:json|xml)"
     r")$"
 )
 

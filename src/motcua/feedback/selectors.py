@@ -41,8 +41,11 @@ def handled_agencies(user: Any) -> frozenset[int] | None:
 
 
 def _conduct() -> Q:
-    return Q(classification="conduct") | Q(
-        classification="", topic__default_classification="conduct"
+    """rules.is_conduct as a filter."""
+    return (
+        Q(leaders_only=True)
+        | Q(classification="conduct")
+        | Q(classification="", topic__default_classification="conduct")
     )
 
 
