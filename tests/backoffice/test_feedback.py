@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from motcua.dossiers.files import NewUpload
@@ -20,6 +22,7 @@ from .dossier_helpers import PDF, make_world, text, travel
 
 MONDAY = local(2026, 12, 7, 9, 0)
 INBOX = reverse("backoffice:feedback-inbox")
+CALLS = reverse("backoffice:hotline")
 
 
 @pytest.fixture
@@ -324,3 +327,23 @@ def test_an_unknown_action_is_404(client, world, topic):
     item = send(world, topic)
     client.force_login(world["receiver"])
     assert client.get(action(item, "xoa")).status_code == 404
+
+
+def test_the_inbox_and_the_call_list_cost_the_same_queries_however_many_items(client, world, topic):
+    def queries(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def one_call():
+        services.record_call(operator=world["operator"], topic=topic, caller_phone="0912000111",
+                             summary="Đèn tắt", consent=True, ward=world.ward)  # fmt: skip
+
+    send(world, topic)
+    one_call()
+    few = queries(world["receiver"], INBOX), queries(world["operator"], CALLS)
+    for _ in range(5):
+        send(world, topic, sender=world["other_citizen"])
+        one_call()
+    assert (queries(world["receiver"], INBOX), queries(world["operator"], CALLS)) == few
