@@ -156,7 +156,7 @@ def _make(plan: Plan, clock: Clock, partner: PartnerApp, rng: random.Random) -> 
 
 def _later(item: FeedbackItem, clock: Clock, days: float) -> datetime:
     """A working moment ``days`` working days after the item's receipt, never after now."""
-    moment = working_calendar().add_working_days(item.received_at, days)
+    moment = working_calendar().add_working_hours(item.received_at, Decimal(str(days * 8)))
     return min(moment, clock.last_office_moment())
 
 
@@ -189,9 +189,9 @@ def _play(item: FeedbackItem, plan: Plan, clock: Clock, original: FeedbackItem |
     if fate.startswith("published"):
         item = services.publish(item=item, officer=officer, at=_later(item, clock, 5),
                                 **public_draft(item))  # fmt: skip
-    if item.sender_id and fate.endswith("liked"):
+    if item.sender_id and "liked" in fate:
         rating = "dislike" if "disliked" in fate else "like"
-        services.rate(item=item, rating=rating, by=item.sender, at=_later(item, clock, 6),
+        services.rate(item=item, rating=rating, by=item.sender, at=_later(item, clock, 4.5),
                       reason="Vẫn còn ổ gà." if rating == "dislike" else "")  # fmt: skip
 
 
