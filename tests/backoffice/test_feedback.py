@@ -347,3 +347,13 @@ def test_the_inbox_and_the_call_list_cost_the_same_queries_however_many_items(cl
         send(world, topic, sender=world["other_citizen"])
         one_call()
     assert (queries(world["receiver"], INBOX), queries(world["operator"], CALLS)) == few
+
+
+def test_the_item_links_its_position_to_a_map_and_only_web_photo_links(client, world, topic):
+    item = send(world, topic, latitude="21.0288", longitude="105.852",
+                media_urls=["https://anh.example.vn/1.jpg", "javascript:alert(1)"])  # fmt: skip
+    client.force_login(world["receiver"])
+    html = client.get(page(item)).content.decode()
+    assert "openstreetmap.org/?mlat=21.028800&amp;mlon=105.852000" in html
+    assert '<a href="https://anh.example.vn/1.jpg"' in html
+    assert 'href="javascript:' not in html and "javascript:alert(1)" in html

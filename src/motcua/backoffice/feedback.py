@@ -142,6 +142,8 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
         "dossier_visible": dossier_visible,
         "is_conduct": rules.is_conduct(item),
         "contact": _contact(item),
+        # An app's photo links become links only when they are web addresses.
+        "media": [(url, str(url).startswith(("https://", "http://"))) for url in item.media_urls],
     })  # fmt: skip
 
 
