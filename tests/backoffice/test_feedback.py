@@ -357,3 +357,15 @@ def test_the_item_links_its_position_to_a_map_and_only_web_photo_links(client, w
     assert "openstreetmap.org/?mlat=21.028800&amp;mlon=105.852000" in html
     assert '<a href="https://anh.example.vn/1.jpg"' in html
     assert 'href="javascript:' not in html and "javascript:alert(1)" in html
+
+
+def test_an_item_due_within_a_working_day_is_marked_due_soon(client, world, topic):
+    item = send(world, topic)  # answer due 28/12/2026 09:00
+    client.force_login(world["receiver"])
+    with travel(local(2026, 12, 25, 16, 0)):  # Friday afternoon: less than a working day left
+        inbox, detail = client.get(INBOX), client.get(page(item))
+    for response in (inbox, detail):
+        assert '<span class="mark mark-due_soon">' in response.content.decode()
+        assert "Sắp đến hạn" in text(response)
+    with travel(local(2026, 12, 21, 9, 0)):
+        assert "Sắp đến hạn" not in text(client.get(INBOX))
