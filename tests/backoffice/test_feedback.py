@@ -194,7 +194,9 @@ def test_an_officer_transfers_an_item_to_the_responsible_agency(client, world, t
     item = send(world, topic)
     client.force_login(world["receiver"])
     form = client.get(action(item, "chuyen-co-quan"))
-    assert "Sở Nông nghiệp và Môi trường" in text(form)
+    assert "Sở Nông nghiệp và Môi trường" in text(form) and "Công an Phường" in text(form)
+    narrowed = text(client.get(action(item, "chuyen-co-quan"), {"q": "so nong nghiep"}))
+    assert "Sở Nông nghiệp và Môi trường" in narrowed and "Công an Phường" not in narrowed
     missing = client.post(action(item, "chuyen-co-quan"), {"agency": world.land_dept.pk})
     assert missing.status_code == 400 and "Nhập lý do chuyển." in text(missing)
     response = client.post(

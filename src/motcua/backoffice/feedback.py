@@ -225,12 +225,14 @@ def item_action(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         status = _refused_status(user, item, spec)
         return render(request, "backoffice/feedback/action.html", context, status=status)
     posted = request.method == "POST"
+    q = "" if posted else request.GET.get("q", "").strip()[:100]
     form = spec.form_class(
         request.POST if posted else None,
         request.FILES if posted else None,
         item=item,
         user=user,
         initial=spec.initial(item),
+        **({"q": q} if spec.agency_search else {}),
     )
     if posted and form.is_valid():
         try:
@@ -243,7 +245,7 @@ def item_action(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             return _after(user, item)
     if spec.action == "merge":
         context["candidates"] = _merge_candidates(user, item)
-    context["form"] = form
+    context.update(form=form, q=q)
     return render(
         request, "backoffice/feedback/action.html", context, status=400 if posted else 200
     )

@@ -17,6 +17,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.text import search_terms
 from motcua.dossiers.files import NewUpload
 from motcua.feedback import privacy, selectors, services
 from motcua.feedback.models import Classification, FeedbackItem
@@ -66,11 +67,12 @@ class TransferForm(ItemForm):
         _("Nhập lý do chuyển."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, q: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agencies = Agency.objects.exclude(pk=self.item.agency_id).order_by(
-            "unit__level", "unit__name", "name"
-        )
+        agencies = Agency.objects.exclude(pk=self.item.agency_id)
+        for word in search_terms(q):  # the search above the form narrows the list
+            agencies = agencies.filter(name_folded__contains=word)
+        agencies = agencies.order_by("unit__level", "unit__name", "name")
         self.fields["agency"] = AgencyChoiceField(agencies, label=_("Chuyển đến cơ quan"))
 
 
@@ -188,6 +190,8 @@ class ItemAction:
     intro: Promise | str = ""
     multipart: bool = False
     warning: bool = False
+    # A search by name above the form narrows a long list of agencies.
+    agency_search: bool = False
 
 
 ITEM_ACTIONS: dict[str, ItemAction] = {
@@ -212,6 +216,7 @@ ITEM_ACTIONS: dict[str, ItemAction] = {
             button=_("Chuyển"),
             done=_("Đã chuyển phản ánh đến cơ quan có trách nhiệm."),
             form_class=TransferForm,
+            agency_search=True,
             intro=_("Dùng khi sự việc không thuộc trách nhiệm của cơ quan mình."),
             perform=lambda item, user, c: services.transfer(
                 item=item, officer=user, agency=c["agency"], note=c["note"]
