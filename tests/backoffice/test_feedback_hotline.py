@@ -115,3 +115,12 @@ def test_an_operator_only_account_has_a_working_home_with_the_hotline_alone(clie
     assert reverse("backoffice:inbox") not in nav and reverse("backoffice:ledger") not in nav
     assert reverse("backoffice:feedback-inbox") not in nav
     assert "Ghi nhận cuộc gọi đường dây nóng" in text(home) and "Hồ sơ mới" not in text(home)
+
+
+def test_a_wrong_number_is_shown_beside_the_callers_phone(client, world):
+    client.force_login(world["operator"])
+    response = client.post(RECORD, call(world, caller_phone="123"))
+    assert response.status_code == 400
+    assert 'href="#id_caller_phone"' in response.content.decode()
+    assert "Số điện thoại không hợp lệ." in text(response)
+    assert not FeedbackItem.objects.exists()
