@@ -15,6 +15,7 @@ from .catalog import router as catalog_router
 from .dossier_actions import router as dossier_actions_router
 from .dossiers import router as dossiers_router
 from .errors import ApiError
+from .evaluations import router as evaluations_router
 from .payments import router as payments_router
 from .reports import router as reports_router
 from .results import router as results_router
@@ -40,6 +41,7 @@ api.add_router("", dossier_actions_router)
 api.add_router("/reports", reports_router)
 api.add_router("", results_router)
 api.add_router("", payments_router)
+api.add_router("", evaluations_router)
 
 
 @api.exception_handler(ApiError)
