@@ -44,8 +44,9 @@ def test_an_operator_sees_no_dossier_of_the_agency_their_role_names(client, worl
         assert dossier.code not in text(client.get(reverse("backoffice:inbox"), {"hop": box}))
     assert client.get(reverse("backoffice:dossier", args=[dossier.code])).status_code == 404
     assert dossier.code not in text(client.get(reverse("backoffice:ledger")))
-    report = client.get(reverse("backoffice:report"), {"don-vi": world.committee.electronic_id})
-    assert report.status_code == 403
+    unit = {"don-vi": world.committee.electronic_id}
+    assert client.get(reverse("backoffice:report"), unit).status_code == 403
+    assert client.get(reverse("backoffice:evaluations"), unit).status_code == 403
 
 
 def test_an_operator_records_a_call_for_the_wards_committee(client, world):
