@@ -74,10 +74,11 @@ def test_an_operator_records_a_call_for_the_wards_committee(client, world):
 
 def test_a_call_without_the_callers_consent_is_refused_and_nothing_is_kept(client, world):
     client.force_login(world["operator"])
-    values = call(world)
+    values = call(world, summary="")
     del values["consent"]
     response = client.post(RECORD, values)
     assert response.status_code == 400
+    assert 'href="#id_summary"' in response.content.decode()  # every error at once
     assert "Hãy hỏi và ghi nhận sự đồng ý của người gọi" in text(response)
     assert 'href="#id_consent"' in response.content.decode()
     assert not FeedbackItem.objects.exists()

@@ -34,7 +34,11 @@ class CallForm(forms.Form):
     consent = forms.BooleanField(
         label=_("Người gọi đồng ý để ghi lại số điện thoại và nội dung cuộc gọi (bắt buộc)"),
         help_text=_("Hãy hỏi người gọi trước khi ghi nhận. Không có sự đồng ý thì không lưu."),
-        required=False,
+        # Asked with the other fields, so every error shows at once; the service refuses a
+        # call without consent whatever door it comes through.
+        error_messages={
+            "required": _("Hãy hỏi và ghi nhận sự đồng ý của người gọi trước khi lưu thông tin.")
+        },
     )
     caller_phone = forms.CharField(
         label=_("Số điện thoại người gọi"),
