@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -22,6 +23,8 @@ from motcua.dossiers.reports import (
     monthly_report,
     parse_month,
 )
+from motcua.feedback import selectors as feedback_selectors
+from motcua.feedback.models import ItemChannel
 from motcua.identity.models import Agency, User
 
 from .access import officer_required
@@ -63,7 +66,20 @@ def monthly(request: HttpRequest) -> HttpResponse:
     csv_query["dinh-dang"] = "csv"
     return render(request, "backoffice/report.html", {
         **context, "report": report, "csv_query": csv_query.urlencode(),
+        "feedback": feedback_figures(agency, month),
     })  # fmt: skip
+
+
+def feedback_figures(agency: Agency, month: date) -> dict[str, Any]:
+    """Decision 766, 5.2 and 5.3, over the feedback the unit received in the month (Hà Nội
+    time), with the count per channel."""
+    start = timezone.make_aware(datetime.combine(month, time()))
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    end = timezone.make_aware(datetime.combine(following, time()))
+    figures = feedback_selectors.figures([agency.pk], start, end)
+    channels = [(label, figures.by_channel.get(value, 0)) for value, label in ItemChannel.choices]
+    satisfied = figures.total - figures.unsatisfied
+    return {"figures": figures, "channels": channels, "satisfied": satisfied}
 
 
 def _rate(rate: Decimal | None) -> str:

@@ -19,6 +19,8 @@ from motcua.identity.models import OfficerRole, OneStopDesk
 
 from .models import Consultation, Dossier, DossierEvent, DossierQuerySet
 
+NO_DOSSIER_ROLES = frozenset({OfficerRole.Role.HOTLINE_OPERATOR})
+
 
 @dataclass(frozen=True)
 class OfficerScope:
@@ -27,7 +29,11 @@ class OfficerScope:
 
     @property
     def agency_ids(self) -> frozenset[int]:
-        return frozenset().union(*self.by_role.values()) if self.by_role else frozenset()
+        """The agencies whose dossiers this person works on. A hotline operator's role names
+        an agency too (every role must), but records calls for the whole city and reaches no
+        dossier, ledger or report through it."""
+        ids = [a for role, a in self.by_role.items() if role not in NO_DOSSIER_ROLES]
+        return frozenset().union(*ids) if ids else frozenset()
 
     def holds(self, role: str, agency_id: int | None) -> bool:
         if agency_id is None:
