@@ -143,6 +143,15 @@ def why_not(user: Any, action: str, item: FeedbackItem) -> str | None:
     return None if reason is None else str(reason)
 
 
+def forbidden(user: Any, action: str, item: FeedbackItem) -> bool:
+    """True when ``user`` is not one who may ever take the officer ``action`` on ``item`` (a
+    door answers 403), as opposed to a refusal by the item's state now (409): the doors tell
+    the two apart as they do for dossiers."""
+    if action == "decide_reopen":
+        return not is_leader(user, item)
+    return not is_handler(user, item)
+
+
 def allowed_actions(user: Any, item: FeedbackItem) -> list[str]:
     """The officer actions the item's page offers this person."""
     officer_actions = ("classify", "transfer", "refuse", "request_info", "answer", "publish",
