@@ -1,0 +1,318 @@
+"""Feedback (phản ánh, kiến nghị) through API v1: the public topics and answers, a sender with a
+token or a verified contact, following by token or follow key, the agency's inbox, actions and
+figures — and every refusal a client may meet."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from motcua.core.sms import MemorySmsBackend
+from motcua.feedback.models import FeedbackItem, Topic
+
+pytestmark = pytest.mark.django_db
+
+WARD = "00070"  # Phường Hoàn Kiếm in tests.dossiers.world
+
+
+def lamp(**extra):
+    return {
+        "topic": "chieu-sang",
+        "title": "Đèn đường hỏng",
+        "body": "Đèn trước số nhà 12 phố Tràng Tiền tắt ba hôm nay.",
+        "ward": WARD,
+        **extra,
+    }
+
+
+def anonymous_post(client, path, body, **params):
+    query = "?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""
+    return client.post(
+        f"/api/v1{path}{query}", data=json.dumps(body), content_type="application/json"
+    )
+
+
+def act(caller, code, action, body=None):
+    return caller.post(f"/feedback/{code}/actions/{action}", body or {})
+
+
+def status(answer) -> int:
+    return answer.status_code
+
+
+def last_code_sent() -> str:
+    return re.search(r"\b(\d{6})\b", MemorySmsBackend.outbox[-1].text).group(1)
+
+
+@pytest.fixture
+def sent(people):
+    """An item the citizen sent about the ward's street lighting."""
+    answer = people["citizen"].post("/feedback", lamp())
+    assert answer.status_code == 201, answer.json()
+    return answer.json()
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+def test_the_topics_are_those_offered_on_the_portal(client):
+    Topic.objects.filter(code="khac").update(on_portal=False)
+    codes = [t["code"] for t in client.get("/api/v1/feedback/topics").json()]
+    assert "chieu-sang" in codes and "khac" not in codes
+    private = {t["code"] for t in client.get("/api/v1/feedback/topics").json() if t["is_private"]}
+    assert private == {"can-bo", "tranh-chap"}
+
+
+def test_a_published_answer_is_public_without_the_sender(client, people, sent):
+    code = sent["code"]
+    people["receiver"].post(f"/feedback/{code}/actions/answer", {"text": "Đã thay bóng đèn."})
+    draft = people["receiver"].get(f"/feedback/{code}").json()["public_draft"]
+    assert "12" not in draft["public_question"]  # the house number is hidden
+    published = people["receiver"].post(
+        f"/feedback/{code}/actions/publish", {**draft, "public_title": "Đèn Tràng Tiền"}
+    )
+    assert published.status_code == 200 and published.json()["published_at"]
+    found = client.get("/api/v1/feedback/public", {"q": "trang tien"}).json()
+    assert found["count"] == 1 and found["items"][0]["code"] == code
+    one = client.get(f"/api/v1/feedback/public/{code}").json()
+    assert one["answer"] == "Đã thay bóng đèn." and one["title"] == "Đèn Tràng Tiền"
+    assert "Nguyễn Văn An" not in json.dumps(one, ensure_ascii=False)
+    assert client.get("/api/v1/feedback/public", {"q": "khong co"}).json()["count"] == 0
+
+
+def test_an_unpublished_item_is_not_public(client, sent):
+    assert client.get(f"/api/v1/feedback/public/{sent['code']}").status_code == 404
+
+
+# --- sending with a token ----------------------------------------------------------------------
+
+
+def test_a_citizen_sends_feedback_that_goes_to_the_ward(people, world, sent):
+    assert sent["agency"]["electronic_id"] == world.committee.electronic_id
+    assert sent["status"]["code"] == "received" and sent["follow_key"]
+    assert sent["sender"]["name"] == "Nguyễn Văn An" and sent["actions"] == []
+    read = people["citizen"].get(f"/feedback/{sent['code']}").json()
+    assert read["title"] == "Đèn đường hỏng" and read["history"][0]["actor"] is None
+
+
+def test_a_citizen_may_name_only_their_own_dossier(people, world):
+    theirs = world.submit(citizen=world["other_citizen"])
+    refused = people["citizen"].post("/feedback", lamp(topic="ho-so", dossier=theirs.code))
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"] == ["body", "payload", "dossier"]
+    own = world.submit()
+    sent = people["citizen"].post("/feedback", lamp(topic="ho-so", ward="", dossier=own.code))
+    assert sent.status_code == 201 and sent.json()["dossier"] == own.code
+
+
+def test_unknown_topic_ward_or_procedure_name_their_field(people):
+    for field, value in (("topic", "khong-co"), ("ward", "99999"), ("procedure", "9.999")):
+        answer = people["citizen"].post("/feedback", lamp(**{field: value}))
+        assert answer.status_code == 422
+        assert answer.json()["errors"][0]["loc"][-1] == field
+
+
+def test_a_retry_with_the_same_key_makes_one_item(people):
+    key = {"Idempotency-Key": "f5b0c1d2"}
+    first = people["citizen"].post("/feedback", lamp(), headers=key)
+    again = people["citizen"].post("/feedback", lamp(), headers=key)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["code"] == again.json()["code"] and FeedbackItem.objects.count() == 1
+
+
+def test_an_officer_token_does_not_send_feedback(people):
+    assert people["receiver"].post("/feedback", lamp()).status_code == 403
+
+
+def test_a_wrong_token_is_refused_not_taken_as_anonymous(client):
+    answer = client.post(
+        "/api/v1/feedback",
+        data=json.dumps(lamp()),
+        content_type="application/json",
+        headers={"Authorization": "Bearer mc_wrong"},
+    )
+    assert answer.status_code == 401
+
+
+# --- sending without an account ----------------------------------------------------------------
+
+
+def test_a_sender_without_account_proves_the_phone_and_follows_by_key(client, world):
+    sent = anonymous_post(client, "/feedback/contact-codes", {"contact": "0912000111"})
+    assert sent.status_code == 202 and sent.json()["channel"] == "sms"
+    body = lamp(sender_name="Lê Văn C", sender_phone="0912000111", code=last_code_sent())
+    made = anonymous_post(client, "/feedback", body)
+    assert made.status_code == 201, made.json()
+    code, key = made.json()["code"], made.json()["follow_key"]
+    assert client.get(f"/api/v1/feedback/{code}", {"key": key}).json()["sender"]["verified"]
+    assert client.get(f"/api/v1/feedback/{code}").status_code == 404
+    assert client.get(f"/api/v1/feedback/{code}", {"key": "x" * 43}).status_code == 404
+    # The code served once.
+    assert anonymous_post(client, "/feedback", body).status_code == 422
+
+
+def test_anonymous_without_a_code_or_with_a_wrong_one_sends_nothing(client, world):
+    body = lamp(sender_name="Lê Văn C", sender_phone="0912000111")
+    bare = anonymous_post(client, "/feedback", body)
+    assert bare.status_code == 422 and bare.json()["errors"][0]["loc"][-1] == "code"
+    anonymous_post(client, "/feedback/contact-codes", {"contact": "0912000111"})
+    wrong = "000000" if last_code_sent() != "000000" else "111111"
+    assert anonymous_post(client, "/feedback", {**body, "code": wrong}).status_code == 422
+    assert not FeedbackItem.objects.exists()
+
+
+def test_a_refused_item_leaves_the_code_usable(client, world):
+    anonymous_post(client, "/feedback/contact-codes", {"contact": "c@example.vn"})
+    code = re.search(r"\b(\d{6})\b", __import__("django.core.mail").core.mail.outbox[-1].body)[1]
+    body = lamp(ward="", sender_name="Lê Văn C", sender_email="c@example.vn", code=code)
+    refused = anonymous_post(client, "/feedback", body)
+    assert refused.json()["errors"][0]["loc"][-1] == "ward"
+    assert anonymous_post(client, "/feedback", {**body, "ward": WARD}).status_code == 201
+
+
+def test_contact_codes_are_throttled_and_checked(client):
+    assert anonymous_post(client, "/feedback/contact-codes", {"contact": "abc"}).status_code == 422
+    answers = [
+        anonymous_post(client, "/feedback/contact-codes", {"contact": "0912000111"})
+        for _ in range(4)
+    ]
+    assert [a.status_code for a in answers] == [202, 202, 202, 429]
+    assert int(answers[-1]["Retry-After"]) > 0
+
+
+# --- following ---------------------------------------------------------------------------------
+
+
+def test_someone_elses_item_is_not_found(people, sent):
+    code = sent["code"]
+    assert people["other_citizen"].get(f"/feedback/{code}").status_code == 404
+    assert people["receiver2"].get(f"/feedback/{code}").status_code == 404
+    assert status(people["other_citizen"].post(f"/feedback/{code}/rating", {"rating": "x"})) == 422
+    assert (
+        status(people["other_citizen"].post(f"/feedback/{code}/rating", {"rating": "like"})) == 404
+    )
+
+
+def test_mine_lists_what_i_sent_and_officers_use_the_inbox(people, sent):
+    mine = people["citizen"].get("/feedback/mine").json()
+    assert mine["count"] == 1 and mine["items"][0]["code"] == sent["code"]
+    assert people["other_citizen"].get("/feedback/mine").json()["count"] == 0
+    assert people["receiver"].get("/feedback/mine").status_code == 403
+
+
+def test_the_sender_adds_information_only_when_asked(client, people, sent):
+    code, key = sent["code"], sent["follow_key"]
+    early = anonymous_post(client, f"/feedback/{code}/info", {"text": "Cột số 5"}, key=key)
+    assert early.status_code == 409
+    people["receiver"].post(f"/feedback/{code}/actions/request_info", {"request": "Cột số mấy?"})
+    assert people["receiver"].post(f"/feedback/{code}/info", {"text": "x"}).status_code == 403
+    added = anonymous_post(client, f"/feedback/{code}/info", {"text": "Cột số 5"}, key=key)
+    assert added.status_code == 200 and added.json()["status"]["code"] == "in_progress"
+    assert added.json()["history"][-1]["note"] == "Cột số 5"
+
+
+def test_a_dislike_asks_the_leader_to_reopen(people, sent):
+    code = sent["code"]
+    assert people["citizen"].post(f"/feedback/{code}/rating", {"rating": "like"}).status_code == 409
+    people["receiver"].post(f"/feedback/{code}/actions/answer", {"text": "Đã sửa."})
+    assert people["citizen"].get(f"/feedback/{code}").json()["actions"] == ["rate"]
+    dislike = {"rating": "dislike", "reason": "Vẫn tắt"}
+    rated = people["citizen"].post(f"/feedback/{code}/rating", dislike)
+    assert rated.status_code == 200 and rated.json()["reopen"]["reason"] == "Vẫn tắt"
+    assert people["citizen"].post(f"/feedback/{code}/rating", {"rating": "like"}).status_code == 409
+    reopen_tab = people["approver"].get("/feedback/inbox", {"tab": "reopen"}).json()["items"]
+    assert [i["code"] for i in reopen_tab] == [code]
+    decision = {"reopen": True, "note": "Kiểm tra lại"}
+    assert status(act(people["receiver"], code, "decide_reopen", decision)) == 403
+    reopened = act(people["approver"], code, "decide_reopen", decision)
+    assert reopened.status_code == 200 and reopened.json()["status"]["code"] == "in_progress"
+
+
+# --- the agency --------------------------------------------------------------------------------
+
+
+def test_the_inbox_shows_the_agencys_open_items_with_their_mark(people, sent):
+    inbox = people["receiver"].get("/feedback/inbox").json()
+    assert inbox["count"] == 1 and inbox["items"][0]["code"] == sent["code"]
+    assert inbox["items"][0]["mark"] in ("", "due_soon")
+    assert people["receiver2"].get("/feedback/inbox").json()["count"] == 0
+    assert people["citizen"].get("/feedback/inbox").status_code == 403
+
+
+def test_an_officer_acts_and_reads_the_full_history(people, sent):
+    code = sent["code"]
+    classified = act(people["receiver"], code, "classify", {"classification": "other"})
+    assert classified.status_code == 200 and classified.json()["classification"] == "other"
+    assert classified.json()["history"][-1]["actor"] == "motcua"
+    assert "answer" in classified.json()["actions"]
+    # The sender does not see the internal step nor who took it.
+    history = people["citizen"].get(f"/feedback/{code}").json()["history"]
+    assert [e["action"] for e in history] == ["submit"]
+
+
+def test_refusals_are_404_403_409_and_422_as_for_dossiers(people, sent):
+    code = sent["code"]
+    answer = {"text": "Đã sửa."}
+    assert people["receiver2"].post(f"/feedback/{code}/actions/answer", answer).status_code == 404
+    assert people["citizen"].post(f"/feedback/{code}/actions/answer", answer).status_code == 403
+    publish = {"public_title": "a", "public_question": "b", "public_answer": "c"}
+    assert people["receiver"].post(f"/feedback/{code}/actions/publish", publish).status_code == 409
+    assert people["receiver"].post(f"/feedback/{code}/actions/answer", {}).status_code == 422
+    unknown = people["receiver"].post(f"/feedback/{code}/actions/fly", {})
+    assert unknown.status_code == 404 and "classify" in unknown.json()["detail"]
+
+
+def test_a_conduct_complaint_is_for_the_leaders_only(people):
+    sent = people["citizen"].post("/feedback", lamp(topic="can-bo", title="Thái độ cán bộ"))
+    code = sent.json()["code"]
+    assert people["receiver"].get(f"/feedback/{code}").status_code == 404
+    assert status(act(people["receiver"], code, "answer", {"text": "x"})) == 404
+    assert people["receiver"].get("/feedback/inbox").json()["count"] == 0
+    assert people["approver"].get("/feedback/inbox").json()["items"][0]["code"] == code
+
+
+def test_a_transfer_hands_the_item_to_the_other_agency(people, world, sent):
+    code = sent["code"]
+    body = {"to_agency": world.committee2.electronic_id, "note": "Thuộc địa bàn Ba Đình"}
+    moved = people["receiver"].post(f"/feedback/{code}/actions/transfer", body)
+    assert moved.status_code == 200 and moved.json()["actions"] == []
+    assert people["receiver2"].get("/feedback/inbox").json()["items"][0]["code"] == code
+    unknown = {"to_agency": "000.00.00.X", "note": "x"}
+    assert status(act(people["receiver2"], code, "transfer", unknown)) == 422
+
+
+def test_a_duplicate_merges_into_its_original_and_refuse_closes(people, sent):
+    second = people["other_citizen"].post("/feedback", lamp()).json()["code"]
+    merged = people["receiver"].post(
+        f"/feedback/{second}/actions/merge", {"original": sent["code"]}
+    )
+    assert merged.status_code == 200 and merged.json()["merged_into"] == sent["code"]
+    missing = people["receiver"].post(
+        f"/feedback/{sent['code']}/actions/merge", {"original": "PA-X"}
+    )
+    assert missing.status_code == 422
+    refused = people["receiver"].post(
+        f"/feedback/{sent['code']}/actions/refuse", {"reason": "Trùng"}
+    )
+    assert refused.json()["status"]["code"] == "refused"
+
+
+def test_the_figures_count_the_officers_agencies_with_numerators(people, world, sent):
+    code = sent["code"]
+    people["receiver"].post(f"/feedback/{code}/actions/answer", {"text": "Đã sửa."})
+    people["citizen"].post(f"/feedback/{code}/rating", {"rating": "dislike"})
+    figures = people["receiver"].get("/feedback/figures").json()
+    assert figures["total"] == 1 and figures["by_channel"]["portal"] == 1
+    assert figures["on_time_rate"] == {"numerator": 1, "denominator": 1, "rate": 100.0}
+    assert figures["satisfaction_rate"] == {"numerator": 0, "denominator": 1, "rate": 0.0}
+    assert figures["agencies"] == [
+        {"electronic_id": world.committee.electronic_id, "name": world.committee.name}
+    ]
+    other = {"agency": world.committee2.electronic_id}
+    assert people["receiver"].get("/feedback/figures", other).status_code == 403
+    assert people["receiver2"].get("/feedback/figures", other).json()["total"] == 0
+    backwards = {"from": "2026-12-31", "to": "2026-12-01"}
+    assert people["receiver"].get("/feedback/figures", backwards).status_code == 422
+    assert people["citizen"].get("/feedback/figures").status_code == 403
