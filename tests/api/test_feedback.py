@@ -313,6 +313,17 @@ def test_the_figures_count_the_officers_agencies_with_numerators(people, world, 
     other = {"agency": world.committee2.electronic_id}
     assert people["receiver"].get("/feedback/figures", other).status_code == 403
     assert people["receiver2"].get("/feedback/figures", other).json()["total"] == 0
-    backwards = {"from": "2026-12-31", "to": "2026-12-01"}
-    assert people["receiver"].get("/feedback/figures", backwards).status_code == 422
+    period = {"from": "2099-12-31", "to": "2099-12-01"}
+    backwards = people["receiver"].get("/feedback/figures", period)
+    assert backwards.status_code == 422 and "bắt đầu" in backwards.json()["detail"]
+    later = people["receiver"].get("/feedback/figures", {**period, "from": "2099-11-01"}).json()
+    assert later["start"] == "2099-11-01" and later["total"] == 0
     assert people["citizen"].get("/feedback/figures").status_code == 403
+
+
+def test_a_browser_session_without_a_token_is_anonymous(client, world, sent):
+    # The API takes no cookies: a page on another site must not act as the signed-in citizen.
+    client.force_login(world["citizen"])
+    assert client.get(f"/api/v1/feedback/{sent['code']}").status_code == 404
+    rating = anonymous_post(client, f"/feedback/{sent['code']}/rating", {"rating": "like"})
+    assert rating.status_code == 404
