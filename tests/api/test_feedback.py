@@ -8,6 +8,8 @@ import json
 import re
 
 import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.core.sms import MemorySmsBackend
 from motcua.feedback.models import FeedbackItem, Topic
@@ -165,7 +167,7 @@ def test_anonymous_without_a_code_or_with_a_wrong_one_sends_nothing(client, worl
 
 def test_a_refused_item_leaves_the_code_usable(client, world):
     anonymous_post(client, "/feedback/contact-codes", {"contact": "c@example.vn"})
-    code = re.search(r"\b(\d{6})\b", __import__("django.core.mail").core.mail.outbox[-1].body)[1]
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)[1]
     body = lamp(ward="", sender_name="Lê Văn C", sender_email="c@example.vn", code=code)
     refused = anonymous_post(client, "/feedback", body)
     assert refused.json()["errors"][0]["loc"][-1] == "ward"
@@ -327,3 +329,39 @@ def test_a_browser_session_without_a_token_is_anonymous(client, world, sent):
     assert client.get(f"/api/v1/feedback/{sent['code']}").status_code == 404
     rating = anonymous_post(client, f"/feedback/{sent['code']}/rating", {"rating": "like"})
     assert rating.status_code == 404
+
+
+# --- with files --------------------------------------------------------------------------------
+
+
+def _photo() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 30), "orange").save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_a_photo_goes_with_the_feedback_in_a_multipart_form(people):
+    citizen = people["citizen"]
+    form = {**lamp(), "files": [SimpleUploadedFile("den.jpg", _photo())]}
+    answer = citizen.client.post("/api/v1/feedback/with-files", form, headers=citizen.headers)
+    assert answer.status_code == 201, answer.json()
+    [photo] = answer.json()["attachments"]
+    assert photo["type"] == "image/jpeg" and photo["name"] == "den.jpg"
+
+
+def test_a_file_that_is_neither_photo_nor_pdf_sends_nothing(client, world):
+    anonymous_post(client, "/feedback/contact-codes", {"contact": "0912000111"})
+    form = {
+        **lamp(sender_name="Lê Văn C", sender_phone="0912000111", code=last_code_sent()),
+        "files": [SimpleUploadedFile("x.exe", b"MZ not a picture")],
+    }
+    refused = client.post("/api/v1/feedback/with-files", form)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["loc"][-1] == "files"
+    assert not FeedbackItem.objects.exists()
+    # The code was not spent: the same form with a photo goes through.
+    form["files"] = [SimpleUploadedFile("den.jpg", _photo())]
+    assert client.post("/api/v1/feedback/with-files", form).status_code == 201

@@ -5,6 +5,7 @@ The officers' endpoints are in ``feedback_officers``. Every rule is the feedback
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -12,12 +13,13 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import File, Form, Query, Router, UploadedFile
 
 from motcua.catalog.models import Procedure
+from motcua.core import throttle
 from motcua.core.http import client_ip
 from motcua.core.public_urls import feedback_url
-from motcua.core.throttle import submissions
+from motcua.dossiers.files import NewUpload
 from motcua.dossiers.selectors import my_dossiers
 from motcua.feedback import contact, rules, services
 from motcua.feedback.models import FeedbackItem, ItemChannel, Topic
@@ -156,7 +158,10 @@ def _resolved(user: Any, payload: s.FeedbackIn) -> dict[str, Any]:
     return found
 
 
-def _submit(user: Any, payload: s.FeedbackIn, *, verified: bool) -> FeedbackItem:
+Uploads = Sequence[NewUpload]
+
+
+def _submit(user: Any, payload: s.FeedbackIn, *, verified: bool, uploads: Uploads) -> FeedbackItem:
     account = user if user.is_authenticated else None
     try:
         return services.submit_feedback(
@@ -172,19 +177,23 @@ def _submit(user: Any, payload: s.FeedbackIn, *, verified: bool) -> FeedbackItem
             latitude=payload.latitude,
             longitude=payload.longitude,
             address=payload.address,
+            uploads=uploads,
         )
     except services.FeedbackError as error:
         raise refused(error) from error
 
 
-def _anonymous_submit(request: HttpRequest, payload: s.FeedbackIn) -> FeedbackItem:
+def _anonymous_submit(
+    request: HttpRequest, payload: s.FeedbackIn, uploads: Uploads
+) -> FeedbackItem:
     """The code is spent only with an item made: a refused item leaves it usable."""
     address = payload.sender_phone.strip() or payload.sender_email.strip()
     if not (payload.code.strip() and address):
-        return _submit(request.user, payload, verified=False)  # the domain says what is missing
+        # The domain says what is missing.
+        return _submit(request.user, payload, verified=False, uploads=uploads)
     with transaction.atomic():
         if contact.check_code(address, payload.code, client=client_ip(request)):
-            return _submit(request.user, payload, verified=True)
+            return _submit(request.user, payload, verified=True, uploads=uploads)
     raise Problem(_("Mã xác minh không đúng hoặc đã hết hạn; hãy yêu cầu mã mới."), "code")
 
 
@@ -197,31 +206,60 @@ def _created(user: Any, item: FeedbackItem) -> Answer:
     }
 
 
+def _send(request: HttpRequest, payload: s.FeedbackIn, key: str, uploads: Uploads) -> Answer:
+    user = request.user
+    try:
+        if not user.is_authenticated:
+            return _created(user, _anonymous_submit(request, payload, uploads))
+        if is_staff_reader(user):  # type: ignore[arg-type]
+            raise ApiError(_("Cán bộ ghi nhận phản ánh tại trang cán bộ, không qua API này."), 403)
+        throttle.submissions().take(f"user:{user.pk}")
+
+        def run() -> Answer:
+            return _created(user, _submit(user, payload, verified=True, uploads=uploads))
+
+        return idempotent(request, key, run)
+    except Problem as problem:
+        return problem.answer()
+
+
+SEND_RESPONSES = {
+    200: s.CreatedOut, 201: s.CreatedOut, 401: ErrorOut, 403: ErrorOut, 422: ProblemsOut,
+    429: ErrorOut,
+}  # fmt: skip
+
+
 @router.post(
     "",
     auth=token_or_anonymous,
     openapi_extra=OPTIONAL_TOKEN,
-    response={
-        200: s.CreatedOut, 201: s.CreatedOut, 401: ErrorOut, 403: ErrorOut, 422: ProblemsOut,
-        429: ErrorOut,
-    },
+    response=SEND_RESPONSES,
     summary="Send feedback: with a citizen's token, or a name, a phone or email and its code",
     description="With a token, a retry with the same Idempotency-Key answers what the first "
-    "answered. Files (photos, PDF) are added on the portal's follow page.",
-)  # fmt: skip
+    "answered. With photos or PDFs: POST /feedback/with-files.",
+)
 def send(request: HttpRequest, payload: s.FeedbackIn, idempotency_key: KeyHeader = "") -> Answer:
-    user = request.user
-    try:
-        if not user.is_authenticated:
-            return _created(user, _anonymous_submit(request, payload))
-        if is_staff_reader(user):  # type: ignore[arg-type]
-            raise ApiError(_("Cán bộ ghi nhận phản ánh tại trang cán bộ, không qua API này."), 403)
-        submissions().take(f"user:{user.pk}")
-        return idempotent(
-            request, idempotency_key, lambda: _created(user, _submit(user, payload, verified=True))
-        )
-    except Problem as problem:
-        return problem.answer()
+    return _send(request, payload, idempotency_key, ())
+
+
+@router.post(
+    "/with-files",
+    auth=token_or_anonymous,
+    openapi_extra=OPTIONAL_TOKEN,
+    response=SEND_RESPONSES,
+    summary="Send feedback with photos or PDFs (a multipart form: the same fields, and files)",
+    description="Up to 5 files (JPEG, PNG or PDF, checked by their content); a photo is turned "
+    "upright and loses its metadata. No Idempotency-Key: a multipart body differs on each try.",
+)
+def send_with_files(
+    request: HttpRequest,
+    payload: Form[s.FeedbackIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Answer:
+    if request.user.is_authenticated:
+        throttle.uploads().take(f"user:{request.user.pk}")
+    given = [NewUpload(f, f.name or "", key="files") for f in files or []]
+    return _send(request, payload, "", given)
 
 
 # --- following ---------------------------------------------------------------------------------
