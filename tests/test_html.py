@@ -19,6 +19,7 @@ from motcua.dossiers.models import Draft
 from motcua.dossiers.services import accept_dossier
 from motcua.identity.second_factor import current_totp_code, enrol_totp_device
 from tests.portal.citizen_world import CODE, build_citizen_world, submitted
+from tests.portal.test_feedback_send import item_form
 
 JAVA = shutil.which("java")
 pytestmark = [
@@ -155,6 +156,49 @@ def _officer_pages(world, dossier, accepted) -> dict[str, str]:
     return pages
 
 
+def _feedback_pages(world) -> dict[str, str]:
+    """Sending (with an open item nearby), following with a request for information and with
+    an answer to rate, my feedback, the public answers."""
+    from motcua.feedback import services
+    from motcua.feedback.models import ItemChannel, Topic
+    from motcua.feedback.privacy import public_draft
+
+    def item(title: str):
+        return services.submit_feedback(topic=Topic.objects.get(code="chieu-sang"), title=title,
+                                        body="Đèn tắt.", channel=ItemChannel.PORTAL,
+                                        sender=world["citizen"], ward=world.ward)  # fmt: skip
+
+    asked = services.request_info(item=item("Đèn tắt"), officer=world["receiver"], request="Ảnh?")
+    answered = services.answer(item=item("Đèn hỏng"), officer=world["receiver"], text="Đã sửa.")
+    answered = services.publish(item=answered, officer=world["receiver"], **public_draft(answered))
+    citizen, anonymous = Client(), Client()
+    citizen.force_login(world["citizen"])
+    pages = {
+        "feedback: public": _html(anonymous, reverse("portal:feedback-public")),
+        "feedback: answer": _html(anonymous, reverse("portal:feedback-answer",
+                                                     args=[answered.code])),
+        "feedback: contact": _html(anonymous, reverse("portal:feedback-contact")),
+        "feedback: contact errors": _html(anonymous, reverse("portal:feedback-contact"),
+                                          status=400, sender_name="", contact="x"),
+        "feedback: send": _html(citizen, reverse("portal:feedback-send")),
+        "feedback: send errors": _html(citizen, reverse("portal:feedback-send"), status=400,
+                                       **item_form(title="", latitude="1")),
+    }  # fmt: skip
+    citizen.post(reverse("portal:feedback-send"), item_form())
+    pages["feedback: check, duplicates"] = _html(citizen, reverse("portal:feedback-check"))
+    citizen.post(reverse("portal:feedback-check"), {})
+    pages["feedback: sent"] = _html(citizen, reverse("portal:feedback-sent"))
+    for name, code in (("info asked", asked.code), ("answered", answered.code)):
+        pages[f"feedback: follow, {name}"] = _html(
+            citizen, reverse("portal:feedback-follow", args=[code])
+        )
+    pages["feedback: rate errors"] = _html(
+        citizen, reverse("portal:feedback-rate", args=[answered.code]), status=400, rating="x"
+    )
+    pages["feedback: mine"] = _html(citizen, reverse("portal:feedback-mine"))
+    return pages
+
+
 def test_the_pages_have_no_html_errors(world, tmp_path):
     waiting = submitted(world)  # the desk's inbox shows it
     dossier = accept_dossier(dossier=submitted(world), officer=world["receiver"])
@@ -163,6 +207,7 @@ def test_the_pages_have_no_html_errors(world, tmp_path):
         **_public_pages(world, dossier, document),
         **_citizen_pages(world, dossier, waiting),
         **_officer_pages(world, waiting, dossier),
+        **_feedback_pages(world),
     }
     # A page with the error every real dossier page once had: the test passes because the
     # pages are valid, not because nothing was checked.

@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Under /open311/ every refusal is the GeoReport v2 error list, even a 503 (docs/open311.md).
+    "motcua.open311.middleware.Open311ErrorsMiddleware",
     "motcua.core.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -464,6 +466,8 @@ HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
 
 # Working days an applicant has to supply what a supplement request asks for, by default.
 SUPPLEMENT_DAYS = int(os.environ.get("MOTCUA_SUPPLEMENT_DAYS", "5"))
+# Days after a feedback answer in which a dislike becomes a request to reopen (docs/feedback.md).
+FEEDBACK_REOPEN_DAYS = env_int("MOTCUA_FEEDBACK_REOPEN_DAYS", 5)
 # Largest file accepted per upload, in megabytes.
 UPLOAD_MAX_MB = float(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(UPLOAD_MAX_MB * 1024 * 1024) + 1024 * 1024

@@ -25,7 +25,16 @@ window.__violations = [];
 document.addEventListener("securitypolicyviolation", (e) =>
   window.__violations.push(e.violatedDirective + " " + e.blockedURI));
 """
-PAGES = ["/", "/thu-tuc/", "/don-vi/", "/tra-cuu/", "/tai-khoan/dang-nhap/", "/can-bo/dang-nhap/"]
+PAGES = [
+    "/",
+    "/thu-tuc/",
+    "/don-vi/",
+    "/tra-cuu/",
+    "/phan-anh/",
+    "/phan-anh/gui/lien-he/",
+    "/tai-khoan/dang-nhap/",
+    "/can-bo/dang-nhap/",
+]
 
 
 @pytest.fixture

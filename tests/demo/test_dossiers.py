@@ -239,3 +239,22 @@ def test_demo_accounts_sign_in_with_the_demo_password_unforced_and_can_reset(see
     assert citizen.check_password(DEMO_PASSWORD)
     assert citizen.email_verified and citizen.phone_verified
     assert User.objects.get(username="motcua.hoankiem").email_verified
+
+
+def test_the_demo_feedback_has_every_state_channel_and_a_reopen_request(seeded):
+    from motcua.demo.feedback import PLANS, seed_demo_feedback
+    from motcua.feedback import selectors
+    from motcua.feedback.models import FeedbackItem
+
+    assert seed_demo_feedback(now=NOW) == len(PLANS)
+    items = FeedbackItem.objects.all()
+    assert {i.status for i in items} == {"received", "info_requested", "in_progress",
+                                         "answered", "refused", "merged"}  # fmt: skip
+    assert {i.channel for i in items} == {"portal", "hotline", "open311"}
+    assert items.filter(published_at__isnull=False).count() >= 3
+    assert items.filter(rating="dislike", reopen_requested_at__isnull=False).exists()
+    assert items.filter(was_late=True).exists()
+    leader = User.objects.get(username="lanhdao.hoankiem")
+    assert selectors.inbox(leader, tab="reopen").exists()
+    assert any(selectors.mark(i, NOW) == "overdue" for i in items.filter(status="received"))
+    assert seed_demo_feedback(now=NOW) == 0

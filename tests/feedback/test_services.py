@@ -244,3 +244,14 @@ def test_scrub_hides_names_phones_emails_and_numbers(world, topic):
     text = scrub(item.body, item)
     for secret in ("Nguyễn Văn An", "0912 345 678", "an@example.vn", "001090012345"):
         assert secret not in text
+
+
+def test_a_dissatisfied_evaluation_becomes_an_item_for_the_leaders(world):
+    dossier = world.submit()
+    item = services.open_from_evaluation(dossier=dossier, comment="Chờ lâu quá", at=MONDAY)
+    assert item.agency == dossier.agency and item.dossier == dossier and item.leaders_only
+    assert item.sender == dossier.applicant and item.topic.code == "ho-so"
+    assert selectors.inbox(world["approver"]).filter(pk=item.pk).exists()
+    assert not selectors.inbox(world["specialist"]).filter(pk=item.pk).exists()
+    leaders = [m.recipient for m in OutboxMessage.objects.filter(channel="email")]
+    assert "lanhdao@example.vn" in leaders

@@ -45,6 +45,8 @@ SKIPPED_MODELS = frozenset(
         "dossiers.draft",
         "payments.receiptsequence",
         "documents.documentsequence",
+        "feedback.feedbackcodesequence",
+        "feedback.contactcode",
         "api.apitoken",
         "otp_totp.totpdevice",
         "otp_static.staticdevice",

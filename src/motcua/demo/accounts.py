@@ -83,6 +83,8 @@ OFFICERS = (
             Role.SPECIALIST, "00004/peoples_committee"),
     Officer("lanhdao.badinh", "Tạ Minh Quang", "Phó Chủ tịch UBND phường (phê duyệt)",
             Role.APPROVER, "00004/peoples_committee"),
+    Officer("tongdai.1022", "Vương Thị Thu", "Điện thoại viên đường dây nóng 1022 (ghi nhận "
+            "cuộc gọi phản ánh)", Role.HOTLINE_OPERATOR, "000.00.01.H26"),
 )  # fmt: skip
 
 # The people who use the portal: (username, account fields, description).

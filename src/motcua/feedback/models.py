@@ -170,6 +170,9 @@ class FeedbackItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Answered by the agency's leaders only: conduct complaints, and a dissatisfied evaluation
+    # (the officers it may be about are the ones who handled the dossier).
+    leaders_only = models.BooleanField(_("chỉ lãnh đạo xử lý"), default=False)
     latitude = models.DecimalField(
         _("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True
     )

@@ -32,8 +32,13 @@ HANDLERS = (Role.RECEIVER, Role.SPECIALIST, Role.APPROVER, Role.UNIT_ADMIN)
 
 
 def is_conduct(item: FeedbackItem) -> bool:
-    """About an officer's conduct: handled by leaders only, never seen by the officer named."""
-    return item.classification == "conduct" or item.topic.default_classification == "conduct"
+    """About an officer's conduct, or a dissatisfied evaluation of a dossier: handled by the
+    agency's leaders only; never seen by the officer named."""
+    return (
+        item.leaders_only
+        or item.classification == "conduct"
+        or (not item.classification and item.topic.default_classification == "conduct")
+    )
 
 
 def is_handler(user: Any, item: FeedbackItem) -> bool:

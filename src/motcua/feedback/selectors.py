@@ -15,7 +15,9 @@ from django.utils import timezone
 from motcua.core.calendar import working_calendar
 from motcua.core.text import search_terms
 from motcua.dossiers.access import officer_scope
+from motcua.dossiers.models import Dossier
 from motcua.identity.models import AdministrativeUnit
+from motcua.identity.validators import normalise_phone
 
 from . import rules
 from .models import (
@@ -41,8 +43,11 @@ def handled_agencies(user: Any) -> frozenset[int] | None:
 
 
 def _conduct() -> Q:
-    return Q(classification="conduct") | Q(
-        classification="", topic__default_classification="conduct"
+    """rules.is_conduct as a filter."""
+    return (
+        Q(leaders_only=True)
+        | Q(classification="conduct")
+        | Q(classification="", topic__default_classification="conduct")
     )
 
 
@@ -79,6 +84,25 @@ def sent_by(user: Any) -> QuerySet[FeedbackItem]:
         .select_related("topic", "agency")
         .distinct()
     )
+
+
+def dossier_for_sender(code: str, *, user: Any = None, phone: str = "") -> Dossier | None:
+    """The dossier a sender may name in an item: one of their own (a signed-in applicant), or,
+    for a sender without an account, one whose applicant phone is the phone they verified by a
+    code. None otherwise, whether or not the code exists (never tell which)."""
+    code = (code or "").strip()
+    if not code or len(code) > 40:
+        return None
+    found = Dossier.objects.select_related("agency__unit", "version__procedure").filter(code=code)
+    if getattr(user, "is_authenticated", False):
+        return found.filter(applicant=user).first()
+    phone = normalise_phone(phone or "")
+    if not phone:
+        return None
+    dossier = found.exclude(applicant_phone="").first()
+    if dossier is None or normalise_phone(dossier.applicant_phone) != phone:
+        return None
+    return dossier
 
 
 def soon_limit(now: datetime) -> datetime:

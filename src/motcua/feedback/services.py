@@ -74,7 +74,7 @@ class FeedbackError(ValueError):
 
 def reopen_window_days() -> int:
     """How long after the answer a dislike still becomes a reopen request."""
-    return int(getattr(settings, "FEEDBACK_REOPEN_DAYS", 5))
+    return int(settings.FEEDBACK_REOPEN_DAYS)
 
 
 def add_days(start: datetime, days: int) -> datetime:
@@ -353,6 +353,7 @@ def submit_feedback(
     recorded_by: User | None = None,
     consent: bool = False,
     officer: User | None = None,
+    leaders_only: bool = False,
     at: datetime | None = None,
 ) -> FeedbackItem:
     """Receive one item from any door; FeedbackError names what to correct."""
@@ -410,6 +411,7 @@ def submit_feedback(
             dossier=dossier,
             procedure=procedure or (dossier.version.procedure if dossier else None),
             officer=officer,
+            leaders_only=leaders_only,
             latitude=lat,
             longitude=lon,
             address=address.strip()[:300],
@@ -513,6 +515,7 @@ def open_from_evaluation(
         sender_email=dossier.applicant_email if dossier.applicant is None else "",
         contact_verified=True,  # the dossier's own contact, known to the agency
         dossier=dossier,
+        leaders_only=True,
         at=at,
     )
     event = item.events.order_by("-pk").first()
@@ -778,14 +781,14 @@ def merge(
             _("Phản ánh %(code)s trùng với phản ánh %(original)s và được xử lý cùng phản ánh đó.")
             % {"code": item.code, "original": original.code},
         )
+        if not original.is_open:  # merged into an item already concluded: ends with it now
+            _close_duplicates(original, officer, at)
     return item
 
 
 def _close_duplicates(original: FeedbackItem, officer: User, at: datetime) -> None:
     """Items merged into ``original`` end with it (the sender of each is told)."""
-    for duplicate in original.duplicates.all():
-        if duplicate.status != ItemStatus.MERGED:
-            continue
+    for duplicate in original.duplicates.filter(status=ItemStatus.MERGED, answered_at=None):
         duplicate.answer = original.answer
         duplicate.answered_at = duplicate.answered_at or at
         duplicate.save(update_fields=["answer", "answered_at", "updated_at"])

@@ -2,7 +2,18 @@ from django.urls import path
 
 from motcua.core import public_urls
 
-from . import accounts, documents, lookup, my_dossiers, passwords, payments, submission, views
+from . import (
+    accounts,
+    documents,
+    feedback,
+    feedback_pages,
+    lookup,
+    my_dossiers,
+    passwords,
+    payments,
+    submission,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -75,4 +86,26 @@ urlpatterns += [
     path(public_urls.DOCUMENT, documents.document, name="document"),
     path("xac-thuc/<str:code>/tai-ve/", documents.document_file, name="document-file"),
     path("kho-du-lieu/", documents.data_store, name="data-store"),
+]
+
+# Feedback and petitions (phản ánh, kiến nghị): send, follow, my feedback, public answers.
+urlpatterns += [
+    path("phan-anh/", feedback_pages.public_list, name="feedback-public"),
+    path("phan-anh/tra-loi/<str:code>/", feedback_pages.public_detail, name="feedback-answer"),
+    path("phan-anh/gui/", feedback.send, name="feedback-send"),
+    path("phan-anh/gui/lien-he/", feedback.contact, name="feedback-contact"),
+    path("phan-anh/gui/kiem-tra/", feedback.check, name="feedback-check"),
+    path("phan-anh/gui/theo-doi/", feedback.follow_instead, name="feedback-follow-instead"),
+    path("phan-anh/gui/da-gui/", feedback.sent, name="feedback-sent"),
+    path("phan-anh/cua-toi/", feedback_pages.mine, name="feedback-mine"),
+    path(public_urls.FEEDBACK, feedback_pages.follow, name="feedback-follow"),
+    path(
+        "phan-anh/theo-doi/<str:code>/bo-sung/", feedback_pages.provide_info, name="feedback-info"
+    ),
+    path("phan-anh/theo-doi/<str:code>/danh-gia/", feedback_pages.rate, name="feedback-rate"),
+    path(
+        "phan-anh/theo-doi/<str:code>/tep/<int:file_id>/",
+        feedback_pages.attachment,
+        name="feedback-file",
+    ),
 ]

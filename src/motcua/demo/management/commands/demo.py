@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from motcua.core.deployment import start_refusal
 from motcua.core.jobs import start_in_process_scheduler
 from motcua.demo.dossiers import DEFAULT_COUNT, SeedReport, seed_demo_dossiers
+from motcua.demo.feedback import DEMO_OPEN311_KEY, seed_demo_feedback
 from motcua.demo.services import (
     DEMO_PASSWORD,
     DemoAccount,
@@ -62,6 +63,11 @@ class Command(BaseCommand):
         # the demo's results and slips are signed like real ones (docs/documents.md).
         call_command("init_signing", stdout=self.stdout)
         self._print_dossiers(seed_demo_dossiers(count=dossiers))
+        added = seed_demo_feedback()
+        self.stdout.write(
+            f"Feedback: {added} items added (portal, hotline, Open311); Open311 api_key "
+            f"for the demo app: {DEMO_OPEN311_KEY}"
+        )
         self._print_accounts(accounts, addrport)
         if not no_serve:
             # Outbox delivery and the other periodic jobs run in this process. runserver runs
