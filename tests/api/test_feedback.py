@@ -365,3 +365,14 @@ def test_a_file_that_is_neither_photo_nor_pdf_sends_nothing(client, world):
     # The code was not spent: the same form with a photo goes through.
     form["files"] = [SimpleUploadedFile("den.jpg", _photo())]
     assert client.post("/api/v1/feedback/with-files", form).status_code == 201
+
+
+def test_without_an_account_a_dossier_is_named_with_its_applicants_verified_phone(client, world):
+    dossier = world.submit()  # the applicant's phone is 0912345678
+    for phone, expected in (("0987000111", 422), ("0912345678", 201)):
+        anonymous_post(client, "/feedback/contact-codes", {"contact": phone})
+        body = {**lamp(topic="ho-so", ward="", dossier=dossier.code), "sender_name": "An"}
+        answer = anonymous_post(client, "/feedback", {**body, "sender_phone": phone,
+                                                      "code": last_code_sent()})  # fmt: skip
+        assert answer.status_code == expected
+    assert answer.json()["dossier"] == dossier.code

@@ -20,11 +20,16 @@ from motcua.core import throttle
 from motcua.core.http import client_ip
 from motcua.core.public_urls import feedback_url
 from motcua.dossiers.files import NewUpload
-from motcua.dossiers.selectors import my_dossiers
 from motcua.feedback import contact, rules, services
 from motcua.feedback.models import FeedbackItem, ItemChannel, Topic
 from motcua.feedback.routing import ward_by_code
-from motcua.feedback.selectors import public_answers, sent_by, soon_limit, visible_items
+from motcua.feedback.selectors import (
+    dossier_for_sender,
+    public_answers,
+    sent_by,
+    soon_limit,
+    visible_items,
+)
 from motcua.identity.models import User
 
 from . import feedback_schemas as s
@@ -130,7 +135,7 @@ def send_contact_code(request: HttpRequest, payload: s.ContactIn) -> Answer:
     return 202, {"channel": channel, "expires_in_minutes": contact.CODE_MINUTES}
 
 
-def _resolved(user: Any, payload: s.FeedbackIn) -> dict[str, Any]:
+def _resolved(user: Any, payload: s.FeedbackIn, *, verified: bool) -> dict[str, Any]:
     """The body's codes as rows; an unknown code is a 422 on its field."""
     topic = Topic.objects.filter(code=payload.topic.strip(), on_portal=True).first()
     if topic is None:
@@ -140,9 +145,12 @@ def _resolved(user: Any, payload: s.FeedbackIn) -> dict[str, Any]:
         found["ward"] = ward_by_code(payload.ward)
         if found["ward"] is None:
             raise Problem(_("Không có phường, xã mã %(code)s.") % {"code": payload.ward}, "ward")
-    if payload.dossier.strip():
-        # Only one's own dossier; the same answer whether another's exists or not.
-        found["dossier"] = my_dossiers(user).filter(code=payload.dossier.strip()).first()
+    # Only one's own dossier: an account's, or one whose applicant phone was just verified.
+    # Unverified, it is not looked up at all (the domain refuses the item anyway), so that a
+    # dossier code and a phone never tell whether they belong together.
+    if payload.dossier.strip() and verified:
+        phone = "" if user.is_authenticated else payload.sender_phone
+        found["dossier"] = dossier_for_sender(payload.dossier, user=user, phone=phone)
         if found["dossier"] is None:
             raise Problem(
                 _("Không tìm thấy hồ sơ %(code)s trong các hồ sơ của bạn.")
@@ -165,7 +173,7 @@ def _submit(user: Any, payload: s.FeedbackIn, *, verified: bool, uploads: Upload
     account = user if user.is_authenticated else None
     try:
         return services.submit_feedback(
-            **_resolved(user, payload),
+            **_resolved(user, payload, verified=verified),
             title=payload.title,
             body=payload.body,
             channel=ItemChannel.PORTAL,
