@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -376,3 +378,12 @@ def test_without_an_account_a_dossier_is_named_with_its_applicants_verified_phon
                                                       "code": last_code_sent()})  # fmt: skip
         assert answer.status_code == expected
     assert answer.json()["dossier"] == dossier.code
+
+
+def test_an_item_past_its_answer_deadline_is_marked_overdue(as_user, world, sent):
+    with time_machine.travel(timedelta(days=30)):
+        receiver = as_user(world["receiver"])  # a token of that day
+        [item] = receiver.get("/feedback/inbox").json()["items"]
+        figures = receiver.get("/feedback/figures", {"from": "2000-01-01"}).json()
+    assert item["mark"] == "overdue"
+    assert figures["on_time_rate"] == {"numerator": 0, "denominator": 1, "rate": 0.0}
