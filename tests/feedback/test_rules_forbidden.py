@@ -1,4 +1,5 @@
-"""rules.forbidden tells "not one who may" (403 at a door) from "not now" (409)."""
+"""rules.forbidden tells "not one who may" (403 at a door) from "not now" (409); rules.is_follower
+and privacy.for_followers say who follows an item and what they read of it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 
 from motcua.feedback import rules, services
 from motcua.feedback.models import ItemChannel
+from motcua.feedback.privacy import for_followers
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +35,14 @@ def test_only_a_leader_may_ever_decide_a_reopen_request(world, topic):
     item = _item(world, topic)
     assert rules.forbidden(world["receiver"], "decide_reopen", item)
     assert not rules.forbidden(world["approver"], "decide_reopen", item)
+
+
+def test_a_follower_is_told_apart_and_reads_the_text_without_personal_data(world, topic):
+    item = services.submit_feedback(
+        topic=topic, title="Đèn hỏng trước nhà 0912345678", body="Đèn tắt.",
+        channel=ItemChannel.PORTAL, sender=world["citizen"], ward=world.ward,
+    )  # fmt: skip
+    services.follow(item=item, user=world["other_citizen"])
+    assert rules.is_follower(world["other_citizen"], item)
+    assert not rules.is_follower(world["receiver"], item)
+    assert "0912345678" not in for_followers(item)["title"]

@@ -69,6 +69,15 @@ def is_sender(user: Any, item: FeedbackItem) -> bool:
     )
 
 
+def is_follower(user: Any, item: FeedbackItem) -> bool:
+    """A citizen who chose to follow the item instead of sending a duplicate: they read its
+    progress, and its title and answer with personal data removed (privacy.for_followers) —
+    never the sender, the content or the files."""
+    return bool(
+        getattr(user, "is_authenticated", False) and item.followers.filter(pk=user.pk).exists()
+    )
+
+
 def may_see(user: Any, item: FeedbackItem) -> bool:
     """Open the item's page (its sender, its agency, the operator who recorded it)."""
     if not getattr(user, "is_authenticated", False):
