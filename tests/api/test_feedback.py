@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.core.sms import MemorySmsBackend
+from motcua.feedback import services
 from motcua.feedback.models import FeedbackItem, Topic
 
 pytestmark = pytest.mark.django_db
@@ -387,3 +388,17 @@ def test_an_item_past_its_answer_deadline_is_marked_overdue(as_user, world, sent
         figures = receiver.get("/feedback/figures", {"from": "2000-01-01"}).json()
     assert item["mark"] == "overdue"
     assert figures["on_time_rate"] == {"numerator": 0, "denominator": 1, "rate": 0.0}
+
+
+def test_a_follower_reads_the_progress_without_the_senders_data(people, world):
+    sent = people["citizen"].post("/feedback", lamp(title="Đèn hỏng, gọi 0912345678")).json()
+    item = FeedbackItem.objects.get(code=sent["code"])
+    services.follow(item=item, user=world["other_citizen"])
+    follower = people["other_citizen"]
+    read = follower.get(f"/feedback/{item.code}").json()
+    assert "0912345678" not in read["title"] and read["status"]["code"] == "received"
+    assert read["sender"] is None and read["body"] == "" and read["actions"] == []
+    assert [e["note"] for e in read["history"]] == [""]
+    [listed] = follower.get("/feedback/mine").json()["items"]
+    assert listed["code"] == item.code and "0912345678" not in listed["title"]
+    assert status(follower.post(f"/feedback/{item.code}/rating", {"rating": "like"})) == 403

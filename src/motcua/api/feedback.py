@@ -6,6 +6,7 @@ The officers' endpoints are in ``feedback_officers``. Every rule is the feedback
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -22,6 +23,7 @@ from motcua.core.public_urls import feedback_url
 from motcua.dossiers.files import NewUpload
 from motcua.feedback import contact, rules, services
 from motcua.feedback.models import FeedbackItem, ItemChannel, Topic
+from motcua.feedback.privacy import for_followers
 from motcua.feedback.routing import ward_by_code
 from motcua.feedback.selectors import (
     dossier_for_sender,
@@ -283,21 +285,32 @@ def mine(request: HttpRequest, params: Query[PageQuery]) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     if is_staff_reader(user):
         raise ApiError(_("Cán bộ xem phản ánh cần xử lý tại /api/v1/feedback/inbox."), 403)
-    items = sent_by(user).select_related("ward").order_by("-received_at")
+    items = sent_by(user).select_related("ward", "sender", "dossier").order_by("-received_at")
     page = page_of(items, page=params.page, page_size=params.page_size)
     now = timezone.now()
     limit = soon_limit(now)
-    return {**page, "items": [summary_out(i, now=now, limit=limit) for i in page["items"]]}
+    return {**page, "items": [_mine(user, i, now, limit) for i in page["items"]]}
+
+
+def _mine(user: User, item: FeedbackItem, now: datetime, limit: datetime) -> dict[str, Any]:
+    summary = summary_out(item, now=now, limit=limit)
+    if item.sender_id == user.pk:
+        return summary
+    # Followed, not sent: the title without personal data, as a follower reads it.
+    return {**summary, "title": for_followers(item)["title"], "rating": ""}
 
 
 def followed(request: HttpRequest, code: str, key: str) -> FeedbackItem:
-    """The item if the caller may read it: its agency, its sender's account, or its follow key."""
+    """The item if the caller may read it: its agency, its sender's account or follow key, or
+    a citizen who follows it (who reads less: feedback_views.follower_out)."""
     items = FeedbackItem.objects.select_related(*SHOWN_RELATED)
     item = visible_items(request.user).select_related(*SHOWN_RELATED).filter(code=code).first()
     if item is None and key:
         item = items.filter(code=code).first()
         if item is not None and not services.sender_may(request.user, key, item):
             item = None
+    if item is None:
+        item = items.filter(pk__in=sent_by(request.user).values("pk"), code=code).first()
     if item is None:
         raise not_found()
     return item

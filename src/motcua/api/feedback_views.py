@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from motcua.feedback import rules
 from motcua.feedback.models import FeedbackEvent, FeedbackItem, ItemStatus
-from motcua.feedback.privacy import public_draft
+from motcua.feedback.privacy import for_followers, public_draft
 from motcua.feedback.selectors import mark, soon_limit
 
 from .dossier_views import agency_ref, local
@@ -107,14 +107,22 @@ def _number(value: Any) -> float | None:
 
 def item_out(user: Any, item: FeedbackItem, *, sender: bool = False) -> dict[str, Any]:
     """The item as ``user`` reads it: its agency, or (``sender``) its sender by account or
-    follow key; anyone else who may open it (the operator who recorded a call, an officer
-    after a transfer) reads what the sender reads, without the sender's actions."""
+    follow key; a follower reads its progress only (``follower_out``); anyone else who may
+    open it (the operator who recorded a call, an officer after a transfer) reads what the
+    sender reads, without the sender's actions."""
     now = timezone.now()
     agency = rules.is_handler(user, item)
     if agency:
         actions = rules.allowed_actions(user, item)
     else:
         actions = sender_actions(item) if sender else []
+    full = _full(item, now, agency, actions)
+    if not (agency or sender or rules.may_see(user, item)) and rules.is_follower(user, item):
+        return follower_out(full, item)
+    return full
+
+
+def _full(item: FeedbackItem, now: datetime, agency: bool, actions: list[str]) -> dict[str, Any]:
     return {
         **summary_out(item, now=now, limit=soon_limit(now)),
         "body": item.body,
@@ -157,6 +165,27 @@ def item_out(user: Any, item: FeedbackItem, *, sender: bool = False) -> dict[str
         "actions": actions,
         "public_draft": public_draft(item) if "publish" in actions else None,
     }
+
+
+# What a follower reads (rules.is_follower): the progress, and the title, answer and refusal
+# reason without personal data; every other field is blank.
+FOLLOWER_SEES = frozenset(
+    {"code", "topic", "status", "channel", "agency", "ward", "procedure", "received_at", "due_at",
+     "mark", "refuse_by", "info_by", "answer_by", "publish_by", "answered_at", "closed_at",
+     "published_at", "merged_into", "reopen_requested"}
+)  # fmt: skip
+
+
+def _blank(value: Any) -> Any:
+    return "" if isinstance(value, str) else [] if isinstance(value, list) else None
+
+
+def follower_out(full: dict[str, Any], item: FeedbackItem) -> dict[str, Any]:
+    """``full`` with only what a follower reads: FOLLOWER_SEES, the scrubbed text, and the
+    public history without its notes."""
+    shown = {k: (v if k in FOLLOWER_SEES else _blank(v)) for k, v in full.items()}
+    shown["history"] = [{**event, "note": ""} for event in full["history"]]
+    return {**shown, **for_followers(item)}
 
 
 # What ``item_out`` prints of the item's relations.
