@@ -12,6 +12,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from motcua.core.sms import MemorySmsBackend
 from motcua.feedback import services
@@ -402,3 +404,22 @@ def test_a_follower_reads_the_progress_without_the_senders_data(people, world):
     [listed] = follower.get("/feedback/mine").json()["items"]
     assert listed["code"] == item.code and "0912345678" not in listed["title"]
     assert status(follower.post(f"/feedback/{item.code}/rating", {"rating": "like"})) == 403
+
+
+@pytest.mark.parametrize(
+    "who, path",
+    [
+        ("receiver", "/feedback/inbox"),
+        ("receiver", "/feedback/{code}"),
+        ("receiver", "/feedback/figures"),
+        ("citizen", "/feedback/mine"),
+        ("citizen", "/feedback/{code}"),
+        ("citizen", "/feedback/public"),
+    ],
+)
+def test_the_reads_write_nothing(people, sent, who, path):
+    with CaptureQueriesContext(connection) as queries:
+        answer = people[who].get(path.format(code=sent["code"]))
+    assert answer.status_code == 200
+    writes = ("BEGIN", "SAVEPOINT", "INSERT", "UPDATE", "DELETE")
+    assert [q["sql"] for q in queries.captured_queries if q["sql"].startswith(writes)] == []
