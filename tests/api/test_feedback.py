@@ -423,3 +423,8 @@ def test_the_reads_write_nothing(people, sent, who, path):
     assert answer.status_code == 200
     writes = ("BEGIN", "SAVEPOINT", "INSERT", "UPDATE", "DELETE")
     assert [q["sql"] for q in queries.captured_queries if q["sql"].startswith(writes)] == []
+
+
+def test_a_far_away_year_is_refused_in_vietnamese(people):
+    answer = people["receiver"].get("/feedback/figures", {"from": "1066-10-14"})
+    assert answer.status_code == 422 and "1990" in answer.json()["errors"][0]["msg"]

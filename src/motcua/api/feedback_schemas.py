@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BaseModel
 from pydantic import Field as P
@@ -26,7 +27,10 @@ ItemCode = Annotated[str, P(min_length=1, max_length=30, description="An item's 
 
 def _plausible(day: date) -> date:
     if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-        raise ValueError(f"year between {EARLIEST_YEAR} and {LATEST_YEAR}")
+        raise ValueError(
+            _("Thời điểm phải trong khoảng năm %(start)s–%(end)s.")
+            % {"start": EARLIEST_YEAR, "end": LATEST_YEAR}
+        )
     return day
 
 
