@@ -26,6 +26,7 @@ def test_each_address_resolves_to_the_portal_view_that_serves_it(settings):
         public_urls.payment_url("000.01.99.H26-261123-0001", "MCABC"): (
             "portal:payment", {"code": "000.01.99.H26-261123-0001", "reference": "MCABC"},
         ),
+        public_urls.evaluation_url("tok_EN-1"): ("portal:evaluation", {"token": "tok_EN-1"}),
     }  # fmt: skip
     for url, (name, kwargs) in expected.items():
         match = resolve(_path(url, settings))

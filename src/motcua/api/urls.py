@@ -15,6 +15,7 @@ from .catalog import router as catalog_router
 from .dossier_actions import router as dossier_actions_router
 from .dossiers import router as dossiers_router
 from .errors import ApiError
+from .evaluations import router as evaluations_router
 from .feedback import router as feedback_router
 from .feedback_officers import router as feedback_officers_router
 from .payments import router as payments_router
@@ -44,6 +45,7 @@ api.add_router("", dossier_actions_router)
 api.add_router("/reports", reports_router)
 api.add_router("", results_router)
 api.add_router("", payments_router)
+api.add_router("", evaluations_router)
 # The officers' paths (/feedback/inbox, /feedback/figures) before /feedback/{code}.
 api.add_router("/feedback", feedback_officers_router)
 api.add_router("/feedback", feedback_router)

@@ -29,6 +29,10 @@ from motcua.identity.models import OfficerRole, User
 from motcua.payments.models import Payment
 from motcua.payments.providers import slip_transfer
 from motcua.payments.receipts import receipt_for
+from motcua.surveys.invitation import invitation
+from motcua.surveys.models import EvaluationChannel
+from motcua.surveys.services import EVALUABLE, may_open_desk
+from motcua.surveys.services import refusal as evaluation_refusal
 
 from . import slips
 from .access import officer_required
@@ -111,6 +115,7 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
     user = _officer(request)
     dossier = _visible_or_404(request, code)
     situation = Situation(user, dossier, timezone.now())
+    desk = may_open_desk(user, dossier)
     events = selectors.timeline(dossier)
     children = list(dossier.children.all())
     visible = set(
@@ -134,6 +139,8 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
         "bill": bill_for(dossier),
         "claimed": claimed(dossier),
         "desk_qr": offers_desk_qr(user, dossier),
+        "desk_evaluation": desk and evaluation_refusal(dossier, EvaluationChannel.DESK) is None,
+        "evaluation_card": desk and dossier.status in EVALUABLE,
     })  # fmt: skip
 
 
@@ -254,6 +261,7 @@ def slip(request: HttpRequest, code: str, number: str) -> HttpResponse:
         "dossier": dossier,
         "slip": found,
         "transfer": _receipt_transfer(request, dossier, number),
+        "evaluation": invitation(dossier) if number == "01" else None,
     }
     return render(request, "backoffice/dossiers/slip.html", context)
 

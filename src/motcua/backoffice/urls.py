@@ -6,6 +6,7 @@ from . import (
     desk_views,
     documents,
     dossier_views,
+    evaluations,
     ledger,
     passwords,
     payments,
@@ -47,6 +48,17 @@ urlpatterns = [
         desk_payments.desk_qr,
         name="desk-qr",
     ),
+    path("ho-so/<str:code>/phieu-danh-gia/", evaluations.card, name="evaluation-card"),
+    path(
+        "ho-so/<str:code>/danh-gia-tai-quay/",
+        evaluations.desk,
+        name="desk-evaluation",
+    ),
+    path(
+        "ho-so/<str:code>/danh-gia-tai-quay/cam-on/",
+        evaluations.desk_thanks,
+        name="desk-evaluation-thanks",
+    ),
     path("ho-so/<str:code>/<slug:slug>/", dossier_views.dossier_action, name="dossier-action"),
     path("tiep-nhan/", desk_views.receive_start, name="receive-start"),
     path("tiep-nhan/<str:code>/", desk_views.receive, name="receive"),
@@ -54,6 +66,7 @@ urlpatterns = [
     path("so-theo-doi/pdf/", ledger.ledger_pdf, name="ledger-pdf"),
     path("van-ban/<str:code>/tai-ve/", documents.document_file, name="document-file"),
     path("bao-cao/", reports.monthly, name="report"),
+    path("danh-gia/", evaluations.aggregates, name="evaluations"),
     path("doi-soat-thanh-toan/", payments.reconciliation, name="reconciliation"),
     path("nhat-ky-kiem-toan/", audit_log.audit_log, name="audit-log"),
 ]

@@ -20,6 +20,7 @@ DOCUMENT = "xac-thuc/<str:code>/"
 CRL = "xac-thuc/crl/root.crl"
 DOSSIER = "ho-so/<str:code>/"
 PAYMENT = "ho-so/<str:code>/thanh-toan/<str:reference>/"
+EVALUATION = "danh-gia/<str:token>/"
 FEEDBACK = "phan-anh/theo-doi/<str:code>/"
 
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -69,3 +70,8 @@ def crl_url() -> str:
 def payment_url(code: str, reference: str) -> str:
     """The applicant's page of one payment, where a provider sends them back."""
     return absolute(fill(PAYMENT, code=code, reference=reference))
+
+
+def evaluation_url(token: str) -> str:
+    """What the QR code on the receipt and the result notification open: the evaluation form."""
+    return absolute(fill(EVALUATION, token=token))

@@ -31,6 +31,7 @@ from weasyprint.urls import URLFetcher
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Dossier, Outcome
 from motcua.identity.models import Agency
+from motcua.surveys.invitation import invitation
 
 from .boxes import SignatureBox
 from .models import IssuedDocument
@@ -150,6 +151,9 @@ def render_slip(
             "slip": found,
             # The receipt's VietQR while its fees are asked (payments.providers.slip_transfer).
             "transfer": transfer,
+            # The receipt's QR code to evaluate the dossier once decided (surveys), printed
+            # beside the verification QR so that form 01 stays one page.
+            "invite": invitation(dossier) if number == "01" else None,
         },
     )
     return _render(_mark_slip_signature(_without_links(html)))

@@ -3,6 +3,7 @@ transaction as the move (so a crash never loses a message, and a rollback sends 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -14,6 +15,23 @@ from motcua.core.public_urls import lookup_url
 from motcua.identity.models import User
 
 from .models import Channel, Dossier, DossierEvent
+
+# Lines an app above dossiers adds to the applicant's message, e.g. the evaluation link after a
+# decision (surveys registers it in its AppConfig.ready()): dossiers imports nothing of theirs,
+# and the message keeps one builder. Each gets the dossier and the event's action, and returns
+# a line or "".
+MessageAddition = Callable[[Dossier, str], str]
+_ADDITIONS: list[MessageAddition] = []
+
+
+def register_message_addition(addition: MessageAddition) -> None:
+    if addition not in _ADDITIONS:
+        _ADDITIONS.append(addition)
+
+
+def _additions(dossier: Dossier, action: str) -> str:
+    lines = [line for addition in _ADDITIONS if (line := addition(dossier, action))]
+    return "".join(f"\n{line}" for line in lines)
 
 
 def _when(moment: datetime | None) -> str:
@@ -108,6 +126,7 @@ def notify_applicant(dossier: Dossier, event: DossierEvent) -> None:
         if message is None:
             return
         subject, text = message
+        text += _additions(dossier, event.action)
         footer = _("Tra cứu hồ sơ: %(url)s") % {"url": lookup_url(dossier.code)}
     key = f"applicant:{event.pk}"
     if dossier.applicant_email:

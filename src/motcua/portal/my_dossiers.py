@@ -34,6 +34,9 @@ from motcua.dossiers.services import UploadError, WorkflowError
 from motcua.dossiers.workflow import Action
 from motcua.payments.models import Payment
 from motcua.payments.providers import slip_transfer
+from motcua.surveys.invitation import invitation
+from motcua.surveys.models import EvaluationChannel
+from motcua.surveys.services import refusal as evaluation_refusal
 
 from .access import citizen, citizen_required
 
@@ -185,6 +188,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "payment_amount": (payment.details or {}).get("amount") if payment else None,
         "can_withdraw": Action.WITHDRAW in now_possible,
         "can_supplement": Action.SUPPLEMENT in now_possible,
+        "can_evaluate": evaluation_refusal(dossier, EvaluationChannel.PORTAL) is None,
     }
     return render(request, "portal/dossiers/detail.html", context)
 
@@ -228,6 +232,7 @@ def dossier_slip(request: HttpRequest, code: str, number: str, event_id: int) ->
         "title": SLIPS[number][2],
         "number": number,
         "transfer": slip_transfer(dossier, by=citizen(request)) if number == "01" else None,
+        "evaluation": invitation(dossier) if number == "01" else None,
     }
     return render(request, "portal/dossiers/slip.html", context)
 

@@ -5,6 +5,7 @@ from motcua.core import public_urls
 from . import (
     accounts,
     documents,
+    evaluations,
     feedback,
     feedback_pages,
     lookup,
@@ -76,6 +77,9 @@ urlpatterns += [
     ),
     path("ho-so/<str:code>/bo-sung/", my_dossiers.dossier_supplement, name="dossier-supplement"),
     path("ho-so/<str:code>/rut/", my_dossiers.dossier_withdraw, name="dossier-withdraw"),
+    path("ho-so/<str:code>/danh-gia/", evaluations.evaluate_own, name="dossier-evaluate"),
+    path(public_urls.EVALUATION, evaluations.evaluate_by_token, name="evaluation"),
+    path("danh-gia-cam-on/", evaluations.thanks, name="evaluation-thanks"),
     path(public_urls.LOOKUP, lookup.lookup, name="lookup"),
 ]
 
