@@ -126,7 +126,7 @@ def _figures_out(counted: Figures, start: date, end: date, agencies: list[Agency
     response={200: s.FeedbackFiguresOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Decision 766 figures 5.2 and 5.3 and counts per channel, for one's agencies",
 )
-def get_figures(request: HttpRequest, params: Query[s.FiguresQuery]) -> Any:
+def get_figures(request: HttpRequest, params: Query[s.FeedbackFiguresQuery]) -> Any:
     user = _officer(request)
     today = timezone.localdate()
     start, end = params.start or today.replace(day=1), params.end or today

@@ -304,7 +304,7 @@ class FeedbackInboxQuery(PageQuery):
     )
 
 
-class FiguresQuery(Schema):
+class FeedbackFiguresQuery(Schema):
     start: Day | None = P(
         None, alias="from", description="First day received (default: the month's first)"
     )
