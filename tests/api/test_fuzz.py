@@ -34,6 +34,8 @@ from motcua.api.urls import api
 from motcua.catalog.models import Procedure
 from motcua.dossiers.action_inputs import AcceptInput
 from motcua.dossiers.rules import perform
+from motcua.feedback import services as feedback
+from motcua.feedback.models import ItemChannel, Topic
 from tests.dossiers.world import build_world
 
 # The document the API serves at /api/v1/openapi.json, read once at collection, with the
@@ -65,11 +67,16 @@ def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> An
     names = [name for name in path_parameters or {} if KNOWN.get(name)]
     if not names:
         return st.just(path_parameters)
-    return st.integers(0, 7).map(lambda pick: _with_known(path_parameters, names, pick))
+    known = max(len(KNOWN[name]) for name in names)
+    return st.integers(0, 2 * known - 1).map(
+        lambda pick: _with_known(path_parameters, names, pick, known)
+    )
 
 
-def _with_known(parameters: dict[str, Any], names: list[str], pick: int) -> dict[str, Any]:
-    if pick >= 4:
+def _with_known(
+    parameters: dict[str, Any], names: list[str], pick: int, known: int
+) -> dict[str, Any]:
+    if pick >= known:
         return parameters
     return {**parameters, **{name: KNOWN[name][pick % len(KNOWN[name])] for name in names}}
 
@@ -99,8 +106,16 @@ def fuzz_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[st
         accepted = world.submit(citizen=citizen)
         perform("accept", dossier=accepted, actor=desk, data=AcceptInput())
         procedure = Procedure.objects.order_by("code").first()
-        # Dossiers, procedures and units all take a "code" in their path.
-        KNOWN["code"] = [waiting.code, accepted.code, procedure.code, world.ward.code]
+        lamp = Topic.objects.get(code="chieu-sang")
+        open_item, answered = (
+            feedback.submit_feedback(topic=lamp, title="Đèn hỏng", body="Đèn tắt.",
+                                     channel=ItemChannel.PORTAL, sender=citizen, ward=world.ward)
+            for _ in range(2)
+        )  # fmt: skip
+        feedback.answer(item=answered, officer=desk, text="Đã thay bóng đèn.")
+        # Dossiers, procedures, units and feedback items all take a "code" in their path.
+        KNOWN["code"] = [waiting.code, accepted.code, procedure.code, world.ward.code,
+                         open_item.code, answered.code]  # fmt: skip
         tokens = {
             "citizen": issue_token(user=citizen)[0],
             "officer": issue_token(user=desk)[0],

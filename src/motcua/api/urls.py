@@ -16,6 +16,8 @@ from .dossier_actions import router as dossier_actions_router
 from .dossiers import router as dossiers_router
 from .errors import ApiError
 from .evaluations import router as evaluations_router
+from .feedback import router as feedback_router
+from .feedback_officers import router as feedback_officers_router
 from .payments import router as payments_router
 from .reports import router as reports_router
 from .results import router as results_router
@@ -28,7 +30,9 @@ api = MotCuaApi(
     urls_namespace="api-1.0.0",
     description=(
         "Catalogue of administrative procedures, administrative units, the working calendar, "
-        "and dossiers: submission, files, actions, the officer's inbox and the public lookup. "
+        "dossiers: submission, files, actions, the officer's inbox and the public lookup; and "
+        "feedback (phản ánh, kiến nghị): sending and following it, the agencies' actions and "
+        "figures, the published answers. "
         "Dossier endpoints take a bearer token from POST /api/v1/auth/token (see docs/api.md)."
     ),
 )
@@ -42,6 +46,9 @@ api.add_router("/reports", reports_router)
 api.add_router("", results_router)
 api.add_router("", payments_router)
 api.add_router("", evaluations_router)
+# The officers' paths (/feedback/inbox, /feedback/figures) before /feedback/{code}.
+api.add_router("/feedback", feedback_officers_router)
+api.add_router("/feedback", feedback_router)
 
 
 @api.exception_handler(ApiError)

@@ -49,3 +49,13 @@ def public_draft(item: FeedbackItem) -> dict[str, str]:
         "public_question": scrub(item.body, item),
         "public_answer": scrub(item.answer, item),
     }
+
+
+def for_followers(item: FeedbackItem) -> dict[str, str]:
+    """What a follower (rules.is_follower) reads of the item's text: its title, answer and
+    refusal reason with personal data removed; never its content."""
+    return {
+        "title": scrub(item.title, item),
+        "answer": scrub(item.answer, item),
+        "refusal_reason": scrub(item.refusal_reason, item),
+    }

@@ -69,6 +69,15 @@ def is_sender(user: Any, item: FeedbackItem) -> bool:
     )
 
 
+def is_follower(user: Any, item: FeedbackItem) -> bool:
+    """A citizen who chose to follow the item instead of sending a duplicate: they read its
+    progress, and its title and answer with personal data removed (privacy.for_followers) —
+    never the sender, the content or the files."""
+    return bool(
+        getattr(user, "is_authenticated", False) and item.followers.filter(pk=user.pk).exists()
+    )
+
+
 def may_see(user: Any, item: FeedbackItem) -> bool:
     """Open the item's page (its sender, its agency, the operator who recorded it)."""
     if not getattr(user, "is_authenticated", False):
@@ -146,6 +155,15 @@ def why_not(user: Any, action: str, item: FeedbackItem) -> str | None:
     """None when ``user`` may do ``action`` on ``item`` now, else the reason."""
     reason = ACTIONS[action](user, item)
     return None if reason is None else str(reason)
+
+
+def forbidden(user: Any, action: str, item: FeedbackItem) -> bool:
+    """True when ``user`` is not one who may ever take the officer ``action`` on ``item`` (a
+    door answers 403), as opposed to a refusal by the item's state now (409): the doors tell
+    the two apart as they do for dossiers."""
+    if action == "decide_reopen":
+        return not is_leader(user, item)
+    return not is_handler(user, item)
 
 
 def allowed_actions(user: Any, item: FeedbackItem) -> list[str]:
