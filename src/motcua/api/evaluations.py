@@ -140,7 +140,7 @@ class SatisfactionOut(BaseModel):
     meets_target: bool
 
 
-class FiguresOut(BaseModel):
+class EvaluationFiguresOut(BaseModel):
     agency: str
     month: str
     minimum_answers: int
@@ -164,7 +164,13 @@ def _group(row: figures.Figures) -> dict[str, Any]:
 @router.get(
     "/evaluations/figures",
     auth=bearer,
-    response={200: FiguresOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={
+        200: EvaluationFiguresOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+    },
     summary="A unit's evaluations in a month per unit, officer or procedure (5 answers at least)",
 )
 def read_figures(request: HttpRequest, params: Query[FiguresQuery]) -> dict[str, Any]:
