@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.core.page_cache import cached_for_visitors
 from motcua.feedback import rules, selectors, services
 from motcua.feedback.models import FeedbackItem, ItemStatus
-from motcua.feedback.privacy import scrub
+from motcua.feedback.privacy import for_followers
 from motcua.feedback.services import FeedbackError
 
 from .access import citizen, citizen_required, uses_portal
@@ -53,7 +53,7 @@ def _viewer(request: HttpRequest, code: str) -> tuple[FeedbackItem, str]:
     user = request.user
     if services.sender_may(user, _key(request), item):
         return item, SENDER
-    if uses_portal(user) and item.followers.filter(pk=citizen(request).pk).exists():
+    if uses_portal(user) and rules.is_follower(citizen(request), item):
         return item, FOLLOWER
     raise Http404
 
@@ -86,13 +86,16 @@ def _page(
     sender = role == SENDER
     key = _key(request) if sender and not rules.is_sender(request.user, item) else ""
     events = list(item.events.filter(public=True))
+    text = (
+        {"title": item.title, "answer": item.answer, "refusal_reason": item.refusal_reason}
+        if sender
+        else for_followers(item)
+    )
     context = {
         "item": item,
         "is_sender": sender,
         "key": key,
-        "title": item.title if sender else scrub(item.title, item),
-        "answer": item.answer if sender else scrub(item.answer, item),
-        "refusal_reason": item.refusal_reason if sender else scrub(item.refusal_reason, item),
+        **text,
         "events": events,
         "attachments": list(item.attachments.all()) if sender else [],
         "asks_info": sender and item.status == ItemStatus.INFO_REQUESTED,
@@ -195,7 +198,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     user = citizen(request)
     page = Paginator(selectors.sent_by(user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        (item, item.title if item.sender_id == user.pk else scrub(item.title, item))
+        (item, item.title if item.sender_id == user.pk else for_followers(item)["title"])
         for item in page.object_list
     ]
     return render(request, "portal/feedback/mine.html", {"page": page, "rows": rows})
