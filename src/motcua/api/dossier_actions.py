@@ -24,11 +24,10 @@ from motcua.dossiers.services import NotPermitted, WorkflowError
 from motcua.identity.models import Agency, User
 
 from . import dossier_schemas as s
-from .auth import bearer
+from .actions import add_action_endpoints
 from .dossier_views import dossier_out
 from .dossiers import visible, visible_or_own
 from .errors import ApiError
-from .idempotency import KeyHeader, idempotent
 from .schemas import ErrorOut
 
 router = Router(tags=["dossier actions"])
@@ -187,43 +186,12 @@ def take(request: HttpRequest, code: str, action: str, spec: Spec, payload: Any)
     return dossier_out(user, visible_or_own(user, Dossier.objects.get(pk=dossier.pk)))
 
 
-def _endpoint(name: str, spec: Spec) -> Callable[..., Any]:
-    def endpoint(request: HttpRequest, code: str, payload: Any, idempotency_key: str = "") -> Any:
-        def run() -> tuple[int, Any]:
-            return 200, take(request, code, name, spec, payload)
-
-        return idempotent(request, idempotency_key, run)
-
-    # Ninja reads the body's type from the annotations; each action has its own.
-    endpoint.__annotations__ = {
-        "request": HttpRequest, "code": str, "payload": spec.schema,
-        "idempotency_key": KeyHeader, "return": Any,
-    }  # fmt: skip
-    endpoint.__name__ = f"action_{name}"
-    return endpoint
-
-
-for _name, _spec in SPECS.items():
-    router.add_api_operation(
-        f"/dossiers/{{code}}/actions/{_name}",
-        ["POST"],
-        _endpoint(_name, _spec),
-        auth=bearer,
-        response=RESPONSES,
-        summary=_spec.summary,
-        operation_id=f"dossier_action_{_name}",
-    )
-
-
-@router.post(
-    "/dossiers/{code}/actions/{action}",
-    auth=bearer,
-    response={401: ErrorOut, 404: ErrorOut},
-    summary="Any other action: 404 with the list of actions",
+add_action_endpoints(
+    router,
+    path="/dossiers/{code}/actions",
+    specs=SPECS,
+    take=take,
+    responses=RESPONSES,
+    name="action",
+    operation="dossier_action",
 )
-def unknown_action(request: HttpRequest, code: str, action: str) -> Any:
-    raise ApiError(
-        _("Không có thao tác “%(action)s”. Các thao tác: %(actions)s.")
-        % {"action": action[:50], "actions": ", ".join(SPECS)},
-        404,
-    )

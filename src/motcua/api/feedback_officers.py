@@ -31,12 +31,12 @@ from motcua.feedback.selectors import (
 from motcua.identity.models import Agency, User
 
 from . import feedback_schemas as s
+from .actions import add_action_endpoints
 from .auth import bearer
 from .dossier_views import agency_ref, is_staff_reader
 from .errors import ApiError
 from .feedback import not_found, refused
 from .feedback_views import SHOWN_RELATED, item_out, summary_out
-from .idempotency import KeyHeader, idempotent
 from .paging import page_of
 from .schemas import ErrorOut
 
@@ -232,43 +232,12 @@ def take(request: HttpRequest, code: str, action: str, spec: Spec, payload: Any)
     return item_out(user, FeedbackItem.objects.select_related(*SHOWN_RELATED).get(pk=done.pk))
 
 
-def _endpoint(name: str, spec: Spec) -> Callable[..., Any]:
-    def endpoint(request: HttpRequest, code: str, payload: Any, idempotency_key: str = "") -> Any:
-        def run() -> tuple[int, Any]:
-            return 200, take(request, code, name, spec, payload)
-
-        return idempotent(request, idempotency_key, run)
-
-    # Ninja reads the body's type from the annotations; each action has its own.
-    endpoint.__annotations__ = {
-        "request": HttpRequest, "code": str, "payload": spec.schema,
-        "idempotency_key": KeyHeader, "return": Any,
-    }  # fmt: skip
-    endpoint.__name__ = f"feedback_action_{name}"
-    return endpoint
-
-
-for _name, _spec in SPECS.items():
-    router.add_api_operation(
-        f"/{{code}}/actions/{_name}",
-        ["POST"],
-        _endpoint(_name, _spec),
-        auth=bearer,
-        response=RESPONSES,
-        summary=_spec.summary,
-        operation_id=f"feedback_action_{_name}",
-    )
-
-
-@router.post(
-    "/{code}/actions/{action}",
-    auth=bearer,
-    response={401: ErrorOut, 404: ErrorOut},
-    summary="Any other action: 404 with the list of actions",
+add_action_endpoints(
+    router,
+    path="/{code}/actions",
+    specs=SPECS,
+    take=take,
+    responses=RESPONSES,
+    name="feedback_action",
+    operation="feedback_action",
 )
-def unknown_action(request: HttpRequest, code: str, action: str) -> Any:
-    raise ApiError(
-        _("Không có thao tác “%(action)s”. Các thao tác: %(actions)s.")
-        % {"action": action[:50], "actions": ", ".join(SPECS)},
-        404,
-    )
