@@ -11,12 +11,13 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core.http import stored_file_response
 from motcua.dossiers.access import visible_dossiers
 from motcua.feedback import rules, selectors
 from motcua.feedback.models import FeedbackEvent, FeedbackItem, ItemChannel, ItemStatus, Topic
@@ -172,19 +173,12 @@ def item_file(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase
     record = item.attachments.filter(pk=file_id).first()
     if record is None:
         raise Http404
-    try:
-        handle = record.file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        filename=record.original_name,
+    return stored_file_response(
+        record.file,
+        name=record.original_name,
         content_type=record.content_type,
-        as_attachment=record.content_type == "application/pdf",
+        attachment=record.content_type == "application/pdf",
     )
-    # Uploaded content never runs as this site: no scripts, no same-origin access.
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 # One action -----------------------------------------------------------------------------------

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ipaddress
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -71,3 +71,19 @@ def client_ip(request: HttpRequest) -> str:
         if not _trusted(hop, networks):
             break
     return client
+
+
+def stored_file_response(
+    stored: Any, *, name: str, content_type: str, attachment: bool = True
+) -> HttpResponse:
+    """An uploaded file streamed to someone the caller checked may have it: 404 when its bytes
+    are gone; never run as this site (a sandbox CSP: no scripts, no same-origin access)."""
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=attachment, filename=name, content_type=content_type
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return cast(HttpResponse, response)

@@ -13,17 +13,18 @@ Who sees what:
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.core.http import stored_file_response
 from motcua.core.page_cache import cached_for_visitors
 from motcua.feedback import rules, selectors, services
 from motcua.feedback.models import FeedbackItem, ItemStatus
@@ -179,14 +180,11 @@ def attachment(request: HttpRequest, code: str, file_id: int) -> HttpResponse:
     record = item.attachments.filter(pk=file_id).first()
     if record is None:
         raise Http404
-    try:
-        stream = record.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        stream, as_attachment=True, filename=record.original_name, content_type=record.content_type
+    return _private(
+        stored_file_response(
+            record.file, name=record.original_name, content_type=record.content_type
+        )
     )
-    return _private(cast(HttpResponse, response))
 
 
 # My feedback -----------------------------------------------------------------------------------

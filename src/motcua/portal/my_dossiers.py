@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core.http import stored_file_response
 from motcua.dossiers import drafts, selectors
 from motcua.dossiers.action_inputs import SupplementInput, WithdrawInput
 from motcua.dossiers.files import NewUpload
@@ -200,14 +201,9 @@ def dossier_file(request: HttpRequest, code: str, file_id: int) -> HttpResponse:
     upload = dossier.files.filter(pk=file_id).first()
     if upload is None:
         raise Http404
-    try:
-        stream = upload.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        stream, as_attachment=True, filename=upload.original_name, content_type=upload.content_type
+    return stored_file_response(
+        upload.file, name=upload.original_name, content_type=upload.content_type
     )
-    return cast(HttpResponse, response)  # streamed; the decorators only pass it through
 
 
 def own_dossier(request: HttpRequest, code: str) -> Dossier:
