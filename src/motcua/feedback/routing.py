@@ -106,3 +106,21 @@ def route(
             _("Chưa xác định được cơ quan tiếp nhận: hãy chọn phường, xã nơi xảy ra sự việc.")
         )
     return agency
+
+
+def place(
+    *,
+    ward: AdministrativeUnit | None,
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    dossier: object | None = None,
+    procedure: Procedure | None = None,
+) -> tuple[AdministrativeUnit | None, Agency]:
+    """Where an item happened and who answers, in one order for every door: the ward chosen,
+    else the nearest to the position, else the dossier's; then route(). RoutingError when
+    nobody can be found."""
+    if ward is None and latitude is not None and longitude is not None:
+        ward = nearest_ward(latitude, longitude)
+    if ward is None and dossier is not None:
+        ward = dossier.agency.unit  # type: ignore[attr-defined]
+    return ward, route(dossier=dossier, procedure=procedure, ward=ward)

@@ -52,7 +52,7 @@ from .models import (
     ReopenDecision,
     Topic,
 )
-from .routing import RoutingError, nearest_ward, route
+from .routing import RoutingError, place
 
 REFUSE_DAYS = 2
 INFO_DAYS = 5
@@ -388,12 +388,10 @@ def submit_feedback(
     lon = _coordinate(longitude, -180, 180, "longitude")
     if (lat is None) != (lon is None):
         raise FeedbackError(_("Hãy cho cả vĩ độ và kinh độ."), "latitude")
-    if ward is None and lat is not None:
-        ward = nearest_ward(lat, lon)
-    if ward is None and dossier is not None:
-        ward = dossier.agency.unit
     try:
-        agency = route(dossier=dossier, procedure=procedure, ward=ward)
+        ward, agency = place(
+            ward=ward, latitude=lat, longitude=lon, dossier=dossier, procedure=procedure
+        )
     except RoutingError as error:
         raise FeedbackError(error.message, "ward") from error
     refuse_by, info_by, answer_by = (add_days(at, n) for n in (REFUSE_DAYS, INFO_DAYS, ANSWER_DAYS))

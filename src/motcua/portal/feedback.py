@@ -39,7 +39,7 @@ from motcua.feedback import selectors, services
 from motcua.feedback.contact import ContactError, check_code, send_code
 from motcua.feedback.models import FeedbackItem, ItemChannel, Topic
 from motcua.feedback.privacy import scrub
-from motcua.feedback.routing import RoutingError, nearest_ward, route, ward_by_code
+from motcua.feedback.routing import RoutingError, place, ward_by_code
 from motcua.feedback.services import FeedbackError
 from motcua.identity.models import AdministrativeUnit, Agency, User
 
@@ -164,14 +164,11 @@ def resolve(draft: dict[str, str], user: User | None, contact: dict[str, Any]) -
                 _("Không tìm thấy thủ tục này. Nhập mã thủ tục, hoặc để trống."), "procedure"
             )
     latitude, longitude = _number(draft["latitude"]), _number(draft["longitude"])
-    # The same order as services.submit_feedback: chosen ward, position, the dossier's ward.
-    ward = ward_by_code(draft["ward"])
-    if ward is None and latitude is not None:
-        ward = nearest_ward(latitude, longitude)
-    if ward is None and dossier is not None:
-        ward = dossier.agency.unit
     try:
-        agency = route(dossier=dossier, procedure=procedure, ward=ward)
+        ward, agency = place(
+            ward=ward_by_code(draft["ward"]), latitude=latitude, longitude=longitude,
+            dossier=dossier, procedure=procedure,
+        )  # fmt: skip
     except RoutingError as error:
         raise FeedbackError(error.message, "ward") from error
     return Resolved(topic, ward, procedure, dossier, agency, latitude, longitude)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0003_topics'),
+        ("feedback", "0003_topics"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='feedbackitem',
-            name='leaders_only',
-            field=models.BooleanField(default=False, verbose_name='chỉ lãnh đạo xử lý'),
+            model_name="feedbackitem",
+            name="leaders_only",
+            field=models.BooleanField(default=False, verbose_name="chỉ lãnh đạo xử lý"),
         ),
     ]
