@@ -1,6 +1,10 @@
-"""The topics every deployment starts with (administrators edit them in the admin)."""
+"""The topics a deployment starts with: created after ``migrate`` (and after a test database is
+flushed) whenever there is no topic at all, so an administrator who edits or removes them in
+the admin keeps their choice. Names are data, in Vietnamese, as the catalogue's are."""
 
-from django.db import migrations
+from __future__ import annotations
+
+from typing import Any
 
 SEVERITY = {
     "code": "muc_do",
@@ -75,26 +79,26 @@ TOPICS = [
 ]
 
 
-def add_topics(apps, schema_editor):
-    Topic = apps.get_model("feedback", "Topic")
-    for position, (code, name, group, kind, private, portal, open311, attributes) in enumerate(
-        TOPICS
-    ):
-        Topic.objects.get_or_create(
+def seed_default_topics(*, using: str = "default", **_: Any) -> int:
+    """Create the default topics when the table is empty (a ``post_migrate`` receiver)."""
+    from .models import Topic
+
+    if Topic.objects.using(using).exists():
+        return 0
+    Topic.objects.using(using).bulk_create(
+        Topic(
             code=code,
-            defaults={
-                "name": name,
-                "group": group,
-                "default_classification": kind,
-                "is_private": private,
-                "on_portal": portal,
-                "on_open311": open311,
-                "attributes": attributes,
-                "position": position,
-            },
+            name=name,
+            group=group,
+            default_classification=kind,
+            is_private=private,
+            on_portal=portal,
+            on_open311=open311,
+            attributes=attributes,
+            position=position,
         )
-
-
-class Migration(migrations.Migration):
-    dependencies = [("feedback", "0002_public_folded")]
-    operations = [migrations.RunPython(add_topics, migrations.RunPython.noop)]
+        for position, (code, name, group, kind, private, portal, open311, attributes) in enumerate(
+            TOPICS
+        )
+    )
+    return len(TOPICS)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0003_topics"),
+        ("feedback", "0002_public_folded"),
     ]
 
     operations = [
