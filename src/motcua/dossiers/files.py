@@ -11,17 +11,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import DocumentRequirement
 from motcua.identity.models import User
 
 from .digitisation import mark_files
-from .inspect import inspect_image, inspect_pdf, inspector
+from .inspect import clean_photo, inspect_image, inspect_pdf, inspector
 from .models import Dossier, DossierFile, Draft
 from .workflow import WorkflowError
 
@@ -81,6 +82,37 @@ def store_upload(
 ) -> DossierFile:
     """Check and store one upload for a dossier or a draft; raises UploadError with a message
     for the person uploading."""
+    owner = dossier if dossier is not None else draft
+    if owner is not None and owner.files.count() >= MAX_FILES_PER_DOSSIER:
+        raise UploadError(_("Mỗi hồ sơ có tối đa %(n)s tệp.") % {"n": MAX_FILES_PER_DOSSIER})
+    content, content_type, suffix = checked_content(stream, name)
+    record = DossierFile(
+        dossier=dossier,
+        draft=draft,
+        requirement=requirement,
+        requirement_name=requirement.name if requirement else label[:300],
+        kind=kind,
+        original_name=safe_name(name),
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=uploaded_by,
+        origin=origin,
+    )
+    record.file.save(f"upload{suffix}", ContentFile(content), save=False)
+    record.save()
+    if dossier is not None:
+        mark_files(dossier, {origin})
+    return record
+
+
+def checked_content(
+    stream: IO[bytes], name: str, *, clean_photos: bool = False
+) -> tuple[bytes, str, str]:
+    """The bytes to store, their type and suffix, after the checks every upload meets: not
+    empty, within the size limit, a PDF, JPEG or PNG by content, and one that opens safely.
+    ``clean_photos``: a photo is turned upright and re-encoded without its metadata (feedback
+    photos may be published); otherwise it is stored unchanged. UploadError when refused."""
     limit = max_upload_bytes()
     content = stream.read(limit + 1)
     if not content:
@@ -96,29 +128,10 @@ def store_upload(
             _("Tệp “%(name)s” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).")
             % {"name": name}
         )
-    owner = dossier if dossier is not None else draft
-    if owner is not None and owner.files.count() >= MAX_FILES_PER_DOSSIER:
-        raise UploadError(_("Mỗi hồ sơ có tối đa %(n)s tệp.") % {"n": MAX_FILES_PER_DOSSIER})
     content_type, suffix = kind_of
-    content = (check_pdf if content_type == "application/pdf" else check_image)(content, name)
-    record = DossierFile(
-        dossier=dossier,
-        draft=draft,
-        requirement=requirement,
-        requirement_name=requirement.name if requirement else label[:300],
-        kind=kind,
-        original_name=_safe_name(name),
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=uploaded_by,
-        origin=origin,
-    )
-    record.file.save(f"upload{suffix}", ContentFile(content), save=False)
-    record.save()
-    if dossier is not None:
-        mark_files(dossier, {origin})
-    return record
+    if content_type == "application/pdf":
+        return check_pdf(content, name), content_type, suffix
+    return (clean_image if clean_photos else check_image)(content, name), content_type, suffix
 
 
 class StoredUploads:
@@ -128,6 +141,8 @@ class StoredUploads:
 
     def __init__(self) -> None:
         self.records: list[DossierFile] = []
+        # Files stored for other rows of the same change (feedback attachments).
+        self.other_files: list[FieldFile] = []
 
     def store(
         self,
@@ -165,8 +180,8 @@ class StoredUploads:
         trace: TracebackType | None,
     ) -> None:
         if kind is not None:
-            for record in self.records:
-                record.file.storage.delete(record.file.name)
+            for stored in [record.file for record in self.records] + self.other_files:
+                stored.storage.delete(stored.name)
 
 
 MAX_IMAGE_PIXELS = 60_000_000  # a 600 dpi A3 scan is ~70 MP in colour; a phone photo 12–50 MP
@@ -195,8 +210,21 @@ def check_image(content: bytes, name: str) -> bytes:
     """The image decodes entirely (in a bounded worker process) within the pixel limit; stored
     unchanged."""
     verdict, detail = inspector.run(inspect_image, content, MAX_IMAGE_PIXELS)
+    _refuse_image(verdict, detail, name)
+    return content
+
+
+def clean_image(content: bytes, name: str) -> bytes:
+    """The image upright and without metadata (inspect.clean_photo), with check_image's limits
+    and messages."""
+    verdict, detail = inspector.run(clean_photo, content, MAX_IMAGE_PIXELS)
+    _refuse_image(verdict, detail, name)
+    return bytes(detail)
+
+
+def _refuse_image(verdict: str, detail: Any, name: str) -> None:
     if verdict == "ok":
-        return content
+        return
     if verdict == "too_large":
         width, height = detail
         raise UploadError(
@@ -206,7 +234,7 @@ def check_image(content: bytes, name: str) -> bytes:
     raise UploadError(_("Ảnh “%(name)s” bị hỏng hoặc không đọc được.") % {"name": name})
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
     """A display name only: path parts and control characters removed."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(ch for ch in base if ch.isprintable()).strip()

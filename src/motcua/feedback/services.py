@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -30,8 +29,13 @@ from motcua.core.outbox import enqueue
 from motcua.core.public_urls import feedback_url
 from motcua.core.text import fold
 from motcua.dossiers.codes import next_in_sequence
-from motcua.dossiers.files import NewUpload, check_pdf, max_upload_bytes, sniff
-from motcua.dossiers.inspect import clean_photo, inspector
+from motcua.dossiers.files import (
+    NewUpload,
+    StoredUploads,
+    UploadError,
+    checked_content,
+    safe_name,
+)
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.notify import notify_officers
 from motcua.identity.models import AdministrativeUnit, Agency, User
@@ -39,7 +43,6 @@ from motcua.identity.validators import normalise_phone
 
 from . import rules
 from .models import (
-    OPEN_STATUSES,
     Classification,
     FeedbackAttachment,
     FeedbackCodeSequence,
@@ -59,7 +62,6 @@ INFO_DAYS = 5
 ANSWER_DAYS = 15
 PUBLISH_DAYS = 2
 MAX_ATTACHMENTS = 5
-MAX_PHOTO_PIXELS = 60_000_000
 Action = FeedbackEvent.Action
 
 
@@ -84,90 +86,37 @@ def add_days(start: datetime, days: int) -> datetime:
 # --- attachments ------------------------------------------------------------------------------
 
 
-@dataclass
-class _Stored:
-    records: list[FeedbackAttachment]
-
-    def delete_files(self) -> None:
-        for record in self.records:
-            record.file.storage.delete(record.file.name)
-
-
-def _checked(upload: NewUpload) -> tuple[bytes, str, str]:
-    """The content as stored (a photo upright and without metadata), its type and suffix."""
-    limit = max_upload_bytes()
-    content = upload.stream.read(limit + 1)
-    name = upload.name
-    if not content:
-        raise FeedbackError(_("Tệp “%(name)s” trống.") % {"name": name}, upload.key)
-    if len(content) > limit:
-        raise FeedbackError(
-            _("Tệp “%(name)s” lớn hơn %(mb)s MB cho phép.")
-            % {"name": name, "mb": settings.UPLOAD_MAX_MB},
-            upload.key,
-        )
-    kind = sniff(content[:16])
-    if kind is None:
-        raise FeedbackError(
-            _("Tệp “%(name)s” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).")
-            % {"name": name},
-            upload.key,
-        )
-    content_type, suffix = kind
-    if content_type == "application/pdf":
-        from motcua.dossiers.files import UploadError
-
-        try:
-            return check_pdf(content, name), content_type, suffix
-        except UploadError as error:
-            raise FeedbackError(error.message, upload.key) from error
-    verdict, result = inspector.run(clean_photo, content, MAX_PHOTO_PIXELS)
-    if verdict != "ok":
-        raise FeedbackError(
-            _("Ảnh “%(name)s” bị hỏng, quá lớn hoặc không đọc được.") % {"name": name},
-            upload.key,
-        )
-    return result, content_type, suffix
-
-
 def _attach(
-    item: FeedbackItem, uploads: Sequence[NewUpload], stored: _Stored, *, from_agency: bool
+    item: FeedbackItem,
+    uploads: Sequence[NewUpload],
+    stored: StoredUploads,
+    *,
+    from_agency: bool,
 ) -> None:
+    """Check and store the files of one change; ``stored`` deletes them again if it fails.
+    Photos are turned upright and lose their metadata (they may be published)."""
     if item.attachments.count() + len(uploads) > MAX_ATTACHMENTS:
         raise FeedbackError(
             _("Mỗi phản ánh có tối đa %(n)s tệp đính kèm.") % {"n": MAX_ATTACHMENTS}, "files"
         )
     for upload in uploads:
-        content, content_type, suffix = _checked(upload)
+        try:
+            content, content_type, suffix = checked_content(
+                upload.stream, upload.name, clean_photos=True
+            )
+        except UploadError as error:
+            raise FeedbackError(error.message, upload.key) from error
         record = FeedbackAttachment(
             item=item,
-            original_name=_safe_name(upload.name),
+            original_name=safe_name(upload.name),
             content_type=content_type,
             size=len(content),
             sha256=hashlib.sha256(content).hexdigest(),
             from_agency=from_agency,
         )
         record.file.save(f"tep{suffix}", ContentFile(content), save=False)
-        stored.records.append(record)
+        stored.other_files.append(record.file)
         record.save()
-
-
-def _safe_name(name: str) -> str:
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(ch for ch in base if ch.isprintable()).strip()
-    return (cleaned or "tep")[:200]
-
-
-class _Uploads:
-    """Attachments stored for one change: deleted again when the change fails."""
-
-    def __enter__(self) -> _Stored:
-        self.stored = _Stored([])
-        return self.stored
-
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        if kind is not None:
-            self.stored.delete_files()
 
 
 # --- events and messages ----------------------------------------------------------------------
@@ -395,7 +344,7 @@ def submit_feedback(
     except RoutingError as error:
         raise FeedbackError(error.message, "ward") from error
     refuse_by, info_by, answer_by = (add_days(at, n) for n in (REFUSE_DAYS, INFO_DAYS, ANSWER_DAYS))
-    with _Uploads() as stored, transaction.atomic():
+    with StoredUploads() as stored, transaction.atomic():
         number = next_in_sequence(FeedbackCodeSequence, day=timezone.localdate(at))
         item = FeedbackItem(
             code=f"PA-{timezone.localdate(at):%y%m%d}-{number:04d}",
@@ -652,7 +601,7 @@ def provide_info(
     """The sender's addition (checked by the caller to be the sender)."""
     at = _now(at)
     text = _text(text, "text", _("nội dung bổ sung"), 5000)
-    with _Uploads() as stored, transaction.atomic():
+    with StoredUploads() as stored, transaction.atomic():
         item = _locked(item)
         _require(by, "provide_info", item)
         before = item.status
@@ -678,7 +627,7 @@ def answer(
     later (publish())."""
     at = _now(at)
     text = _text(text, "answer", _("nội dung trả lời"), 10000)
-    with _Uploads() as stored, transaction.atomic():
+    with StoredUploads() as stored, transaction.atomic():
         item = _locked(item)
         _require(officer, "answer", item)
         before = item.status
@@ -761,8 +710,7 @@ def merge(
         item.closed_at, item.was_late = at, False
         _set_due(item)
         item.save()
-        for follower in item.followers.all():
-            original.followers.add(follower)
+        original.followers.add(*item.followers.all())
         event = _event(
             item,
             Action.MERGE,
@@ -920,7 +868,3 @@ def follow(*, item: FeedbackItem, user: User) -> None:
         raise FeedbackError(_("Hãy đăng nhập để theo dõi phản ánh."))
     item.followers.add(user)
     _event(item, Action.FOLLOW, actor=user, at=timezone.now(), before=item.status, public=False)
-
-
-def still_open() -> tuple[str, ...]:
-    return tuple(str(s) for s in OPEN_STATUSES)
