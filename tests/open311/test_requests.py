@@ -309,7 +309,12 @@ def test_the_updates_resource_lists_each_status_change(client, city, sent):
     assert [u["status"] for u in later.json()] == ["closed"]
 
 
-@pytest.mark.parametrize("params", [{"start_date": "9999-12-31"}, {"end_date": "0001-01-02"}])
+@pytest.mark.parametrize("params", [
+    {"start_date": "9999-12-31"}, {"end_date": "0001-01-02"},
+    # Within 90 days of each other, but the database's UTC conversion would overflow.
+    {"start_date": "0001-01-01", "end_date": "0001-01-02"},
+    {"end_date": "9999-12-31T23:00:00-07:00"},
+])  # fmt: skip
 def test_dates_at_the_ends_of_the_calendar_are_400_not_500(client, city, params):
     assert get(client, "requests.json", **params).status_code == 400
 

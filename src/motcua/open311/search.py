@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from motcua.core.calendar import EARLIEST_YEAR, LATEST_YEAR
 from motcua.feedback.models import CLOSED_STATUSES, OPEN_STATUSES, FeedbackEvent, FeedbackItem
 
 from . import answers
@@ -39,19 +40,20 @@ def _moment(data: QueryDict, name: str) -> datetime | None:
     if moment is None:
         raise Refused(400, _("%(name)s phải là ngày giờ W3C, ví dụ 2026-01-01T00:00:00+07:00.")
                       % {"name": name})  # fmt: skip
+    # The database converts to UTC: year 1 or 9999 would overflow there (a 500), not here.
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise Refused(400, _("%(name)s phải trong các năm %(min)s–%(max)s.")
+                      % {"name": name, "min": EARLIEST_YEAR, "max": LATEST_YEAR})  # fmt: skip
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def period(data: QueryDict) -> tuple[datetime, datetime]:
     """[start, end]: the last 90 days unless asked; never more than 90 days."""
     start, end = _moment(data, "start_date"), _moment(data, "end_date")
-    try:
-        if end is None:
-            end = start + SPAN if start else timezone.now()
-        if start is None:
-            start = end - SPAN
-    except OverflowError:  # 90 days past year 9999 or before year 1
-        raise Refused(400, _("Khoảng thời gian tìm kiếm không được quá 90 ngày.")) from None
+    if end is None:
+        end = start + SPAN if start else timezone.now()
+    if start is None:
+        start = end - SPAN
     if start > end:
         raise Refused(400, _("start_date phải trước end_date."))
     if end - start > SPAN:
