@@ -255,3 +255,14 @@ def test_a_dissatisfied_evaluation_becomes_an_item_for_the_leaders(world):
     assert not selectors.inbox(world["specialist"]).filter(pk=item.pk).exists()
     leaders = [m.recipient for m in OutboxMessage.objects.filter(channel="email")]
     assert "lanhdao@example.vn" in leaders
+
+
+def test_the_rule_table_refuses_a_second_rating_for_every_door(world, topic):
+    from motcua.feedback import rules
+
+    item = services.answer(item=send(world, topic), officer=world["specialist"], text="Xong.")
+    assert rules.why_not(None, "rate", item) is None
+    item = services.rate(item=item, rating="like", by=world["citizen"])
+    assert rules.why_not(None, "rate", item) == "Bạn đã đánh giá câu trả lời này."
+    with pytest.raises(FeedbackError):
+        services.rate(item=item, rating="dislike", by=world["citizen"])

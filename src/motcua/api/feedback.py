@@ -364,7 +364,7 @@ def provide_info(
     try:
         services.provide_info(item=item, text=payload.text, by=by)  # type: ignore[arg-type]
     except services.FeedbackError as error:
-        raise ApiError(error.message, 422 if error.field else 409) from error
+        raise refused(error) from error
     return _changed(request, item)
 
 
@@ -383,5 +383,5 @@ def rate(
     try:
         services.rate(item=item, rating=payload.rating, reason=payload.reason, by=by)  # type: ignore[arg-type]
     except services.FeedbackError as error:
-        raise ApiError(error.message, 409) from error  # rated already (the schema checks)
+        raise refused(error) from error
     return _changed(request, item)

@@ -70,8 +70,7 @@ def summary_out(item: FeedbackItem, *, now: datetime, limit: datetime) -> dict[s
 
 def sender_actions(item: FeedbackItem) -> list[str]:
     """What the sender may do now (the rule table's state checks)."""
-    offered = [a for a in SENDER_ACTIONS if rules.why_not(None, a, item) is None]
-    return [a for a in offered if a != "rate" or not item.rating]
+    return [a for a in SENDER_ACTIONS if rules.why_not(None, a, item) is None]
 
 
 def _history(item: FeedbackItem, agency: bool) -> list[dict[str, Any]]:

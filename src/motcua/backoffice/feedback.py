@@ -25,7 +25,7 @@ from motcua.feedback.services import FeedbackError
 from motcua.identity.models import User
 
 from .access import officer_required
-from .feedback_forms import ITEM_ACTIONS, ItemAction, offered
+from .feedback_forms import ITEM_ACTIONS, offered
 
 PAGE_SIZE = 25
 COUNT_CAP = 999
@@ -189,12 +189,6 @@ def item_file(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase
 FIELD_ALIASES = {"files": "attachments"}
 
 
-def _refused_status(user: User, item: FeedbackItem, spec: ItemAction) -> int:
-    """403 to someone who may never do it; 409 to one who may, but not in this state."""
-    may = rules.is_leader if spec.action == "decide_reopen" else rules.is_handler
-    return 409 if may(user, item) else 403
-
-
 def _merge_candidates(user: User, item: FeedbackItem) -> list[FeedbackItem]:
     """Open items on the same subject nearby that this officer may see."""
     nearby = selectors.nearby_open(
@@ -216,7 +210,7 @@ def item_action(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     reason = rules.why_not(user, spec.action, item)
     if reason is not None:
         context["unavailable"] = reason
-        status = _refused_status(user, item, spec)
+        status = 403 if rules.forbidden(user, spec.action, item) else 409
         return render(request, "backoffice/feedback/action.html", context, status=status)
     posted = request.method == "POST"
     q = "" if posted else request.GET.get("q", "").strip()[:100]

@@ -108,6 +108,8 @@ def _handler_while(*statuses: str) -> Check:
 def _sender_rates(user: Any, item: FeedbackItem) -> str | Promise | None:
     if item.status != ItemStatus.ANSWERED:
         return _("Chỉ đánh giá được câu trả lời khi phản ánh đã được trả lời.")
+    if item.rating:
+        return _("Bạn đã đánh giá câu trả lời này.")
     return None
 
 

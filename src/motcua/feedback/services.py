@@ -784,8 +784,6 @@ def rate(
     with transaction.atomic():
         item = _locked(item)
         _require(by, "rate", item)
-        if item.rating:
-            raise FeedbackError(_("Bạn đã đánh giá câu trả lời này."), "rating")
         item.rating, item.rated_at = rating, at
         asks_reopen = (
             rating == Rating.DISLIKE

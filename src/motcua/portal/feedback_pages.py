@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.core.http import stored_file_response
 from motcua.core.page_cache import cached_for_visitors
 from motcua.feedback import rules, selectors, services
-from motcua.feedback.models import FeedbackItem, ItemStatus
+from motcua.feedback.models import FeedbackItem
 from motcua.feedback.privacy import for_followers
 from motcua.feedback.services import FeedbackError
 
@@ -99,8 +99,8 @@ def _page(
         **text,
         "events": events,
         "attachments": list(item.attachments.all()) if sender else [],
-        "asks_info": sender and item.status == ItemStatus.INFO_REQUESTED,
-        "may_rate": sender and item.status == ItemStatus.ANSWERED and not item.rating,
+        "asks_info": sender and rules.why_not(None, "provide_info", item) is None,
+        "may_rate": sender and rules.why_not(None, "rate", item) is None,
         "info_form": info_form or InfoForm(),
         "rate_form": rate_form or RateForm(),
         "refusal": refusal,
@@ -146,9 +146,7 @@ def provide_info(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, code: str) -> HttpResponse:
     item = _sender_item(request, code)
-    refusal = rules.why_not(_by(request), "rate", item) or (
-        _("Bạn đã đánh giá câu trả lời này.") if item.rating else None
-    )
+    refusal = rules.why_not(_by(request), "rate", item)
     if refusal is not None:
         return _page(request, item, SENDER, refusal=refusal, status=400)
     form = RateForm(request.POST)
