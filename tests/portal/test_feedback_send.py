@@ -390,3 +390,14 @@ def test_the_dossier_and_procedure_pages_link_to_feedback_about_them(world):
     assert f'{url("feedback-send")}?ho-so={dossier.code}' in page
     page = Client().get(url("procedure-detail", "1.000001")).content.decode()
     assert f'{url("feedback-send")}?thu-tuc=1.000001' in page
+
+
+def test_the_files_help_text_follows_the_language():
+    from django.utils import translation
+
+    from motcua.portal.feedback_forms import FilesForm
+
+    with translation.override("en"):
+        assert str(FilesForm().fields["attachments"].help_text).startswith("Up to 5")
+    with translation.override("vi"):
+        assert str(FilesForm().fields["attachments"].help_text).startswith("Tối đa 5")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.text import search_terms
@@ -104,7 +105,13 @@ class AnswerForm(ItemForm):
     attachments = MultipleFileField(
         label=_("Tệp đính kèm câu trả lời"),
         required=False,
-        help_text=_("Không bắt buộc. PDF, JPEG hoặc PNG; tối đa 5 tệp cho mỗi phản ánh."),
+        help_text=lazy(
+            lambda: (
+                gettext("Không bắt buộc. PDF, JPEG hoặc PNG; tối đa %(n)s tệp cho mỗi phản ánh.")
+                % {"n": services.MAX_ATTACHMENTS}
+            ),
+            str,
+        )(),
     )
 
 

@@ -81,7 +81,7 @@ def sent_by(user: Any) -> QuerySet[FeedbackItem]:
         return FeedbackItem.objects.none()
     return (
         FeedbackItem.objects.filter(Q(sender=user) | Q(followers=user))
-        .select_related("topic", "agency")
+        .select_related("topic", "agency", "sender", "dossier")
         .distinct()
     )
 
@@ -157,8 +157,11 @@ def nearby_open(
     position is given. Never items of a private topic (their existence is private too)."""
     if ward is None or topic is None or topic.is_private:
         return []
-    items = FeedbackItem.objects.filter(ward=ward, topic=topic, status__in=OPEN_STATUSES).order_by(
-        "-received_at"
+    # The sender and dossier: privacy.scrub reads their names for each item shown.
+    items = (
+        FeedbackItem.objects.filter(ward=ward, topic=topic, status__in=OPEN_STATUSES)
+        .select_related("sender", "dossier")
+        .order_by("-received_at")
     )
     if latitude in (None, "") or longitude in (None, ""):
         return list(items[:limit])

@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.files import NewUpload
@@ -231,11 +233,17 @@ class FilesForm(forms.Form):
 
     attachments = FilesField(
         label=_("Ảnh hoặc tệp PDF (không bắt buộc)"),
-        help_text=_(
-            "Tối đa %(n)s tệp JPEG, PNG hoặc PDF. Ảnh được xoay đúng chiều và xóa thông "
-            "tin vị trí, thiết bị trước khi lưu."
-        )
-        % {"n": MAX_ATTACHMENTS},
+        # Lazy through the %: formatted at import, it stayed Vietnamese on the English site.
+        help_text=lazy(
+            lambda: (
+                gettext(
+                    "Tối đa %(n)s tệp JPEG, PNG hoặc PDF. Ảnh được xoay đúng chiều và xóa thông "
+                    "tin vị trí, thiết bị trước khi lưu."
+                )
+                % {"n": MAX_ATTACHMENTS}
+            ),
+            str,
+        )(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -28,7 +28,7 @@ from motcua.core.http import stored_file_response
 from motcua.core.page_cache import cached_for_visitors
 from motcua.feedback import rules, selectors, services
 from motcua.feedback.models import FeedbackItem
-from motcua.feedback.privacy import for_followers
+from motcua.feedback.privacy import for_followers, scrub
 from motcua.feedback.services import FeedbackError
 
 from .access import citizen, citizen_required, uses_portal
@@ -194,7 +194,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     user = citizen(request)
     page = Paginator(selectors.sent_by(user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        (item, item.title if item.sender_id == user.pk else for_followers(item)["title"])
+        (item, item.title if item.sender_id == user.pk else scrub(item.title, item))
         for item in page.object_list
     ]
     return render(request, "portal/feedback/mine.html", {"page": page, "rows": rows})
