@@ -25,8 +25,12 @@ def admin_client(client, settings, django_user_model):
 
 
 def _shown_keys(response) -> list[str]:
-    """The keys on the page the admin lands on (the messages shown after the redirect)."""
-    return re.findall(r": (\S{40,}) —", response.content.decode())
+    """The keys on the page the admin is shown, and never in a cookie (Django's messages
+    would keep them in one)."""
+    keys = re.findall(r'<code class="api-key">(\S{20,})</code>', response.content.decode())
+    for key in keys:
+        assert all(key not in morsel.value for morsel in response.cookies.values())
+    return keys
 
 
 def test_a_new_partner_app_gets_its_key_shown_once(admin_client):

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -90,16 +91,19 @@ class WardPointAdmin(admin.ModelAdmin):
     list_select_related = ["ward"]
 
 
-def _show_key(request: HttpRequest, app: PartnerApp, key: str) -> None:
+KEYS_PAGE = "admin/feedback/partnerapp/keys.html"
+
+
+def _issue(request: HttpRequest, app: PartnerApp) -> tuple[PartnerApp, str]:
+    key = issue_key(app)
     announce("token.issued", request=request, target=f"open311-partner:{app.pk}")
-    messages.warning(
-        request,
-        _(
-            "Khóa api_key của ứng dụng “%(app)s”: %(key)s — hãy sao chép và gửi cho đối tác "
-            "ngay: khóa chỉ hiện một lần này, hệ thống chỉ lưu mã băm."
-        )
-        % {"app": app.name, "key": key},
-    )
+    return app, key
+
+
+def _keys_page(request: HttpRequest, keys: list[tuple[PartnerApp, str]]) -> TemplateResponse:
+    """The new keys, in this response only: never through Django's messages, which the
+    default storage keeps in a cookie the browser holds on to."""
+    return TemplateResponse(request, KEYS_PAGE, {"keys": keys, "title": _("Khóa api_key vừa cấp")})
 
 
 @admin.register(PartnerApp)
@@ -114,9 +118,18 @@ class PartnerAppAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             # A new app gets its key at once; only its hash is stored.
-            _show_key(request, obj, issue_key(obj))
+            request._open311_keys = [_issue(request, obj)]  # type: ignore[attr-defined]
+
+    def response_add(
+        self, request: HttpRequest, obj: PartnerApp, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        keys = getattr(request, "_open311_keys", None)
+        if keys:
+            return _keys_page(request, keys)
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.action(description=gettext_lazy("Cấp khóa api_key mới (khóa cũ ngừng hoạt động)"))
-    def issue_new_keys(self, request: HttpRequest, queryset: QuerySet[PartnerApp]) -> None:
-        for app in queryset:
-            _show_key(request, app, issue_key(app))
+    def issue_new_keys(
+        self, request: HttpRequest, queryset: QuerySet[PartnerApp]
+    ) -> TemplateResponse:
+        return _keys_page(request, [_issue(request, app) for app in queryset])

@@ -435,7 +435,7 @@ class PartnerApp(models.Model):
     key_prefix = models.CharField(_("đầu khóa"), max_length=8, editable=False, default="")
     key_hash = models.CharField(max_length=128, editable=False, default="")
     is_active = models.BooleanField(_("đang dùng"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("ứng dụng Open311")
