@@ -1,3 +1,4 @@
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -149,6 +150,28 @@ def test_the_token_is_not_stored_in_clear(world):
     token = evaluation_token(dossier)
     row = EvaluationToken.objects.get(dossier=dossier)
     assert token not in (row.nonce, row.digest)
+    assert row.digest == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_after_a_new_secret_key_the_codes_given_from_then_on_open(world, settings):
+    dossier = decided(world)
+    printed = evaluation_token(dossier)
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert dossier_for_token(printed) == dossier  # the paper keeps opening (found by its hash)
+    given = evaluation_token(dossier)  # a reprint or a notification under the new key
+    assert given != printed and dossier_for_token(given) == dossier
+
+
+def test_a_receiver_of_a_desk_serving_several_units_opens_the_tablet(world):
+    from motcua.identity.models import OneStopDesk
+    from motcua.surveys.services import may_open_desk
+
+    dossier = decided(world)
+    desk = OneStopDesk.objects.create(name="Trung tâm", unit=world.ward, address="x")
+    desk.agencies.set([dossier.agency, world.committee2])
+    receiver_elsewhere = world["receiver2"]  # receives for committee2 at the same desk
+    assert may_open_desk(receiver_elsewhere, dossier)
+    assert not may_open_desk(world["specialist2"], dossier)
 
 
 def test_time_travel_keeps_the_window_relative_to_the_first_answer(world):

@@ -19,11 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.dossiers.access import officer_scope
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.rules import receiving_agencies
 from motcua.dossiers.workflow import Action, Status
 from motcua.feedback.models import ItemChannel
 from motcua.feedback.services import open_from_evaluation
-from motcua.identity.models import OfficerRole, User
+from motcua.identity.models import User
 
 from . import scoring
 from .models import (
@@ -96,7 +98,12 @@ def evaluation_token(dossier: Dossier) -> str:
                 )
         except IntegrityError:  # made at the same moment by another request
             found = EvaluationToken.objects.get(dossier=dossier)
-    return _token_from(found.nonce)
+    token = _token_from(found.nonce)
+    if found.digest != _digest(token):
+        # SECRET_KEY changed: codes printed before no longer open, but every code given from
+        # now on (a reprint, a notification) does.
+        EvaluationToken.objects.filter(pk=found.pk).update(digest=_digest(token))
+    return token
 
 
 def dossier_for_token(token: str) -> Dossier | None:
@@ -108,9 +115,8 @@ def dossier_for_token(token: str) -> Dossier | None:
         .select_related("dossier__version__procedure", "dossier__agency")
         .first()
     )
-    if found is None or not hmac.compare_digest(_token_from(found.nonce), token):
-        return None
-    return found.dossier
+    # Found by the token's own hash: only the holder of that token gets here.
+    return found.dossier if found is not None else None
 
 
 # Whether it is open --------------------------------------------------------------------------
@@ -134,12 +140,12 @@ def refusal(dossier: Dossier, channel: str, at: datetime | None = None) -> str |
 
 
 def may_open_desk(officer: User, dossier: Dossier) -> bool:
-    """The desk tablet is opened by a one-stop officer of the dossier's unit, or by whoever
-    returned its result."""
+    """The desk tablet is opened by a one-stop officer receiving for the dossier's unit (a
+    desk serves several units; a system administrator covers all), or by whoever returned its
+    result."""
     return (
-        OfficerRole.objects.filter(
-            user=officer, role=OfficerRole.Role.RECEIVER, agency_id=dossier.agency_id
-        ).exists()
+        officer_scope(officer).is_system_admin
+        or dossier.agency_id in receiving_agencies(officer)
         or dossier.events.filter(action=Action.RETURN_RESULT, actor=officer).exists()
     )
 

@@ -7,111 +7,321 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0008_fee_quantity_and_collecting_step'),
-        ('dossiers', '0006_applicant_verified_and_exemption_refusal'),
-        ('feedback', '0001_initial'),
-        ('identity', '0004_password_policy'),
+        ("catalog", "0008_fee_quantity_and_collecting_step"),
+        ("dossiers", "0006_applicant_verified_and_exemption_refusal"),
+        ("feedback", "0001_initial"),
+        ("identity", "0004_password_policy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('overall', models.CharField(choices=[('very_satisfied', 'Rất hài lòng'), ('satisfied', 'Hài lòng'), ('dissatisfied', 'Không hài lòng')], max_length=16, verbose_name='mức độ hài lòng chung')),
-                ('comment', models.TextField(blank=True, verbose_name='ý kiến khác')),
-                ('channel', models.CharField(choices=[('portal', 'Trang hồ sơ trên cổng dịch vụ công'), ('qr', 'Mã QR trên phiếu'), ('desk', 'Máy tính bảng tại bộ phận một cửa'), ('api', 'Ứng dụng (API)')], max_length=10, verbose_name='kênh đánh giá')),
-                ('total_time', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Tổng thời gian giải quyết so với thời gian quy định')),
-                ('step_time', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Thời gian thực hiện của từng cơ quan tham gia giải quyết')),
-                ('contacts', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Số lần phải liên hệ để hoàn thiện hồ sơ')),
-                ('bodies', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Số cơ quan phải liên hệ để hoàn thiện hồ sơ')),
-                ('one_stop', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Tiếp nhận, giải quyết và trả kết quả tại bộ phận một cửa')),
-                ('publicity', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Chỉ phải nộp giấy tờ đúng danh mục đã công khai')),
-                ('attitude', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Thái độ của cán bộ, công chức khi hướng dẫn, tiếp nhận, giải quyết')),
-                ('feedback', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Phản ánh, kiến nghị về hồ sơ được xử lý đúng hạn')),
-                ('online', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Thực hiện dịch vụ công trực tuyến')),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='đánh giá lần đầu lúc')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sửa lần cuối lúc')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.agency', verbose_name='cơ quan giải quyết')),
-                ('dossier', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation', to='dossiers.dossier', verbose_name='hồ sơ')),
-                ('feedback_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='feedback.feedbackitem', verbose_name='phản ánh đã mở')),
-                ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.procedure', verbose_name='thủ tục')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "overall",
+                    models.CharField(
+                        choices=[
+                            ("very_satisfied", "Rất hài lòng"),
+                            ("satisfied", "Hài lòng"),
+                            ("dissatisfied", "Không hài lòng"),
+                        ],
+                        max_length=16,
+                        verbose_name="mức độ hài lòng chung",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="ý kiến khác")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Trang hồ sơ trên cổng dịch vụ công"),
+                            ("qr", "Mã QR trên phiếu"),
+                            ("desk", "Máy tính bảng tại bộ phận một cửa"),
+                            ("api", "Ứng dụng (API)"),
+                        ],
+                        max_length=10,
+                        verbose_name="kênh đánh giá",
+                    ),
+                ),
+                (
+                    "total_time",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="Tổng thời gian giải quyết so với thời gian quy định",
+                    ),
+                ),
+                (
+                    "step_time",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="Thời gian thực hiện của từng cơ quan tham gia giải quyết",
+                    ),
+                ),
+                (
+                    "contacts",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="Số lần phải liên hệ để hoàn thiện hồ sơ",
+                    ),
+                ),
+                (
+                    "bodies",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="Số cơ quan phải liên hệ để hoàn thiện hồ sơ",
+                    ),
+                ),
+                (
+                    "one_stop",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="Tiếp nhận, giải quyết và trả kết quả tại bộ phận một cửa",
+                    ),
+                ),
+                (
+                    "publicity",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="Chỉ phải nộp giấy tờ đúng danh mục đã công khai",
+                    ),
+                ),
+                (
+                    "attitude",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="Thái độ của cán bộ, công chức khi hướng dẫn, tiếp nhận, giải quyết",
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="Phản ánh, kiến nghị về hồ sơ được xử lý đúng hạn",
+                    ),
+                ),
+                (
+                    "online",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="Thực hiện dịch vụ công trực tuyến"
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="đánh giá lần đầu lúc"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="sửa lần cuối lúc"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="identity.agency",
+                        verbose_name="cơ quan giải quyết",
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluation",
+                        to="dossiers.dossier",
+                        verbose_name="hồ sơ",
+                    ),
+                ),
+                (
+                    "feedback_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="feedback.feedbackitem",
+                        verbose_name="phản ánh đã mở",
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.procedure",
+                        verbose_name="thủ tục",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đánh giá hài lòng',
-                'verbose_name_plural': 'đánh giá hài lòng',
-                'ordering': ['-answered_at'],
+                "verbose_name": "đánh giá hài lòng",
+                "verbose_name_plural": "đánh giá hài lòng",
+                "ordering": ["-answered_at"],
             },
         ),
         migrations.CreateModel(
-            name='ConcernedOfficer',
+            name="ConcernedOfficer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('received', 'Tiếp nhận'), ('handled', 'Giải quyết'), ('returned', 'Trả kết quả')], max_length=10)),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='officers', to='surveys.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("received", "Tiếp nhận"),
+                            ("handled", "Giải quyết"),
+                            ("returned", "Trả kết quả"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="officers",
+                        to="surveys.evaluation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cán bộ được đánh giá',
-                'verbose_name_plural': 'cán bộ được đánh giá',
+                "verbose_name": "cán bộ được đánh giá",
+                "verbose_name_plural": "cán bộ được đánh giá",
             },
         ),
         migrations.CreateModel(
-            name='EvaluationRevision',
+            name="EvaluationRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('channel', models.CharField(choices=[('portal', 'Trang hồ sơ trên cổng dịch vụ công'), ('qr', 'Mã QR trên phiếu'), ('desk', 'Máy tính bảng tại bộ phận một cửa'), ('api', 'Ứng dụng (API)')], max_length=10)),
-                ('overall', models.CharField(choices=[('very_satisfied', 'Rất hài lòng'), ('satisfied', 'Hài lòng'), ('dissatisfied', 'Không hài lòng')], max_length=16)),
-                ('publicity', models.PositiveSmallIntegerField()),
-                ('attitude', models.PositiveSmallIntegerField()),
-                ('comment', models.TextField(blank=True)),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='surveys.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Trang hồ sơ trên cổng dịch vụ công"),
+                            ("qr", "Mã QR trên phiếu"),
+                            ("desk", "Máy tính bảng tại bộ phận một cửa"),
+                            ("api", "Ứng dụng (API)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "overall",
+                    models.CharField(
+                        choices=[
+                            ("very_satisfied", "Rất hài lòng"),
+                            ("satisfied", "Hài lòng"),
+                            ("dissatisfied", "Không hài lòng"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("publicity", models.PositiveSmallIntegerField()),
+                ("attitude", models.PositiveSmallIntegerField()),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="surveys.evaluation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lần đánh giá',
-                'verbose_name_plural': 'lịch sử đánh giá',
-                'ordering': ['evaluation', 'number'],
+                "verbose_name": "lần đánh giá",
+                "verbose_name_plural": "lịch sử đánh giá",
+                "ordering": ["evaluation", "number"],
             },
         ),
         migrations.CreateModel(
-            name='EvaluationToken',
+            name="EvaluationToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nonce', models.CharField(max_length=32)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('dossier', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='dossiers.dossier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nonce", models.CharField(max_length=32)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "dossier",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="dossiers.dossier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mã đánh giá',
-                'verbose_name_plural': 'mã đánh giá',
+                "verbose_name": "mã đánh giá",
+                "verbose_name_plural": "mã đánh giá",
             },
         ),
         migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['agency', 'answered_at'], name='evaluation_agency_at'),
+            model_name="evaluation",
+            index=models.Index(fields=["agency", "answered_at"], name="evaluation_agency_at"),
         ),
         migrations.AddIndex(
-            model_name='evaluation',
-            index=models.Index(fields=['procedure', 'answered_at'], name='evaluation_procedure_at'),
+            model_name="evaluation",
+            index=models.Index(fields=["procedure", "answered_at"], name="evaluation_procedure_at"),
         ),
         migrations.AddIndex(
-            model_name='concernedofficer',
-            index=models.Index(fields=['officer', 'evaluation'], name='evaluation_officer'),
+            model_name="concernedofficer",
+            index=models.Index(fields=["officer", "evaluation"], name="evaluation_officer"),
         ),
         migrations.AddConstraint(
-            model_name='concernedofficer',
-            constraint=models.UniqueConstraint(fields=('evaluation', 'officer', 'role'), name='evaluation_officer_unique'),
+            model_name="concernedofficer",
+            constraint=models.UniqueConstraint(
+                fields=("evaluation", "officer", "role"), name="evaluation_officer_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationrevision',
-            constraint=models.UniqueConstraint(fields=('evaluation', 'number'), name='evaluation_revision_unique'),
+            model_name="evaluationrevision",
+            constraint=models.UniqueConstraint(
+                fields=("evaluation", "number"), name="evaluation_revision_unique"
+            ),
         ),
     ]
