@@ -401,3 +401,12 @@ def test_the_files_help_text_follows_the_language():
         assert str(FilesForm().fields["attachments"].help_text).startswith("Up to 5")
     with translation.override("vi"):
         assert str(FilesForm().fields["attachments"].help_text).startswith("Tối đa 5")
+
+
+def test_a_vague_procedure_name_is_refused_not_routed_to_the_first_match(world):
+    client = signed_in(world)
+    for vague in ("xyz-khong-co", "dang ky"):  # no match; several matches
+        response = client.post(url("feedback-send"), item_form(procedure=vague))
+        assert response.status_code == 400, vague
+    response = client.post(url("feedback-send"), item_form(procedure="1.000001"))
+    assert response.status_code == 302

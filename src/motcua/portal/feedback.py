@@ -125,12 +125,13 @@ class Resolved:
 
 
 def _procedure(text: str) -> Procedure | None:
-    """By its code, else the closest name in force."""
+    """By its code, else by a name that matches one procedure in force only: a vague word
+    ("giấy") must not route the item to whichever agency the first match belongs to."""
     exact = Procedure.objects.filter(code=text).first()
     if exact is not None:
         return exact
-    version = procedures_in_force(CatalogueFilter(q=text)).first()
-    return version.procedure if version is not None else None
+    matches = list(procedures_in_force(CatalogueFilter(q=text))[:2])
+    return matches[0].procedure if len(matches) == 1 else None
 
 
 def _number(value: str) -> Decimal | None:
