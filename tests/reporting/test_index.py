@@ -18,9 +18,12 @@ from motcua.dossiers.services import (
     withdraw_dossier,
 )
 from motcua.identity.models import Agency
+from motcua.payments.models import Payment
+from motcua.reporting.explain import entries
 from motcua.reporting.facts import judge
 from motcua.reporting.index import ranking, unit_index
 from motcua.reporting.periods import Period
+from motcua.reporting.rankings import publish, recomputed
 from tests.dossiers.world import local
 
 NOVEMBER = Period.month(2026, 11)
@@ -196,3 +199,50 @@ def test_processing_time_leaves_out_the_supplement_wait(db):
     wait = [(local(2026, 11, 2, 9, 0), local(2026, 11, 2, 10, 0))]
     assert judge(_row()).minutes == 9 * 60
     assert judge(_row(supplement_count=1), wait).minutes == 8 * 60
+
+
+@pytest.mark.parametrize(
+    ("code", "measure"),
+    [("2.1", "on_time"), ("3.3", "submitted_online"), ("4.1", "e_results"), ("1.4", "synced")],
+)
+def test_the_dossiers_behind_a_figure_add_up_to_it(world, month, code, measure):
+    figure = unit_index(world.committee, NOVEMBER).indicator(code)
+    counted = list(entries(world.committee, NOVEMBER, measure, "counted"))
+    numerator = list(entries(world.committee, NOVEMBER, measure, "numerator"))
+    outside = list(entries(world.committee, NOVEMBER, measure, "outside"))
+    assert len(counted) == figure.denominator
+    assert len(numerator) == figure.numerator
+    assert len(numerator) + len(outside) == len(counted)
+    assert all(f.is_counted for f in counted)
+    excluded = {
+        f.dossier_id: f.rule for f in entries(world.committee, NOVEMBER, measure, "excluded")
+    }
+    assert "refused_at_intake" in excluded.values()
+    if measure == "on_time":
+        assert "withdrawn" in excluded.values()
+        assert month["unfinished, past due"].pk in {f.dossier_id for f in outside}
+
+
+def test_a_published_ranking_never_changes_and_shows_what_was_recomputed(world, month, city):
+    board = ranking(city, "commune", NOVEMBER)
+    snapshot = publish(city, "commune", NOVEMBER)
+    assert [r["electronic_id"] for r in snapshot.rows] == [
+        r.agency.electronic_id for r in board.rows + board.unranked
+    ]
+    before = snapshot.rows
+    Payment.objects.create(  # a fee paid online in December for a dossier of November
+        dossier=month["early"], agency=world.committee, provider="vnpay", reference="T1",
+        amount=50_000, status="paid",
+    )  # fmt: skip
+    again = publish(city, "commune", NOVEMBER)
+    assert again.pk == snapshot.pk and again.rows == before
+    changed = recomputed(again, ranking(city, "commune", NOVEMBER))[world.committee.electronic_id]
+    assert [(code, old and old[:2], new[:2]) for code, old, new in changed.changes] == [
+        ("3.5", [0, 1], [1, 1]),  # the procedure's fee now paid online once
+        ("3.6", None, [1, 1]),
+    ]
+
+
+def test_only_a_closed_period_is_published(world, city):
+    with pytest.raises(ValueError):
+        publish(city, "commune", Period.current("month"))
