@@ -7,13 +7,17 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
+from motcua.identity.models import Agency
 from motcua.payments.models import Payment
 from motcua.reporting.config import SHIPPED, get_version
 from motcua.reporting.index import unit_index
 from motcua.reporting.rankings import publish
 from tests.dossiers.world import local
+from tests.factories import make_unit
 from tests.reporting import test_index as synthetic
 from tests.reporting.test_index import NOVEMBER, _accepted, _decide, _to_approver
 
@@ -242,3 +246,21 @@ def test_a_figure_not_made_of_dossiers_has_no_list(world, as_user, indicator, me
     response = _dossiers(as_user(world["approver"]), world.committee, indicator=indicator)
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+def test_a_ranking_asks_the_database_as_often_for_five_wards_as_for_two(client, world, month, city):
+    params = {"parent": city.electronic_id, "period": "2026-11"}
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/rankings", params).status_code == 200
+        return len(captured)
+
+    queries()  # the first request of a process reads what is then cached
+    two = queries()
+    for n in range(3):
+        ward = make_unit(f"0009{n}", f"Phường thử {n}", "commune", world.ward.parent)
+        Agency.objects.create(electronic_id=f"000.0{n + 3}.99.H26", name=f"UBND Phường thử {n}",
+                              kind="peoples_committee", unit=ward, parent=city)  # fmt: skip
+    assert len(client.get("/api/v1/rankings", params).json()["unranked"]) == 5
+    assert queries() == two
