@@ -98,3 +98,18 @@ def test_a_figure_not_made_of_dossiers_has_no_list(client, world, month, officer
     unit = reverse("backoffice:index-unit", args=[world.committee.electronic_id])
     assert client.get(f"{unit}3.1/").status_code == 404
     assert client.get(f"{unit}9.9/").status_code == 404
+
+
+def test_the_monthly_report_gives_the_same_on_time_figure_as_the_index(
+    client, world, month, officers
+):
+    client.force_login(world["specialist"])
+    response = client.get(
+        reverse("backoffice:report"), {"don-vi": world.committee.electronic_id, "thang": "11/2026"}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "2.1: 3 / 5 = 60,00%" in text
+    # The per-procedure column counts decided dossiers only, by the same rule: early in time,
+    # late late.
+    assert response.context["report"].total.on_time_rate == 50
