@@ -15,12 +15,14 @@ from motcua.identity.models import Agency
 from motcua.payments.models import Payment
 from motcua.reporting.config import SHIPPED, get_version
 from motcua.reporting.index import unit_index
+from motcua.reporting.periods import Period
 from motcua.reporting.rankings import publish
 from tests.dossiers.world import local
 from tests.factories import make_unit
-from tests.reporting import test_index as synthetic
-from tests.reporting.test_index import NOVEMBER, _accepted, _decide, _to_approver
+from tests.reporting import conftest as synthetic
+from tests.reporting.conftest import _accepted, _decide, _to_approver
 
+NOVEMBER = Period.month(2026, 11)
 # The synthetic November of the ward's committee, and a city above both wards' committees.
 month = synthetic.month
 city = synthetic.city

@@ -14,15 +14,16 @@ from ninja import Query, Router
 
 from motcua.dossiers.reports import may_see_report
 from motcua.identity.models import Agency, User
-from motcua.reporting import rankings
+from motcua.reporting.board import board, default_parent
 from motcua.reporting.config import IndexVersion, IndicatorSpec, get_version, versions
 from motcua.reporting.explain import EXPLAINED, entries
-from motcua.reporting.index import IndicatorScore, Ranking, RankRow, UnitIndex, ranking
+from motcua.reporting.index import IndicatorScore, UnitIndex
 from motcua.reporting.index import resolve_version as version_in_force
 from motcua.reporting.index import unit_index as compute_index
 from motcua.reporting.measures import MEASURES, RULES, Measure
-from motcua.reporting.models import DossierFact, RankingSnapshot, Verdict
+from motcua.reporting.models import DossierFact, Verdict
 from motcua.reporting.periods import Period, PeriodError
+from motcua.reporting.rankings import Recomputed
 
 from .auth import bearer
 from .dossier_views import is_staff_reader
@@ -70,12 +71,13 @@ def _unit(electronic_id: str) -> Agency:
     return found
 
 
-def _default_parent() -> Agency:
-    """The parent of the first ranking published: by default the province's committee."""
-    configured = rankings.configured()
-    if not configured:
+def _parent(electronic_id: str) -> Agency:
+    if electronic_id:
+        return _unit(electronic_id)
+    found = default_parent()
+    if found is None:
         raise ApiError(_("Chưa có đơn vị cấp tỉnh để xếp hạng; hãy chọn đơn vị cấp trên."), 404)
-    return configured[0][0]
+    return found
 
 
 # --- shaping ----------------------------------------------------------------------------------
@@ -213,7 +215,7 @@ def _figure(frozen: list[Any] | None) -> dict[str, Any] | None:
     return {"numerator": numerator, "denominator": denominator, "ratio": ratio, "points": points}
 
 
-def _recomputed(found: rankings.Recomputed | None) -> dict[str, Any] | None:
+def _recomputed(found: Recomputed | None) -> dict[str, Any] | None:
     if found is None:
         return None
     return {
@@ -225,38 +227,20 @@ def _recomputed(found: rankings.Recomputed | None) -> dict[str, Any] | None:
     }
 
 
-def _row(frozen: dict[str, Any], now: rankings.Recomputed | None = None) -> dict[str, Any]:
-    """A row as ``rankings.frozen_row`` writes it (live rows are shaped the same way)."""
-    rank, previous = frozen["rank"], frozen["previous_rank"]
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of ``board.Board`` (as ``rankings.frozen_row`` writes it, live or published)."""
+    rank, previous = row["rank"], row["previous_rank"]
     return {
         "rank": rank,
         "previous_rank": previous,
         "change": previous - rank if rank is not None and previous is not None else None,
-        "unit": {"electronic_id": frozen["electronic_id"], "name": frozen["name"]},
-        "total": frozen["total"],
-        "points": frozen["points"],
-        "available": frozen["available"],
-        "received": frozen["received"],
-        "groups": frozen["groups"],
-        "recomputed": _recomputed(now),
-    }
-
-
-def _live(board: Ranking) -> dict[str, Any]:
-    def shaped(rows: list[RankRow], ranked: bool) -> list[dict[str, Any]]:
-        return [_row(rankings.frozen_row(r, ranked)) for r in rows]
-
-    return {"published": None, "rows": shaped(board.rows, True),
-            "unranked": shaped(board.unranked, False)}  # fmt: skip
-
-
-def _frozen(snapshot: RankingSnapshot, board: Ranking) -> dict[str, Any]:
-    now = rankings.recomputed(snapshot, board)
-    rows = [_row(r, now.get(r["electronic_id"])) for r in snapshot.rows]
-    return {
-        "published": {"snapshot_id": snapshot.pk, "published_at": snapshot.published_at},
-        "rows": [r for r, f in zip(rows, snapshot.rows, strict=True) if f["ranked"]],
-        "unranked": [r for r, f in zip(rows, snapshot.rows, strict=True) if not f["ranked"]],
+        "unit": {"electronic_id": row["electronic_id"], "name": row["name"]},
+        "total": row["total"],
+        "points": row["points"],
+        "available": row["available"],
+        "received": row["received"],
+        "groups": row["groups"],
+        "recomputed": _recomputed(row.get("recomputed")),
     }
 
 
@@ -268,26 +252,24 @@ def _frozen(snapshot: RankingSnapshot, board: Ranking) -> dict[str, Any]:
 def read_ranking(request: HttpRequest, params: Query[RankingQuery]) -> dict[str, Any]:
     period = _period(params.period)
     version = _version(params.version, period)
-    parent = _unit(params.parent) if params.parent else _default_parent()
-    level = params.level
-    snapshot = rankings.published(parent, level, period, version) if period.is_over() else None
-    if snapshot is None:
-        shaped = _live(ranking(parent, level, period, version))
-        minimum = version.minimum_dossiers
-    else:  # the frozen rows, with the figures of now beside those that changed
-        shaped = _frozen(snapshot, ranking(parent, level, period, version, with_previous=False))
-        minimum = snapshot.minimum_dossiers
+    found = board(_parent(params.parent), params.level, period, version)
+    snapshot = found.snapshot
+    published = (
+        {"snapshot_id": snapshot.pk, "published_at": snapshot.published_at} if snapshot else None
+    )
     return {
-        "parent": _ref(parent),
-        "level": level,
+        "parent": _ref(found.parent),
+        "level": found.level,
         "period": _period_out(period),
         "version": version.code,
         "version_name": version.name,
-        "minimum_dossiers": minimum,
+        "minimum_dossiers": found.minimum,
+        "published": published,
         "groups": [
             {"code": g.code, "name": g.name, "points_max": g.points} for g in version.groups
         ],
-        **shaped,
+        "rows": [_row(r) for r in found.ranked],
+        "unranked": [_row(r) for r in found.unranked],
     }
 
 

@@ -147,7 +147,7 @@ class IndexOut(BaseModel):
 class FigureOut(BaseModel):
     numerator: int
     denominator: int
-    ratio: Decimal | None
+    ratio: Decimal | None = P(description="Percent (2.2: working days)")
     points: Decimal | None
 
 
