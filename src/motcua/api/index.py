@@ -29,13 +29,13 @@ from .auth import bearer
 from .dossier_views import is_staff_reader
 from .errors import ApiError
 from .index_schemas import (
-    DossiersQuery,
-    EntryPage,
+    IndexDossiersQuery,
+    IndexEntryPage,
     IndexOut,
     IndexQuery,
+    IndexVersionOut,
     RankingOut,
     RankingQuery,
-    VersionOut,
 )
 from .paging import page_of
 from .schemas import ErrorOut
@@ -186,7 +186,7 @@ def _index_out(found: UnitIndex) -> dict[str, Any]:
 
 @router.get(
     "/index/versions",
-    response={200: list[VersionOut]},
+    response={200: list[IndexVersionOut]},
     summary="The index's configuration versions: groups, indicators, points, definitions",
 )
 def list_versions(request: HttpRequest) -> list[dict[str, Any]]:
@@ -316,10 +316,10 @@ def _entry(fact: DossierFact) -> dict[str, Any]:
 @router.get(
     "/index/dossiers",
     auth=bearer,
-    response={200: EntryPage, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: IndexEntryPage, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="The dossiers behind one figure of a unit's index (officers of the unit or above)",
 )
-def list_dossiers(request: HttpRequest, params: Query[DossiersQuery]) -> dict[str, Any]:
+def list_dossiers(request: HttpRequest, params: Query[IndexDossiersQuery]) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     if not is_staff_reader(user):
         raise ApiError(_("Chỉ cán bộ mới xem được hồ sơ của chỉ số."), 403)

@@ -42,7 +42,7 @@ class RankingQuery(Schema):
     version: str = P("", max_length=40, description="Index version code; default: in force")
 
 
-class DossiersQuery(IndexQuery):
+class IndexDossiersQuery(IndexQuery):
     indicator: str = P(..., max_length=10, description="Indicator code, e.g. 2.1")
     list: ListName = P(
         "counted",
@@ -56,47 +56,47 @@ class DossiersQuery(IndexQuery):
 # --- the configuration ------------------------------------------------------------------------
 
 
-class DefinitionOut(BaseModel):
+class IndexDefinitionOut(BaseModel):
     formula: str
     counted: str = P(description="What is counted")
     excluded: str = P(description="What is left out")
 
 
-class IndicatorSpecOut(BaseModel):
+class IndexIndicatorSpecOut(BaseModel):
     code: str
     name: str
     points: Decimal
     threshold: Decimal = P(description="Percent at or above which the indicator scores fully")
     measured: bool = P(description="Whether the platform holds the data of this indicator")
     unit: Literal["%", "days"] | None = P(description="null when not measured")
-    definition: DefinitionOut | None
+    definition: IndexDefinitionOut | None
 
 
-class GroupSpecOut(BaseModel):
+class IndexGroupSpecOut(BaseModel):
     code: str
     name: str
     points: Decimal
-    indicators: list[IndicatorSpecOut]
+    indicators: list[IndexIndicatorSpecOut]
 
 
-class VersionOut(BaseModel):
+class IndexVersionOut(BaseModel):
     code: str
     name: str
     in_force_from: date
     in_force_to: date | None
     minimum_dossiers: int = P(description="Received in a period to be ranked")
-    groups: list[GroupSpecOut]
+    groups: list[IndexGroupSpecOut]
 
 
 # --- one unit's index -------------------------------------------------------------------------
 
 
-class UnitRefOut(BaseModel):
+class IndexUnitOut(BaseModel):
     electronic_id: str
     name: str
 
 
-class PeriodOut(BaseModel):
+class IndexPeriodOut(BaseModel):
     key: str
     kind: Literal["week", "month", "quarter", "year", "dates"]
     start: date
@@ -104,7 +104,7 @@ class PeriodOut(BaseModel):
     label: str
 
 
-class IndicatorOut(BaseModel):
+class IndexIndicatorOut(BaseModel):
     code: str
     name: str
     points_max: Decimal
@@ -116,21 +116,21 @@ class IndicatorOut(BaseModel):
     value: Decimal | None = P(description="A figure that is not a ratio: 2.2 in working days")
     parts: dict[str, int] = P(description="What the numerator is made of")
     has_data: bool
-    definition: DefinitionOut | None
+    definition: IndexDefinitionOut | None
 
 
-class GroupOut(BaseModel):
+class IndexGroupOut(BaseModel):
     code: str
     name: str
     points_max: Decimal
     points: Decimal
     available: Decimal = P(description="Points of the indicators with data")
-    indicators: list[IndicatorOut]
+    indicators: list[IndexIndicatorOut]
 
 
 class IndexOut(BaseModel):
-    unit: UnitRefOut
-    period: PeriodOut
+    unit: IndexUnitOut
+    period: IndexPeriodOut
     version: str
     version_name: str
     judged_on: date = P(description="Open dossiers are judged at the end of this day")
@@ -138,73 +138,73 @@ class IndexOut(BaseModel):
     points: Decimal
     available: Decimal
     received: int
-    groups: list[GroupOut]
+    groups: list[IndexGroupOut]
 
 
 # --- rankings ---------------------------------------------------------------------------------
 
 
-class FigureOut(BaseModel):
+class RankingFigureOut(BaseModel):
     numerator: int
     denominator: int
     ratio: Decimal | None = P(description="Percent (2.2: working days)")
     points: Decimal | None
 
 
-class ChangeOut(BaseModel):
+class RankingChangeOut(BaseModel):
     indicator: str
-    published: FigureOut | None
-    now: FigureOut | None
+    published: RankingFigureOut | None
+    now: RankingFigureOut | None
 
 
-class RecomputedOut(BaseModel):
+class RankingRecomputedOut(BaseModel):
     total: Decimal | None = P(description="The score computed now")
-    changes: list[ChangeOut]
+    changes: list[RankingChangeOut]
 
 
-class RankRowOut(BaseModel):
+class RankingRowOut(BaseModel):
     rank: int | None
     previous_rank: int | None
     change: int | None = P(description="Places moved up since the previous period")
-    unit: UnitRefOut
+    unit: IndexUnitOut
     total: Decimal | None
     points: Decimal | None
     available: Decimal | None
     received: int
     groups: dict[str, Decimal | None] = P(description="Points per group code")
-    recomputed: RecomputedOut | None = P(
+    recomputed: RankingRecomputedOut | None = P(
         None, description="Published rankings only: the figures now, when they differ"
     )
 
 
-class GroupHeadOut(BaseModel):
+class RankingGroupOut(BaseModel):
     code: str
     name: str
     points_max: Decimal
 
 
-class PublishedOut(BaseModel):
+class RankingPublishedOut(BaseModel):
     snapshot_id: int
     published_at: datetime
 
 
 class RankingOut(BaseModel):
-    parent: UnitRefOut
+    parent: IndexUnitOut
     level: Level
-    period: PeriodOut
+    period: IndexPeriodOut
     version: str
     version_name: str
     minimum_dossiers: int
-    published: PublishedOut | None = P(description="Set when the rows are a frozen snapshot")
-    groups: list[GroupHeadOut]
-    rows: list[RankRowOut]
-    unranked: list[RankRowOut] = P(description="Too few dossiers received, or no data")
+    published: RankingPublishedOut | None = P(description="Set when the rows are a frozen snapshot")
+    groups: list[RankingGroupOut]
+    rows: list[RankingRowOut]
+    unranked: list[RankingRowOut] = P(description="Too few dossiers received, or no data")
 
 
 # --- the dossiers behind a figure -------------------------------------------------------------
 
 
-class EntryOut(BaseModel):
+class IndexEntryOut(BaseModel):
     code: str
     procedure_code: str
     agency: str = P(description="Electronic ID of the agency the dossier belongs to")
@@ -219,12 +219,12 @@ class EntryOut(BaseModel):
     in_numerator: bool
 
 
-class EntryPage(BaseModel):
+class IndexEntryPage(BaseModel):
     count: int
     page: int
     page_size: int
-    unit: UnitRefOut
-    period: PeriodOut
+    unit: IndexUnitOut
+    period: IndexPeriodOut
     indicator: str
     list: ListName
-    items: builtins.list[EntryOut]  # `list` is a field name here
+    items: builtins.list[IndexEntryOut]  # `list` is a field name here
