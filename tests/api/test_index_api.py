@@ -22,6 +22,8 @@ from tests.factories import make_unit
 from tests.reporting import conftest as synthetic
 from tests.reporting.conftest import _accepted, _decide, _to_approver
 
+from .test_reads_write_nothing import WRITES
+
 NOVEMBER = Period.month(2026, 11)
 # The synthetic November of the ward's committee, and a city above both wards' committees.
 month = synthetic.month
@@ -266,3 +268,20 @@ def test_a_ranking_asks_the_database_as_often_for_five_wards_as_for_two(client, 
                               kind="peoples_committee", unit=ward, parent=city)  # fmt: skip
     assert len(client.get("/api/v1/rankings", params).json()["unranked"]) == 5
     assert queries() == two
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/index", {"unit": "000.01.99.H26", "period": "2026-11"}),
+        ("/api/v1/rankings", {"parent": "000.00.00.H99", "period": "2026-11"}),
+        ("/api/v1/index/versions", {}),
+    ],
+)
+def test_the_public_figures_write_nothing(client, world, month, city, path, params):
+    # Read by every visitor of the ranking: on SQLite a write or an atomic() would queue each
+    # read behind the submissions (see test_reads_write_nothing.py).
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, params).status_code == 200
+    written = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert written == []
