@@ -11,7 +11,7 @@ from motcua.feedback.models import ItemChannel, Topic
 from motcua.reporting.operations import city_agency, operations, subtrees
 from tests.dossiers.world import local
 
-from .conftest import accepted, decided
+from .helpers import accepted, decided
 
 MONDAY_8 = local(2026, 11, 23, 8, 0)
 

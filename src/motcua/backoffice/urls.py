@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     audit_log,
+    dashboards,
     desk_payments,
     desk_views,
     documents,
@@ -68,6 +69,8 @@ urlpatterns = [
     path("so-theo-doi/pdf/", ledger.ledger_pdf, name="ledger-pdf"),
     path("van-ban/<str:code>/tai-ve/", documents.document_file, name="document-file"),
     path("bao-cao/", reports.monthly, name="report"),
+    path("dieu-hanh/", dashboards.overview, name="dashboard"),
+    path("dieu-hanh/<str:electronic_id>/", dashboards.unit, name="dashboard-unit"),
     path("danh-gia/", evaluations.aggregates, name="evaluations"),
     path("doi-soat-thanh-toan/", payments.reconciliation, name="reconciliation"),
     path("nhat-ky-kiem-toan/", audit_log.audit_log, name="audit-log"),

@@ -24,12 +24,15 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from motcua.core.page_cache import generation
+from motcua.dossiers.access import officer_scope
 from motcua.dossiers.late import due_soon_limit, running_due_by
 from motcua.dossiers.models import DailySummary
 from motcua.dossiers.summary import SUMMARY_GENERATION
+from motcua.feedback.rules import LEADERS
 from motcua.feedback.selectors import backlog
 from motcua.identity.models import Agency, UnitLevel
 
@@ -190,3 +193,79 @@ def _carried(ids: set[int], month: date) -> dict[int, int]:
         found = {row["agency_id"]: row["n"] for row in rows if row["n"]}
         cache.set(key, found, CARRIED_SECONDS)
     return dict(found)
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date  # the first day
+    received: int
+    received_online: int
+    resolved: int
+    in_time: int
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _percent(self.in_time, self.resolved)
+
+    @property
+    def online_rate(self) -> Decimal | None:
+        return _percent(self.received_online, self.received)
+
+
+def monthly_trend(
+    unit: Agency, *, months: int = 12, today: date | None = None
+) -> list[MonthFigures]:
+    """The unit's (and those under it) received, online, resolved and on-time counts for each
+    of the last ``months`` months, this one included: one grouped read of the summary."""
+    today = today or timezone.localdate()
+    firsts = [_month_back(today.replace(day=1), n) for n in reversed(range(months))]
+    ids = subtrees([unit])[unit.pk]
+    rows = (
+        DailySummary.objects.filter(agency__in=ids, day__gte=firsts[0], day__lte=today)
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(
+            received=Sum(F("received_online") + F("received_direct")),
+            online=Sum("received_online"),
+            resolved=Sum(F("resolved_early") + F("resolved_on_time") + F("resolved_late")),
+            in_time=Sum(F("resolved_early") + F("resolved_on_time")),
+        )
+        .order_by()
+    )
+    found = {_as_date(row["month"]): row for row in rows}
+    return [
+        MonthFigures(
+            month=first,
+            received=found.get(first, {}).get("received") or 0,
+            received_online=found.get(first, {}).get("online") or 0,
+            resolved=found.get(first, {}).get("resolved") or 0,
+            in_time=found.get(first, {}).get("in_time") or 0,
+        )
+        for first in firsts
+    ]
+
+
+def _month_back(first: date, count: int) -> date:
+    index = first.year * 12 + first.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def led_units(user: Any) -> list[Agency]:
+    """The units ``user`` leads (approver or unit administrator there)."""
+    scope = officer_scope(user)
+    ids = set().union(*(scope.by_role.get(role, frozenset()) for role in LEADERS))
+    return list(Agency.objects.filter(pk__in=ids).select_related("unit").order_by("name"))
+
+
+def worst_first(rows: list[UnitFigures]) -> list[UnitFigures]:
+    """Most overdue first, then the most due soon, then the lowest on-time rate."""
+
+    def badness(row: UnitFigures) -> tuple[int, int, Decimal]:
+        rate = row.on_time_rate
+        return (-row.overdue, -row.due_soon, Decimal(101) if rate is None else rate)
+
+    return sorted(rows, key=badness)
