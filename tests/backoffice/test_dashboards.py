@@ -12,6 +12,7 @@ from django.urls import reverse
 from motcua.identity.models import OfficerRole
 from tests.dossiers.world import build_world, local, officer
 from tests.reporting.helpers import accepted, with_city
+from tests.test_html import JAVA, nu_errors
 
 from .dossier_helpers import text, travel
 
@@ -139,3 +140,19 @@ def test_the_navigation_offers_the_dashboards_to_officers(client, world):
     client.force_login(world["specialist"])
     response = client.get(reverse("backoffice:home"))
     assert f'href="{URL}"' in response.content.decode()
+
+
+@pytest.mark.html
+@pytest.mark.skipif(JAVA is None, reason="the Nu HTML checker needs Java")
+def test_the_three_views_are_valid_html(client, world, tmp_path):
+    OfficerRole.objects.create(
+        user=world["approver"], role=OfficerRole.Role.APPROVER, agency=world.committee2
+    )
+    pages = {}
+    with travel(world.now):
+        client.force_login(world["city"])
+        pages["city"] = client.get(URL, {"lam-moi": "60"}).content.decode()
+        pages["unit"] = client.get(unit_url(world.committee)).content.decode()
+        client.force_login(world["approver"])
+        pages["leader"] = client.get(URL).content.decode()
+    assert nu_errors(pages, tmp_path) == []
