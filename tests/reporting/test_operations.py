@@ -5,11 +5,22 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from motcua.dossiers.services import mark_late_dossiers
 from motcua.feedback import services as feedback_services
 from motcua.feedback.models import ItemChannel, Topic
-from motcua.reporting.operations import city_agency, operations, subtrees
+from motcua.reporting.operations import (
+    city_agency,
+    late_rows,
+    operations,
+    subtrees,
+    summary_rows,
+)
 from tests.dossiers.world import local
+from tests.plans import plan_of
 
 from .helpers import accepted, decided
 
@@ -82,3 +93,32 @@ def test_the_feedback_backlog_counts_open_items_and_those_past_their_deadline(wo
     assert (before.feedback_open, before.feedback_overdue) == (1, 0)
     after = operations([world.city], now=item.due_at + timedelta(minutes=1)).rows[0]
     assert (after.feedback_open, after.feedback_overdue) == (1, 1)
+
+
+def test_the_figures_cost_the_same_few_queries_however_many_units(world):
+    accepted(world, local(2026, 10, 30, 9, 0))
+    accepted(world, MONDAY_8)
+    counts = []
+    for units in ([world.committee], [world.city, world.committee, world.committee2]):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            operations(units, now=MONDAY_8)
+        counts.append(len(queries))
+    # the agency tree, this month's summary, the earlier days' (then cached), the working
+    # calendar's version, the late dossiers, the feedback backlog
+    assert counts == [6, 6]
+    with CaptureQueriesContext(connection) as queries:
+        operations([world.city, world.committee, world.committee2], now=MONDAY_8)
+    assert len(queries) == 5
+
+
+def test_the_late_and_summary_reads_go_through_their_indexes(world):
+    accepted(world, MONDAY_8)
+    ids = subtrees([world.city])[world.city.pk]
+    assert plan_of(late_rows(MONDAY_8)).uses("dossier_clock_due")
+    plan = plan_of(summary_rows(ids, MONDAY_8.date(), MONDAY_8.date().replace(day=1)))
+    # SQLite names the unique constraint's index itself
+    assert plan.uses("daily_summary_unique") or plan.uses(
+        "sqlite_autoindex_dossiers_dailysummary_1"
+    ), plan
+    assert not plan.scans("dossiers_dailysummary"), plan
