@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,12 +20,21 @@ from motcua.reporting.operations import (
     subtrees,
     summary_rows,
 )
-from tests.dossiers.world import local
+from tests.dossiers.world import build_world, local
 from tests.plans import plan_of
 
-from .helpers import accepted, decided
+from .helpers import accepted, decided, with_city
 
 MONDAY_8 = local(2026, 11, 23, 8, 0)
+
+
+@pytest.fixture
+def world(db, settings):
+    """The lifecycle world with a city on top (helpers.with_city)."""
+    settings.OFFICER_2FA_REQUIRED = False
+    world = build_world()
+    world.city = with_city(world)
+    return world
 
 
 def test_the_city_is_the_provinces_peoples_committee_at_the_top(world):
