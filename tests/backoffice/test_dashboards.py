@@ -39,12 +39,14 @@ def world(db, settings):
     return world
 
 
-def charts(response) -> list[ET.Element]:
+def charts(response) -> dict[str, ET.Element]:
+    """The page's SVG charts by their id."""
     html = response.content.decode()
-    found, start = [], html.find("<svg")
+    found, start = {}, html.find("<svg")
     while start != -1:
         end = html.index("</svg>", start) + len("</svg>")
-        found.append(ET.fromstring(html[start:end]))
+        svg = ET.fromstring(html[start:end])
+        found[svg.get("aria-labelledby").split()[0].removesuffix("-title")] = svg
         start = html.find("<svg", end)
     return found
 
@@ -57,7 +59,7 @@ def test_the_city_view_shows_the_live_figures_and_overdue_by_unit_in_chart_and_t
     assert response.templates[0].name == "backoffice/dashboard_city.html"
     figures = response.context["figures"]
     assert (figures.received_today, figures.received_month, figures.overdue) == (2, 3, 1)
-    [overdue] = charts(response)
+    overdue = charts(response)["qua-han-theo-don-vi"]
     assert overdue.get("role") == "img"
     values = [t.text for t in overdue.iter(f"{SVG}text")]
     assert "UBND Phường Hoàn Kiếm" in values and "1" in values
@@ -115,15 +117,19 @@ def test_a_units_view_has_its_trend_in_charts_and_tables(client, world):
     with travel(world.now):
         response = client.get(unit_url(world.committee))
     assert response.status_code == 200
-    received, rates = charts(response)
+    drawn = charts(response)
+    assert set(drawn) == {
+        "chi-so-chinh", "diem-theo-nhom", "diem-theo-thang", "ty-le-theo-thang",
+        "tiep-nhan-theo-thang",
+    }  # fmt: skip
+    received, rates = drawn["tiep-nhan-theo-thang"], drawn["ty-le-theo-thang"]
     assert received.find(f"{SVG}title").text == "Hồ sơ tiếp nhận theo tháng"
     columns = [t.text for t in received.iter(f"{SVG}text")]
     assert columns.count("11/2026") == 1 and "2" in columns  # November's two dossiers
     assert "12/2025" in columns  # twelve months back
-    assert "Tiếp nhận trực tuyến — " in rates.find(f"{SVG}desc").text
+    assert "Nộp trực tuyến — " in rates.find(f"{SVG}desc").text
     html = response.content.decode()
     assert '<th scope="row">11/2026</th><td class="num">2</td>' in html
-    assert '<th scope="row">11/2026</th><td class="num">—</td><td class="num">100%</td>' in html
 
 
 def test_the_page_refreshes_only_when_asked(client, world):
@@ -156,3 +162,42 @@ def test_the_three_views_are_valid_html(client, world, tmp_path):
         client.force_login(world["approver"])
         pages["leader"] = client.get(URL).content.decode()
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_the_index_figures_come_from_the_index_in_chart_and_table(client, world):
+    client.force_login(world["city"])
+    with travel(world.now):
+        city = client.get(URL)
+        unit = client.get(unit_url(world.committee))
+    index = unit.context["index"]
+    assert index.agency == world.committee and index.period.key == "2026-11"
+    on_time = index.indicator("2.1")
+    assert on_time.ratio is not None  # the index judges the open dossiers at the period's end
+    expected = f"{on_time.ratio:f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+    bars = charts(unit)["chi-so-chinh"]
+    assert expected in [t.text for t in bars.iter(f"{SVG}text")]
+    html = unit.content.decode()
+    assert f'<td class="num">{expected}</td>' in html
+    assert "/can-bo/chi-so/000.01.99.H26/?ky=2026-11" in html
+    groups = charts(unit)["diem-theo-nhom"]
+    assert len([g for g in groups.iter(f"{SVG}g") if g.get("class") == "segment"]) >= len(
+        index.groups
+    )
+    assert city.context["index"].agency == world.city
+    assert "Xếp hạng phường, xã: Tháng 10/2026" in text(city)
+    assert 'href="/xep-hang/"' in city.content.decode()
+
+
+def test_the_city_view_shows_the_first_and_last_wards_of_last_month(client, world):
+    for n in range(10):  # enough to be ranked (the version's minimum)
+        at = local(2026, 10, 5, 8, n)
+        accepted(world, at)
+        accepted(world, at, agency=world.committee2)
+    client.force_login(world["city"])
+    with travel(world.now):
+        response = client.get(URL)
+    ends = response.context["ends"]
+    assert {row.agency for row in ends.top} == {world.committee, world.committee2}
+    page = text(response)
+    assert "5 phường, xã dẫn đầu" in page and "UBND Phường Ba Đình" in page
+    assert "chưa xếp hạng kỳ trước" in page

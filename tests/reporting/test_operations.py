@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from motcua.dossiers.services import mark_late_dossiers
 from motcua.feedback import services as feedback_services
 from motcua.feedback.models import ItemChannel, Topic
+from motcua.reporting.index import subtrees
 from motcua.reporting.operations import (
     city_agency,
     late_rows,
     operations,
-    subtrees,
     summary_rows,
 )
 from tests.dossiers.world import build_world, local

@@ -36,6 +36,8 @@ from motcua.feedback.rules import LEADERS
 from motcua.feedback.selectors import backlog
 from motcua.identity.models import Agency, UnitLevel
 
+from .index import subtrees
+
 CARRIED_SECONDS = 24 * 3600
 
 
@@ -52,6 +54,7 @@ class UnitFigures:
     due_soon: int = 0
     feedback_open: int = 0
     feedback_overdue: int = 0
+    score: Decimal | None = None  # the unit's index this month, when the view asks for it
 
     @property
     def on_time_rate(self) -> Decimal | None:
@@ -93,24 +96,6 @@ def city_agency() -> Agency | None:
         kind=Agency.Kind.PEOPLES_COMMITTEE, parent__isnull=True, unit__level=UnitLevel.PROVINCE
     )
     return top.select_related("unit").order_by("electronic_id").first()
-
-
-def subtrees(roots: Iterable[Agency]) -> dict[int, set[int]]:
-    """Each root's id with the ids of itself and every agency under it, from one read of the
-    agency tree (a few hundred rows for a city)."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent in Agency.objects.order_by().values_list("pk", "parent_id"):
-        children[parent].append(pk)
-    found: dict[int, set[int]] = {}
-    for root in roots:
-        seen, stack = {root.pk}, [root.pk]
-        while stack:
-            for child in children[stack.pop()]:
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-        found[root.pk] = seen
-    return found
 
 
 def operations(units: Iterable[Agency], *, now: datetime | None = None) -> Operations:
@@ -269,13 +254,3 @@ def led_units(user: Any) -> list[Agency]:
     scope = officer_scope(user)
     ids = set().union(*(scope.by_role.get(role, frozenset()) for role in LEADERS))
     return list(Agency.objects.filter(pk__in=ids).select_related("unit").order_by("name"))
-
-
-def worst_first(rows: list[UnitFigures]) -> list[UnitFigures]:
-    """Most overdue first, then the most due soon, then the lowest on-time rate."""
-
-    def badness(row: UnitFigures) -> tuple[int, int, Decimal]:
-        rate = row.on_time_rate
-        return (-row.overdue, -row.due_soon, Decimal(101) if rate is None else rate)
-
-    return sorted(rows, key=badness)
