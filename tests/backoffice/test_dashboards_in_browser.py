@@ -1,6 +1,6 @@
 """The city operations view in a real browser (Debian's Chromium, driven by Playwright), with
-axe-core checking it: reached from the officers' menu, its chart and table readable, the
-refresh turned on and off by the person."""
+axe-core checking it and a unit's view: reached from the officers' menu, its chart and table
+readable, the refresh turned on and off by the person."""
 
 from __future__ import annotations
 
@@ -48,6 +48,11 @@ def test_a_city_officer_opens_the_operations_view(browser, site, world):
     table = page.get_by_role("table", name="Hồ sơ quá hạn hiện tại theo đơn vị")
     assert "UBND Phường Hoàn Kiếm" in table.get_by_role("row").nth(1).inner_text()
     assert_accessible(page)
+
+    page.get_by_role("link", name="UBND Phường Hoàn Kiếm").click()
+    assert page.get_by_role("img", name="Điểm chỉ số 766 theo tháng (trên 100)").is_visible()
+    assert_accessible(page)
+    page.go_back()
 
     page.get_by_role("link", name="Tự tải lại sau mỗi 60 giây").click()
     assert page.locator('meta[http-equiv="refresh"]').count() == 1

@@ -57,7 +57,7 @@ def test_a_bar_chart_draws_one_bar_per_unit_with_its_value_printed():
     assert len(bars) == 2
     # the longest value spans the scale, the other in proportion
     widths = [float(b.get("width")) for b in bars]
-    assert widths[1] == pytest.approx(360) and widths[0] == pytest.approx(360 * 12 / 1234, abs=0.1)
+    assert widths[1] == pytest.approx(310) and widths[0] == pytest.approx(310 * 12 / 1234, abs=0.1)
     assert {"UBND Phường A", "12 hồ sơ", "1.234 hồ sơ"} <= set(texts(root))
 
 
@@ -91,6 +91,15 @@ def test_a_column_chart_per_period_prints_each_value_above_its_column():
     heights = [float(r.get("height")) for r in root.iter(f"{SVG}rect")]
     assert heights == [pytest.approx(200), 0, pytest.approx(100)]
     assert {"10", "0", "5", "10/2026", "12/2026"} <= set(texts(root))
+
+
+def test_crowded_period_labels_go_on_two_lines():
+    months = [f"{m:02d}/2026" for m in range(1, 13)]
+    chart = Chart(kind="columns", ident="m", title="T", category_header="Tháng",
+                  categories=months, series=[Series("n", list(range(12)))])  # fmt: skip
+    labels = [t for t in parsed(chart).iter(f"{SVG}text") if list(t)]
+    assert [span.text for span in labels[0]] == ["01", "2026"]
+    assert len(labels) == 12
 
 
 def test_a_line_chart_leaves_a_gap_where_a_period_has_no_data():

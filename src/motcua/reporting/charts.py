@@ -115,8 +115,21 @@ def _scale_end(chart: Chart) -> Decimal:
     return max([*values, Decimal(1)])
 
 
-def _short(text: str, limit: int = 26) -> str:
+def _short(text: str, limit: int = 36) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _axis_label(x: float, y: float, text: str, slot: float) -> str:
+    """A period under its column or point; "12/2025" goes on two lines ("12", "2025") when
+    it is wider than its slot, so that neighbouring labels never overlap."""
+    if len(text) * 7.5 <= slot or "/" not in text:
+        return _text(x, y, _short(text, max(int(slot // 7.5), 4)), anchor="middle")
+    head, _sep, tail = text.partition("/")
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" fill="{INK}">'
+        f'<tspan x="{x:.1f}">{escape(head)}</tspan>'
+        f'<tspan x="{x:.1f}" dy="14">{escape(tail)}</tspan></text>'
+    )
 
 
 def _open(chart: Chart, height: int) -> list[str]:
@@ -161,7 +174,7 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", fill: str = I
 
 def _bars(chart: Chart) -> str:
     """Horizontal bars, one per category (a unit), the value printed after each bar."""
-    label_w, right, row, top = 200, 80, 28, 10
+    label_w, right, row, top = 260, 70, 28, 10
     values = chart.series[0].values if chart.series else []
     height = top * 2 + row * max(len(values), 1)
     end = _scale_end(chart)
@@ -193,7 +206,7 @@ def _bars(chart: Chart) -> str:
 
 def _columns(chart: Chart) -> str:
     """Vertical bars, one per category (a period), the value printed above each bar."""
-    left, bottom, top, plot_h = 40, 40, 24, 200
+    left, bottom, top, plot_h = 40, 48, 24, 200
     values = chart.series[0].values if chart.series else []
     height = top + plot_h + bottom
     end = _scale_end(chart)
@@ -209,7 +222,7 @@ def _columns(chart: Chart) -> str:
             f'height="{h:.1f}" fill="{FILLS[0]}"/>'
         )
         parts.append(_text(x + slot / 2, base - h - 6, figure(value, chart.unit), anchor="middle"))
-        parts.append(_text(x + slot / 2, base + 18, _short(category, 12), anchor="middle"))
+        parts.append(_axis_label(x + slot / 2, base + 18, category, slot))
         parts.append("</g>")
     parts.append(f'<line x1="{left}" y1="{base}" x2="{WIDTH - 10}" y2="{base}" stroke="{MUTED}"/>')
     parts.append(_target_across(chart, left, top, plot_h, end))
@@ -244,7 +257,7 @@ def _marker(shape: str, x: float, y: float, fill: str) -> str:
 def _line(chart: Chart) -> str:
     """A trend over periods: one line per series, broken where a period has no data; each
     point's value printed, each series with its own marker and its name in the legend."""
-    left, bottom, top, plot_h, legend = 40, 40, 24, 200, 22
+    left, bottom, top, plot_h, legend = 40, 48, 40, 200, 22
     height = top + plot_h + bottom + legend * len(chart.series)
     end = _scale_end(chart)
     count = max(len(chart.categories), 1)
@@ -253,9 +266,7 @@ def _line(chart: Chart) -> str:
     parts = _open(chart, height)
     parts.append(f'<line x1="{left}" y1="{base}" x2="{WIDTH - 10}" y2="{base}" stroke="{MUTED}"/>')
     for i, category in enumerate(chart.categories):
-        parts.append(
-            _text(left + slot * (i + 0.5), base + 18, _short(category, 10), anchor="middle")
-        )
+        parts.append(_axis_label(left + slot * (i + 0.5), base + 18, category, slot))
     for n, series in enumerate(chart.series):
         colour, shape = FILLS[n % len(FILLS)], MARKERS[n % len(MARKERS)]
         points: list[tuple[float, float, Number]] = []
@@ -296,7 +307,7 @@ def _runs(points: list[tuple[float, float, Number]]) -> list[list[tuple[float, f
 def _stacked(chart: Chart) -> str:
     """One horizontal bar per category split into the series (the groups of the score),
     each segment labelled with its value and hatched differently; the legend names them."""
-    label_w, right, row, top, legend = 200, 70, 32, 10, 22
+    label_w, right, row, top, legend = 260, 70, 32, 10, 22
     height = top * 2 + row * max(len(chart.categories), 1) + legend * len(chart.series)
     end = _scale_end_stacked(chart)
     span = WIDTH - label_w - right
