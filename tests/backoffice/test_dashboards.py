@@ -185,7 +185,7 @@ def test_the_index_figures_come_from_the_index_in_chart_and_table(client, world)
     )
     assert city.context["index"].agency == world.city
     assert "Xếp hạng phường, xã: Tháng 10/2026" in text(city)
-    assert 'href="/xep-hang/"' in city.content.decode()
+    assert 'href="/xep-hang/?ky=2026-10&amp;cap=commune"' in city.content.decode()
 
 
 def test_the_city_view_shows_the_first_and_last_wards_of_last_month(client, world):
