@@ -28,7 +28,7 @@ from motcua.reporting.dashboard import (
     this_month,
     worst_first,
 )
-from motcua.reporting.index import IndicatorScore, UnitIndex
+from motcua.reporting.index import IndicatorScore, UnitIndex, unit_index
 from motcua.reporting.operations import (
     MonthFigures,
     UnitFigures,
@@ -85,7 +85,7 @@ def unit(request: HttpRequest, electronic_id: str) -> HttpResponse:
 def _city(request: HttpRequest, city: Agency) -> HttpResponse:
     units = list(city.children.select_related("unit").order_by("name"))
     live = operations(units)
-    index = score_trend(city, months=1)[0]
+    index = unit_index(city, this_month())
     return _render(request, "backoffice/dashboard_city.html", {
         "agency": city, "live": live, "figures": live.total, "index": index,
         "indicators_chart": _indicators_chart(index), "ends": ranking_ends(city),
