@@ -201,3 +201,14 @@ def test_the_city_view_shows_the_first_and_last_wards_of_last_month(client, worl
     page = text(response)
     assert "5 phường, xã dẫn đầu" in page and "UBND Phường Ba Đình" in page
     assert "chưa xếp hạng kỳ trước" in page
+
+
+def test_without_a_city_a_system_administrator_gets_every_top_unit(client, db, settings):
+    settings.OFFICER_2FA_REQUIRED = False
+    world = build_world()  # no city people's committee above the wards
+    admin = officer("quantri", OfficerRole.Role.SYSTEM_ADMIN, world.committee)
+    client.force_login(admin)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response.templates[0].name == "backoffice/dashboard_leader.html"
+    assert world.committee2 in [row.agency for row in response.context["rows"]]

@@ -46,16 +46,20 @@ REFRESH_SECONDS = 60
 @officer_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    """The city's view for its officers, a leader's own units otherwise; an officer who leads
-    nothing goes to their first unit's view."""
+    """The city's view for its officers, a leader's own units otherwise (every top unit for a
+    system administrator when there is no city); an officer who leads nothing goes to their
+    first unit's view."""
     user = cast(User, request.user)
     city = city_agency()
     if city is not None and may_see_report(user, city):
         return _city(request, city)
+    scope = officer_scope(user)
     led = led_units(user)
+    if not led and scope.is_system_admin:  # no city people's committee: every top unit
+        led = list(Agency.objects.filter(parent__isnull=True).select_related("unit"))
     if led:
         return _leader(request, led)
-    own = Agency.objects.filter(pk__in=officer_scope(user).agency_ids).order_by("name").first()
+    own = Agency.objects.filter(pk__in=scope.agency_ids).order_by("name").first()
     if own is None:
         raise Http404
     return redirect("backoffice:dashboard-unit", electronic_id=own.electronic_id)
