@@ -10,6 +10,8 @@ import pytest
 from django.urls import reverse
 
 from motcua.identity.models import OfficerRole
+from motcua.reporting.periods import Period
+from motcua.reporting.rankings import publish
 from tests.dossiers.world import build_world, local, officer
 from tests.reporting.helpers import accepted, with_city
 from tests.test_html import JAVA, nu_errors
@@ -197,10 +199,32 @@ def test_the_city_view_shows_the_first_and_last_wards_of_last_month(client, worl
     with travel(world.now):
         response = client.get(URL)
     ends = response.context["ends"]
-    assert {row.agency for row in ends.top} == {world.committee, world.committee2}
+    assert {row.name for row in ends.top} == {"UBND Phường Hoàn Kiếm", "UBND Phường Ba Đình"}
+    assert ends.published_at is None
     page = text(response)
     assert "5 phường, xã dẫn đầu" in page and "UBND Phường Ba Đình" in page
-    assert "chưa xếp hạng kỳ trước" in page
+    assert "chưa xếp hạng kỳ trước" in page and "Chưa công bố" in page
+
+
+def test_a_published_ranking_is_shown_as_published(client, world):
+    for n in range(10):
+        at = local(2026, 10, 5, 8, n)
+        accepted(world, at)
+        accepted(world, at, agency=world.committee2)
+    with travel(world.now):
+        snapshot = publish(world.city, "commune", Period.month(2026, 10))
+    # the frozen row is what the view shows, whatever is computed now
+    snapshot.rows[0]["total"] = "12.34"
+    snapshot.save()
+    client.force_login(world["city"])
+    with travel(world.now):
+        response = client.get(URL)
+    ends = response.context["ends"]
+    assert ends.published_at == snapshot.published_at
+    assert ends.top[0].name == snapshot.rows[0]["name"] and str(ends.top[0].total) == "12.34"
+    page = text(response)
+    assert "Như đã công bố lúc" in page, page[page.find("Xếp hạng phường") :][:400]
+    assert "12,34" in page
 
 
 def test_without_a_city_a_system_administrator_gets_every_top_unit(client, db, settings):

@@ -154,3 +154,12 @@ def test_an_empty_chart_says_there_is_no_data():
                   series=[Series("n", [])])  # fmt: skip
     assert parsed(chart).find(f"{SVG}desc").text == "Chưa có số liệu."
     assert "Chưa có số liệu." in render_to_string("reporting/chart.html", {"chart": chart})
+
+
+def test_a_chart_writes_as_many_decimals_as_it_is_given():
+    chart = Chart(kind="bars", ident="p", title="Điểm", category_header="Đơn vị",
+                  categories=["A"], series=[Series("Điểm", [Decimal("82.345")])],
+                  places=2)  # fmt: skip
+    assert "82,35" in texts(parsed(chart))
+    assert chart.rows == [("A", ["82,35"])]
+    assert units_chart().rows[0] == ("UBND Phường A", ["12 hồ sơ"])

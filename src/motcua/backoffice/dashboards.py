@@ -150,7 +150,7 @@ def _indicators_chart(index: UnitIndex) -> Chart:
         title=_("Các chỉ số chính theo Quyết định 766, %(period)s")
         % {"period": index.period.label.lower()},
         category_header=_("Chỉ số"), categories=[f"{i.code}. {i.name}" for i in shown],
-        series=[Series(_("Tỷ lệ"), [i.ratio for i in shown])], unit="%", maximum=100,
+        series=[Series(_("Tỷ lệ"), [i.ratio for i in shown])], unit="%", maximum=100, places=2,
         notes=[_threshold_note(shown)],
     )  # fmt: skip
 
@@ -170,7 +170,7 @@ def _groups_chart(index: UnitIndex) -> Chart:
         title=_("Điểm theo nhóm chỉ số, %(period)s") % {"period": index.period.label.lower()},
         category_header=_("Đơn vị"), categories=[index.agency.name],
         series=[Series(g.name, [g.points]) for g in groups], unit=_("điểm"),
-        maximum=sum((g.points_max for g in groups), Decimal(0)) or None,
+        maximum=sum((g.points_max for g in groups), Decimal(0)) or None, places=2,
         notes=[_("Điểm tối đa: %(maxima)s.") % {"maxima": maxima}],
     )  # fmt: skip
 
@@ -179,7 +179,7 @@ def _score_chart(trend: list[UnitIndex]) -> Chart:
     return Chart(
         kind="line", ident="diem-theo-thang", title=_("Điểm chỉ số 766 theo tháng (trên 100)"),
         category_header=_("Tháng"), categories=[f"{i.period.start:%m/%Y}" for i in trend],
-        series=[Series(_("Tổng điểm"), [i.total for i in trend])], maximum=100,
+        series=[Series(_("Tổng điểm"), [i.total for i in trend])], maximum=100, places=2,
     )  # fmt: skip
 
 
@@ -199,5 +199,5 @@ def _rates_chart(trend: list[UnitIndex]) -> Chart:
             Series(_("Giải quyết đúng hạn"), [_ratio(i, "2.1") for i in trend]),
             Series(_("Nộp trực tuyến"), [_ratio(i, "3.3") for i in trend]),
         ],
-        unit="%", maximum=100,
+        unit="%", maximum=100, places=2,
     )  # fmt: skip

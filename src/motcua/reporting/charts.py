@@ -72,6 +72,7 @@ class Chart:
     unit: str = ""
     target: Number = None
     maximum: Number = None  # the scale's end (100 for percent); else the largest value
+    places: int = 1  # decimals written (the index's figures carry two)
     notes: Sequence[str] = field(default_factory=tuple)
 
     @property
@@ -80,7 +81,7 @@ class Chart:
         parts = []
         for series in self.series if self.categories else ():
             shown = [
-                f"{category}: {figure(value, self.unit)}"
+                f"{category}: {figure(value, self.unit, self.places)}"
                 for category, value in zip(self.categories, series.values, strict=True)
             ]
             prefix = f"{series.name} — " if len(self.series) > 1 else ""
@@ -91,13 +92,13 @@ class Chart:
 
     @property
     def target_text(self) -> str:
-        return _("Mục tiêu: %(target)s") % {"target": figure(self.target, self.unit)}
+        return _("Mục tiêu: %(target)s") % {"target": figure(self.target, self.unit, self.places)}
 
     @property
     def rows(self) -> list[tuple[str, list[str]]]:
         """The table: each category with its values written out."""
         return [
-            (category, [figure(s.values[i], self.unit) for s in self.series])
+            (category, [figure(s.values[i], self.unit, self.places) for s in self.series])
             for i, category in enumerate(self.categories)
         ]
 
@@ -189,7 +190,7 @@ def _bars(chart: Chart) -> str:
             f'<rect x="{label_w}" y="{y + 4}" width="{max(length, 0):.1f}" height="{row - 8}" '
             f'fill="{FILLS[0]}"/>'
         )
-        parts.append(_text(label_w + length + 6, y + 18, figure(value, chart.unit)))
+        parts.append(_text(label_w + length + 6, y + 18, figure(value, chart.unit, chart.places)))
         parts.append("</g>")
     parts.append(
         f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{height - top}" stroke="{MUTED}"/>'
@@ -221,7 +222,11 @@ def _columns(chart: Chart) -> str:
             f'<rect x="{x + slot * 0.15:.1f}" y="{base - h:.1f}" width="{slot * 0.7:.1f}" '
             f'height="{h:.1f}" fill="{FILLS[0]}"/>'
         )
-        parts.append(_text(x + slot / 2, base - h - 6, figure(value, chart.unit), anchor="middle"))
+        parts.append(
+            _text(
+                x + slot / 2, base - h - 6, figure(value, chart.unit, chart.places), anchor="middle"
+            )
+        )
         parts.append(_axis_label(x + slot / 2, base + 18, category, slot))
         parts.append("</g>")
     parts.append(f'<line x1="{left}" y1="{base}" x2="{WIDTH - 10}" y2="{base}" stroke="{MUTED}"/>')
@@ -234,7 +239,7 @@ def _target_across(chart: Chart, left: int, top: int, plot_h: int, end: Decimal)
     if chart.target is None:
         return ""
     y = top + plot_h - float(Decimal(chart.target) / end) * plot_h
-    label = _("Mục tiêu %(target)s") % {"target": figure(chart.target, chart.unit)}
+    label = _("Mục tiêu %(target)s") % {"target": figure(chart.target, chart.unit, chart.places)}
     return (
         f'<line class="target" x1="{left}" y1="{y:.1f}" x2="{WIDTH - 10}" y2="{y:.1f}" '
         f'stroke="{MUTED}" stroke-width="2" stroke-dasharray="6 3"/>'
@@ -283,7 +288,11 @@ def _line(chart: Chart) -> str:
         for x, y, value in points:
             if value is not None:
                 parts.append(_marker(shape, x, y, colour))
-                parts.append(_text(x, y - 8 - 12 * n, figure(value, chart.unit), anchor="middle"))
+                parts.append(
+                    _text(
+                        x, y - 8 - 12 * n, figure(value, chart.unit, chart.places), anchor="middle"
+                    )
+                )
         legend_y = base + bottom + legend * n + 6
         parts.append(_marker(shape, left + 6, legend_y - 4, colour))
         parts.append(_text(left + 18, legend_y, series.name))
@@ -325,7 +334,7 @@ def _stacked(chart: Chart) -> str:
             w = float(Decimal(value) / end) * span
             parts.append(_segment(chart, n, x, y + 4, w, row - 8, series.name, value))
             x += w
-        parts.append(_text(x + 6, y + 20, figure(total, chart.unit)))
+        parts.append(_text(x + 6, y + 20, figure(total, chart.unit, chart.places)))
         parts.append("</g>")
     legend_top = top + row * len(chart.categories) + 10
     for n, series in enumerate(chart.series):
@@ -353,7 +362,7 @@ def _segment(
     shape = f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}"/>'
     if hatch != "none":
         shape += f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{hatch}"/>'
-    label = f"{n + 1}" if value is None else f"{n + 1}: {number(value)}"
+    label = f"{n + 1}" if value is None else f"{n + 1}: {number(value, chart.places)}"
     tip = f"<title>{escape(name)}</title>"
     # The group's number and points, on a near-black badge (white text stays ≥ 4.5:1 over the
     # hatching), fit in a segment of 44 units or more; the table has every figure.

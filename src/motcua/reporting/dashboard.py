@@ -6,16 +6,18 @@ computes a score."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
 from motcua.identity.models import Agency
 
-from .index import IndicatorScore, Ranking, RankRow, UnitIndex, ranking, trend, unit_indexes
+from .index import IndicatorScore, RankRow, UnitIndex, ranking, trend, unit_indexes
 from .operations import UnitFigures
 from .periods import Period
+from .rankings import published
 
 # On time (2.1), submitted online (3.3), e-results (4.1), satisfaction (5.4): the operations
 # centre's headline indicators; a version without one of them simply shows fewer.
@@ -38,23 +40,51 @@ def score_trend(agency: Agency, *, months: int = 12, today: date | None = None) 
 
 
 @dataclass(frozen=True)
-class RankingEnds:
-    ranking: Ranking
-    top: list[RankRow]
-    bottom: list[RankRow]  # the lowest first
+class EndRow:
+    rank: int | None
+    name: str
+    total: Decimal | None
+    previous_rank: int | None
 
     @property
-    def period(self) -> Period:
-        return self.ranking.period
+    def change(self) -> int | None:
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank  # > 0: moved up
+
+
+@dataclass(frozen=True)
+class RankingEnds:
+    period: Period
+    published_at: datetime | None  # None: not published yet, computed from today's figures
+    top: list[EndRow]
+    bottom: list[EndRow]  # the lowest first
 
 
 def ranking_ends(city: Agency, *, today: date | None = None) -> RankingEnds:
-    """The first and the last five wards and communes of the city for last month."""
-    found = ranking(city, "commune", this_month(today).previous())
-    rows = found.rows
+    """The first and the last five wards and communes of the city for last month: as
+    published when it was (a published rank never changes), else as computed now."""
+    period = this_month(today).previous()
+    snapshot = published(city, "commune", period)
+    if snapshot is not None:
+        rows = [_frozen(row) for row in snapshot.rows if row.get("ranked")]
+    else:
+        rows = [_live(row) for row in ranking(city, "commune", period).rows]
     top = rows[:RANKING_ENDS]
-    bottom = [row for row in reversed(rows[RANKING_ENDS:])][:RANKING_ENDS]
-    return RankingEnds(found, top, bottom)
+    bottom = list(reversed(rows[RANKING_ENDS:]))[:RANKING_ENDS]
+    return RankingEnds(period, snapshot.published_at if snapshot else None, top, bottom)
+
+
+def _frozen(row: dict[str, Any]) -> EndRow:
+    total = row.get("total")
+    return EndRow(
+        row.get("rank"), row["name"], None if total is None else Decimal(total),
+        row.get("previous_rank"),
+    )  # fmt: skip
+
+
+def _live(row: RankRow) -> EndRow:
+    return EndRow(row.rank, row.agency.name, row.index.total, row.previous_rank)
 
 
 def scores(agencies: list[Agency], *, today: date | None = None) -> dict[int, Decimal | None]:

@@ -17,3 +17,9 @@ def vn_number(value: Number) -> str:
 @register.filter
 def vn_percent(value: Number) -> str:
     return figure(value, "%")
+
+
+@register.filter
+def vn_score(value: Number) -> str:
+    """A score or points of the index, to the hundredth as the index keeps them."""
+    return number(value, 2)
