@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     audit_log,
+    dashboards,
     desk_payments,
     desk_views,
     documents,
@@ -69,6 +70,8 @@ urlpatterns = [
     path("so-theo-doi/pdf/", ledger.ledger_pdf, name="ledger-pdf"),
     path("van-ban/<str:code>/tai-ve/", documents.document_file, name="document-file"),
     path("bao-cao/", reports.monthly, name="report"),
+    path("dieu-hanh/", dashboards.overview, name="dashboard"),
+    path("dieu-hanh/<str:electronic_id>/", dashboards.unit, name="dashboard-unit"),
     path("chi-so/", index_pages.index_home, name="index-home"),
     path("chi-so/<str:code>/", index_pages.index_unit, name="index-unit"),
     path("chi-so/<str:code>/<str:indicator>/", index_pages.index_dossiers, name="index-dossiers"),
