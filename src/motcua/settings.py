@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.payments",
     "motcua.audit",
+    "motcua.plans",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
