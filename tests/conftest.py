@@ -17,7 +17,7 @@ from tests.plans.interim_reporting import install as _install_interim_reporting
 _install_interim_reporting()
 
 # The ``announced`` fixture: the security events a test caused (motcua.core.security).
-pytest_plugins = ["tests.security_events"]
+pytest_plugins = ["tests.security_events", "tests.plans.fixtures"]
 
 # Hypothesis checks properties, not speed: its default 200 ms deadline per example fails on a
 # busy CI machine (tests never judge wall time).

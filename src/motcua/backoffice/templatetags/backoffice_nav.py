@@ -19,6 +19,7 @@ class Sections:
     dossiers: bool
     feedback: bool
     hotline: bool
+    plans: bool
 
 
 @register.simple_tag
@@ -31,4 +32,6 @@ def officer_sections(user: Any) -> Sections:
         dossiers=not only_calls,
         feedback=handled is None or bool(handled),
         hotline=rules.is_operator(user),
+        # Plans are read by the officers of the units they concern (motcua.plans.rules).
+        plans=scope.is_system_admin or bool(scope.agency_ids),
     )
