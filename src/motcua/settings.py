@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.payments",
     "motcua.audit",
+    "motcua.reporting",
     "motcua.plans",
     "motcua.portal",
     "motcua.backoffice",

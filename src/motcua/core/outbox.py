@@ -22,12 +22,16 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import KEY_MAX_LENGTH, RECIPIENT_MAX_LENGTH, OutboxMessage
 
 logger = logging.getLogger(__name__)
+# Sent once a message is marked sent (outside any transaction of the sender's): the index
+# counts a dossier as synced with the national portal from then on (motcua.reporting).
+delivered = Signal()
 
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=1)
@@ -268,6 +272,7 @@ def _attempt(message: OutboxMessage, *, now: datetime) -> Outcome:
         attempts=F("attempts") + 1,
         claimed_until=None,
     )
+    delivered.send(sender=OutboxMessage, message=message)
     return Outcome.SENT
 
 

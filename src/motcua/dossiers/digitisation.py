@@ -5,10 +5,15 @@ summary on its day."""
 
 from __future__ import annotations
 
+from django.dispatch import Signal
+
 from .models import Dossier
 from .summary import FLAG_COUNTERS, count_flag
 
 FLAGS = tuple(FLAG_COUNTERS)
+# Sent (in the caller's transaction) when a flag has just been set: the index judges the
+# dossier again (motcua.reporting), as it does after every move.
+flag_marked = Signal()
 
 
 def mark(dossier: Dossier, flag: str) -> None:
@@ -25,6 +30,7 @@ def mark(dossier: Dossier, flag: str) -> None:
             Dossier.objects.filter(pk=dossier.pk).values_list("accepted_at", "decided_at").get()
         )
         count_flag(dossier, flag)
+        flag_marked.send(sender=Dossier, dossier=dossier, flag=flag)
 
 
 ORIGIN_FLAGS = {"scan": "has_digitised", "reused": "has_reused"}

@@ -214,16 +214,9 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
 
 
-def figures(
-    agencies: Any = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    *,
-    now: datetime | None = None,
-) -> Figures:
-    """The figures for the items ``agencies`` (ids or Agency rows; None: all) received in
-    [start, end). An open item past its deadline counts as late; a merged duplicate not at all."""
-    now = now or timezone.now()
+def _counted_in(
+    agencies: Any, start: datetime | None, end: datetime | None
+) -> QuerySet[FeedbackItem]:
     items = FeedbackItem.objects.counted()
     if agencies is not None:
         items = items.filter(agency__in=list(agencies))
@@ -231,6 +224,11 @@ def figures(
         items = items.filter(received_at__gte=start)
     if end is not None:
         items = items.filter(received_at__lt=end)
+    return items
+
+
+def _figure_counts(now: datetime) -> dict[str, Count]:
+    """The counts of 5.2 and 5.3, one definition for ``figures`` and ``figures_by_agency``."""
     late = (
         Q(was_late=True)
         | Q(status__in=OPEN_STATUSES, due_at__lt=now)
@@ -238,14 +236,16 @@ def figures(
     )
     disliked = Q(rating=Rating.DISLIKE)
     repeated = Q(repeated_of__isnull=False)
-    counts = items.aggregate(
-        total=Count("pk"),
-        late=Count("pk", filter=late),
-        disliked=Count("pk", filter=disliked),
-        repeated=Count("pk", filter=repeated),
-        unsatisfied=Count("pk", filter=late | disliked | repeated),
-    )
-    channels = dict(items.values_list("channel").annotate(n=Count("pk")).order_by())
+    return {
+        "total": Count("pk"),
+        "late": Count("pk", filter=late),
+        "disliked": Count("pk", filter=disliked),
+        "repeated": Count("pk", filter=repeated),
+        "unsatisfied": Count("pk", filter=late | disliked | repeated),
+    }
+
+
+def _figures_of(counts: dict[str, int], channels: dict[str, int]) -> Figures:
     return Figures(
         total=counts["total"],
         on_time=counts["total"] - counts["late"],
@@ -255,3 +255,31 @@ def figures(
         unsatisfied=counts["unsatisfied"],
         by_channel={c: channels.get(c, 0) for c in ItemChannel.values},
     )
+
+
+def figures(
+    agencies: Any = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    *,
+    now: datetime | None = None,
+) -> Figures:
+    """The figures for the items ``agencies`` (ids or Agency rows; None: all) received in
+    [start, end). An open item past its deadline counts as late; a merged duplicate not at all."""
+    items = _counted_in(agencies, start, end)
+    counts = items.aggregate(**_figure_counts(now or timezone.now()))
+    channels = dict(items.values_list("channel").annotate(n=Count("pk")).order_by())
+    return _figures_of(counts, channels)
+
+
+def figures_by_agency(
+    agencies: Any, start: datetime, end: datetime, *, now: datetime | None = None
+) -> dict[int, Figures]:
+    """``figures`` for each of ``agencies`` at once (one query; channels not split)."""
+    rows = (
+        _counted_in(agencies, start, end)
+        .values("agency_id")
+        .annotate(**_figure_counts(now or timezone.now()))
+        .order_by()
+    )
+    return {row["agency_id"]: _figures_of(row, {}) for row in rows}

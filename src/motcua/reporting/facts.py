@@ -1,0 +1,375 @@
+"""One judged fact per dossier, and the per-unit sums the index reads, kept together.
+
+``judge`` turns a dossier (one row of ``_rows``: its dates, status, flags and the few facts
+other domains hold: national sync, payments, complaints) into a :class:`DossierFact`;
+``contributions`` says what that fact adds to the per-day sums (:class:`IndexDay`) and the
+per-procedure months (:class:`ProcedureMonth`). ``refresh`` runs in the transaction of every
+change of a dossier (``hooks.py``): it judges the dossier again and writes only the difference
+between the new contributions and the old, so the sums never drift and a rebuild — the same
+two functions over every dossier — gives the same rows (a test walks dossiers at random and
+compares). A fact's contributions may land on days already past: that is how Decision 766's
+rules work (a dossier waiting for one supplement ends at the request, and stops having ended
+when the supplement arrives); published rankings are frozen (``rankings.py``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from motcua.core.calendar import working_calendar
+from motcua.core.models import OutboxMessage
+from motcua.dossiers.models import Channel, Dossier, DossierEvent
+from motcua.dossiers.summary import resolution
+from motcua.dossiers.workflow import Action, Status
+from motcua.feedback.models import FeedbackItem
+from motcua.identity.models import Agency
+from motcua.payments.models import Payment, Provider
+from motcua.surveys.models import Evaluation, Overall
+
+from .models import DAY_COUNTERS, DossierFact, IndexDay, ProcedureMonth, Verdict
+
+ONLINE_PROVIDERS = (Provider.VNPAY, Provider.VIETQR, Provider.NATIONAL, Provider.DEMO)
+PROCEDURE_COUNTERS = ("received_online", "paid_online")
+FACT_FIELDS = (
+    "agency_id", "procedure_id", "submitted_on", "received_on", "closed_on", "late_from",
+    "verdict", "rule", "decided", "minutes", "online", "synced", "verified", "digitised",
+    "reused", "e_result", "fee_bearing", "paid_online", "complained",
+)  # fmt: skip
+COLUMNS = (
+    "pk", "agency_id", "version__procedure_id", "status", "channel", "submitted_at", "accepted_at",
+    "counting_from", "due_at", "decided_at", "closed_at", "paused_at", "supplement_count",
+    "applicant_verified", "has_digitised", "has_reused", "has_e_result", "second_request_at",
+    "is_synced", "is_fee_bearing", "is_paid_online", "has_complaint",
+)  # fmt: skip
+
+
+def _rows(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, Any]]:
+    """The dossiers with everything ``judge`` reads, in one query."""
+    requests = DossierEvent.objects.filter(
+        dossier=OuterRef("pk"), action=Action.REQUEST_SUPPLEMENT
+    ).order_by("at", "id")
+    synced = OutboxMessage.objects.filter(
+        channel="national_portal",
+        status=OutboxMessage.Status.SENT,
+        key__startswith=Concat(Value("dvcqg:"), OuterRef("code"), Value(":")),
+    )
+    payments = Payment.objects.filter(dossier=OuterRef("pk"), amount__gt=0)
+    paid_online = payments.filter(status=Payment.Status.PAID, provider__in=ONLINE_PROVIDERS)
+    complaint = FeedbackItem.objects.counted().filter(dossier=OuterRef("pk"))
+    dislike = Evaluation.objects.filter(dossier=OuterRef("pk"), overall=Overall.DISSATISFIED)
+    return (
+        dossiers.annotate(
+            second_request_at=Subquery(requests.values("at")[1:2]),
+            is_synced=Exists(synced),
+            is_fee_bearing=Exists(payments),
+            is_paid_online=Exists(paid_online),
+            has_complaint=Exists(complaint) | Exists(dislike),
+        )
+        .order_by()
+        .values(*COLUMNS)
+    )
+
+
+def _day(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+Waits = list[tuple[datetime, datetime]]
+
+
+def waits_of(events: Iterable[tuple[str, datetime]]) -> Waits:
+    """The supplement waits (request → supplement) in a dossier's ordered events."""
+    found: Waits = []
+    asked: datetime | None = None
+    for action, at in events:
+        if action == Action.REQUEST_SUPPLEMENT:
+            asked = at
+        elif action == Action.SUPPLEMENT and asked is not None:
+            found.append((asked, at))
+            asked = None
+    return found
+
+
+def _minutes(start: datetime | None, end: datetime, waits: Waits) -> int | None:
+    if start is None:
+        return None
+    calendar = working_calendar()
+    hours = calendar.working_hours_between(start, end)
+    for asked, answered in waits:
+        hours -= calendar.working_hours_between(max(asked, start), min(answered, end))
+    return max(0, int((hours * 60).to_integral_value()))
+
+
+def judge(row: dict[str, Any], waits: Waits = ()) -> DossierFact:  # type: ignore[assignment]
+    """The fact of one dossier as ``_rows`` reads it (``waits``: its supplement waits, needed
+    only for a decided dossier that had some)."""
+    status = row["status"]
+    accepted = row["accepted_at"]
+    fact = DossierFact(
+        dossier_id=row["pk"],
+        agency_id=row["agency_id"],
+        procedure_id=row["version__procedure_id"],
+        submitted_on=timezone.localdate(row["submitted_at"]),
+        online=row["channel"] == Channel.ONLINE,
+        verified=row["applicant_verified"],
+        reused=row["has_reused"],
+        e_result=row["has_e_result"],
+        digitised=(row["has_digitised"] or row["channel"] == Channel.ONLINE)
+        and row["has_e_result"],
+        synced=row["is_synced"],
+        fee_bearing=row["is_fee_bearing"],
+        paid_online=row["is_fee_bearing"] and row["is_paid_online"],
+        complained=row["has_complaint"],
+    )
+    if accepted is None:
+        fact.verdict = Verdict.EXCLUDED
+        fact.rule = "refused_at_intake" if status == Status.REFUSED else "not_received"
+        fact.online = fact.verified = fact.digitised = fact.reused = False
+        fact.fee_bearing = fact.paid_online = fact.synced = False
+        return fact
+    fact.received_on = _day(accepted)
+    due = row["due_at"]
+    supplements = row["supplement_count"]
+    late_moments = [m for m in (due, row["second_request_at"] if supplements > 1 else None) if m]
+    fact.late_from = _day(min(late_moments)) if late_moments else None
+    end, rule = _end(row)
+    if rule == "withdrawn":
+        fact.closed_on, fact.verdict, fact.rule = _day(row["closed_at"]), Verdict.EXCLUDED, rule
+        return fact
+    if end is None:
+        fact.verdict = Verdict.OPEN
+        fact.rule = "more_supplements" if supplements > 1 else ("open" if due else "no_due")
+        return fact
+    fact.closed_on = _day(end)
+    late = resolution(end, due, supplements) == "resolved_late"
+    fact.verdict = Verdict.LATE if late else Verdict.IN_TIME
+    fact.rule = "more_supplements" if supplements > 1 else (rule if due else "no_due")
+    if rule == "decided":
+        fact.decided = True
+        fact.minutes = _minutes(row["counting_from"] or accepted, end, list(waits))
+    return fact
+
+
+def _end(row: dict[str, Any]) -> tuple[datetime | None, str]:
+    """The end time by Decision 766's priority, and the rule that chose it."""
+    status = row["status"]
+    if row["decided_at"] is not None and status in (Status.DECIDED, Status.RETURNED):
+        return row["decided_at"], "decided"
+    if status == Status.WITHDRAWN:
+        return row["closed_at"], "withdrawn"
+    if status == Status.STOPPED:
+        return row["closed_at"], "stopped"
+    if status == Status.REFUSED:
+        return row["closed_at"], "refused"
+    if status == Status.SUPPLEMENT_REQUESTED and row["supplement_count"] == 1:
+        return row["paused_at"], "supplement_pending"
+    return None, "open"
+
+
+# --- what a fact adds -------------------------------------------------------------------------
+
+DayKey = tuple[int, date]  # (agency, day)
+MonthKey = tuple[int, int, date]  # (agency, procedure, month)
+
+
+class Sums:
+    """Contributions to the day and procedure-month rows, added and subtracted."""
+
+    def __init__(self) -> None:
+        self.days: dict[DayKey, Counter[str]] = defaultdict(Counter)
+        self.months: dict[MonthKey, Counter[str]] = defaultdict(Counter)
+
+    def add(self, fact: DossierFact | None, sign: int = 1) -> None:
+        if fact is None or fact.received_on is None:
+            return
+        agency = fact.agency_id
+        received = self.days[(agency, fact.received_on)]
+        received["received"] += sign
+        received["open_delta"] += sign
+        for name, flag in (
+            ("received_online", fact.online),
+            ("synced", fact.synced),
+            ("verified", fact.verified),
+            ("digitised", fact.digitised),
+            ("reused", fact.reused),
+            ("fee_bearing", fact.fee_bearing),
+            ("paid_online", fact.paid_online),
+        ):
+            if flag:
+                received[name] += sign
+        if fact.online or fact.paid_online:
+            month = self.months[(agency, fact.procedure_id, fact.received_on.replace(day=1))]
+            month["received_online"] += sign * fact.online
+            month["paid_online"] += sign * fact.paid_online
+        closed = fact.closed_on
+        if closed is not None:
+            ended = self.days[(agency, closed)]
+            ended["open_delta"] -= sign
+            if fact.verdict in (Verdict.IN_TIME, Verdict.LATE):
+                in_time = fact.verdict == Verdict.IN_TIME
+                ended["ended"] += sign
+                ended["ended_in_time"] += sign * in_time
+                if fact.decided:
+                    ended["decided"] += sign
+                    ended["decided_late"] += sign * (not in_time)
+                    ended["decided_complained"] += sign * fact.complained
+                    ended["e_results"] += sign * fact.e_result
+                    ended["minutes"] += sign * (fact.minutes or 0)
+        late = fact.late_from
+        if late is not None and (closed is None or late < closed):
+            self.days[(agency, late)]["late_delta"] += sign
+            if closed is not None:
+                self.days[(agency, closed)]["late_delta"] -= sign
+
+    def nonzero(self) -> Sums:
+        self.days = _kept(self.days)
+        self.months = _kept(self.months)
+        return self
+
+
+def _kept(table: dict[Any, Counter[str]]) -> dict[Any, Counter[str]]:
+    found: dict[Any, Counter[str]] = defaultdict(Counter)
+    for key, counts in table.items():
+        kept = Counter({k: v for k, v in counts.items() if v})
+        if kept:
+            found[key] = kept
+    return found
+
+
+def contributions(fact: DossierFact | None) -> Sums:
+    sums = Sums()
+    sums.add(fact)
+    return sums.nonzero()
+
+
+def _upsert(model: Any, keys: tuple[str, ...], counters: tuple[str, ...], rows: Any) -> None:
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    columns = ", ".join(q(n) for n in (*keys, *counters))
+    placeholders = ", ".join(["%s"] * (len(keys) + len(counters)))
+    conflict = ", ".join(q(k) for k in keys)
+    with connection.cursor() as cursor:
+        for key, counts in rows:
+            changed = [n for n in counters if counts.get(n)]
+            if not changed:
+                continue
+            updates = ", ".join(f"{q(n)} = {table}.{q(n)} + excluded.{q(n)}" for n in changed)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
+                [*key, *(counts.get(n, 0) for n in counters)],
+            )
+
+
+def _write(sums: Sums) -> None:
+    _upsert(IndexDay, ("agency_id", "day"), DAY_COUNTERS, sums.days.items())
+    months = (((a, m, p), c) for (a, p, m), c in sums.months.items())
+    _upsert(ProcedureMonth, ("agency_id", "month", "procedure_id"), PROCEDURE_COUNTERS, months)
+
+
+def _same(a: DossierFact | None, b: DossierFact) -> bool:
+    return a is not None and all(getattr(a, f) == getattr(b, f) for f in FACT_FIELDS)
+
+
+def refresh(dossier_id: int) -> None:
+    """Judge the dossier again and write what changed, in the caller's transaction."""
+    with transaction.atomic():
+        # The dossier's row lock orders two refreshes of one dossier (a move holds it already).
+        if not Dossier.objects.select_for_update().filter(pk=dossier_id).exists():
+            return
+        row = _rows(Dossier.objects.filter(pk=dossier_id)).get()
+        old = DossierFact.objects.filter(pk=dossier_id).first()
+        new = judge(row, _waits_for([row]).get(dossier_id, []))
+        if _same(old, new):
+            return
+        sums = Sums()
+        sums.add(new)
+        sums.add(old, -1)
+        _write(sums.nonzero())
+        new.save(force_insert=old is None)
+
+
+def _waits_for(rows: list[dict[str, Any]]) -> dict[int, Waits]:
+    """The supplement waits of the decided dossiers among ``rows`` that had some."""
+    ids = [
+        r["pk"]
+        for r in rows
+        if r["supplement_count"] and r["decided_at"] is not None and r["accepted_at"]
+    ]
+    if not ids:
+        return {}
+    events = (
+        DossierEvent.objects.filter(
+            dossier_id__in=ids, action__in=[Action.REQUEST_SUPPLEMENT, Action.SUPPLEMENT]
+        )
+        .order_by("dossier_id", "at", "id")
+        .values_list("dossier_id", "action", "at")
+    )
+    grouped: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    for dossier_id, action, at in events:
+        grouped[dossier_id].append((action, at))
+    return {pk: waits_of(found) for pk, found in grouped.items()}
+
+
+# --- rebuild ----------------------------------------------------------------------------------
+
+
+def _judged(dossiers: QuerySet[Dossier], chunk: int = 2000) -> Iterator[DossierFact]:
+    batch: list[dict[str, Any]] = []
+    for row in _rows(dossiers).iterator(chunk_size=chunk):
+        batch.append(row)
+        if len(batch) == chunk:
+            yield from _judge_batch(batch)
+            batch = []
+    yield from _judge_batch(batch)
+
+
+def _judge_batch(rows: list[dict[str, Any]]) -> Iterator[DossierFact]:
+    waits = _waits_for(rows)
+    for row in rows:
+        yield judge(row, waits.get(row["pk"], []))
+
+
+def rebuild(agencies: Iterable[int] | None = None) -> int:
+    """Judge every dossier again and rewrite the sums, one unit at a time (each in its own
+    transaction); returns the number of dossiers judged."""
+    judged = 0
+    ids = list(agencies) if agencies is not None else None
+    units = Agency.objects.order_by("pk").values_list("pk", flat=True)
+    for agency_id in units if ids is None else sorted(ids):
+        with transaction.atomic():
+            DossierFact.objects.filter(agency_id=agency_id).delete()
+            IndexDay.objects.filter(agency_id=agency_id).delete()
+            ProcedureMonth.objects.filter(agency_id=agency_id).delete()
+            sums = Sums()
+            facts: list[DossierFact] = []
+            for fact in _judged(Dossier.objects.filter(agency_id=agency_id)):
+                sums.add(fact)
+                facts.append(fact)
+                if len(facts) >= 5000:
+                    DossierFact.objects.bulk_create(facts)
+                    judged += len(facts)
+                    facts = []
+            DossierFact.objects.bulk_create(facts)
+            judged += len(facts)
+            sums.nonzero()
+            IndexDay.objects.bulk_create(
+                [IndexDay(agency_id=a, day=d, **c) for (a, d), c in sums.days.items()],
+                batch_size=2000,
+            )
+            ProcedureMonth.objects.bulk_create(
+                [
+                    ProcedureMonth(agency_id=a, procedure_id=p, month=m, **c)
+                    for (a, p, m), c in sums.months.items()
+                ],
+                batch_size=2000,
+            )
+    return judged
