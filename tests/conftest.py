@@ -11,11 +11,6 @@ from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
-from tests.plans.interim_reporting import install as _install_interim_reporting
-
-# Until main brings motcua.reporting (issue 16): its contract, so that motcua.plans imports.
-_install_interim_reporting()
-
 # The ``announced`` fixture: the security events a test caused (motcua.core.security).
 pytest_plugins = ["tests.security_events", "tests.plans.fixtures"]
 

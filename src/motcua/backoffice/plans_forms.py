@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.identity.models import Agency
-from motcua.plans.indicators import INDICATORS
+from motcua.plans.indicators import trackable
 from motcua.plans.models import Comparison, TaskStatus
 
 from .form_fields import AgencyChoiceField, MultipleFileField, VietnameseDateField
@@ -45,7 +45,7 @@ class PlanForm(forms.Form):
 
 def indicator_choices() -> list[tuple[str, str]]:
     free = ("", str(_("Không — chỉ tiêu tự đo (nhập giá trị bằng tay)")))
-    return [free, *((code, f"{code} — {name}") for code, name in INDICATORS.items())]
+    return [free, *((code, f"{code} — {name}") for code, name in trackable().items())]
 
 
 class TargetForm(forms.Form):

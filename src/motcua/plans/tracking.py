@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from motcua.identity.models import Agency
-from motcua.reporting.index import unit_index  # type: ignore[import-untyped,import-not-found,unused-ignore]
-from motcua.reporting.periods import Period  # type: ignore[import-untyped,import-not-found,unused-ignore]
+from motcua.reporting.index import unit_index
+from motcua.reporting.periods import Period, PeriodError
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,16 @@ class Reading:
 
 
 def index_reading(agency: Agency, indicator: str, start: date, end: date) -> Reading:
-    period = Period(kind="dates", start=start, end=end)
-    score = unit_index(agency, period).indicator(indicator)
+    """The indicator's ratio for the unit (and the units under it) from ``start`` to ``end``;
+    no data when the index in force has no such indicator or the dates make no period."""
+    try:
+        period = Period.dates(start, end)
+    except PeriodError:
+        return Reading(None, None, None, "")
+    try:
+        score = unit_index(agency, period).indicator(indicator)
+    except KeyError:
+        return Reading(None, None, None, period.key)
+    if score.ratio is None:
+        return Reading(None, None, None, period.key)
     return Reading(score.ratio, score.numerator, score.denominator, period.key)
