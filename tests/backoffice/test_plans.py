@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -11,6 +13,8 @@ import time_machine
 from django.urls import reverse
 
 from motcua.demo.pdf import one_page_pdf
+from motcua.dossiers.files import NewUpload
+from motcua.plans import services
 from motcua.plans.models import Plan, TaskEvidence, TaskStatus
 from tests.dossiers.world import local
 
@@ -177,3 +181,49 @@ def test_the_progress_exports_as_csv_and_xlsx(client, world, plan):
         tasks.cell(2, 2).value == "Số hóa sổ hộ tịch" and tasks.cell(2, 5).value == "Chưa bắt đầu"
     )
     assert client.get(reverse("backoffice:plan-export", args=[plan.pk, "pdf"])).status_code == 404
+
+
+def test_the_task_page_shows_its_history(client, world, plan):
+    task = plan.tasks.get()
+    url = reverse("backoffice:plan-task-update", args=[plan.pk, task.pk])
+    _as(client, world["police_specialist"])
+    client.post(url, {"status": "in_progress", "note": "Đã số hóa 300 trang."})
+    html = client.get(url).content.decode()
+    assert "Giao nhiệm vụ" in html and "Chuyển sang “Đang thực hiện”" in html
+    assert "Đã số hóa 300 trang." in html
+
+
+@pytest.mark.html
+@pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java")
+def test_the_plan_pages_are_valid_html(client, world, plan, tmp_path):
+    from tests.test_html import nu_errors
+
+    task = plan.tasks.get()
+    free = plan.targets.get(indicator="")
+    services.enter_value(target=free, value=Decimal(12), by=world["approver"])
+    upload = NewUpload(io.BytesIO(one_page_pdf("Biên bản")), name="bien-ban.pdf")
+    services.update_task(task=task, status="done", note="Xong.", uploads=[upload],
+                         by=world["police_specialist"])  # fmt: skip
+    _as(client, world["approver"])
+    pages = {
+        name: client.get(reverse(url, args=args)).content.decode()
+        for name, url, args in [
+            ("list", "backoffice:plans", []),
+            ("plan", "backoffice:plan", [plan.pk]),
+            ("create", "backoffice:plan-create", []),
+            ("edit", "backoffice:plan-edit", [plan.pk]),
+            ("target", "backoffice:plan-target-add", [plan.pk]),
+            ("value", "backoffice:plan-target-value", [plan.pk, free.pk]),
+            ("task", "backoffice:plan-task-add", [plan.pk]),
+            ("update", "backoffice:plan-task-update", [plan.pk, task.pk]),
+        ]
+    }
+    pages["target, errors"] = client.post(
+        reverse("backoffice:plan-target-add", args=[plan.pk]), {"value": "x"}
+    ).content.decode()
+    pages["update, errors"] = client.post(
+        reverse("backoffice:plan-task-update", args=[plan.pk, task.pk]), {"status": "x"}
+    ).content.decode()
+    folder = tmp_path / "nu"
+    folder.mkdir()
+    assert nu_errors(pages, folder) == []

@@ -24,7 +24,7 @@ from motcua.core.security import announce
 from motcua.dossiers.files import NewUpload
 from motcua.identity.models import Agency, User
 from motcua.plans import rules, selectors, services
-from motcua.plans.models import Plan, Target, Task
+from motcua.plans.models import Plan, Target, Task, TaskStatus
 from motcua.plans.services import PlanError, PlanFields, TargetFields, TaskFields
 
 from . import plans_export
@@ -88,10 +88,12 @@ def _form_page(
     perform: Perform,
     refusal: str | None = None,
     multipart: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """GET shows the form; POST validates it and calls the service, whose refusal is shown
     beside its field. A person the rules refuse gets the reason and 403; a bad form 400."""
     context: dict[str, Any] = {"plan": plan, "form": form, "title": title, "multipart": multipart}
+    context.update(extra or {})
     if refusal is not None:
         context["unavailable"] = refusal
         return render(request, "backoffice/plans/form.html", context, status=403)
@@ -253,10 +255,12 @@ def task_update(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
         return services.update_task(task=task, status=d["status"], note=d["note"],
                                     uploads=uploads, by=user)  # fmt: skip
 
+    history = [(u, TaskStatus(u.to_status).label, u.from_status != u.to_status)
+               for u in task.updates.select_related("actor")]  # fmt: skip
     return _form_page(request, plan=plan, form=form, multipart=True,
                       title=_("Cập nhật nhiệm vụ: %(name)s") % {"name": task.name},
                       refusal=rules.why_not(user, "update_task", task),
-                      perform=perform)  # fmt: skip
+                      perform=perform, extra={"task": task, "history": history})  # fmt: skip
 
 
 # Files and export -----------------------------------------------------------------------------
