@@ -57,3 +57,18 @@ def test_a_target_the_index_has_no_figure_for_shows_no_data(world, plan):
     target.indicator = "9.9"
     target.save()
     assert _on_time(world, plan).state == TargetState.NO_DATA
+
+
+def test_each_unit_is_scored_once_for_all_its_targets(world, plan, monkeypatch):
+    from motcua.plans import services, tracking
+    from motcua.plans.services import TargetFields
+
+    for code in ("4.2", "4.3", "5.4"):
+        services.add_target(plan=plan, by=world["approver"], fields=TargetFields(
+            name=f"Chỉ số {code}", indicator=code, value=Decimal(80),
+            deadline=date(2026, 12, 31)))  # fmt: skip
+    calls = []
+    real = tracking.unit_index
+    monkeypatch.setattr(tracking, "unit_index", lambda *a: calls.append(a) or real(*a))
+    progress = selectors.plan_progress(selectors.plan_for(world["approver"], plan.pk), TODAY)
+    assert len(progress.targets) == 5 and len(calls) == 1

@@ -153,7 +153,7 @@ def target_progress(target: Target, today: date, read: Reader) -> TargetProgress
 
 def plan_progress(plan: Plan, today: date, read: Reader | None = None) -> PlanProgress:
     """Each figure is read once per unit, indicator and period, however many targets share it."""
-    reader = read or tracking.index_reading
+    reader = read or tracking.IndexReader()
     seen: dict[tuple[int, str, date, date], Reading] = {}
 
     def cached(agency: Agency, indicator: str, start: date, end: date) -> Reading:

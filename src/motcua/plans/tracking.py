@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from motcua.identity.models import Agency
-from motcua.reporting.index import unit_index
+from motcua.reporting.index import UnitIndex, unit_index
 from motcua.reporting.periods import Period, PeriodError
 
 
@@ -22,17 +22,28 @@ class Reading:
     period_key: str
 
 
-def index_reading(agency: Agency, indicator: str, start: date, end: date) -> Reading:
-    """The indicator's ratio for the unit (and the units under it) from ``start`` to ``end``;
-    no data when the index in force has no such indicator or the dates make no period."""
-    try:
-        period = Period.dates(start, end)
-    except PeriodError:
-        return Reading(None, None, None, "")
-    try:
-        score = unit_index(agency, period).indicator(indicator)
-    except KeyError:
-        return Reading(None, None, None, period.key)
-    if score.ratio is None:
-        return Reading(None, None, None, period.key)
-    return Reading(score.ratio, score.numerator, score.denominator, period.key)
+class IndexReader:
+    """Reads indicators from the index, scoring each unit once per period however many
+    targets ask (a unit's index carries every indicator)."""
+
+    def __init__(self) -> None:
+        self._scored: dict[tuple[int, date, date], UnitIndex] = {}
+
+    def __call__(self, agency: Agency, indicator: str, start: date, end: date) -> Reading:
+        """The indicator's ratio for the unit (and the units under it) from ``start`` to
+        ``end``; no data when the index in force has no such indicator or the dates make no
+        period."""
+        try:
+            period = Period.dates(start, end)
+        except PeriodError:
+            return Reading(None, None, None, "")
+        key = (agency.pk, start, end)
+        if key not in self._scored:
+            self._scored[key] = unit_index(agency, period)
+        try:
+            score = self._scored[key].indicator(indicator)
+        except KeyError:
+            return Reading(None, None, None, period.key)
+        if score.ratio is None:
+            return Reading(None, None, None, period.key)
+        return Reading(score.ratio, score.numerator, score.denominator, period.key)
