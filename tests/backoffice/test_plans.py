@@ -227,3 +227,16 @@ def test_the_plan_pages_are_valid_html(client, world, plan, tmp_path):
     folder = tmp_path / "nu"
     folder.mkdir()
     assert nu_errors(pages, folder) == []
+
+
+def test_a_typed_name_never_becomes_a_formula_in_the_export(client, world, plan):
+    Plan.objects.filter(pk=plan.pk).update(name='=HYPERLINK("http://x")', reference="+1")
+    plan.tasks.update(name="@SUM(A1)")
+    _as(client, world["approver"])
+    xlsx = client.get(reverse("backoffice:plan-export", args=[plan.pk, "xlsx"]))
+    targets, tasks = openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets
+    assert targets.cell(1, 1).value == '\'=HYPERLINK("http://x")'
+    assert targets.cell(1, 2).value == "'+1" and tasks.cell(2, 2).value == "'@SUM(A1)"
+    text = client.get(reverse("backoffice:plan-export", args=[plan.pk, "csv"])).content
+    first = next(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    assert first[:2] == ["'=HYPERLINK(\"http://x\")", "'+1"]

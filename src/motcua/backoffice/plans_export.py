@@ -68,7 +68,7 @@ def task_rows(progress: PlanProgress) -> list[list[Cell]]:
 def _summary(progress: PlanProgress) -> list[str]:
     plan = progress.plan
     return [
-        _text(plan.name), plan.reference, plan.owner.name,
+        _text(plan.name), _text(plan.reference), plan.owner.name,
         f"{plan.starts_on:%d/%m/%Y} – {plan.ends_on:%d/%m/%Y}",
         _("Số liệu đến ngày %(day)s") % {"day": f"{progress.today:%d/%m/%Y}"},
     ]  # fmt: skip
