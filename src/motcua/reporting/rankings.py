@@ -46,7 +46,13 @@ def frozen_row(row: RankRow, ranked: bool) -> dict[str, Any]:
         "received": index.received,
         "groups": {g.code: _number(g.points) for g in index.groups},
         "indicators": {
-            i.code: [i.numerator, i.denominator, _number(i.ratio), _number(i.points)]
+            # [numerator, denominator, ratio in % (2.2: days), points]
+            i.code: [
+                i.numerator,
+                i.denominator,
+                _number(i.ratio if i.value is None else i.value),
+                _number(i.points),
+            ]
             for i in index.indicators()
             if i.has_data
         },
