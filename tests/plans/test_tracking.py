@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import time_machine
+
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import accept_dossier, decide_dossier, forward_dossier
 from motcua.plans import selectors
@@ -72,3 +74,20 @@ def test_each_unit_is_scored_once_for_all_its_targets(world, plan, monkeypatch):
     monkeypatch.setattr(tracking, "unit_index", lambda *a: calls.append(a) or real(*a))
     progress = selectors.plan_progress(selectors.plan_for(world["approver"], plan.pk), TODAY)
     assert len(progress.targets) == 5 and len(calls) == 1
+
+
+def test_the_figure_on_the_plan_opens_the_dossiers_behind_it(client, world, plan, settings):
+    settings.OFFICER_2FA_REQUIRED = False
+    import re
+
+    from django.urls import reverse
+
+    _decided(world, 2, (11, 2))
+    client.force_login(world["approver"])
+    with time_machine.travel(local(2026, 11, 25, 9, 0), tick=False):
+        page = client.get(reverse("backoffice:plan", args=[plan.pk])).content.decode()
+        [link] = re.findall(r'href="(/can-bo/chi-so/[^"]+)"', page)
+        assert link.startswith(f"/can-bo/chi-so/{world.committee.electronic_id}/2.1/?ky=2026-01-01")
+        opened = client.get(link.replace("&amp;", "&"))
+    assert opened.status_code == 200
+    assert Dossier.objects.get().code in opened.content.decode()

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from motcua.identity.models import Agency
+from motcua.reporting.explain import EXPLAINED
 from motcua.reporting.index import UnitIndex, unit_index
 from motcua.reporting.periods import Period, PeriodError
 
@@ -20,6 +21,8 @@ class Reading:
     numerator: int | None
     denominator: int | None
     period_key: str
+    # The index lists the dossiers behind this figure (counted, in the numerator, left out).
+    explained: bool = False
 
 
 class IndexReader:
@@ -46,4 +49,5 @@ class IndexReader:
             return Reading(None, None, None, period.key)
         if score.ratio is None:
             return Reading(None, None, None, period.key)
-        return Reading(score.ratio, score.numerator, score.denominator, period.key)
+        explained = score.measure is not None and score.measure.code in EXPLAINED
+        return Reading(score.ratio, score.numerator, score.denominator, period.key, explained)
