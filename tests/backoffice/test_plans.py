@@ -239,4 +239,23 @@ def test_a_typed_name_never_becomes_a_formula_in_the_export(client, world, plan)
     assert targets.cell(1, 2).value == "'+1" and tasks.cell(2, 2).value == "'@SUM(A1)"
     text = client.get(reverse("backoffice:plan-export", args=[plan.pk, "csv"])).content
     first = next(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
-    assert first[:2] == ["'=HYPERLINK(\"http://x\")", "'+1"]
+    assert first[:2] == ['\'=HYPERLINK("http://x")', "'+1"]
+
+
+def test_bad_values_and_dates_are_refused_and_nothing_changes(client, world, plan):
+    free = plan.targets.get(indicator="")
+    _as(client, world["approver"])
+    value = client.post(
+        reverse("backoffice:plan-target-value", args=[plan.pk, free.pk]), {"value": "nhiều"}
+    )
+    assert value.status_code == 400 and "Nhập một số" in value.content.decode()
+    task = client.post(reverse("backoffice:plan-task-add", args=[plan.pk]), {
+        "name": "", "owner": "999999", "due_on": "30/02/2026",
+    })  # fmt: skip
+    html = task.content.decode()
+    assert task.status_code == 400
+    for message in ("Không được để trống.", "Chọn một đơn vị trong danh sách.",
+                    "Nhập ngày theo dạng ngày/tháng/năm"):  # fmt: skip
+        assert message in html
+    free.refresh_from_db()
+    assert free.current_value is None and plan.tasks.count() == 1

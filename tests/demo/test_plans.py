@@ -49,3 +49,25 @@ def test_the_demo_plan_has_the_articles_targets_and_tasks_of_every_kind(demo):
     police = User.objects.get(username="chuyenvien.conganhoankiem")
     assert rules.may_read(police, plan)
     assert selectors.visible_plans(User.objects.get(username="lanhdao.badinh")).exists()
+
+
+def test_the_demo_leader_edits_and_the_desk_officer_updates_through_the_pages(
+    demo, client, settings
+):
+    from django.urls import reverse
+
+    settings.OFFICER_2FA_REQUIRED = False
+    seed_demo_plans()
+    plan = Plan.objects.get()
+    client.force_login(User.objects.get(username="lanhdao.hoankiem"))
+    page = client.get(reverse("backoffice:plan", args=[plan.pk]))
+    assert page.status_code == 200 and "Sửa kế hoạch" in page.content.decode()
+    assert client.get(reverse("backoffice:plan-edit", args=[plan.pk])).status_code == 200
+    desk = User.objects.get(username="motcua.hoankiem")
+    client.force_login(desk)
+    task = next(t for t in plan.tasks.all() if rules.may(desk, "update_task", t))
+    url = reverse("backoffice:plan-task-update", args=[plan.pk, task.pk])
+    assert client.post(url, {"status": "done", "note": "Xong."}).status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.updated_by == desk
+    assert client.get(reverse("backoffice:plan-edit", args=[plan.pk])).status_code == 403
