@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from motcua.demo.pdf import one_page_pdf
 from motcua.dossiers.files import NewUpload
-from motcua.plans import services
+from motcua.plans import selectors, services
 from motcua.plans.models import Plan, TaskEvidence, TaskStatus
 from tests.dossiers.world import local
 
@@ -259,3 +260,12 @@ def test_bad_values_and_dates_are_refused_and_nothing_changes(client, world, pla
         assert message in html
     free.refresh_from_db()
     assert free.current_value is None and plan.tasks.count() == 1
+
+
+def test_the_list_counts_done_and_overdue_tasks(client, world, plan):
+    services.add_task(plan=plan, by=world["approver"], fields=services.TaskFields(
+        name="Tập huấn", owner=world.committee, due_on=date(2026, 3, 1)))  # fmt: skip
+    listed = selectors.plans_listed(world["approver"], date(2026, 5, 10)).get()
+    assert (listed.task_count, listed.done_count, listed.overdue_count) == (2, 0, 1)
+    html = _as(client, world["approver"]).get(reverse("backoffice:plans")).content.decode()
+    assert "0/2" in html and "Quá hạn" in html

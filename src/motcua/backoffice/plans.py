@@ -53,7 +53,7 @@ def _owners(user: User) -> Any:
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
-    plans = selectors.visible_plans(user)
+    plans = selectors.plans_listed(user, timezone.localdate())
     led = rules.led_agencies(user)
     return render(request, "backoffice/plans/list.html", {
         "plans": plans, "may_create": led is None or bool(led),

@@ -9,13 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from motcua.identity.models import Agency
 
 from . import rules, tracking
-from .models import Plan, Target, Task, TaskStatus
+from .models import CLOSED_STATUSES, Plan, Target, Task, TaskStatus
 from .tracking import Reading
 
 
@@ -29,6 +29,16 @@ def visible_plans(user: Any) -> QuerySet[Plan]:
     touching = Q(owner__in=reached) | Q(targets__agencies__in=reached) | Q(tasks__owner__in=reached)
     ids = Plan.objects.filter(touching).values("pk")
     return plans.filter(pk__in=ids)
+
+
+def plans_listed(user: Any, today: date) -> QuerySet[Plan]:
+    """The plans ``user`` reads, each with its tasks counted: all, done, overdue."""
+    open_late = Q(tasks__due_on__lt=today) & ~Q(tasks__status__in=CLOSED_STATUSES)
+    return visible_plans(user).annotate(
+        task_count=Count("tasks", filter=~Q(tasks__status=TaskStatus.CANCELLED)),
+        done_count=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
+        overdue_count=Count("tasks", filter=open_late),
+    )
 
 
 def plan_for(user: Any, pk: int) -> Plan | None:
