@@ -21,6 +21,7 @@ class Sections:
     feedback: bool
     hotline: bool
     dashboards: bool
+    plans: bool
 
 
 @register.simple_tag
@@ -34,4 +35,6 @@ def officer_sections(user: Any) -> Sections:
         feedback=handled is None or bool(handled),
         hotline=rules.is_operator(user),
         dashboards=scope.is_system_admin or bool(scope.agency_ids),
+        # Plans are read by the officers of the units they concern (motcua.plans.rules).
+        plans=scope.is_system_admin or bool(scope.agency_ids),
     )
