@@ -8,7 +8,6 @@ people's committee's. Anything else answers 404, so the pages never confirm a un
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,16 +18,16 @@ from django.views.decorators.http import require_GET
 from motcua.dossiers.access import officer_scope
 from motcua.dossiers.reports import may_see_report
 from motcua.identity.models import Agency, User
-from motcua.reporting.charts import Chart, Series, number
+from motcua.reporting.charts import Chart, Series
 from motcua.reporting.dashboard import (
-    key_indicators,
     ranking_ends,
     score_trend,
     scores,
     this_month,
     worst_first,
 )
-from motcua.reporting.index import IndicatorScore, UnitIndex, unit_index
+from motcua.reporting.index import unit_index
+from motcua.reporting.index_charts import groups_chart, indicators_chart, rates_chart, score_chart
 from motcua.reporting.operations import (
     MonthFigures,
     UnitFigures,
@@ -80,8 +79,8 @@ def unit(request: HttpRequest, electronic_id: str) -> HttpResponse:
         "agency": agency, "live": live, "figures": live.rows[0], "index": index,
         "rows": worst_first(live.rows[1:], scores(children)),
         "overdue_chart": _overdue_chart(live.rows[1:]),
-        "indicators_chart": _indicators_chart(index), "groups_chart": _groups_chart(index),
-        "score_chart": _score_chart(trend), "rates_chart": _rates_chart(trend),
+        "indicators_chart": indicators_chart(index), "groups_chart": groups_chart(index),
+        "score_chart": score_chart(trend), "rates_chart": rates_chart(trend),
         "received_chart": _received_chart(monthly_trend(agency)),
     })  # fmt: skip
 
@@ -92,7 +91,7 @@ def _city(request: HttpRequest, city: Agency) -> HttpResponse:
     index = unit_index(city, this_month())
     return _render(request, "backoffice/dashboard_city.html", {
         "agency": city, "live": live, "figures": live.total, "index": index,
-        "indicators_chart": _indicators_chart(index), "ends": ranking_ends(city),
+        "indicators_chart": indicators_chart(index), "ends": ranking_ends(city),
         "rows": worst_first(live.rows, scores(units)), "overdue_chart": _overdue_chart(live.rows),
     })  # fmt: skip
 
@@ -140,64 +139,4 @@ def _received_chart(trend: list[MonthFigures]) -> Chart:
         kind="columns", ident="tiep-nhan-theo-thang", title=_("Hồ sơ tiếp nhận theo tháng"),
         category_header=_("Tháng"), categories=[_month(m) for m in trend],
         series=[Series(_("Hồ sơ tiếp nhận"), [m.received for m in trend])],
-    )  # fmt: skip
-
-
-def _indicators_chart(index: UnitIndex) -> Chart:
-    shown = key_indicators(index)
-    return Chart(
-        kind="bars", ident="chi-so-chinh",
-        title=_("Các chỉ số chính theo Quyết định 766, %(period)s")
-        % {"period": index.period.label.lower()},
-        category_header=_("Chỉ số"), categories=[f"{i.code}. {i.name}" for i in shown],
-        series=[Series(_("Tỷ lệ"), [i.ratio for i in shown])], unit="%", maximum=100, places=2,
-        notes=[_threshold_note(shown)],
-    )  # fmt: skip
-
-
-def _threshold_note(shown: list[IndicatorScore]) -> str:
-    written = "; ".join(f"{i.code}: {number(i.threshold)}%" for i in shown)
-    return _("Ngưỡng đạt điểm tối đa: %(thresholds)s. “—”: chưa có số liệu.") % {
-        "thresholds": written
-    }
-
-
-def _groups_chart(index: UnitIndex) -> Chart:
-    groups = index.groups
-    maxima = ", ".join(f"{g.name} {number(g.points_max)}" for g in groups)
-    return Chart(
-        kind="stacked", ident="diem-theo-nhom",
-        title=_("Điểm theo nhóm chỉ số, %(period)s") % {"period": index.period.label.lower()},
-        category_header=_("Đơn vị"), categories=[index.agency.name],
-        series=[Series(g.name, [g.points]) for g in groups], unit=_("điểm"),
-        maximum=sum((g.points_max for g in groups), Decimal(0)) or None, places=2,
-        notes=[_("Điểm tối đa: %(maxima)s.") % {"maxima": maxima}],
-    )  # fmt: skip
-
-
-def _score_chart(trend: list[UnitIndex]) -> Chart:
-    return Chart(
-        kind="line", ident="diem-theo-thang", title=_("Điểm chỉ số 766 theo tháng (trên 100)"),
-        category_header=_("Tháng"), categories=[f"{i.period.start:%m/%Y}" for i in trend],
-        series=[Series(_("Tổng điểm"), [i.total for i in trend])], maximum=100, places=2,
-    )  # fmt: skip
-
-
-def _ratio(index: UnitIndex, code: str) -> Decimal | None:
-    try:
-        return index.indicator(code).ratio
-    except KeyError:  # not in this period's version
-        return None
-
-
-def _rates_chart(trend: list[UnitIndex]) -> Chart:
-    return Chart(
-        kind="line", ident="ty-le-theo-thang",
-        title=_("Tỷ lệ đúng hạn (2.1) và nộp trực tuyến (3.3) theo tháng"),
-        category_header=_("Tháng"), categories=[f"{i.period.start:%m/%Y}" for i in trend],
-        series=[
-            Series(_("Giải quyết đúng hạn"), [_ratio(i, "2.1") for i in trend]),
-            Series(_("Nộp trực tuyến"), [_ratio(i, "3.3") for i in trend]),
-        ],
-        unit="%", maximum=100, places=2,
     )  # fmt: skip
