@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.audit",
     "motcua.reporting",
+    "motcua.plans",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",

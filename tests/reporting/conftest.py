@@ -54,6 +54,10 @@ def _supplement(world, dossier, asked, answered):
 
 @pytest.fixture
 def month(world):
+    return november(world)
+
+
+def november(world):
     """November 2026 at the ward's committee, each dossier a case of Decision 766's rules."""
     cases = {}
     early = _accepted(world, local(2026, 11, 2, 8, 0))
@@ -89,6 +93,10 @@ def month(world):
 
 @pytest.fixture
 def city(world):
+    return make_city(world)
+
+
+def make_city(world):
     """A people's committee above both wards' committees."""
     found = Agency.objects.create(
         electronic_id="000.00.00.H99", name="UBND thành phố thử", kind="peoples_committee",

@@ -81,3 +81,21 @@ def test_periods_are_read_in_either_notation():
     for wrong in ("2026-13", "2026-W54", "31/02/2026-01/03/2026", "2026-12-01..2026-11-01", "x"):
         with pytest.raises(PeriodError):
             Period.parse(wrong)
+
+
+def test_rankings_are_published_by_command_once(world, month, city):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from motcua.reporting.models import RankingSnapshot
+
+    out = StringIO()
+    call_command("publish_rankings", period="2026-11", parent=city.electronic_id, stdout=out)
+    call_command("publish_rankings", period="2026-11", parent=city.electronic_id, stdout=out)
+    assert RankingSnapshot.objects.filter(period_key="2026-11").count() == 1
+    assert "published" in out.getvalue()
+    with pytest.raises(CommandError, match="not over"):
+        call_command("publish_rankings", period="2100-01", parent=city.electronic_id)
+    with pytest.raises(CommandError, match="Kỳ không hợp lệ"):
+        call_command("publish_rankings", period="x", parent=city.electronic_id)

@@ -20,6 +20,7 @@ from .feedback import router as feedback_router
 from .feedback_officers import router as feedback_officers_router
 from .index import router as index_router
 from .payments import router as payments_router
+from .plans import router as plans_router
 from .reports import router as reports_router
 from .results import router as results_router
 from .spec import MotCuaApi
@@ -44,6 +45,7 @@ api.add_router("/auth", auth_router)
 api.add_router("", dossiers_router)
 api.add_router("", dossier_actions_router)
 api.add_router("/reports", reports_router)
+api.add_router("", plans_router)
 api.add_router("", results_router)
 api.add_router("", payments_router)
 api.add_router("", evaluations_router)

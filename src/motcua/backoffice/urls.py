@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     audit_log,
+    dashboards,
     desk_payments,
     desk_views,
     documents,
@@ -13,6 +14,7 @@ from . import (
     ledger,
     passwords,
     payments,
+    plans,
     reports,
     views,
 )
@@ -69,6 +71,8 @@ urlpatterns = [
     path("so-theo-doi/pdf/", ledger.ledger_pdf, name="ledger-pdf"),
     path("van-ban/<str:code>/tai-ve/", documents.document_file, name="document-file"),
     path("bao-cao/", reports.monthly, name="report"),
+    path("dieu-hanh/", dashboards.overview, name="dashboard"),
+    path("dieu-hanh/<str:electronic_id>/", dashboards.unit, name="dashboard-unit"),
     path("chi-so/", index_pages.index_home, name="index-home"),
     path("chi-so/<str:code>/", index_pages.index_unit, name="index-unit"),
     path("chi-so/<str:code>/<str:indicator>/", index_pages.index_dossiers, name="index-dossiers"),
@@ -79,6 +83,34 @@ urlpatterns = [
     path("phan-anh/<str:code>/", feedback.item_page, name="feedback"),
     path("phan-anh/<str:code>/tep/<int:file_id>/", feedback.item_file, name="feedback-file"),
     path("phan-anh/<str:code>/<slug:slug>/", feedback.item_action, name="feedback-action"),
+    path("ke-hoach/", plans.plan_list, name="plans"),
+    path("ke-hoach/moi/", plans.plan_create, name="plan-create"),
+    path("ke-hoach/<int:pk>/", plans.plan_page, name="plan"),
+    path("ke-hoach/<int:pk>/sua/", plans.plan_edit, name="plan-edit"),
+    path("ke-hoach/<int:pk>/xuat.<str:fmt>", plans.plan_export, name="plan-export"),
+    path("ke-hoach/<int:pk>/chi-tieu/moi/", plans.target_add, name="plan-target-add"),
+    path(
+        "ke-hoach/<int:pk>/chi-tieu/<int:target_id>/sua/",
+        plans.target_edit,
+        name="plan-target-edit",
+    ),
+    path(
+        "ke-hoach/<int:pk>/chi-tieu/<int:target_id>/gia-tri/",
+        plans.target_value,
+        name="plan-target-value",
+    ),
+    path("ke-hoach/<int:pk>/nhiem-vu/moi/", plans.task_add, name="plan-task-add"),
+    path("ke-hoach/<int:pk>/nhiem-vu/<int:task_id>/sua/", plans.task_edit, name="plan-task-edit"),
+    path(
+        "ke-hoach/<int:pk>/nhiem-vu/<int:task_id>/cap-nhat/",
+        plans.task_update,
+        name="plan-task-update",
+    ),
+    path(
+        "ke-hoach/<int:pk>/nhiem-vu/<int:task_id>/tep/<int:file_id>/",
+        plans.evidence_file,
+        name="plan-evidence",
+    ),
     path("duong-day-nong/", hotline.calls, name="hotline"),
     path("duong-day-nong/ghi-nhan/", hotline.record, name="hotline-record"),
 ]

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.identity.models import Agency
 from motcua.reporting.board import as_csv, as_xlsx, board, default_parent, file_name, level_name
 from motcua.reporting.forms import IndexQuery, RankingQuery, quick_periods
 from motcua.reporting.index import trend, unit_index
+from motcua.reporting.index_charts import groups_chart, ranking_chart, score_chart
 from motcua.reporting.measures import MEASURES
 from motcua.reporting.periods import Period
 
@@ -66,11 +68,13 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
             "level_name": level_name(level),
             "query_base": base,
             "download": _query_base(request, ("dinh-dang",)),
-            "indicators": [
-                (i, MEASURES.get(i.measure or ""))
-                for g in found.version.groups
-                for i in g.indicators
-            ],
+            "indicators": [(i, MEASURES.get(i.measure or "")) for i in found.version.indicators()],
+            "chart": ranking_chart(
+                found.ranked,
+                _("Điểm chất lượng phục vụ, %(period)s") % {"period": period.label.lower()},
+            )
+            if found.ranked
+            else None,
         },
     )
 
@@ -99,5 +103,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
             "lost": lost,
             "query_base": _query_base(request),
             "keep": [],
+            "groups_chart": groups_chart(index),
+            "score_chart": score_chart(history) if len(history) > 1 else None,
         },
     )
