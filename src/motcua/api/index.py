@@ -16,7 +16,7 @@ from motcua.dossiers.reports import may_see_report
 from motcua.identity.models import Agency, User
 from motcua.reporting.board import board, default_parent
 from motcua.reporting.config import IndexVersion, IndicatorSpec, get_version, versions
-from motcua.reporting.explain import EXPLAINED, entries
+from motcua.reporting.explain import NotExplained, entries, explained_measure
 from motcua.reporting.index import IndicatorScore, UnitIndex
 from motcua.reporting.index import resolve_version as version_in_force
 from motcua.reporting.index import unit_index as compute_index
@@ -277,23 +277,10 @@ def read_ranking(request: HttpRequest, params: Query[RankingQuery]) -> dict[str,
 
 
 def _explained_measure(version: IndexVersion, code: str) -> str:
-    spec = next((i for i in version.indicators() if i.code == code), None)
-    if spec is None:
-        raise ApiError(
-            _("Bộ chỉ số %(version)s không có chỉ tiêu %(code)s.")
-            % {"version": version.code, "code": code},
-            400,
-        )
-    if spec.measure not in EXPLAINED:
-        raise ApiError(
-            _(
-                "Chỉ tiêu %(code)s không được tính từ từng hồ sơ (tính từ thủ tục, phản ánh, "
-                "hoặc nền tảng chưa có số liệu): không có danh sách hồ sơ."
-            )
-            % {"code": code},
-            400,
-        )
-    return str(spec.measure)
+    try:
+        return explained_measure(version, code)
+    except NotExplained as error:
+        raise ApiError(error.message, 400) from error
 
 
 def _entry(fact: DossierFact) -> dict[str, Any]:

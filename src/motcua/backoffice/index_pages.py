@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET
 
 from motcua.dossiers.reports import may_see_report
 from motcua.identity.models import Agency, User
-from motcua.reporting.explain import EXPLAINED, FILTERS, as_entries, entries
+from motcua.reporting.explain import (
+    FILTERS,
+    NotExplained,
+    as_entries,
+    entries,
+    explained_measure,
+)
 from motcua.reporting.forms import IndexQuery, quick_periods
 from motcua.reporting.index import unit_index
 from motcua.reporting.periods import Period
@@ -74,15 +80,14 @@ def index_dossiers(request: HttpRequest, code: str, indicator: str) -> HttpRespo
                       status=400)  # fmt: skip
     index = unit_index(agency, form.period, form.version)
     try:
-        figure = index.indicator(indicator)
-    except KeyError:
+        measure = explained_measure(index.version, indicator)
+    except NotExplained:
         raise Http404 from None
-    if figure.measure is None or figure.measure.code not in EXPLAINED:
-        raise Http404
+    figure = index.indicator(indicator)
     which = request.GET.get("danh-sach", "counted")
     if which not in FILTERS:
         which = "counted"
-    found = entries(agency, form.period, figure.measure.code, which)
+    found = entries(agency, form.period, measure, which)
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)

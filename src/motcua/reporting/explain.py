@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from motcua.identity.models import Agency
 
+from .config import IndexVersion
 from .index import judged_on, subtrees
 from .measures import MEASURES, RULES
 from .models import DossierFact, Verdict
@@ -28,6 +30,32 @@ DECIDED = ("e_results", "satisfied", "average_time")
 # The measures whose figure is made of dossiers (the others: procedures or feedback items).
 EXPLAINED = (*RECEIVED_FLAGS, "paid_online", "on_time", *DECIDED)
 FILTERS = ("counted", "numerator", "outside", "excluded")
+
+
+class NotExplained(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def explained_measure(version: IndexVersion, code: str) -> str:
+    """The measure of indicator ``code`` when its figure is made of dossiers; NotExplained
+    (with a message) when the version has no such indicator or it is not made of dossiers."""
+    spec = next((i for i in version.indicators() if i.code == code), None)
+    if spec is None:
+        raise NotExplained(
+            _("Bộ chỉ số %(version)s không có chỉ tiêu %(code)s.")
+            % {"version": version.code, "code": code}
+        )
+    if spec.measure not in EXPLAINED:
+        raise NotExplained(
+            _(
+                "Chỉ tiêu %(code)s không được tính từ từng hồ sơ (tính từ thủ tục, phản ánh, "
+                "hoặc nền tảng chưa có số liệu): không có danh sách hồ sơ."
+            )
+            % {"code": code}
+        )
+    return str(spec.measure)
 
 
 @dataclass(frozen=True)
