@@ -293,11 +293,12 @@ def _same(a: DossierFact | None, b: DossierFact) -> bool:
 
 def refresh(dossier_id: int) -> None:
     """Judge the dossier again and write what changed, in the caller's transaction."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         # The dossier's row lock orders two refreshes of one dossier (a move holds it already).
-        if not Dossier.objects.select_for_update().filter(pk=dossier_id).exists():
+        locked = Dossier.objects.select_for_update(of=("self",)).filter(pk=dossier_id)
+        row = _rows(locked).first()
+        if row is None:
             return
-        row = _rows(Dossier.objects.filter(pk=dossier_id)).get()
         old = DossierFact.objects.filter(pk=dossier_id).first()
         new = judge(row, _waits_for([row]).get(dossier_id, []))
         if _same(old, new):
