@@ -1,5 +1,5 @@
 """A plan's progress: index targets against each unit's figure, free measures, overdue tasks
-(motcua.plans.selectors). The index's figures are given here; tests/plans/test_tracking.py
+(motcua.plans.selectors). The index's figures are given here; tests/action_plans/test_tracking.py
 reads them from the real index."""
 
 from __future__ import annotations
