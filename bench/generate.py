@@ -533,7 +533,7 @@ def _copy_postgresql(
     report(f"  {len(secondary)} indexes rebuilt in {time.monotonic() - started:.0f} s")
 
 
-def finish(report: Any) -> dict[str, Any]:
+def finish(report: Any, index: bool = True) -> dict[str, Any]:
     """Statistics for the planner, then the per-unit summary and the Decision 766 index by
     their real rebuild paths (``rebuild_summary``, ``rebuild_index``) when the project has
     them; returns how long each took and the index's rows."""
@@ -550,7 +550,9 @@ def finish(report: Any) -> dict[str, Any]:
         report(f"  summary rebuilt in {timings['summary_s']:.0f} s")
     else:
         report("  no rebuild_summary command in this version: the summary is not built")
-    if "rebuild_index" in get_commands():
+    if not index:
+        report("  the index is not built (--no-index)")
+    elif "rebuild_index" in get_commands():
         timings.update(rebuild_index())
         report(
             f"  index rebuilt in {timings['index_s']:.0f} s: {timings['index_facts']:,} "
@@ -584,7 +586,9 @@ def rebuild_index() -> dict[str, Any]:
     }
 
 
-def generate(dossiers: int, procedures: int, citizens: int, report: Any = print) -> dict[str, Any]:
+def generate(
+    dossiers: int, procedures: int, citizens: int, report: Any = print, index: bool = True
+) -> dict[str, Any]:
     import sys
 
     from django.db import connection
@@ -602,7 +606,7 @@ def generate(dossiers: int, procedures: int, citizens: int, report: Any = print)
     insert_dossiers(dossiers, plan, report)
     timings["mass_s"] = round(time.monotonic() - mark, 1)
     mark = time.monotonic()
-    timings.update(finish(report))
+    timings.update(finish(report, index))
     timings["analyse_s"] = round(time.monotonic() - mark, 1)
     timings["total_s"] = round(time.monotonic() - started, 1)
     timings["vendor"] = connection.vendor
@@ -649,10 +653,19 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="Only bring a generated database up to this version: migrate, analyse, summary",
     )
+    parser.add_argument(
+        "--no-index",
+        action="store_true",
+        help="Leave the Decision 766 index unbuilt (S8's SQLite file: no scenario reads it)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     django.setup()
-    timings = refresh() if args.refresh else generate(args.dossiers, args.procedures, args.citizens)
+    timings = (
+        refresh()
+        if args.refresh
+        else generate(args.dossiers, args.procedures, args.citizens, index=not args.no_index)
+    )
     print(json.dumps(timings))
 
 

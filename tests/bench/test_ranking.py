@@ -9,11 +9,12 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from bench.generate import HANOI, insert_dossiers, load_plan, rebuild_index
+from bench.generate import HANOI, finish, insert_dossiers, load_plan, rebuild_index
 from bench.ranking import measure, raw_scan
 from bench.run import ranking_rows
 from motcua.identity.models import Agency, UnitLevel
 from motcua.reporting.index import unit_index
+from motcua.reporting.models import DossierFact
 from motcua.reporting.periods import Period
 from tests.factories import import_small_catalogue, make_hanoi, make_unit
 
@@ -78,3 +79,17 @@ def test_year_ranking_over_200_ms_is_marked_missed() -> None:
     rows = ranking_rows(out, {})
     assert rows[0].met is False and rows[0].p95 == 260.0
     assert rows[0].ratio == pytest.approx(510 / 255)  # the scan's median time over the ranking's
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_index_is_built_after_generation_unless_left_out() -> None:
+    _, _, ward = make_hanoi()
+    import_small_catalogue()
+    plan = load_plan([], datetime(2026, 11, 23, tzinfo=HANOI))
+    insert_dossiers(200, plan, lambda _: None)
+    messages: list[str] = []
+    assert "index_s" not in finish(messages.append, index=False)
+    assert not DossierFact.objects.exists() and any("not built" in m for m in messages)
+    timings = finish(messages.append)
+    assert timings["index_facts"] == DossierFact.objects.count() == 200
+    assert DossierFact.objects.filter(agency=ward).count() == 200
