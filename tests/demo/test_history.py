@@ -22,6 +22,7 @@ from motcua.demo.history import (
     MONTHS,
     HistoryReport,
     history_agencies,
+    history_dossiers,
     history_months,
     seed_history,
 )
@@ -35,6 +36,8 @@ from motcua.reporting import facts
 from motcua.reporting.index import ranking, unit_index
 from motcua.reporting.models import IndexDay, ProcedureMonth
 from motcua.reporting.periods import Period
+from motcua.surveys.demo import seed_evaluations
+from motcua.surveys.models import Evaluation
 
 NOW = datetime(2026, 11, 20, 10, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 CODE = re.compile(r"^000\.[0-9A-Z]{2}\.\d{2}\.H26-\d{6}-\d{4}$")
@@ -160,3 +163,11 @@ def test_the_demo_units_are_the_wards_and_departments(seeded):
         > 100
     )
     assert any(u.electronic_id == "000.00.02.H26" for u in units)
+
+
+def test_the_demo_evaluations_leave_the_history_unrated(seeded):
+    history = history_dossiers()
+    assert history.count() == seeded["report"].dossiers
+    others = Dossier.objects.exclude(pk__in=history)
+    assert seed_evaluations(among=others).rated == 0
+    assert not Evaluation.objects.exists()

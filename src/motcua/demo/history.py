@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.catalog.models import Fee, ProcedureVariant, ProcedureVersion
@@ -49,6 +50,9 @@ from . import people
 SEED = 766
 MONTHS = 6
 PER_MONTH = (15, 40)
+# Set in the details of each history dossier's first event: the demo's evaluations leave these
+# dossiers alone (rating thousands through the services would take minutes at every start).
+MARK = "demo_history"
 ONLINE_PROVIDERS = (Provider.VNPAY, Provider.VIETQR, Provider.NATIONAL)
 # The commonest procedures at a ward (the demo's own mix at Hoàn Kiếm): birth, marriage and
 # death registration, certified copies, residence; any other the ward handles weighs 1.
@@ -119,6 +123,14 @@ def history_agencies() -> list[Agency]:
     if city is None:
         return []
     return level_members(city, "commune") + level_members(city, "department")
+
+
+def history_dossiers() -> QuerySet[Dossier]:
+    """The dossiers this module made (by the mark on their first event)."""
+    first = DossierEvent.objects.filter(
+        action__in=[Action.SUBMIT, Action.RECEIVE], **{f"details__{MARK}": True}
+    )
+    return Dossier.objects.filter(pk__in=first.values("dossier_id"))
 
 
 def seed_history(
@@ -278,12 +290,12 @@ class _Writer:
         if online:
             first = DossierEvent(
                 action=Action.SUBMIT, at=submitted, to_status=Status.SUBMITTED,
-                actor_name=applicant, details={"channel": int(Channel.ONLINE)},
+                actor_name=applicant, details={"channel": int(Channel.ONLINE), MARK: True},
             )  # fmt: skip
         else:
             first = DossierEvent(
                 action=Action.RECEIVE, at=submitted, to_status=Status.SUBMITTED,
-                details={"channel": int(Channel.IN_PERSON)}, **receiver,
+                details={"channel": int(Channel.IN_PERSON), MARK: True}, **receiver,
             )  # fmt: skip
         accept = DossierEvent(
             action=Action.ACCEPT, at=accepted, from_status=Status.SUBMITTED,

@@ -11,7 +11,7 @@ from motcua.core.deployment import start_refusal
 from motcua.core.jobs import start_in_process_scheduler
 from motcua.demo.dossiers import DEFAULT_COUNT, SeedReport, seed_demo_dossiers
 from motcua.demo.feedback import DEMO_OPEN311_KEY, seed_demo_feedback
-from motcua.demo.history import MONTHS, HistoryReport, seed_history
+from motcua.demo.history import MONTHS, HistoryReport, history_dossiers, seed_history
 from motcua.demo.services import (
     DEMO_PASSWORD,
     DemoAccount,
@@ -19,6 +19,7 @@ from motcua.demo.services import (
     load_demo_agencies,
     load_demo_catalogue,
 )
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
 from motcua.surveys.demo import seed_evaluations
 
@@ -86,7 +87,8 @@ class Command(BaseCommand):
             f"for the demo app: {DEMO_OPEN311_KEY}"
         )
         # After the feedback: a dissatisfied evaluation opens a feedback item of its own.
-        rated = seed_evaluations()
+        # The history's thousands of dossiers are left unrated (services, one by one: minutes).
+        rated = seed_evaluations(among=Dossier.objects.exclude(pk__in=history_dossiers()))
         self.stdout.write(f"Evaluations: {rated.rated} dossiers rated ({rated.changed} changed).")
         self._print_accounts(accounts, addrport)
         if not no_serve:
