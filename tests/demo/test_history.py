@@ -4,10 +4,11 @@ summary rows equal to what their rebuilds give."""
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +21,9 @@ from django.db import transaction
 from motcua.demo.accounts import find_agency
 from motcua.demo.history import (
     MONTHS,
+    Habits,
     HistoryReport,
+    _Writer,
     history_agencies,
     history_dossiers,
     history_months,
@@ -171,3 +174,20 @@ def test_the_demo_evaluations_leave_the_history_unrated(seeded):
     others = Dossier.objects.exclude(pk__in=history)
     assert seed_evaluations(among=others).rated == 0
     assert not Evaluation.objects.exists()
+
+
+def test_a_run_early_in_the_month_records_nothing_in_the_future(seeded):
+    """Run on the morning after the last month's final working day: online dossiers sent that
+    evening are not accepted yet (left out); the rest are decided and returned before now."""
+    writer = _Writer(random.Random(5), date(2026, 12, 1))
+    writer.now = datetime(2026, 12, 1, 8, 20, tzinfo=NOW.tzinfo)
+    ward = seeded["units"][0]
+    offered = [o for o in writer.catalogue.values() if o.online][:5]
+    habits = Habits(volume=20, online=0.5, late=0.5, digitised=0.5, reused=0.5, e_result=0.5,
+                    paid_online=0.5)  # fmt: skip
+    for i in range(200):
+        writer.dossier(ward, offered[i % len(offered)], habits, date(2026, 11, 30), "Phường A")
+    assert 0 < len(writer.dossiers) < 200
+    for dossier in writer.dossiers:
+        assert dossier.submitted_at <= dossier.accepted_at <= dossier.decided_at
+        assert dossier.decided_at <= dossier.returned_at <= writer.now
