@@ -18,6 +18,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from motcua.core.calendar import compute_due
 from motcua.demo.accounts import find_agency
 from motcua.demo.history import (
     MONTHS,
@@ -104,6 +105,14 @@ def test_dates_codes_and_trail_are_consistent(seeded):
             status = event.to_status
         assert status == dossier.status
     assert len(codes) == Dossier.objects.count()
+    # The appointment is the one acceptance gives (compute_due on the working calendar).
+    for dossier in Dossier.objects.select_related("variant").order_by("?")[:100]:
+        variant = dossier.variant
+        due = compute_due(
+            dossier.accepted_at, value=variant.time_limit, unit=variant.time_unit,
+            apply_cutoff=True,
+        )  # fmt: skip
+        assert (due.counting_from, due.due) == (dossier.counting_from, dossier.due_at)
     assert DossierEvent.objects.count() == seeded["report"].events == 4 * len(codes)
     assert Payment.objects.count() == seeded["report"].payments > 0
 
