@@ -12,7 +12,7 @@ from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 # The ``announced`` fixture: the security events a test caused (motcua.core.security).
-pytest_plugins = ["tests.security_events"]
+pytest_plugins = ["tests.security_events", "tests.plans.fixtures"]
 
 # Hypothesis checks properties, not speed: its default 200 ms deadline per example fails on a
 # busy CI machine (tests never judge wall time).

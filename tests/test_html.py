@@ -95,6 +95,11 @@ def _public_pages(world, dossier, document) -> dict[str, str]:
     pages["verify, errors"] = _html(anonymous, verify, status=400, code="")
     pages["verify, unknown code"] = _html(anonymous, verify, status=404, code="KHONGCO")
     pages["not found"] = _html(anonymous, "/khong-co-trang-nay/", status=404)
+    ranking = reverse("portal:rankings")
+    pages["ranking"] = _html(anonymous, f"{ranking}?cha={world.committee.electronic_id}&ky=2026-11")
+    pages["ranking, errors"] = _html(anonymous, f"{ranking}?ky=2026-13", status=400)
+    unit = reverse("portal:index-unit", args=[world.committee.electronic_id])
+    pages["index of a unit"] = _html(anonymous, f"{unit}?ky=2026-11")
     refused = Client(enforce_csrf_checks=True)
     pages["form expired"] = _html(refused, lookup, status=403, **contact)
     return pages
@@ -150,6 +155,8 @@ def _officer_pages(world, dossier, accepted) -> dict[str, str]:
         ("desk", "backoffice:receive-start", []),
         ("ledger", "backoffice:ledger", []),
         ("report", "backoffice:report", []),
+        ("index", "backoffice:index-unit", [dossier.agency.electronic_id]),
+        ("index dossiers", "backoffice:index-dossiers", [dossier.agency.electronic_id, "3.3"]),
     ]:
         pages[f"officer: {name}"] = _html(officer, reverse(url, args=args))
     pages["officer: all dossiers"] = _html(officer, reverse("backoffice:inbox") + "?hop=tat-ca")

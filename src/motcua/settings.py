@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.audit",
     "motcua.reporting",
+    "motcua.plans",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -469,6 +470,12 @@ HANDOVER_CUTOFF = os.environ.get("MOTCUA_HANDOVER_CUTOFF", "15:00")
 SUPPLEMENT_DAYS = int(os.environ.get("MOTCUA_SUPPLEMENT_DAYS", "5"))
 # Days after a feedback answer in which a dislike becomes a request to reopen (docs/feedback.md).
 FEEDBACK_REOPEN_DAYS = env_int("MOTCUA_FEEDBACK_REOPEN_DAYS", 5)
+# The Decision 766 index (docs/index.md): a folder of the province's own configuration
+# versions (YAML, read beside the shipped ones), and the rankings published every week, month
+# and quarter ("<electronic ID of the parent>:<level>", comma-separated; default: communes and
+# departments under each province's people's committee).
+MOTCUA_INDEX_VERSIONS_DIR = os.environ.get("MOTCUA_INDEX_VERSIONS_DIR", "")
+MOTCUA_RANKINGS = env_list("MOTCUA_RANKINGS", "")
 # Largest file accepted per upload, in megabytes.
 UPLOAD_MAX_MB = float(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(UPLOAD_MAX_MB * 1024 * 1024) + 1024 * 1024

@@ -7,7 +7,9 @@ per test module (a catalogue, a ward's agencies, a citizen, the ward's desk offi
 the citizen's dossiers, one accepted at the desk) is built once in an outer transaction; each
 operation's test runs inside its own savepoint, so whatever the fuzzer changes (a revoked
 token, an accepted dossier) is rolled back before the next operation. Paths that take a code
-are given the real ones as well as generated strings, so the fuzzer reaches real rows.
+are given the real ones as well as generated strings, so the fuzzer reaches real rows; so are
+the unit, parent, period and indicator of the index's operations (the ward's committee, under
+a city's).
 
 What the checks are and which statuses count as refusals of schema-valid data is set in
 ``schemathesis.toml`` (shared with the CLI run of docs/api.md)."""
@@ -36,6 +38,8 @@ from motcua.dossiers.action_inputs import AcceptInput
 from motcua.dossiers.rules import perform
 from motcua.feedback import services as feedback
 from motcua.feedback.models import ItemChannel, Topic
+from motcua.identity.models import Agency
+from motcua.reporting.periods import Period
 from tests.dossiers.world import build_world
 
 # The document the API serves at /api/v1/openapi.json, read once at collection, with the
@@ -59,6 +63,11 @@ FUZZ = settings(
 
 # Real rows for the path parameters, filled by the module's world before any case runs.
 KNOWN: dict[str, list[str]] = {"code": []}
+# Real values for the query of the index's operations (a unit, a parent, a period, an
+# indicator), so the fuzzer reaches their answers with figures:
+# {parameter: (longest accepted, values)}.
+KNOWN_QUERY: dict[str, tuple[int, list[str]]] = {}
+INDEX_PATHS = ("/index", "/index/dossiers", "/rankings")
 
 
 @SCHEMA.hook
@@ -70,6 +79,29 @@ def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> An
     known = max(len(KNOWN[name]) for name in names)
     return st.integers(0, 2 * known - 1).map(
         lambda pick: _with_known(path_parameters, names, pick, known)
+    )
+
+
+@SCHEMA.hook
+def flatmap_query(context: Any, query: dict[str, Any]) -> Any:
+    # As for paths, half the cases name real values; only a value the schema accepts (a
+    # string no longer than allowed) is replaced, so a case meant to be refused stays so.
+    path = getattr(context.operation, "path", "")
+    names = [
+        name
+        for name, (longest, values) in KNOWN_QUERY.items()
+        if values and isinstance((query or {}).get(name), str) and len(query[name]) <= longest
+    ]
+    if not names or not path.endswith(INDEX_PATHS):
+        return st.just(query)
+    values = {name: KNOWN_QUERY[name][1] for name in names}
+    known = max(len(v) for v in values.values())
+    return st.integers(0, 2 * known - 1).map(
+        lambda pick: (
+            query
+            if pick >= known
+            else {**query, **{name: v[pick % len(v)] for name, v in values.items()}}
+        )
     )
 
 
@@ -116,6 +148,19 @@ def fuzz_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[st
         # Dossiers, procedures, units and feedback items all take a "code" in their path.
         KNOWN["code"] = [waiting.code, accepted.code, procedure.code, world.ward.code,
                          open_item.code, answered.code]  # fmt: skip
+        city = Agency.objects.create(
+            electronic_id="000.00.00.H99",
+            name="UBND thành phố thử",
+            kind="peoples_committee",
+            unit=world.ward.parent,
+        )
+        Agency.objects.filter(pk=world.committee.pk).update(parent=city)
+        KNOWN_QUERY.update(
+            unit=(20, [world.committee.electronic_id, city.electronic_id]),
+            parent=(20, [city.electronic_id]),
+            period=(40, [Period.current("month").key, Period.current("quarter").key]),
+            indicator=(10, ["2.1", "3.3"]),
+        )
         tokens = {
             "citizen": issue_token(user=citizen)[0],
             "officer": issue_token(user=desk)[0],
@@ -123,6 +168,7 @@ def fuzz_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[st
         yield tokens
         transaction.set_rollback(True)
     KNOWN["code"] = []
+    KNOWN_QUERY.clear()
 
 
 def _bearer(token: str) -> dict[str, str]:

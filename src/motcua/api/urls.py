@@ -18,7 +18,9 @@ from .errors import ApiError
 from .evaluations import router as evaluations_router
 from .feedback import router as feedback_router
 from .feedback_officers import router as feedback_officers_router
+from .index import router as index_router
 from .payments import router as payments_router
+from .plans import router as plans_router
 from .reports import router as reports_router
 from .results import router as results_router
 from .spec import MotCuaApi
@@ -32,7 +34,7 @@ api = MotCuaApi(
         "Catalogue of administrative procedures, administrative units, the working calendar, "
         "dossiers: submission, files, actions, the officer's inbox and the public lookup; and "
         "feedback (phản ánh, kiến nghị): sending and following it, the agencies' actions and "
-        "figures, the published answers. "
+        "figures, the published answers; the Decision 766 service-quality index and rankings. "
         "Dossier endpoints take a bearer token from POST /api/v1/auth/token (see docs/api.md)."
     ),
 )
@@ -43,9 +45,11 @@ api.add_router("/auth", auth_router)
 api.add_router("", dossiers_router)
 api.add_router("", dossier_actions_router)
 api.add_router("/reports", reports_router)
+api.add_router("", plans_router)
 api.add_router("", results_router)
 api.add_router("", payments_router)
 api.add_router("", evaluations_router)
+api.add_router("", index_router)
 # The officers' paths (/feedback/inbox, /feedback/figures) before /feedback/{code}.
 api.add_router("/feedback", feedback_officers_router)
 api.add_router("/feedback", feedback_router)

@@ -26,6 +26,8 @@ from motcua.dossiers.reports import (
 from motcua.feedback import selectors as feedback_selectors
 from motcua.feedback.models import ItemChannel
 from motcua.identity.models import Agency, User
+from motcua.reporting.index import unit_index
+from motcua.reporting.periods import Period
 
 from .access import officer_required
 from .ledger import _cell
@@ -67,6 +69,8 @@ def monthly(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/report.html", {
         **context, "report": report, "csv_query": csv_query.urlencode(),
         "feedback": feedback_figures(agency, month),
+        "index": (index := unit_index(agency, Period.month(month.year, month.month))),
+        "on_time": index.indicator("2.1"),
     })  # fmt: skip
 
 
@@ -95,7 +99,7 @@ def _csv(report: MonthlyReport) -> str:
         _("Tiếp nhận trực tiếp, bưu chính"), _("Giải quyết trước hạn"), _("Giải quyết đúng hạn"),
         _("Giải quyết quá hạn"), _("Yêu cầu bổ sung"), _("Từ chối"), _("Rút hồ sơ"),
         _("Dừng xử lý"), _("Trả kết quả"), _("Chuyển quá hạn"), _("Đang xử lý cuối tháng"),
-        _("Tỷ lệ đúng hạn (%)"), _("Kết quả điện tử"), _("Tỷ lệ kết quả điện tử (%)"),
+        _("Đúng hạn / đã xử lý xong (%)"), _("Kết quả điện tử"), _("Tỷ lệ kết quả điện tử (%)"),
         _("Hồ sơ có thành phần số hóa"), _("Tỷ lệ số hóa (%)"),
         _("Hồ sơ tái sử dụng dữ liệu"), _("Tỷ lệ tái sử dụng (%)"),
     ])  # fmt: skip

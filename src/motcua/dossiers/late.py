@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -35,17 +36,26 @@ class LateReport:
     refused: int = 0
 
 
+def due_soon_limit(now: datetime) -> datetime:
+    """A dossier due by this moment is due soon: less than one working day left."""
+    calendar = working_calendar()
+    return calendar.add_working_hours(calendar.next_working_moment(now), DUE_SOON_HOURS)
+
+
+def running_due_by(limit: datetime) -> QuerySet[Dossier]:
+    """Dossiers whose legal clock runs and whose appointment comes by ``limit``: overdue when
+    it is already past, due soon otherwise (the marks below, the operations dashboard).
+    Served by the ``dossier_clock_due`` index."""
+    return Dossier.objects.filter(CLOCK_IS_RUNNING, due_at__isnull=False, due_at__lte=limit)
+
+
 def mark_late_dossiers(now: datetime | None = None) -> LateReport:
     """Set the due-soon / overdue mark where it changed and tell the handler once per mark."""
     now = now or timezone.now()
-    calendar = working_calendar()
-    soon_limit = calendar.add_working_hours(calendar.next_working_moment(now), DUE_SOON_HOURS)
+    soon_limit = due_soon_limit(now)
     report = LateReport()
     candidates = (
-        Dossier.objects.filter(CLOCK_IS_RUNNING, due_at__isnull=False)
-        .exclude(late_mark=LateMark.OVERDUE)
-        .filter(due_at__lte=soon_limit)
-        .values_list("pk", flat=True)
+        running_due_by(soon_limit).exclude(late_mark=LateMark.OVERDUE).values_list("pk", flat=True)
     )
     for pk in list(candidates):
         mark = _mark_one(pk, now, soon_limit)

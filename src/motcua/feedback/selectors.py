@@ -283,3 +283,14 @@ def figures_by_agency(
         .order_by()
     )
     return {row["agency_id"]: _figures_of(row, {}) for row in rows}
+
+
+def backlog(agencies: Any, *, now: datetime | None = None) -> dict[int, tuple[int, int]]:
+    """Per agency (ids or rows): the items still waiting for it and, of those, the ones past
+    their deadline (``mark`` gives them "overdue"); merged duplicates are not counted."""
+    now = now or timezone.now()
+    items = FeedbackItem.objects.counted().open().filter(agency__in=list(agencies))
+    found = items.values("agency_id").annotate(
+        waiting=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now))
+    )
+    return {row["agency_id"]: (row["waiting"], row["late"]) for row in found.order_by()}

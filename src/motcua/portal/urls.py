@@ -12,6 +12,7 @@ from . import (
     my_dossiers,
     passwords,
     payments,
+    rankings,
     submission,
     views,
 )
@@ -24,6 +25,8 @@ urlpatterns = [
     path("don-vi/", views.unit_list, name="unit-list"),
     path("don-vi/<str:code>/", views.unit_detail, name="unit-detail"),
     path("ngay-hen-tra/", views.due_date, name="due-date"),
+    path("xep-hang/", rankings.ranking_page, name="rankings"),
+    path("xep-hang/don-vi/<str:code>/", rankings.unit_page, name="index-unit"),
     path("tai-khoan/", accounts.account, name="account"),
     path("tai-khoan/dang-ky/", accounts.signup, name="signup"),
     path("tai-khoan/dang-nhap/", accounts.login, name="login"),

@@ -6,6 +6,7 @@ read the other way round for every unit at once."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -62,16 +63,16 @@ def _map(day: date, catalogue: str) -> _Map:
     return found
 
 
-def offers(agencies: list[Agency], day: date) -> dict[int, Offer]:
-    """What each of ``agencies`` (with ``unit`` loaded) offers on ``day``."""
+def offers(agency_ids: Iterable[int], day: date) -> dict[int, Offer]:
+    """What each of the agencies offers on ``day``."""
     catalogue = _map(day, generation())
     result = {}
-    for agency in agencies:
-        level = agency.unit.level if agency.unit_id else ""
-        handled = set(catalogue.named.get(agency.pk, ()))
-        handled |= catalogue.wide.get((level, agency.kind), set())
+    rows = Agency.objects.filter(pk__in=list(agency_ids)).values_list("pk", "kind", "unit__level")
+    for pk, kind, level in rows:
+        handled = set(catalogue.named.get(pk, ()))
+        handled |= catalogue.wide.get((level, kind), set())
         handled |= catalogue.wide.get((level, ""), set())
-        result[agency.pk] = Offer(
+        result[pk] = Offer(
             handled=frozenset(handled),
             online=frozenset(handled & catalogue.online),
             fee=frozenset(handled & catalogue.fee),

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from motcua.core.calendar import working_calendar
 from motcua.core.models import OutboxMessage
+from motcua.core.page_cache import bump
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.dossiers.summary import resolution
 from motcua.dossiers.workflow import Action, Status
@@ -34,6 +35,7 @@ from motcua.identity.models import Agency
 from motcua.payments.models import Payment, Provider
 from motcua.surveys.models import Evaluation, Overall
 
+from .constants import INDEX_GENERATION
 from .models import DAY_COUNTERS, DossierFact, IndexDay, ProcedureMonth, Verdict
 
 ONLINE_PROVIDERS = (Provider.VNPAY, Provider.VIETQR, Provider.NATIONAL, Provider.DEMO)
@@ -269,7 +271,17 @@ def _upsert(model: Any, keys: tuple[str, ...], counters: tuple[str, ...], rows: 
             )
 
 
+def renew_on_commit() -> None:
+    """Figures of closed periods kept in the cache (``index._kept``) are read afresh."""
+    transaction.on_commit(lambda: bump(INDEX_GENERATION))
+
+
 def _write(sums: Sums) -> None:
+    today = timezone.localdate()
+    if any(day < today for _agency, day in sums.days) or any(
+        month < today.replace(day=1) for _a, _p, month in sums.months
+    ):
+        renew_on_commit()
     _upsert(IndexDay, ("agency_id", "day"), DAY_COUNTERS, sums.days.items())
     months = (((a, m, p), c) for (a, p, m), c in sums.months.items())
     _upsert(ProcedureMonth, ("agency_id", "month", "procedure_id"), PROCEDURE_COUNTERS, months)
@@ -361,6 +373,7 @@ def rebuild(agencies: Iterable[int] | None = None) -> int:
             DossierFact.objects.bulk_create(facts)
             judged += len(facts)
             sums.nonzero()
+            renew_on_commit()
             IndexDay.objects.bulk_create(
                 [IndexDay(agency_id=a, day=d, **c) for (a, d), c in sums.days.items()],
                 batch_size=2000,

@@ -18,7 +18,7 @@ from motcua.feedback.models import FeedbackItem
 from motcua.payments.models import Payment
 from motcua.surveys.models import Evaluation
 
-from .facts import refresh
+from .facts import refresh, renew_on_commit
 
 
 def _after_move(dossier: Dossier, event: Any, move: Move) -> None:
@@ -32,6 +32,8 @@ def _flag(sender: Any, dossier: Dossier, **kwargs: Any) -> None:
 def _dossier_of(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw:  # loaddata: the rebuild counts them
         return
+    if sender is FeedbackItem:  # 5.2 and 5.3 are read from the items, not from the sums
+        renew_on_commit()
     dossier_id = getattr(instance, "dossier_id", None)
     if dossier_id is not None:
         refresh(dossier_id)

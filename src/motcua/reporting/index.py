@@ -12,20 +12,25 @@ period, score nothing and are left out of the points available; the score out of
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from motcua.core.page_cache import generation
 from motcua.feedback.selectors import Figures, figures_by_agency
 from motcua.identity.models import Agency, UnitLevel
 
 from .catalogue import Offer, offers
 from .config import IndexVersion, IndicatorSpec, get_version, version_for
+from .constants import INDEX_GENERATION
 from .measures import MEASURES, Measure
 from .models import DAY_COUNTERS, DossierFact, IndexDay, ProcedureMonth
 from .periods import Period
@@ -191,8 +196,7 @@ def raw_figures(units: dict[int, set[int]], period: Period) -> dict[int, Raw]:
     judged = judged_on(period)
     if everyone and period.start <= judged:
         _read_sums(per_agency, everyone, period, judged)
-    agencies = list(Agency.objects.filter(pk__in=everyone).select_related("unit"))
-    for agency_id, offer in offers(agencies, judged).items():
+    for agency_id, offer in offers(everyone, judged).items():
         per_agency[agency_id].offer = offer
     result = {}
     for unit, ids in units.items():
@@ -393,7 +397,9 @@ def level_members(parent: Agency, level: str) -> list[Agency]:
     """The units of ``level`` under ``parent``: the people's committees of its communes and
     wards (or districts), or the bodies at its own level directly under it (departments)."""
     below = subtrees([parent])[parent.pk] - {parent.pk}
-    units = Agency.objects.filter(pk__in=below).select_related("unit")
+    units = Agency.objects.filter(pk__in=below).only(
+        "pk", "name", "electronic_id", "kind", "unit_id", "parent_id"
+    )
     if level in ("commune", "district"):
         wanted = UnitLevel.COMMUNE if level == "commune" else UnitLevel.DISTRICT
         units = units.filter(kind=Agency.Kind.PEOPLES_COMMITTEE, unit__level=wanted)
@@ -461,12 +467,50 @@ def ranking(
     with_previous: bool = True,
 ) -> Ranking:
     version = version or resolve_version(period)
+    return _ranking(parent, level, period, version, with_previous)
+
+
+def _ranking(
+    parent: Agency, level: str, period: Period, version: IndexVersion, with_previous: bool
+) -> Ranking:
     members = level_members(parent, level)
     rows, unranked = _ranked(unit_indexes(members, period, version), version.minimum_dossiers)
     if with_previous and rows:
         earlier = period.previous()
-        before, _ = _ranked(unit_indexes(members, earlier, version), version.minimum_dossiers)
-        ranks = {r.agency.pk: r.rank for r in before}
+        ranks = _kept(
+            ("ranks", parent.pk, level, earlier.key),
+            earlier,
+            version,
+            lambda: {
+                r.agency.pk: r.rank
+                for r in _ranked(unit_indexes(members, earlier, version), version.minimum_dossiers)[
+                    0
+                ]
+            },
+        )
         for row in rows:
             row.previous_rank = ranks.get(row.agency.pk)
     return Ranking(parent, level, period, version, rows, unranked)
+
+
+KEEP_SECONDS = 24 * 3600
+T = TypeVar("T")
+
+
+def _kept(
+    what: tuple[Any, ...], period: Period, version: IndexVersion, compute: Callable[[], T]
+) -> T:
+    """``compute()``, kept in the cache when ``period`` is closed, under the generation that
+    every write to a past day renews (``facts.py``), the catalogue's generation, and the
+    version's content (a province's file may change a version under the same code)."""
+    if not period.is_over():
+        return compute()
+    digest = hashlib.sha256(repr(version).encode()).hexdigest()[:16]
+    key = "motcua:index:{}:{}:{}:{}".format(
+        generation(INDEX_GENERATION), generation(), digest, ":".join(map(str, what))
+    )
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, KEEP_SECONDS)
+    return cast(T, found)

@@ -132,7 +132,10 @@ MEASURES: dict[str, Measure] = {
                 "phải nộp phí, lệ phí."
             ),
             _("Thanh toán thành công qua VNPay, VietQR, nền tảng thanh toán quốc gia."),
-            _("Hồ sơ được miễn hoặc không phải nộp phí (tổng phí bằng 0); nộp tiền mặt ở tử số."),
+            _(
+                "Hồ sơ được miễn hoặc không phải nộp phí (tổng phí bằng 0). Hồ sơ nộp tiền mặt "
+                "ở mẫu số, không ở tử số."
+            ),
             "dossiers",
         ),
         Measure(

@@ -1,5 +1,6 @@
 """What the back office's navigation offers a person: the dossier pages to those who work on
-dossiers, the feedback inbox to those who handle feedback, the hotline to its operators."""
+dossiers, the feedback inbox to those who handle feedback, the hotline to its operators,
+the operations dashboards to the officers of a unit."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ class Sections:
     dossiers: bool
     feedback: bool
     hotline: bool
+    dashboards: bool
+    plans: bool
 
 
 @register.simple_tag
@@ -31,4 +34,7 @@ def officer_sections(user: Any) -> Sections:
         dossiers=not only_calls,
         feedback=handled is None or bool(handled),
         hotline=rules.is_operator(user),
+        dashboards=scope.is_system_admin or bool(scope.agency_ids),
+        # Plans are read by the officers of the units they concern (motcua.plans.rules).
+        plans=scope.is_system_admin or bool(scope.agency_ids),
     )

@@ -7,107 +7,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0008_fee_quantity_and_collecting_step'),
-        ('dossiers', '0006_applicant_verified_and_exemption_refusal'),
-        ('identity', '0005_alter_officerrole_role'),
+        ("catalog", "0008_fee_quantity_and_collecting_step"),
+        ("dossiers", "0006_applicant_verified_and_exemption_refusal"),
+        ("identity", "0005_alter_officerrole_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DossierFact',
+            name="DossierFact",
             fields=[
-                ('dossier', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='dossiers.dossier')),
-                ('submitted_on', models.DateField()),
-                ('received_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('late_from', models.DateField(blank=True, null=True)),
-                ('verdict', models.CharField(choices=[('in_time', 'Đúng hạn, trước hạn'), ('late', 'Trễ hạn'), ('open', 'Đang giải quyết'), ('excluded', 'Không tính')], max_length=10)),
-                ('rule', models.CharField(max_length=24)),
-                ('decided', models.BooleanField(default=False)),
-                ('minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('online', models.BooleanField(default=False)),
-                ('synced', models.BooleanField(default=False)),
-                ('verified', models.BooleanField(default=False)),
-                ('digitised', models.BooleanField(default=False)),
-                ('reused', models.BooleanField(default=False)),
-                ('e_result', models.BooleanField(default=False)),
-                ('fee_bearing', models.BooleanField(default=False)),
-                ('paid_online', models.BooleanField(default=False)),
-                ('complained', models.BooleanField(default=False)),
-                ('agency', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='identity.agency')),
-                ('procedure', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.procedure')),
+                (
+                    "dossier",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="dossiers.dossier",
+                    ),
+                ),
+                ("submitted_on", models.DateField()),
+                ("received_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("late_from", models.DateField(blank=True, null=True)),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("in_time", "Đúng hạn, trước hạn"),
+                            ("late", "Trễ hạn"),
+                            ("open", "Đang giải quyết"),
+                            ("excluded", "Không tính"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("rule", models.CharField(max_length=24)),
+                ("decided", models.BooleanField(default=False)),
+                ("minutes", models.PositiveIntegerField(blank=True, null=True)),
+                ("online", models.BooleanField(default=False)),
+                ("synced", models.BooleanField(default=False)),
+                ("verified", models.BooleanField(default=False)),
+                ("digitised", models.BooleanField(default=False)),
+                ("reused", models.BooleanField(default=False)),
+                ("e_result", models.BooleanField(default=False)),
+                ("fee_bearing", models.BooleanField(default=False)),
+                ("paid_online", models.BooleanField(default=False)),
+                ("complained", models.BooleanField(default=False)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="identity.agency",
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.procedure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hồ sơ trong chỉ số',
-                'verbose_name_plural': 'hồ sơ trong chỉ số',
-                'indexes': [models.Index(fields=['agency', 'received_on'], name='fact_received'), models.Index(fields=['agency', 'closed_on'], name='fact_closed'), models.Index(fields=['agency', 'submitted_on'], name='fact_submitted')],
+                "verbose_name": "hồ sơ trong chỉ số",
+                "verbose_name_plural": "hồ sơ trong chỉ số",
+                "indexes": [
+                    models.Index(fields=["agency", "received_on"], name="fact_received"),
+                    models.Index(fields=["agency", "closed_on"], name="fact_closed"),
+                    models.Index(fields=["agency", "submitted_on"], name="fact_submitted"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndexDay',
+            name="IndexDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('received', models.IntegerField(default=0)),
-                ('received_online', models.IntegerField(default=0)),
-                ('synced', models.IntegerField(default=0)),
-                ('verified', models.IntegerField(default=0)),
-                ('digitised', models.IntegerField(default=0)),
-                ('reused', models.IntegerField(default=0)),
-                ('fee_bearing', models.IntegerField(default=0)),
-                ('paid_online', models.IntegerField(default=0)),
-                ('ended', models.IntegerField(default=0)),
-                ('ended_in_time', models.IntegerField(default=0)),
-                ('decided', models.IntegerField(default=0)),
-                ('decided_late', models.IntegerField(default=0)),
-                ('decided_complained', models.IntegerField(default=0)),
-                ('e_results', models.IntegerField(default=0)),
-                ('minutes', models.BigIntegerField(default=0)),
-                ('open_delta', models.IntegerField(default=0)),
-                ('late_delta', models.IntegerField(default=0)),
-                ('agency', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='identity.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("received", models.IntegerField(default=0)),
+                ("received_online", models.IntegerField(default=0)),
+                ("synced", models.IntegerField(default=0)),
+                ("verified", models.IntegerField(default=0)),
+                ("digitised", models.IntegerField(default=0)),
+                ("reused", models.IntegerField(default=0)),
+                ("fee_bearing", models.IntegerField(default=0)),
+                ("paid_online", models.IntegerField(default=0)),
+                ("ended", models.IntegerField(default=0)),
+                ("ended_in_time", models.IntegerField(default=0)),
+                ("decided", models.IntegerField(default=0)),
+                ("decided_late", models.IntegerField(default=0)),
+                ("decided_complained", models.IntegerField(default=0)),
+                ("e_results", models.IntegerField(default=0)),
+                ("minutes", models.BigIntegerField(default=0)),
+                ("open_delta", models.IntegerField(default=0)),
+                ("late_delta", models.IntegerField(default=0)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="identity.agency",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('agency', 'day'), name='index_day_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("agency", "day"), name="index_day_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProcedureMonth',
+            name="ProcedureMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('received_online', models.IntegerField(default=0)),
-                ('paid_online', models.IntegerField(default=0)),
-                ('agency', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='identity.agency')),
-                ('procedure', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.procedure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("received_online", models.IntegerField(default=0)),
+                ("paid_online", models.IntegerField(default=0)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="identity.agency",
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.procedure",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('agency', 'month', 'procedure'), name='procedure_month_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("agency", "month", "procedure"), name="procedure_month_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RankingSnapshot',
+            name="RankingSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(max_length=20, verbose_name='cấp xếp hạng')),
-                ('period_kind', models.CharField(max_length=10)),
-                ('period_key', models.CharField(max_length=30, verbose_name='kỳ')),
-                ('version', models.CharField(max_length=40, verbose_name='phiên bản bộ chỉ số')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='công bố lúc')),
-                ('rows', models.JSONField(default=list)),
-                ('minimum_dossiers', models.PositiveIntegerField(default=0)),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.agency')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.CharField(max_length=20, verbose_name="cấp xếp hạng")),
+                ("period_kind", models.CharField(max_length=10)),
+                ("period_key", models.CharField(max_length=30, verbose_name="kỳ")),
+                ("version", models.CharField(max_length=40, verbose_name="phiên bản bộ chỉ số")),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="công bố lúc"
+                    ),
+                ),
+                ("rows", models.JSONField(default=list)),
+                ("minimum_dossiers", models.PositiveIntegerField(default=0)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="identity.agency",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bảng xếp hạng đã công bố',
-                'verbose_name_plural': 'bảng xếp hạng đã công bố',
-                'constraints': [models.UniqueConstraint(fields=('parent', 'level', 'period_key', 'version'), name='snapshot_unique')],
+                "verbose_name": "bảng xếp hạng đã công bố",
+                "verbose_name_plural": "bảng xếp hạng đã công bố",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("parent", "level", "period_key", "version"), name="snapshot_unique"
+                    )
+                ],
             },
         ),
     ]

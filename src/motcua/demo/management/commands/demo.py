@@ -12,6 +12,7 @@ from motcua.core.jobs import start_in_process_scheduler
 from motcua.demo.dossiers import DEFAULT_COUNT, SeedReport, seed_demo_dossiers
 from motcua.demo.feedback import DEMO_OPEN311_KEY, seed_demo_feedback
 from motcua.demo.history import MONTHS, HistoryReport, history_dossiers, seed_history
+from motcua.demo.plans import seed_demo_plans
 from motcua.demo.services import (
     DEMO_PASSWORD,
     DemoAccount,
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         # The history's thousands of dossiers are left unrated (services, one by one: minutes).
         rated = seed_evaluations(among=Dossier.objects.exclude(pk__in=history_dossiers()))
         self.stdout.write(f"Evaluations: {rated.rated} dossiers rated ({rated.changed} changed).")
+        self.stdout.write(f"Plans: {seed_demo_plans()} added (targets and tasks of Hoàn Kiếm).")
         self._print_accounts(accounts, addrport)
         if not no_serve:
             # Outbox delivery and the other periodic jobs run in this process. runserver runs
@@ -137,5 +139,6 @@ class Command(BaseCommand):
         write(f"  Your dossiers (sign in as congdan):  http://{host}/ho-so/")
         write(f"  Look a dossier up by code and phone: http://{host}/tra-cuu/")
         write(f"  Officers' inbox:                     http://{host}/can-bo/ho-so/{relaxed}")
+        write(f"  Plans, targets and tasks:            http://{host}/can-bo/ke-hoach/")
         write(f"  Admin:                               http://{host}/admin/")
         write(f"  API docs:                            http://{host}/api/v1/docs\n")
