@@ -188,7 +188,7 @@ class _Writer:
     def unit(self, agency: Agency, months: list[Period]) -> None:
         offered = [
             self.catalogue[p]
-            for p in sorted(offers([agency], self.today)[agency.pk].handled)
+            for p in sorted(offers([agency.pk], self.today)[agency.pk].handled)
             if p in self.catalogue
         ]
         if not offered:
