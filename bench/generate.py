@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import io
 import itertools
 import json
 import os
@@ -35,7 +36,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 # Bump when the generated data changes shape: a cached database of another version is rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4  # 4: every ward's committee gets dossiers all year; index flags
 SEED = 20261123
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 BIG_UNIT = "00070/peoples_committee"  # Phường Hoàn Kiếm: the demo officers' ward, made the busiest
@@ -47,6 +48,10 @@ CLOSED_WEIGHTS = {10: 92, 3: 3, 7: 3, 8: 2}
 RECENT_DAYS = 45  # dossiers submitted within this many days are mostly still open
 STUCK_OPEN_SHARE = 0.004  # older dossiers still open: the overdue tail an inbox must show
 ONLINE_SHARE = 0.62
+# Share of dossiers spread evenly over the wards' people's committees, on top of the Zipf draw:
+# the ranking of the city's wards (S9) needs every ward with dossiers in every month, which the
+# Zipf tail alone does not give at the quick scale.
+WARD_FLOOR_SHARE = 0.15
 QUALIFIERS = (
     "",
     "",
@@ -168,6 +173,10 @@ class Unit:
     id: int
     electronic_id: str
     specialists: list[int] = field(default_factory=list)
+    # The unit's habits (0-1), so units score differently on the index: how often it finishes
+    # late, and how much of its work is digitised, reused and returned electronically.
+    lateness: float = 0.1
+    digital: float = 0.5
 
 
 @dataclass
@@ -185,6 +194,7 @@ class Plan:
     variants: list[Variant]
     citizens: list[int]
     now: datetime
+    wards: list[Unit] = field(default_factory=list)  # the wards' people's committees
 
 
 class DossierRows:
@@ -197,6 +207,7 @@ class DossierRows:
         self.unit = Picker(plan.units, zipf_weights(len(plan.units), 0.9))
         # A few procedures dominate.
         self.variant = Picker(plan.variants, zipf_weights(len(plan.variants), 1.1))
+        self.ward = Picker(plan.wards, [1.0] * len(plan.wards)) if plan.wards else None
         self.moments = working_moments(self.rng, plan.now, 730)
         self.sequence: dict[tuple[int, date], int] = {}
         self.open_status = Picker(list(OPEN_WEIGHTS), list(OPEN_WEIGHTS.values()))
@@ -213,7 +224,8 @@ class DossierRows:
 
     def row(self) -> dict[str, Any]:
         rng = self.rng
-        unit: Unit = self.unit(rng)
+        floor = self.ward is not None and rng.random() < WARD_FLOOR_SHARE
+        unit: Unit = (self.ward if floor and self.ward else self.unit)(rng)
         variant: Variant = self.variant(rng)
         submitted = next(self.moments)
         day = submitted.date()
@@ -245,9 +257,14 @@ class DossierRows:
             "original_due_at": due if status != 1 else None,
             "updated_at": submitted,
             "result_delivery": "online" if online and rng.random() < 0.3 else "desk",
+            "applicant_verified": online and rng.random() < 0.9,
+            "has_digitised": rng.random() < unit.digital,
+            "has_reused": rng.random() < unit.digital * 0.4,
         }
         if closed:
-            finished = min(due + timedelta(days=rng.randint(-variant.days, 2)), self.plan.now)
+            late = rng.random() < unit.lateness
+            finish = rng.randint(1, 6) if late else rng.randint(-variant.days, 0)
+            finished = min(due + timedelta(days=finish), self.plan.now)
             finished = max(finished, submitted + timedelta(hours=1))
             row.update(closed_at=finished, updated_at=finished)
             if status == 10:
@@ -255,6 +272,7 @@ class DossierRows:
                     decided_at=finished - timedelta(hours=4),
                     returned_at=finished,
                     outcome="approved" if rng.random() < 0.97 else "rejected",
+                    has_e_result=rng.random() < unit.digital,
                 )
         else:
             row.update(self._holder(unit, status, due))
@@ -401,7 +419,7 @@ def add_citizens(count: int) -> list[int]:
 def load_plan(citizens: list[int], now: datetime) -> Plan:
     from motcua.catalog.models import ProcedureVariant
     from motcua.demo.accounts import find_agency
-    from motcua.identity.models import Agency, OfficerRole
+    from motcua.identity.models import Agency, OfficerRole, UnitLevel
 
     big = find_agency(BIG_UNIT).pk
     specialists: dict[int, list[int]] = {}
@@ -412,7 +430,16 @@ def load_plan(citizens: list[int], now: datetime) -> Plan:
     agencies = sorted(Agency.objects.values_list("pk", "electronic_id"), key=lambda a: a[1])
     random.Random(SEED).shuffle(agencies)
     agencies.sort(key=lambda a: a[0] != big)  # the busiest first
-    units = [Unit(pk, eid, specialists.get(pk, [])) for pk, eid in agencies]
+    habits = random.Random(SEED + 2)
+    units = [
+        Unit(pk, eid, specialists.get(pk, []), habits.uniform(0.02, 0.3), habits.uniform(0.1, 0.9))
+        for pk, eid in agencies
+    ]
+    committees = set(
+        Agency.objects.filter(
+            kind=Agency.Kind.PEOPLES_COMMITTEE, unit__level=UnitLevel.COMMUNE
+        ).values_list("pk", flat=True)
+    )
     # Real demo procedures first (lowest ids): they get the Zipf head, generated ones the tail.
     variants = [
         Variant(version, variant, max(1, round(float(limit) * 1.4)))
@@ -422,7 +449,8 @@ def load_plan(citizens: list[int], now: datetime) -> Plan:
     ]
     seen: set[int] = set()
     variants = [v for v in variants if not (v.version_id in seen or seen.add(v.version_id))]
-    return Plan(units=units, variants=variants, citizens=citizens, now=now)
+    wards = [u for u in units if u.id in committees]
+    return Plan(units=units, variants=variants, citizens=citizens, now=now, wards=wards)
 
 
 def dossier_columns() -> tuple[list[str], dict[str, Any]]:
@@ -505,22 +533,62 @@ def _copy_postgresql(
     report(f"  {len(secondary)} indexes rebuilt in {time.monotonic() - started:.0f} s")
 
 
-def finish(report: Any) -> None:
-    """Statistics for the planner, then the per-unit summary when the project has it."""
+def finish(report: Any, index: bool = True) -> dict[str, Any]:
+    """Statistics for the planner, then the per-unit summary and the Decision 766 index by
+    their real rebuild paths (``rebuild_summary``, ``rebuild_index``) when the project has
+    them; returns how long each took and the index's rows."""
     from django.core.management import call_command, get_commands
     from django.db import connection
 
+    timings: dict[str, Any] = {}
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     if "rebuild_summary" in get_commands():
         started = time.monotonic()
         call_command("rebuild_summary")
-        report(f"  summary rebuilt in {time.monotonic() - started:.0f} s")
+        timings["summary_s"] = round(time.monotonic() - started, 1)
+        report(f"  summary rebuilt in {timings['summary_s']:.0f} s")
     else:
         report("  no rebuild_summary command in this version: the summary is not built")
+    if not index:
+        report("  the index is not built (--no-index)")
+    elif "rebuild_index" in get_commands():
+        timings.update(rebuild_index())
+        report(
+            f"  index rebuilt in {timings['index_s']:.0f} s: {timings['index_facts']:,} "
+            f"dossiers judged, {timings['index_days']:,} unit-day rows"
+        )
+    else:
+        report("  no rebuild_index command in this version: the index is not built")
+    return timings
 
 
-def generate(dossiers: int, procedures: int, citizens: int, report: Any = print) -> dict[str, Any]:
+def rebuild_index() -> dict[str, Any]:
+    """``motcua rebuild_index`` (reporting.facts.rebuild, every dossier judged again), timed,
+    then the tables it wrote analysed; its rows counted."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from motcua.reporting.models import DossierFact, IndexDay, ProcedureMonth
+
+    started = time.monotonic()
+    call_command("rebuild_index", stdout=io.StringIO())
+    seconds = time.monotonic() - started
+    tables = [m._meta.db_table for m in (DossierFact, IndexDay, ProcedureMonth)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return {
+        "index_s": round(seconds, 1),
+        "index_facts": DossierFact.objects.count(),
+        "index_days": IndexDay.objects.count(),
+        "index_months": ProcedureMonth.objects.count(),
+    }
+
+
+def generate(
+    dossiers: int, procedures: int, citizens: int, report: Any = print, index: bool = True
+) -> dict[str, Any]:
     import sys
 
     from django.db import connection
@@ -538,7 +606,7 @@ def generate(dossiers: int, procedures: int, citizens: int, report: Any = print)
     insert_dossiers(dossiers, plan, report)
     timings["mass_s"] = round(time.monotonic() - mark, 1)
     mark = time.monotonic()
-    finish(report)
+    timings.update(finish(report, index))
     timings["analyse_s"] = round(time.monotonic() - mark, 1)
     timings["total_s"] = round(time.monotonic() - started, 1)
     timings["vendor"] = connection.vendor
@@ -547,10 +615,11 @@ def generate(dossiers: int, procedures: int, citizens: int, report: Any = print)
 
 def refresh() -> dict[str, Any]:
     """A cached database: when this checkout brings migrations, apply them (new indexes are
-    then built on the full table), analyse and rebuild the summary; otherwise only analyse
-    (the summary was kept up to date by the earlier runs' own moves, and its rebuild over
-    5 million dossiers takes most of half an hour)."""
-    from django.core.management import call_command
+    then built on the full table), analyse and rebuild the summary and the index; otherwise
+    only analyse (the summary and the index were kept up to date by the earlier runs' own
+    moves, and their rebuilds over 5 million dossiers take most of an hour). An index left
+    empty by an interrupted run is rebuilt."""
+    from django.core.management import call_command, get_commands
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -558,12 +627,18 @@ def refresh() -> dict[str, Any]:
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     call_command("migrate", interactive=False, verbosity=0)
+    found: dict[str, Any] = {}
     if pending:
-        finish(print)
+        found = finish(print)
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return {"refresh_s": round(time.monotonic() - started, 1), "migrated": len(pending)}
+        if "rebuild_index" in get_commands():
+            from motcua.reporting.models import DossierFact
+
+            if not DossierFact.objects.exists():
+                found = rebuild_index()
+    return {"refresh_s": round(time.monotonic() - started, 1), "migrated": len(pending), **found}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -578,10 +653,19 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="Only bring a generated database up to this version: migrate, analyse, summary",
     )
+    parser.add_argument(
+        "--no-index",
+        action="store_true",
+        help="Leave the Decision 766 index unbuilt (S8's SQLite file: no scenario reads it)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     django.setup()
-    timings = refresh() if args.refresh else generate(args.dossiers, args.procedures, args.citizens)
+    timings = (
+        refresh()
+        if args.refresh
+        else generate(args.dossiers, args.procedures, args.citizens, index=not args.no_index)
+    )
     print(json.dumps(timings))
 
 

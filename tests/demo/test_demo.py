@@ -19,8 +19,9 @@ def _uploads_in_a_temporary_folder(settings, tmp_path):
 
 def run_demo() -> str:
     out = StringIO()
-    # Only the demo citizens' own dossiers: the few hundred others are tested in test_dossiers.
-    call_command("demo", "--no-serve", "--dossiers=0", stdout=out)
+    # Only the demo citizens' own dossiers: the few hundred others are tested in test_dossiers,
+    # the six months of history in test_history.
+    call_command("demo", "--no-serve", "--dossiers=0", "--no-history", stdout=out)
     return out.getvalue()
 
 

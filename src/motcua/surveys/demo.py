@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier
@@ -68,15 +69,20 @@ def _channel(rng: random.Random, dossier: Dossier, returned_here: bool) -> str:
 
 
 def seed_evaluations(
-    *, seed: int = SEED, share: float = 0.7, now: datetime | None = None
+    *,
+    seed: int = SEED,
+    share: float = 0.7,
+    now: datetime | None = None,
+    among: QuerySet[Dossier] | None = None,
 ) -> EvaluationSeedReport:
-    """Rate about ``share`` of the decided and returned dossiers not rated yet. Whether a
-    dossier is rated, and how, depends on the dossier alone: a second run rates nothing more
-    (only dossiers decided since)."""
+    """Rate about ``share`` of the decided and returned dossiers not rated yet (of ``among``
+    only, when given). Whether a dossier is rated, and how, depends on the dossier alone: a
+    second run rates nothing more (only dossiers decided since)."""
     now = now or timezone.now()
     report = EvaluationSeedReport()
     dossiers = (
-        Dossier.objects.filter(status__in=[int(s) for s in EVALUABLE], evaluation__isnull=True)
+        (Dossier.objects.all() if among is None else among)
+        .filter(status__in=[int(s) for s in EVALUABLE], evaluation__isnull=True)
         .select_related("version")
         .order_by("pk")
     )

@@ -11,6 +11,7 @@ from motcua.core.deployment import start_refusal
 from motcua.core.jobs import start_in_process_scheduler
 from motcua.demo.dossiers import DEFAULT_COUNT, SeedReport, seed_demo_dossiers
 from motcua.demo.feedback import DEMO_OPEN311_KEY, seed_demo_feedback
+from motcua.demo.history import MONTHS, HistoryReport, history_dossiers, seed_history
 from motcua.demo.plans import seed_demo_plans
 from motcua.demo.services import (
     DEMO_PASSWORD,
@@ -19,6 +20,7 @@ from motcua.demo.services import (
     load_demo_agencies,
     load_demo_catalogue,
 )
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
 from motcua.surveys.demo import seed_evaluations
 
@@ -38,9 +40,21 @@ class Command(BaseCommand):
             default=DEFAULT_COUNT,
             help="How many dossiers to create besides the demo citizens' own (first run only)",
         )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Without the six months of finished dossiers of every ward and department "
+            "behind the public ranking",
+        )
 
     def handle(
-        self, *args: Any, no_serve: bool, addrport: str, dossiers: int, **options: Any
+        self,
+        *args: Any,
+        no_serve: bool,
+        addrport: str,
+        dossiers: int,
+        no_history: bool = False,
+        **options: Any,
     ) -> None:
         if settings.IS_PRODUCTION:
             raise CommandError("The demo never runs with MOTCUA_ENV=production.")
@@ -65,13 +79,17 @@ class Command(BaseCommand):
         # the demo's results and slips are signed like real ones (docs/documents.md).
         call_command("init_signing", stdout=self.stdout)
         self._print_dossiers(seed_demo_dossiers(count=dossiers))
+        if not no_history:
+            # After the demo's own dossiers: their seeding adds nothing once any dossier exists.
+            self._print_history(seed_history())
         added = seed_demo_feedback()
         self.stdout.write(
             f"Feedback: {added} items added (portal, hotline, Open311); Open311 api_key "
             f"for the demo app: {DEMO_OPEN311_KEY}"
         )
         # After the feedback: a dissatisfied evaluation opens a feedback item of its own.
-        rated = seed_evaluations()
+        # The history's thousands of dossiers are left unrated (services, one by one: minutes).
+        rated = seed_evaluations(among=Dossier.objects.exclude(pk__in=history_dossiers()))
         self.stdout.write(f"Evaluations: {rated.rated} dossiers rated ({rated.changed} changed).")
         self.stdout.write(f"Plans: {seed_demo_plans()} added (targets and tasks of Hoàn Kiếm).")
         self._print_accounts(accounts, addrport)
@@ -93,6 +111,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Dossiers: {report.created} created in {report.seconds:.0f} s ({statuses}).\n"
             f"Outbox: {messages} (demo notifications to made-up addresses)."
+        )
+
+    def _print_history(self, report: HistoryReport) -> None:
+        if report.skipped:
+            self.stdout.write("History: already there, none added.")
+            return
+        self.stdout.write(
+            f"History: {report.dossiers} finished dossiers over the last {MONTHS} months for "
+            f"{report.agencies} wards and departments ({report.events} events, "
+            f"{report.payments} payments), index and summary rebuilt, in {report.seconds:.0f} s."
         )
 
     def _print_accounts(self, accounts: list[DemoAccount], host: str = "127.0.0.1:8000") -> None:
