@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from motcua.reporting.facts import rebuild
-from motcua.reporting.models import DAY_COUNTERS, DossierFact, IndexDay, ProcedureMonth
+from motcua.reporting.models import (
+    DAY_COUNTERS,
+    DossierFact,
+    IndexDay,
+    IndexMonth,
+    ProcedureMonth,
+)
 from tests.dossiers.test_summary import _walk
 
 FACT_COLUMNS = [f.attname for f in DossierFact._meta.concrete_fields]
@@ -22,7 +28,19 @@ def _state():
         for r in ProcedureMonth.objects.values()
     }
     facts = {r["dossier_id"]: r for r in DossierFact.objects.values(*FACT_COLUMNS)}
-    return {k: v for k, v in days.items() if v}, {k: v for k, v in months.items() if any(v)}, facts
+    by_month = {
+        (r["agency_id"], r["month"]): {c: r[c] for c in DAY_COUNTERS if r[c]}
+        for r in IndexMonth.objects.values("agency_id", "month", *DAY_COUNTERS)
+    }
+    kept_days = {k: v for k, v in days.items() if v}
+    summed: dict = {}
+    for (agency, day), counts in kept_days.items():
+        row = summed.setdefault((agency, day.replace(day=1)), {})
+        for name, n in counts.items():
+            row[name] = row.get(name, 0) + n
+    summed = {k: {n: v for n, v in c.items() if v} for k, c in summed.items()}
+    assert {k: v for k, v in by_month.items() if v} == {k: v for k, v in summed.items() if v}
+    return kept_days, {k: v for k, v in months.items() if any(v)}, facts
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -36,3 +54,25 @@ def test_the_kept_index_equals_a_rebuild_after_a_random_walk(world, seed):
     )
     assert rebuild() == len(facts)
     assert _state() == (days, months, facts)
+
+
+def test_a_delivery_to_the_national_portal_counts_the_dossier_as_synced(world):
+    from motcua.core.models import OutboxMessage
+    from motcua.core.outbox import delivered, enqueue
+    from motcua.dossiers.services import accept_dossier
+    from tests.dossiers.world import local
+
+    dossier = world.submit(at=local(2026, 11, 2, 8, 0))
+    accept_dossier(dossier=dossier, officer=world["receiver"], at=local(2026, 11, 2, 8, 0))
+    enqueue(channel="national_portal", recipient="", payload={"MaHoSo": dossier.code},
+            key=f"dvcqg:{dossier.code}:1")  # fmt: skip
+    other = f"dvcqg:{dossier.code}9:1"  # another dossier's code that starts like it
+    enqueue(channel="national_portal", recipient="", payload={"MaHoSo": "x"}, key=other)
+    assert not DossierFact.objects.get(pk=dossier.pk).synced
+    OutboxMessage.objects.filter(channel="national_portal").update(status="sent")
+    message = OutboxMessage.objects.get(key=f"dvcqg:{dossier.code}:1")
+    delivered.send(sender=OutboxMessage, message=message)
+    assert DossierFact.objects.get(pk=dossier.pk).synced
+    kept = _state()
+    rebuild()
+    assert _state() == kept

@@ -20,13 +20,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from motcua.core.calendar import working_calendar
 from motcua.core.models import OutboxMessage
 from motcua.core.page_cache import bump
+from motcua.core.working_time import WorkingCalendar
 from motcua.dossiers.models import Channel, Dossier, DossierEvent
 from motcua.dossiers.summary import resolution
 from motcua.dossiers.workflow import Action, Status
@@ -36,7 +36,7 @@ from motcua.payments.models import Payment, Provider
 from motcua.surveys.models import Evaluation, Overall
 
 from .constants import INDEX_GENERATION
-from .models import DAY_COUNTERS, DossierFact, IndexDay, ProcedureMonth, Verdict
+from .models import DAY_COUNTERS, DossierFact, IndexDay, IndexMonth, ProcedureMonth, Verdict
 
 ONLINE_PROVIDERS = (Provider.VNPAY, Provider.VIETQR, Provider.NATIONAL, Provider.DEMO)
 PROCEDURE_COUNTERS = ("received_online", "paid_online")
@@ -49,7 +49,7 @@ COLUMNS = (
     "pk", "agency_id", "version__procedure_id", "status", "channel", "submitted_at", "accepted_at",
     "counting_from", "due_at", "decided_at", "closed_at", "paused_at", "supplement_count",
     "applicant_verified", "has_digitised", "has_reused", "has_e_result", "second_request_at",
-    "is_synced", "is_fee_bearing", "is_paid_online", "has_complaint",
+    "code", "is_fee_bearing", "is_paid_online", "has_complaint",
 )  # fmt: skip
 
 
@@ -58,11 +58,6 @@ def _rows(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, Any]]:
     requests = DossierEvent.objects.filter(
         dossier=OuterRef("pk"), action=Action.REQUEST_SUPPLEMENT
     ).order_by("at", "id")
-    synced = OutboxMessage.objects.filter(
-        channel="national_portal",
-        status=OutboxMessage.Status.SENT,
-        key__startswith=Concat(Value("dvcqg:"), OuterRef("code"), Value(":")),
-    )
     payments = Payment.objects.filter(dossier=OuterRef("pk"), amount__gt=0)
     paid_online = payments.filter(status=Payment.Status.PAID, provider__in=ONLINE_PROVIDERS)
     complaint = FeedbackItem.objects.counted().filter(dossier=OuterRef("pk"))
@@ -70,7 +65,6 @@ def _rows(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, Any]]:
     return (
         dossiers.annotate(
             second_request_at=Subquery(requests.values("at")[1:2]),
-            is_synced=Exists(synced),
             is_fee_bearing=Exists(payments),
             is_paid_online=Exists(paid_online),
             has_complaint=Exists(complaint) | Exists(dislike),
@@ -100,19 +94,25 @@ def waits_of(events: Iterable[tuple[str, datetime]]) -> Waits:
     return found
 
 
-def _minutes(start: datetime | None, end: datetime, waits: Waits) -> int | None:
+def _minutes(
+    start: datetime | None, end: datetime, waits: Waits, calendar: WorkingCalendar | None
+) -> int | None:
     if start is None:
         return None
-    calendar = working_calendar()
+    calendar = calendar or working_calendar()
     hours = calendar.working_hours_between(start, end)
     for asked, answered in waits:
         hours -= calendar.working_hours_between(max(asked, start), min(answered, end))
     return max(0, int((hours * 60).to_integral_value()))
 
 
-def judge(row: dict[str, Any], waits: Waits = ()) -> DossierFact:  # type: ignore[assignment]
-    """The fact of one dossier as ``_rows`` reads it (``waits``: its supplement waits, needed
-    only for a decided dossier that had some)."""
+def judge(
+    row: dict[str, Any],
+    waits: Waits = (),  # type: ignore[assignment]
+    calendar: WorkingCalendar | None = None,
+) -> DossierFact:
+    """The fact of one dossier as ``_rows`` reads it, with ``is_synced`` (``synced_codes``);
+    ``waits``: its supplement waits, needed only for a decided dossier that had some."""
     status = row["status"]
     accepted = row["accepted_at"]
     fact = DossierFact(
@@ -156,7 +156,7 @@ def judge(row: dict[str, Any], waits: Waits = ()) -> DossierFact:  # type: ignor
     fact.rule = "more_supplements" if supplements > 1 else (rule if due else "no_due")
     if rule == "decided":
         fact.decided = True
-        fact.minutes = _minutes(row["counting_from"] or accepted, end, list(waits))
+        fact.minutes = _minutes(row["counting_from"] or accepted, end, list(waits), calendar)
     return fact
 
 
@@ -283,8 +283,17 @@ def _write(sums: Sums) -> None:
     ):
         renew_on_commit()
     _upsert(IndexDay, ("agency_id", "day"), DAY_COUNTERS, sums.days.items())
+    _upsert(IndexMonth, ("agency_id", "month"), DAY_COUNTERS, by_month(sums.days).items())
     months = (((a, m, p), c) for (a, p, m), c in sums.months.items())
     _upsert(ProcedureMonth, ("agency_id", "month", "procedure_id"), PROCEDURE_COUNTERS, months)
+
+
+def by_month(days: dict[DayKey, Counter[str]]) -> dict[DayKey, Counter[str]]:
+    """The day sums added up per (unit, first day of the month)."""
+    months: dict[DayKey, Counter[str]] = defaultdict(Counter)
+    for (agency, day), counts in days.items():
+        months[(agency, day.replace(day=1))].update(counts)
+    return _kept(months)
 
 
 def _same(a: DossierFact | None, b: DossierFact) -> bool:
@@ -299,6 +308,7 @@ def refresh(dossier_id: int) -> None:
         row = _rows(locked).first()
         if row is None:
             return
+        row["is_synced"] = bool(synced_codes([row["code"]]))
         old = DossierFact.objects.filter(pk=dossier_id).first()
         new = judge(row, _waits_for([row]).get(dossier_id, []))
         if _same(old, new):
@@ -337,18 +347,50 @@ def _waits_for(rows: list[dict[str, Any]]) -> dict[int, Waits]:
 
 def _judged(dossiers: QuerySet[Dossier], chunk: int = 2000) -> Iterator[DossierFact]:
     batch: list[dict[str, Any]] = []
+    by_unit: dict[str, set[str]] = {}
     for row in _rows(dossiers).iterator(chunk_size=chunk):
         batch.append(row)
         if len(batch) == chunk:
-            yield from _judge_batch(batch)
+            yield from _judge_batch(batch, by_unit)
             batch = []
-    yield from _judge_batch(batch)
+    yield from _judge_batch(batch, by_unit)
 
 
-def _judge_batch(rows: list[dict[str, Any]]) -> Iterator[DossierFact]:
+def _judge_batch(rows: list[dict[str, Any]], by_unit: dict[str, set[str]]) -> Iterator[DossierFact]:
     waits = _waits_for(rows)
+    synced = synced_codes([row["code"] for row in rows], by_unit)
+    calendar = working_calendar()
     for row in rows:
-        yield judge(row, waits.get(row["pk"], []))
+        row["is_synced"] = row["code"] in synced
+        yield judge(row, waits.get(row["pk"], []), calendar)
+
+
+SYNC_PREFIX = "dvcqg:"  # the outbox key of a national-portal message: dvcqg:<code>:<event>
+
+
+def _delivered_codes(prefix: str) -> set[str]:
+    keys = OutboxMessage.objects.filter(
+        key__startswith=SYNC_PREFIX + prefix,
+        channel="national_portal",
+        status=OutboxMessage.Status.SENT,
+    ).values_list("key", flat=True)
+    return {key[len(SYNC_PREFIX) :].rsplit(":", 1)[0] for key in keys}
+
+
+def synced_codes(codes: list[str], by_unit: dict[str, set[str]] | None = None) -> set[str]:
+    """Of ``codes``, those with a national-portal message delivered, read by constant key
+    prefixes: the code itself (one dossier), or with ``by_unit`` (a rebuild) the unit's part of
+    the code ("<e-ID>-"), each read once and kept there."""
+    if by_unit is None:
+        return {code for code in codes if _delivered_codes(code + ":")}
+    found = set()
+    for code in codes:
+        unit = code.split("-", 1)[0] + "-"
+        if unit not in by_unit:
+            by_unit[unit] = _delivered_codes(unit)
+        if code in by_unit[unit]:
+            found.add(code)
+    return found
 
 
 def rebuild(agencies: Iterable[int] | None = None) -> int:
@@ -361,6 +403,7 @@ def rebuild(agencies: Iterable[int] | None = None) -> int:
         with transaction.atomic():
             DossierFact.objects.filter(agency_id=agency_id).delete()
             IndexDay.objects.filter(agency_id=agency_id).delete()
+            IndexMonth.objects.filter(agency_id=agency_id).delete()
             ProcedureMonth.objects.filter(agency_id=agency_id).delete()
             sums = Sums()
             facts: list[DossierFact] = []
@@ -377,6 +420,13 @@ def rebuild(agencies: Iterable[int] | None = None) -> int:
             renew_on_commit()
             IndexDay.objects.bulk_create(
                 [IndexDay(agency_id=a, day=d, **c) for (a, d), c in sums.days.items()],
+                batch_size=2000,
+            )
+            IndexMonth.objects.bulk_create(
+                [
+                    IndexMonth(agency_id=a, month=m, **c)
+                    for (a, m), c in by_month(sums.days).items()
+                ],
                 batch_size=2000,
             )
             ProcedureMonth.objects.bulk_create(

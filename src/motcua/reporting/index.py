@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
@@ -32,7 +33,7 @@ from .catalogue import Offer, offers
 from .config import IndexVersion, IndicatorSpec, get_version, version_for
 from .constants import INDEX_GENERATION
 from .measures import MEASURES, Measure
-from .models import DAY_COUNTERS, DossierFact, IndexDay, ProcedureMonth
+from .models import DAY_COUNTERS, DossierFact, IndexDay, IndexMonth, ProcedureMonth
 from .periods import Period
 
 FLOWS = tuple(c for c in DAY_COUNTERS if not c.endswith("_delta"))
@@ -66,13 +67,13 @@ class IndicatorScore:
     def scored(self) -> bool:
         return self.has_data and self.points_max > 0 and self.measure.unit == "%"  # type: ignore[union-attr]
 
-    @property
+    @cached_property
     def ratio(self) -> Decimal | None:
         if not self.has_data or self.measure is None or self.measure.unit != "%":
             return None
         return _round(HUNDRED * max(self.numerator, 0) / self.denominator)
 
-    @property
+    @cached_property
     def points(self) -> Decimal | None:
         ratio = self.ratio
         if ratio is None or not self.points_max:
@@ -99,11 +100,11 @@ class GroupScore:
     points_max: Decimal
     indicators: list[IndicatorScore]
 
-    @property
+    @cached_property
     def points(self) -> Decimal:
         return sum((i.points or Decimal(0) for i in self.indicators), Decimal(0))
 
-    @property
+    @cached_property
     def available(self) -> Decimal:
         return sum((i.points_max for i in self.indicators if i.scored), Decimal(0))
 
@@ -117,15 +118,15 @@ class UnitIndex:
     received: int
     judged_on: date  # open dossiers are judged at the end of this day
 
-    @property
+    @cached_property
     def points(self) -> Decimal:
         return sum((g.points for g in self.groups), Decimal(0))
 
-    @property
+    @cached_property
     def available(self) -> Decimal:
         return sum((g.available for g in self.groups), Decimal(0))
 
-    @property
+    @cached_property
     def total(self) -> Decimal | None:
         """The score out of 100: points over the points available, × 100."""
         available = self.available
@@ -225,25 +226,32 @@ def raw_figures(units: dict[int, set[int]], period: Period) -> dict[int, Raw]:
     return result
 
 
+def _summed(rows: Any, names: dict[str, Any]) -> Any:
+    return rows.values("agency_id").annotate(**names).order_by()
+
+
 def _read_sums(per_agency: dict[int, Raw], ids: set[int], period: Period, judged: date) -> None:
+    """A period of whole months reads the month rows; what is in process at ``judged`` is the
+    month rows before its month plus its month's days up to it."""
     days = IndexDay.objects.filter(agency_id__in=ids)
-    flows = (
-        days.filter(day__gte=period.start, day__lte=period.end)
-        .values("agency_id")
-        .annotate(**{name: Sum(name) for name in FLOWS})
-        .order_by()
-    )
-    for row in flows:
+    months = IndexMonth.objects.filter(agency_id__in=ids)
+    flows = {name: Sum(name) for name in FLOWS}
+    if period.whole_months():
+        found = _summed(months.filter(month__gte=period.start, month__lte=period.end), flows)
+    else:
+        found = _summed(days.filter(day__gte=period.start, day__lte=period.end), flows)
+    for row in found:
         per_agency[row["agency_id"]].flows.update({n: row[n] or 0 for n in FLOWS})
-    levels = (
-        days.filter(day__lte=judged)
-        .values("agency_id")
-        .annotate(open=Sum("open_delta"), late=Sum("late_delta"))
-        .order_by()
-    )
-    for row in levels:
-        raw = per_agency[row["agency_id"]]
-        raw.open, raw.late = row["open"] or 0, row["late"] or 0
+    first = judged.replace(day=1)
+    levels = {"open": Sum("open_delta"), "late": Sum("late_delta")}
+    for rows in (
+        _summed(months.filter(month__lt=first), levels),
+        _summed(days.filter(day__gte=first, day__lte=judged), levels),
+    ):
+        for row in rows:
+            raw = per_agency[row["agency_id"]]
+            raw.open += row["open"] or 0
+            raw.late += row["late"] or 0
     used: Any
     if period.whole_months():
         used = (

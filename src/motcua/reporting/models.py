@@ -89,9 +89,9 @@ DAY_COUNTERS = (
 )
 
 
-class IndexDay(models.Model):
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
-    day = models.DateField()
+class Counters(models.Model):
+    """The sums of ``DAY_COUNTERS`` (see ``facts.Sums``)."""
+
     received = models.IntegerField(default=0)
     received_online = models.IntegerField(default=0)
     synced = models.IntegerField(default=0)
@@ -111,12 +111,35 @@ class IndexDay(models.Model):
     late_delta = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class IndexDay(Counters):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["agency", "day"], name="index_day_unique"),
         ]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}"
+
+
+class IndexMonth(Counters):
+    """The same sums per month: a year or a quarter reads twelve or three rows per unit."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()  # the first day
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "month"], name="index_month_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.month:%Y-%m}"
 
 
 class ProcedureMonth(models.Model):
