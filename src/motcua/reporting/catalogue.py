@@ -34,6 +34,7 @@ class _Map:
     wide: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     online: set[int] = field(default_factory=set)
     fee: set[int] = field(default_factory=set)
+    shared: dict[tuple[str, str], Offer] = field(default_factory=dict)  # filled as read
 
 
 @lru_cache(maxsize=8)
@@ -64,17 +65,37 @@ def _map(day: date, catalogue: str) -> _Map:
 
 
 def offers(agency_ids: Iterable[int], day: date) -> dict[int, Offer]:
-    """What each of the agencies offers on ``day``."""
+    """What each of the agencies offers on ``day``. Agencies named by no procedure share one
+    Offer per (level, kind): a ranking of 126 wards copies no set of procedures."""
     catalogue = _map(day, generation())
     result = {}
     rows = Agency.objects.filter(pk__in=list(agency_ids)).values_list("pk", "kind", "unit__level")
     for pk, kind, level in rows:
-        handled = set(catalogue.named.get(pk, ()))
-        handled |= catalogue.wide.get((level, kind), set())
-        handled |= catalogue.wide.get((level, ""), set())
+        shared = _shared(catalogue, level or "", kind)
+        named = catalogue.named.get(pk)
+        if not named or named <= shared.handled:
+            result[pk] = shared
+            continue
+        handled = shared.handled | named
         result[pk] = Offer(
-            handled=frozenset(handled),
+            handled=handled,
             online=frozenset(handled & catalogue.online),
             fee=frozenset(handled & catalogue.fee),
         )
     return result
+
+
+def _shared(catalogue: _Map, level: str, kind: str) -> Offer:
+    key = (level, kind)
+    found = catalogue.shared.get(key)
+    if found is None:
+        handled = frozenset(
+            catalogue.wide.get((level, kind), set()) | catalogue.wide.get((level, ""), set())
+        )
+        found = Offer(
+            handled=handled,
+            online=frozenset(handled & catalogue.online),
+            fee=frozenset(handled & catalogue.fee),
+        )
+        catalogue.shared[key] = found
+    return found

@@ -201,6 +201,10 @@ def raw_figures(units: dict[int, set[int]], period: Period) -> dict[int, Raw]:
         per_agency[agency_id].offer = offer
     result = {}
     for unit, ids in units.items():
+        if len(ids) == 1:  # a ward: its own figures, nothing to add up
+            [only] = ids
+            result[unit] = per_agency[only]
+            continue
         raw = Raw()
         handled: set[int] = set()
         online: set[int] = set()
