@@ -1,4 +1,4 @@
-"""The plans' fixtures, for tests/action_plans and the doors' tests (registered in tests/conftest.py)."""
+"""The plans' fixtures, for tests/action_plans and the doors' tests (tests/conftest.py)."""
 
 from __future__ import annotations
 
