@@ -41,7 +41,8 @@ def test_a_city_officer_opens_the_operations_view(browser, site, world):
     page.wait_for_load_state()
 
     menu = page.get_by_role("navigation", name="Công việc của cán bộ")
-    menu.get_by_role("link", name="Điều hành").click()
+    with page.expect_navigation():  # wait for the page: a busy machine is slow to load it
+        menu.get_by_role("link", name="Điều hành").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Điều hành: UBND Thành phố Hà Nội"
     chart = page.get_by_role("img", name="Hồ sơ quá hạn hiện tại theo đơn vị")
     assert chart.is_visible()
@@ -49,12 +50,15 @@ def test_a_city_officer_opens_the_operations_view(browser, site, world):
     assert "UBND Phường Hoàn Kiếm" in table.get_by_role("row").nth(1).inner_text()
     assert_accessible(page)
 
-    page.get_by_role("link", name="UBND Phường Hoàn Kiếm").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="UBND Phường Hoàn Kiếm").click()
     assert page.get_by_role("img", name="Điểm chỉ số 766 theo tháng (trên 100)").is_visible()
     assert_accessible(page)
     page.go_back()
 
-    page.get_by_role("link", name="Tự tải lại sau mỗi 60 giây").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tự tải lại sau mỗi 60 giây").click()
     assert page.locator('meta[http-equiv="refresh"]').count() == 1
-    page.get_by_role("link", name="Tắt tự tải lại").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tắt tự tải lại").click()
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
