@@ -6,7 +6,6 @@ to its numerator and denominator (tested)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
@@ -150,7 +149,3 @@ def entries(
 
 def as_entries(facts: QuerySet[DossierFact] | list[DossierFact]) -> list[Entry]:
     return [Entry(f, f.is_counted, f.in_numerator) for f in facts]  # type: ignore[attr-defined]
-
-
-def late_on(fact: DossierFact, day: date) -> bool:
-    return fact.late_from is not None and fact.late_from <= day

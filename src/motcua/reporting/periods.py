@@ -156,16 +156,6 @@ class Period:
             )
         return Period.of(self.kind, self.start - timedelta(days=1))
 
-    def following(self) -> Period:
-        if self.kind == "dates":
-            return Period(
-                "dates", self.end + timedelta(days=1), self.end + timedelta(days=self.days)
-            )
-        return Period.of(self.kind, self.end + timedelta(days=1))
-
-    def has_started(self) -> bool:
-        return self.start <= timezone.localdate()
-
     def is_over(self) -> bool:
         return self.end < timezone.localdate()
 
