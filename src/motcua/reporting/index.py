@@ -397,7 +397,11 @@ def trend(
     periods = [period]
     while len(periods) < count:
         periods.append(periods[-1].previous())
-    return [unit_index(agency, p, version) for p in reversed(periods)]
+    units = subtrees([agency])  # the tree read once for every period
+    return [
+        score(agency, p, version or resolve_version(p), raw_figures(units, p)[agency.pk])
+        for p in reversed(periods)
+    ]
 
 
 # --- ranking ----------------------------------------------------------------------------------
