@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "motcua.audit",
     "motcua.reporting",
     "motcua.plans",
+    "motcua.datacatalog",
+    "motcua.opendata",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -313,6 +315,9 @@ PUBLIC_URL = (
     or os.environ.get("MOTCUA_SITE_URL")
     or (f"https://{_public_host}" if IS_PRODUCTION and _public_host else "http://127.0.0.1:8000")
 ).rstrip("/")
+# Open data (docs/opendata.md): every URI of the DCAT catalogue and the CKAN-compatible API starts
+# with this address (by default the public address), never with the request's Host.
+OPENDATA_BASE_URL = os.environ.get("MOTCUA_OPENDATA_BASE_URL", "").rstrip("/") or PUBLIC_URL
 SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", str(DATA_DIR / "signing")))
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("motcua.open311.urls")),
+    # The open-data catalogue for CKAN's clients and harvesters (docs/opendata.md).
+    path("api/3/action/", include("motcua.ckan.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     # The local payment sandbox (development and tests; refused in production by its views).

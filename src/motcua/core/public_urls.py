@@ -22,6 +22,10 @@ DOSSIER = "ho-so/<str:code>/"
 PAYMENT = "ho-so/<str:code>/thanh-toan/<str:reference>/"
 EVALUATION = "danh-gia/<str:token>/"
 FEEDBACK = "phan-anh/theo-doi/<str:code>/"
+# Open data (motcua.opendata.entries builds its URIs on the same paths).
+OPENDATA = "du-lieu-mo/"
+OPENDATA_DATASET = "du-lieu-mo/<slug:slug>/"
+OPENDATA_FILE = "du-lieu-mo/<slug:slug>/<str:file_name>"
 
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
