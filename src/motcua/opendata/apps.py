@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,15 @@ class OpenDataConfig(AppConfig):
     name = "motcua.opendata"
     label = "opendata"
     verbose_name = _("Dữ liệu mở")
+
+    def ready(self) -> None:
+        from motcua.core.jobs import register_job
+
+        from . import entries
+        from .publish import publish_all
+        from .published import platform_entries
+
+        entries.register("platform", platform_entries)
+        # The data change by the month and the catalogue by the week: a few times a day is
+        # enough, and unchanged data are not written again.
+        register_job("publish_opendata", publish_all, every=timedelta(hours=6))

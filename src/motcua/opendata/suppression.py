@@ -1,0 +1,138 @@
+"""Small counts are not published: a cell counting 1 to 5 dossiers or people is suppressed
+(primary suppression), then enough other cells that no published relation gives it back
+(secondary suppression). docs/opendata.md, "Suppression", says it for readers.
+
+A relation is a linear equation that holds between cells of one row by construction: a total
+and its parts (``received = online + direct``), or two columns that count the same thing
+(every index indicator whose denominator is the dossiers received). Rows are independent: no
+dataset publishes a total across rows.
+
+The rule: every relation holds either no suppressed cell or at least two; when one holds
+exactly one, the smallest of its other cells is suppressed too, and this repeats until nothing
+changes. Because relations share cells, "two per relation" is not always enough, so the result
+is then checked the way an attacker would work: a suppressed cell is recomputable when its
+unit vector lies in the row space of the relations restricted to the suppressed cells (exact
+arithmetic over fractions); while one is, one more cell is suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+SMALLEST, LARGEST = 1, 5  # a count in this range is never published
+SUPPRESSED = "x"  # how CSV and XLSX show a suppressed cell (declared in missingValues)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``sum(coefficient × cell) == 0`` for every row, e.g. ``{"total": 1, "a": -1, "b": -1}``."""
+
+    terms: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def total(cls, total: str, *parts: str) -> Relation:
+        return cls(((total, 1), *((part, -1) for part in parts)))
+
+    @classmethod
+    def same(cls, first: str, second: str) -> Relation:
+        return cls(((first, 1), (second, -1)))
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return tuple(name for name, _coefficient in self.terms)
+
+
+def is_sensitive(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and SMALLEST <= value <= LARGEST
+
+
+def suppress(
+    row: Mapping[str, object], sensitive: Iterable[str], relations: Iterable[Relation]
+) -> set[str]:
+    """The cells of ``row`` to suppress: the sensitive columns counting 1–5 and the cells that
+    would give them back through ``relations``."""
+    sensitive = tuple(sensitive)
+    relations = tuple(r for r in relations if all(name in row for name in r.cells))
+    hidden = {name for name in sensitive if is_sensitive(row.get(name))}
+    if not hidden:
+        return hidden
+    while True:
+        _close(row, hidden, relations)
+        exposed = recomputable(row, hidden, relations)
+        if not exposed:
+            return hidden
+        _hide_one_more(row, hidden, relations, exposed)
+
+
+def _size(row: Mapping[str, object], name: str) -> tuple[int, str]:
+    value = row.get(name)
+    return (value if isinstance(value, int) else 0, name)
+
+
+def _close(row: Mapping[str, object], hidden: set[str], relations: tuple[Relation, ...]) -> None:
+    """Until stable: a relation with one suppressed cell gets its smallest other cell too."""
+    changed = True
+    while changed:
+        changed = False
+        for relation in relations:
+            inside = [name for name in relation.cells if name in hidden]
+            if len(inside) == 1:
+                others = [name for name in relation.cells if name not in hidden]
+                hidden.add(min(others, key=lambda name: _size(row, name)))
+                changed = True
+
+
+def _hide_one_more(
+    row: Mapping[str, object], hidden: set[str], relations: tuple[Relation, ...], exposed: set[str]
+) -> None:
+    near = {
+        name
+        for relation in relations
+        if exposed & set(relation.cells)
+        for name in relation.cells
+        if name not in hidden
+    }
+    if not near:  # cannot happen: an exposed cell is in a relation with a published cell
+        raise AssertionError(f"no cell left to suppress for {sorted(exposed)}")
+    hidden.add(min(near, key=lambda name: _size(row, name)))
+
+
+def recomputable(
+    row: Mapping[str, object], hidden: set[str], relations: Iterable[Relation]
+) -> set[str]:
+    """The suppressed cells that the published cells and the relations determine exactly."""
+    unknowns = sorted(hidden)
+    matrix = [
+        [Fraction(dict(r.terms).get(name, 0)) for name in unknowns]
+        for r in relations
+        if all(name in row for name in r.cells) and set(r.cells) & hidden
+    ]
+    basis = _row_echelon(matrix)
+    rank = len(basis)
+    found = set()
+    for position, name in enumerate(unknowns):
+        unit = [Fraction(int(i == position)) for i in range(len(unknowns))]
+        if len(_row_echelon([*basis, unit])) == rank:
+            found.add(name)
+    return found
+
+
+def _row_echelon(matrix: list[list[Fraction]]) -> list[list[Fraction]]:
+    """The non-zero rows of ``matrix`` after Gaussian elimination (their count is its rank)."""
+    rows = [list(r) for r in matrix]
+    width = len(rows[0]) if rows else 0
+    done: list[list[Fraction]] = []
+    for column in range(width):
+        pivot = next((r for r in rows if r[column] != 0), None)
+        if pivot is None:
+            continue
+        rows.remove(pivot)
+        for other in rows:
+            if other[column] != 0:
+                factor = other[column] / pivot[column]
+                for i in range(width):
+                    other[i] -= factor * pivot[i]
+        done.append(pivot)
+    return done
