@@ -61,9 +61,8 @@ def suppress(
     while True:
         _close(row, hidden, relations)
         exposed = recomputable(row, hidden, relations)
-        if not exposed:
+        if not exposed or not _hide_one_more(row, hidden, relations, exposed):
             return hidden
-        _hide_one_more(row, hidden, relations, exposed)
 
 
 def _size(row: Mapping[str, object], name: str) -> tuple[int, str]:
@@ -86,17 +85,25 @@ def _close(row: Mapping[str, object], hidden: set[str], relations: tuple[Relatio
 
 def _hide_one_more(
     row: Mapping[str, object], hidden: set[str], relations: tuple[Relation, ...], exposed: set[str]
-) -> None:
-    near = {
-        name
-        for relation in relations
-        if exposed & set(relation.cells)
-        for name in relation.cells
-        if name not in hidden
-    }
-    if not near:  # cannot happen: an exposed cell is in a relation with a published cell
-        raise AssertionError(f"no cell left to suppress for {sorted(exposed)}")
-    hidden.add(min(near, key=lambda name: _size(row, name)))
+) -> bool:
+    """Suppress one more published cell of a relation that holds a suppressed one: the smallest
+    that leaves fewer cells exposed, else the smallest. False when there is none: the relations
+    alone then fix the exposed cells (to 0 for data that satisfy them), whatever is published."""
+    near = sorted(
+        {
+            name
+            for relation in relations
+            if hidden & set(relation.cells)
+            for name in relation.cells
+            if name not in hidden
+        },
+        key=lambda name: _size(row, name),
+    )
+    if not near:
+        return False
+    better = (n for n in near if len(recomputable(row, hidden | {n}, relations)) < len(exposed))
+    hidden.add(next(better, near[0]))
+    return True
 
 
 def recomputable(
