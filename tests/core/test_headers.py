@@ -117,6 +117,8 @@ def test_api_answers_to_a_bearer_token_are_never_stored(client):
         ("/ho-so-nhap/", False),
         ("/thanh-toan/vnpay/return/", False),
         ("/can-bo/", False),
+        ("/du-lieu-mo/", True),
+        ("/du-lieu-mo/xep-hang/xep-hang.csv", True),
     ],
 )
 def test_only_pages_the_same_for_everyone_are_public(path, public):
