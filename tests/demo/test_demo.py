@@ -7,6 +7,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Dossier
 from motcua.identity.models import AdministrativeUnit, Agency, OneStopDesk, User
+from motcua.opendata import entries
+from motcua.opendata.models import PublishedDataset
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +47,19 @@ def test_the_demo_loads_everything_and_prints_the_accounts_by_unit():
                  "Công an Phường Hoàn Kiếm", "Sở Tư pháp Thành phố Hà Nội"]:  # fmt: skip
         assert f"\n  {unit}\n" in text
     assert text.index("chuyenvien.conganhoankiem") > text.index("Công an Phường Hoàn Kiếm")
-    for path in ["/thu-tuc/2.000986/nop/", "/ho-so/", "/tra-cuu/", "/can-bo/ho-so/"]:
+    for path in [
+        "/thu-tuc/2.000986/nop/",
+        "/ho-so/",
+        "/tra-cuu/",
+        "/can-bo/ho-so/",
+        "/du-lieu-mo/",
+    ]:
         assert path in text
+    # The open data are published from what was seeded, by the city's people's committee.
+    assert "Open data: 4 datasets under /du-lieu-mo/" in text
+    entry = entries.entry("co-quan-don-vi")
+    assert entry is not None and entry.publisher_id == "000.00.00.H26"
+    assert PublishedDataset.objects.get(slug="co-quan-don-vi").rows == Agency.objects.count()
 
 
 def test_running_the_demo_twice_keeps_the_same_officer_secrets():

@@ -22,6 +22,7 @@ from motcua.demo.services import (
 )
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
+from motcua.opendata.publish import publish_all
 from motcua.surveys.demo import seed_evaluations
 
 
@@ -92,6 +93,13 @@ class Command(BaseCommand):
         rated = seed_evaluations(among=Dossier.objects.exclude(pk__in=history_dossiers()))
         self.stdout.write(f"Evaluations: {rated.rated} dossiers rated ({rated.changed} changed).")
         self.stdout.write(f"Plans: {seed_demo_plans()} added (targets and tasks of Hoàn Kiếm).")
+        # Last: the open data are the figures of everything seeded above (the job keeps them
+        # fresh afterwards).
+        published = publish_all()
+        rows = ", ".join(f"{o.slug} {o.rows}" for o in published)
+        self.stdout.write(
+            f"Open data: {len(published)} datasets under /du-lieu-mo/ (rows: {rows})."
+        )
         self._print_accounts(accounts, addrport)
         if not no_serve:
             # Outbox delivery and the other periodic jobs run in this process. runserver runs
@@ -140,5 +148,6 @@ class Command(BaseCommand):
         write(f"  Look a dossier up by code and phone: http://{host}/tra-cuu/")
         write(f"  Officers' inbox:                     http://{host}/can-bo/ho-so/{relaxed}")
         write(f"  Plans, targets and tasks:            http://{host}/can-bo/ke-hoach/")
+        write(f"  Open data (CSV, JSON, XLSX):         http://{host}/du-lieu-mo/")
         write(f"  Admin:                               http://{host}/admin/")
         write(f"  API docs:                            http://{host}/api/v1/docs\n")
