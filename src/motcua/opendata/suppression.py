@@ -109,36 +109,37 @@ def _hide_one_more(
 def recomputable(
     row: Mapping[str, object], hidden: set[str], relations: Iterable[Relation]
 ) -> set[str]:
-    """The suppressed cells that the published cells and the relations determine exactly."""
+    """The suppressed cells that the published cells and the relations determine exactly: a
+    cell's unit vector is in the row space of the relations over the suppressed cells exactly
+    when a row of its reduced row echelon form is that unit vector."""
     unknowns = sorted(hidden)
     matrix = [
         [Fraction(dict(r.terms).get(name, 0)) for name in unknowns]
         for r in relations
         if all(name in row for name in r.cells) and set(r.cells) & hidden
     ]
-    basis = _row_echelon(matrix)
-    rank = len(basis)
     found = set()
-    for position, name in enumerate(unknowns):
-        unit = [Fraction(int(i == position)) for i in range(len(unknowns))]
-        if len(_row_echelon([*basis, unit])) == rank:
-            found.add(name)
+    for reduced in _reduced(matrix, len(unknowns)):
+        nonzero = [i for i, value in enumerate(reduced) if value != 0]
+        if len(nonzero) == 1:
+            found.add(unknowns[nonzero[0]])
     return found
 
 
-def _row_echelon(matrix: list[list[Fraction]]) -> list[list[Fraction]]:
-    """The non-zero rows of ``matrix`` after Gaussian elimination (their count is its rank)."""
+def _reduced(matrix: list[list[Fraction]], width: int) -> list[list[Fraction]]:
+    """The non-zero rows of the reduced row echelon form of ``matrix``."""
     rows = [list(r) for r in matrix]
-    width = len(rows[0]) if rows else 0
     done: list[list[Fraction]] = []
     for column in range(width):
         pivot = next((r for r in rows if r[column] != 0), None)
         if pivot is None:
             continue
         rows.remove(pivot)
-        for other in rows:
-            if other[column] != 0:
-                factor = other[column] / pivot[column]
+        head = pivot[column]
+        pivot = [value / head for value in pivot]
+        for other in (*rows, *done):
+            factor = other[column]
+            if factor != 0:
                 for i in range(width):
                     other[i] -= factor * pivot[i]
         done.append(pivot)
