@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 import pytest
 
 from motcua.opendata import entries
 from motcua.opendata.entries import Entry
 from motcua.opendata.publish import publish_all
+from tests.test_html import nu_errors
 
 
 @pytest.fixture
@@ -95,3 +97,14 @@ def test_a_catalogue_entry_without_files_links_its_landing_page(client, db):
         assert client.get("/du-lieu-mo/ho-tich/ho-tich.csv").status_code == 404
     finally:
         entries._SOURCES.pop("test-catalogue")
+
+
+@pytest.mark.html
+@pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java")
+def test_the_pages_are_valid_html(client, published, tmp_path):
+    pages = {
+        "list": client.get("/du-lieu-mo/").content.decode(),
+        "dataset": client.get("/du-lieu-mo/so-lieu-hang-thang/").content.decode(),
+        "catalogue": client.get("/du-lieu-mo/thu-tuc-hanh-chinh/").content.decode(),
+    }
+    assert nu_errors(pages, tmp_path) == []
