@@ -149,3 +149,14 @@ def test_unchanged_data_is_not_written_again_and_a_change_is(
     for old in set(before) - set(PublishedFile.objects.values_list("storage_name", flat=True)):
         assert not default_storage.exists(old)
     assert PublishedDataset.objects.get(slug="co-quan-don-vi").preview
+
+
+def test_a_name_starting_with_an_equals_sign_stays_text_in_the_xlsx(figures, december, world):
+    world.committee.name = '=HYPERLINK("http://example.com")'
+    world.committee.save()
+    publish_all()
+    book = load_workbook(io.BytesIO(_files("co-quan-don-vi")["co-quan-don-vi.xlsx"]))
+    cells = [
+        c for row in book["du_lieu"].iter_rows() for c in row if c.value == world.committee.name
+    ]
+    assert cells and all(c.data_type == "s" for c in cells)

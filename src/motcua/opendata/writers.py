@@ -121,6 +121,9 @@ def as_xlsx(dataset: Dataset, table: Table, columns: tuple[Column, ...]) -> byte
     data.append([c.name for c in columns])
     for row, hidden in zip(table.rows, table.hidden, strict=True):
         data.append([SUPPRESSED if c.name in hidden else _xlsx(row.get(c.name)) for c in columns])
+        for cell in data[data.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # a name starting with "=" is text, never a formula
     described = book.create_sheet("mo_ta_cot")
     described.append(["ten_cot", "kieu", "tieu_de", "title", "mo_ta", "description"])
     for c in columns:
