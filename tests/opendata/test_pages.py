@@ -108,3 +108,10 @@ def test_the_pages_are_valid_html(client, published, tmp_path):
         "catalogue": client.get("/du-lieu-mo/thu-tuc-hanh-chinh/").content.decode(),
     }
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_a_link_checker_may_ask_for_the_headers_only(client, published):
+    response = client.head("/du-lieu-mo/xep-hang/xep-hang.csv")
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"') and int(response["Content-Length"]) > 0
+    assert client.post("/du-lieu-mo/xep-hang/xep-hang.csv").status_code == 405

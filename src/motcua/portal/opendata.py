@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import http_date
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from motcua.core.page_cache import cached_for_visitors
 from motcua.opendata import entries
@@ -65,7 +65,7 @@ def _dcat_links() -> list[tuple[str, str]]:
     return found
 
 
-@require_GET
+@require_safe
 @cached_for_visitors
 def dataset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/opendata/list.html", {
@@ -87,7 +87,7 @@ def _column(column: Column) -> dict[str, str]:
     }
 
 
-@require_GET
+@require_safe
 @cached_for_visitors
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entry = entries.entry(slug)
@@ -105,7 +105,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/opendata/detail.html", context)
 
 
-@require_GET
+@require_safe
 def dataset_file(request: HttpRequest, slug: str, file_name: str) -> HttpResponseBase:
     found = stored_file(slug, file_name)
     if found is None:

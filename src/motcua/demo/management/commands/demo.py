@@ -23,6 +23,7 @@ from motcua.demo.services import (
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
 from motcua.opendata.publish import publish_all
+from motcua.reporting.rankings import publish_due
 from motcua.surveys.demo import seed_evaluations
 
 
@@ -93,8 +94,10 @@ class Command(BaseCommand):
         rated = seed_evaluations(among=Dossier.objects.exclude(pk__in=history_dossiers()))
         self.stdout.write(f"Evaluations: {rated.rated} dossiers rated ({rated.changed} changed).")
         self.stdout.write(f"Plans: {seed_demo_plans()} added (targets and tasks of Hoàn Kiếm).")
-        # Last: the open data are the figures of everything seeded above (the job keeps them
-        # fresh afterwards).
+        # Last: the open data are the figures of everything seeded above, the rankings of the
+        # last closed week, month and quarter frozen first (what the hourly job would do a
+        # moment later) so that the rankings dataset has them; the jobs keep both fresh.
+        self.stdout.write(f"Rankings: {publish_due()} published.")
         published = publish_all()
         rows = ", ".join(f"{o.slug} {o.rows}" for o in published)
         self.stdout.write(
