@@ -61,6 +61,7 @@ def test_each_published_dataset_is_an_entry_with_its_files(figures, december, se
     assert csv_file.sha256 == stored.sha256 and csv_file.media_type == "text/csv"
     assert csv_file.download_url.startswith("https://dulieu.hanoi.gov.vn/du-lieu-mo/")
     assert any(c.name == "chi_so_2_1_tu" for c in entry.columns)
+    assert entry.distributions[3].title_en == "Frictionless Data Package"
 
 
 def test_a_write_that_fails_leaves_the_published_files_as_they_were(

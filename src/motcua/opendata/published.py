@@ -73,8 +73,8 @@ def _distribution(slug: str, found: PublishedFile) -> Distribution:
         file_name=found.file_name,
         format=found.format,
         media_type=found.media_type,
-        title=_TITLES.get(found.file_name.rpartition(".")[2], found.file_name),
-        title_en=found.file_name,
+        title=_title(found.file_name)[0],
+        title_en=_title(found.file_name)[1],
         byte_size=found.byte_size,
         sha256=found.sha256,
         modified=found.modified,
@@ -83,7 +83,15 @@ def _distribution(slug: str, found: PublishedFile) -> Distribution:
     )
 
 
-_TITLES = {"csv": "Bảng CSV", "json": "Dữ liệu JSON", "xlsx": "Bảng tính Excel"}
+def _title(file_name: str) -> tuple[str, str]:
+    """A file's title in Vietnamese and English (the catalogues show it)."""
+    if file_name == "datapackage.json":
+        return "Mô tả gói dữ liệu (Frictionless Data Package)", "Frictionless Data Package"
+    return {
+        "csv": ("Bảng dữ liệu CSV", "CSV table"),
+        "json": ("Dữ liệu JSON", "JSON data"),
+        "xlsx": ("Bảng tính XLSX kèm mô tả cột", "XLSX spreadsheet with column descriptions"),
+    }.get(file_name.rpartition(".")[2], (file_name, file_name))
 
 
 def preview(slug: str) -> list[list[str]]:
