@@ -318,6 +318,9 @@ PUBLIC_URL = (
 # Open data (docs/opendata.md): every URI of the DCAT catalogue and the CKAN-compatible API starts
 # with this address (by default the public address), never with the request's Host.
 OPENDATA_BASE_URL = os.environ.get("MOTCUA_OPENDATA_BASE_URL", "").rstrip("/") or PUBLIC_URL
+# The city's data catalogue (docs/data-catalogue.md): the electronic ID of the coordinating
+# department that reviews agencies' proposals (the demo's Sở Khoa học và Công nghệ).
+DATA_COORDINATOR = os.environ.get("MOTCUA_DATA_COORDINATOR", "000.00.09.H26").strip()
 SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", str(DATA_DIR / "signing")))
 
 
