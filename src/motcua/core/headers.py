@@ -27,6 +27,7 @@ PUBLIC = re.compile(
     r"|xac-thuc/crl/.*|i18n/.*|phan-anh/(?:tra-loi/[^/]+/)?"
     r"|api/v1/(?:procedures|units|calendar)(?:/.*)?|api/v1/openapi\.json|api/v1/docs.*"
     r"|open311/v2/(?:discovery|services(?:/[^/]+)?)\.(?:json|xml)"
+    r"|danh-muc-csdl/.*"  # the city's data catalogue: versions, databases, exports
     r")$"
 )
 

@@ -4,6 +4,7 @@ from motcua.core import public_urls
 
 from . import (
     accounts,
+    data_catalogue,
     documents,
     evaluations,
     feedback,
@@ -114,5 +115,30 @@ urlpatterns += [
         "phan-anh/theo-doi/<str:code>/tep/<int:file_id>/",
         feedback_pages.attachment,
         name="feedback-file",
+    ),
+]
+
+# The city's data catalogue (danh mục cơ sở dữ liệu): versions, differences, a database's fields.
+urlpatterns += [
+    path(public_urls.DATA_CATALOGUE, data_catalogue.catalogue, name="data-catalogue"),
+    path(
+        public_urls.DATA_CATALOGUE_EXPORT,
+        data_catalogue.catalogue_export,
+        name="data-catalogue-export",
+    ),
+    path(
+        public_urls.DATA_CATALOGUE_VERSION,
+        data_catalogue.version_page,
+        name="data-catalogue-version",
+    ),
+    path(
+        public_urls.DATA_CATALOGUE_VERSION_EXPORT,
+        data_catalogue.version_export,
+        name="data-catalogue-version-export",
+    ),
+    path(
+        public_urls.DATA_CATALOGUE_DATABASE,
+        data_catalogue.database_page,
+        name="data-catalogue-database",
     ),
 ]
