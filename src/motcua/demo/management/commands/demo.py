@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.core.deployment import start_refusal
 from motcua.core.jobs import start_in_process_scheduler
+from motcua.demo.data_catalogue import seed_demo_data_catalogue
 from motcua.demo.dossiers import DEFAULT_COUNT, SeedReport, seed_demo_dossiers
 from motcua.demo.feedback import DEMO_OPEN311_KEY, seed_demo_feedback
 from motcua.demo.history import MONTHS, HistoryReport, history_dossiers, seed_history
@@ -92,6 +93,10 @@ class Command(BaseCommand):
         rated = seed_evaluations(among=Dossier.objects.exclude(pk__in=history_dossiers()))
         self.stdout.write(f"Evaluations: {rated.rated} dossiers rated ({rated.changed} changed).")
         self.stdout.write(f"Plans: {seed_demo_plans()} added (targets and tasks of Hoàn Kiếm).")
+        self.stdout.write(
+            f"Data catalogue: {seed_demo_data_catalogue()} databases added (version 1, approved "
+            "six months ago; one proposal waiting for review)."
+        )
         self._print_accounts(accounts, addrport)
         if not no_serve:
             # Outbox delivery and the other periodic jobs run in this process. runserver runs
