@@ -64,6 +64,11 @@ def test_the_three_serialisations_say_the_same(client, source):
     assert isomorphic(graphs[0], graphs[2])
 
 
+def test_the_turtle_is_the_same_bytes_from_one_build_to_the_next(source):
+    # Blank nodes are named after what they belong to, not at random.
+    assert dcat.serialise("ttl")[0] == dcat.serialise("ttl")[0]
+
+
 def test_the_json_ld_carries_a_context_of_prefixes(client, source):
     response = client.get("/du-lieu-mo/catalog.jsonld")
     document = response.json()

@@ -4,13 +4,14 @@
 JSON-LD and RDF/XML (portal/opendata_dcat.py); docs/opendata.md, section "DCAT".
 
 Every URI starts with the open-data base address (``entries.base()``), never with a request's
-Host: the same catalogue, byte for byte, whoever asks and through whichever proxy. A dataset is
+Host: the same catalogue whoever asks and through whichever proxy. A dataset is
 named by ``entries.dataset_uri(slug)`` and a file by ``entries.distribution_uri(slug, name)``;
 harvesters key on them, so they never change.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -62,6 +63,7 @@ SERVICE_DESCRIPTION = _(
 SERVICE_KEYWORDS = (_("dữ liệu mở"), _("API dữ liệu"))
 FILE_DESCRIPTION = _("Tệp %(format)s của bộ dữ liệu “%(title)s”.")
 DATA_PACKAGE_TITLE = _("Đặc tả Frictionless Data Package")
+CKAN_API_TITLE = _("API của CKAN")
 
 
 @dataclass(frozen=True)
@@ -139,10 +141,18 @@ def _dataset(g: Graph, entry: Entry, levels: dict[str, str]) -> URIRef:
     publisher = _agent(g, entry.publisher_id, entry.publisher_name, levels)
     g.add((dataset, DCTERMS.publisher, publisher))
     if entry.contact_email or entry.contact_name:
-        contact = _contact(g, entry.contact_name or entry.publisher_name, entry.contact_email)
+        contact = _contact(
+            g, dataset, entry.contact_name or entry.publisher_name, entry.contact_email
+        )
         g.add((dataset, DCAT.contactPoint, contact))
     if entry.temporal_start or entry.temporal_end:
-        g.add((dataset, DCTERMS.temporal, _period(g, entry.temporal_start, entry.temporal_end)))
+        g.add(
+            (
+                dataset,
+                DCTERMS.temporal,
+                _period(g, dataset, entry.temporal_start, entry.temporal_end),
+            )
+        )
     g.add((dataset, DCTERMS.spatial, _spatial(g)))
     g.add((dataset, DCTERMS.language, terms.language_term(g, "vi")))
     frequency = terms.frequency_concept(g, entry.frequency)
@@ -156,7 +166,7 @@ def _dataset(g: Graph, entry: Entry, levels: dict[str, str]) -> URIRef:
     if entry.landing_page:
         g.add((dataset, DCAT.landingPage, _document(g, entry.landing_page)))
     if entry.legal_basis:
-        law = BNode()
+        law = _node("law", dataset)
         g.add((law, RDF.type, terms.ELI.LegalResource))
         g.add((law, DCTERMS.title, Literal(entry.legal_basis, lang="vi")))
         g.add((dataset, terms.DCATAP.applicableLegislation, law))
@@ -187,7 +197,7 @@ def _distribution(g: Graph, entry: Entry, file: Distribution) -> URIRef:
     if file.byte_size is not None:
         g.add((uri, DCAT.byteSize, Literal(file.byte_size, datatype=XSD.nonNegativeInteger)))
     if file.sha256:
-        g.add((uri, terms.SPDX.checksum, _checksum(g, file.sha256)))
+        g.add((uri, terms.SPDX.checksum, _checksum(g, uri, file.sha256)))
     g.add((uri, DCTERMS.license, _licence(g)))
     if file.modified:
         g.add((uri, DCTERMS.modified, _when(file.modified)))
@@ -205,9 +215,9 @@ def _service(g: Graph, publisher: Agent, levels: dict[str, str]) -> URIRef:
     _localised(g, service, DCTERMS.description, SERVICE_DESCRIPTION)
     g.add((service, DCAT.endpointURL, URIRef(f"{base()}/api/3/action/")))
     g.add((service, DCAT.endpointDescription, terms.CKAN_API))
-    g.add((service, DCTERMS.conformsTo, _standard(g, terms.CKAN_API, SERVICE_TITLE)))
+    g.add((service, DCTERMS.conformsTo, _standard(g, terms.CKAN_API, CKAN_API_TITLE)))
     g.add((service, DCTERMS.publisher, _agent(g, publisher.id, publisher.name, levels)))
-    g.add((service, DCAT.contactPoint, _contact(g, publisher.name, publisher.email)))
+    g.add((service, DCAT.contactPoint, _contact(g, service, publisher.name, publisher.email)))
     g.add((service, DCTERMS.license, _licence(g)))
     for theme in filter(None, [terms.theme_concept(g, "GOVE")]):
         g.add((service, DCAT.theme, theme))
@@ -229,8 +239,8 @@ def _agent(g: Graph, electronic_id: str, name: str, levels: dict[str, str]) -> U
     return agent
 
 
-def _contact(g: Graph, name: str, email: str) -> BNode:
-    contact = BNode()
+def _contact(g: Graph, of: URIRef, name: str, email: str) -> BNode:
+    contact = _node("contact", of)
     # Kind is what DCAT-AP's range asks for; Organization, what it is.
     g.add((contact, RDF.type, terms.VCARD.Kind))
     g.add((contact, RDF.type, terms.VCARD.Organization))
@@ -268,8 +278,8 @@ def _standard(g: Graph, uri: URIRef, title: Promise) -> URIRef:
     return uri
 
 
-def _checksum(g: Graph, sha256: str) -> BNode:
-    checksum = BNode()
+def _checksum(g: Graph, of: URIRef, sha256: str) -> BNode:
+    checksum = _node("checksum", of)
     g.add((checksum, RDF.type, terms.SPDX.Checksum))
     g.add((checksum, terms.SPDX.algorithm, terms.SHA256))
     g.add((terms.SHA256, RDF.type, terms.SPDX.ChecksumAlgorithm))
@@ -277,8 +287,8 @@ def _checksum(g: Graph, sha256: str) -> BNode:
     return checksum
 
 
-def _period(g: Graph, start: date | None, end: date | None) -> BNode:
-    period = BNode()
+def _period(g: Graph, of: URIRef, start: date | None, end: date | None) -> BNode:
+    period = _node("period", of)
     g.add((period, RDF.type, DCTERMS.PeriodOfTime))
     if start:
         g.add((period, DCAT.startDate, Literal(start, datatype=XSD.date)))
@@ -323,6 +333,12 @@ def _localised(g: Graph, subject: Node, predicate: URIRef, message: Promise, **p
         with translation.override(code):
             text = str(message) % params if params else str(message)
         g.add((subject, predicate, Literal(text, lang=code)))
+
+
+def _node(kind: str, of: URIRef) -> BNode:
+    """A blank node named after what it belongs to, so that its label stays the same from one
+    rebuild to the next (the Turtle, byte for byte)."""
+    return BNode(f"{kind}{hashlib.sha256(str(of).encode()).hexdigest()[:16]}")
 
 
 def _levels(electronic_ids: set[str]) -> dict[str, str]:
