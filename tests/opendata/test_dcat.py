@@ -4,6 +4,7 @@ by rdflib. Conformance to the DCAT-AP 3 shapes is in test_dcat_shapes.py."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
@@ -207,6 +208,14 @@ def test_another_format_is_not_found_and_nothing_but_get_is_allowed(client, sour
     assert client.get("/du-lieu-mo/catalog.xml").status_code == 404
     assert client.get("/du-lieu-mo/catalog.").status_code == 404
     assert client.post("/du-lieu-mo/catalog.ttl").status_code == 405
+
+
+def test_a_file_whose_checksum_is_not_a_sha256_gets_none(source):
+    figures = dataset("so-lieu-giai-quyet-ho-so-hang-thang")
+    entry = entries.entry("so-lieu-giai-quyet-ho-so-hang-thang")
+    broken = replace(entry, distributions=(replace(entry.distributions[0], sha256="xyz"),))
+    g = dcat.graph([broken])
+    assert g.value(URIRef(f"{figures}so-lieu.csv"), SPDX.checksum) is None
 
 
 def test_an_empty_catalogue_is_still_a_catalogue(client, settings, db):

@@ -12,6 +12,7 @@ harvesters key on them, so they never change.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -42,6 +43,7 @@ FORMATS = {
 }
 # GeoNames' Hà Nội, the spatial coverage of everything published (MOTCUA_OPENDATA_SPATIAL_URI).
 HANOI = "https://sws.geonames.org/1581130/"
+SHA256 = re.compile(r"[0-9a-f]{64}")
 PREFIXES = {
     "dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "vcard": terms.VCARD, "skos": SKOS,
     "spdx": terms.SPDX, "dcatap": terms.DCATAP, "eli": terms.ELI, "xsd": XSD, "rdfs": RDFS,
@@ -196,7 +198,7 @@ def _distribution(g: Graph, entry: Entry, file: Distribution) -> URIRef:
         g.add((uri, DCAT.mediaType, media_type))
     if file.byte_size is not None:
         g.add((uri, DCAT.byteSize, Literal(file.byte_size, datatype=XSD.nonNegativeInteger)))
-    if file.sha256:
+    if SHA256.fullmatch(file.sha256.lower()):  # anything else would be an ill-typed literal
         g.add((uri, terms.SPDX.checksum, _checksum(g, uri, file.sha256)))
     g.add((uri, DCTERMS.license, _licence(g)))
     if file.modified:
