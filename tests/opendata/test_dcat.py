@@ -218,6 +218,14 @@ def test_a_file_whose_checksum_is_not_a_sha256_gets_none(source):
     assert g.value(URIRef(f"{figures}so-lieu.csv"), SPDX.checksum) is None
 
 
+def test_it_reads_the_agencies_in_two_queries_however_many_datasets(
+    source, django_assert_num_queries
+):
+    found = [replace(e, slug=f"{e.slug}-{n}") for e in entries.entries() for n in range(20)]
+    with django_assert_num_queries(2):  # the city's committee, the publishers' levels
+        dcat.graph(found)
+
+
 def test_an_empty_catalogue_is_still_a_catalogue(client, settings, db):
     settings.OPENDATA_BASE_URL = BASE
     g = dcat.graph([])
