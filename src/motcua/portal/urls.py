@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from motcua.core import public_urls
 
@@ -11,6 +11,7 @@ from . import (
     feedback_pages,
     lookup,
     my_dossiers,
+    opendata_dcat,
     passwords,
     payments,
     rankings,
@@ -140,5 +141,14 @@ urlpatterns += [
         public_urls.DATA_CATALOGUE_DATABASE,
         data_catalogue.database_page,
         name="data-catalogue-database",
+    ),
+]
+
+# Open data: the DCAT catalogue, before the datasets' routes (du-lieu-mo/<slug>/…).
+urlpatterns += [
+    re_path(
+        r"^du-lieu-mo/catalog\.(?P<fmt>ttl|jsonld|rdf)$",
+        opendata_dcat.catalogue,
+        name="opendata-dcat",
     ),
 ]
