@@ -1,8 +1,9 @@
 """The city's data catalogue as open-data entries (source "catalogue").
 
 One entry per database the current version publishes as open (specs.publication_level), whose
-columns are its open fields, and one entry for the whole catalogue, every version, with its
-XLSX workbook. The lead calls :func:`register` from OpenDataConfig.ready() (opendata sits above
+columns are its open fields and whose landing page is its page on the portal (the catalogue
+describes a database, it holds none of its data: no file), and one entry for the whole
+catalogue, every version, with its XLSX workbook. The lead calls :func:`register` from OpenDataConfig.ready() (opendata sits above
 datacatalog: the glue lives here, the rules in motcua.datacatalog).
 """
 
@@ -101,13 +102,8 @@ def _database_entry(db: Database, spec: DatabaseSpec, issued: datetime, modified
         publisher_id=db.owner.electronic_id, publisher_name=db.owner_name,
         frequency=FREQUENCIES[Frequency(db.frequency)], themes=("GOVE",),
         issued=issued, modified=modified, columns=_columns(spec),
-        distributions=(Distribution(
-            file_name="mo-ta.html", format="HTML", media_type="text/html",
-            title=f"Mô tả cơ sở dữ liệu {db.code} và các trường dữ liệu",
-            title_en=f"Description of the database {db.code} and its fields",
-            modified=modified, access_url=page,
-        ),),
         landing_page=page, legal_basis=db.legal_basis,
+        contact_name=db.owner_name, contact_email=db.owner.email,
         extras={"catalogue_version": str(current.number), "system": db.system,
                 "code": db.code},
     )  # fmt: skip
@@ -140,5 +136,7 @@ def _whole_entry(every: list[CatalogueVersion]) -> Entry:
             modified=newest.approved_at, access_url=url, download_url=url,
         ),),
         landing_page=data_catalogue_url(),
+        contact_name=publisher.name if publisher else "",
+        contact_email=publisher.email if publisher else "",
         extras={"catalogue_version": str(newest.number)},
     )  # fmt: skip
