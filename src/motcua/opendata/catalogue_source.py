@@ -3,8 +3,9 @@
 One entry per database the current version publishes as open (specs.publication_level), whose
 columns are its open fields and whose landing page is its page on the portal (the catalogue
 describes a database, it holds none of its data: no file), and one entry for the whole
-catalogue, every version, with its XLSX workbook. The lead calls :func:`register` from OpenDataConfig.ready() (opendata sits above
-datacatalog: the glue lives here, the rules in motcua.datacatalog).
+catalogue, every version, with its XLSX workbook. OpenDataConfig.ready() calls
+:func:`register` (opendata sits above datacatalog: the glue lives here, the rules in
+motcua.datacatalog).
 """
 
 from __future__ import annotations
