@@ -64,3 +64,29 @@ def test_a_version_and_the_whole_catalogue_download_as_xlsx(client, city):
     every = load_workbook(io.BytesIO(client.get("/danh-muc-csdl/danh-muc-csdl.xlsx").content))
     versions = {row[0] for row in every.worksheets[0].iter_rows(min_row=2, values_only=True)}
     assert versions == {1, 2}
+
+
+def test_each_catalogue_address_resolves_to_the_view_that_serves_it(settings):
+    from urllib.parse import urlsplit
+
+    from django.urls import resolve
+
+    from motcua.core import public_urls
+
+    settings.PUBLIC_URL = "https://dichvucong.example.vn"
+    expected = {
+        public_urls.data_catalogue_url(): ("portal:data-catalogue", {}),
+        public_urls.data_catalogue_url(xlsx=True): ("portal:data-catalogue-export", {}),
+        public_urls.data_catalogue_url(number=3): ("portal:data-catalogue-version",
+                                                   {"number": 3}),
+        public_urls.data_catalogue_url(number=3, xlsx=True): (
+            "portal:data-catalogue-version-export", {"number": 3}),
+        public_urls.data_catalogue_url(code="CSDL-HT"): ("portal:data-catalogue-database",
+                                                         {"code": "CSDL-HT"}),
+        public_urls.absolute(public_urls.fill(public_urls.BACKOFFICE_DATA_CATALOGUE)): (
+            "backoffice:data-catalogue", {}),
+    }  # fmt: skip
+    for url, (name, kwargs) in expected.items():
+        assert url.startswith("https://dichvucong.example.vn/")
+        match = resolve(urlsplit(url).path)
+        assert (match.view_name, match.kwargs) == (name, kwargs), url
