@@ -63,8 +63,11 @@ def workbook(versions: Sequence[CatalogueVersion]) -> bytes:
     """The workbook of ``versions``, made once and kept: a version never changes, and the file
     served must be the very bytes whose size and checksum the open-data catalogue gives (a zip
     archive stamps the time it was written)."""
-    numbers = "-".join(str(v.number) for v in sorted(versions, key=lambda v: v.number))
-    key = f"motcua:datacatalog:xlsx:{numbers}"
+    # The approval's time with the number: a database made anew (the demo's) never meets the
+    # workbook of an earlier one's version 1 left in a shared cache.
+    stamps = "-".join(f"{v.number}.{v.approved_at.timestamp():.0f}"
+                      for v in sorted(versions, key=lambda v: v.number))  # fmt: skip
+    key = f"motcua:datacatalog:xlsx:{stamps}"
     found = cache.get(key)
     if found is None:
         with translation.override(settings.LANGUAGE_CODE):
