@@ -5,6 +5,7 @@ data's byte size and checksum describe the file a visitor downloads)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -67,7 +68,7 @@ def workbook(versions: Sequence[CatalogueVersion]) -> bytes:
     # workbook of an earlier one's version 1 left in a shared cache.
     stamps = "-".join(f"{v.number}.{v.approved_at.timestamp():.0f}"
                       for v in sorted(versions, key=lambda v: v.number))  # fmt: skip
-    key = f"motcua:datacatalog:xlsx:{stamps}"
+    key = f"motcua:datacatalog:xlsx:{hashlib.sha256(stamps.encode()).hexdigest()[:32]}"
     found = cache.get(key)
     if found is None:
         with translation.override(settings.LANGUAGE_CODE):
