@@ -145,5 +145,7 @@ class Command(BaseCommand):
         write(f"  Look a dossier up by code and phone: http://{host}/tra-cuu/")
         write(f"  Officers' inbox:                     http://{host}/can-bo/ho-so/{relaxed}")
         write(f"  Plans, targets and tasks:            http://{host}/can-bo/ke-hoach/")
+        write(f"  The city's data catalogue:           http://{host}/danh-muc-csdl/")
+        write(f"  Review it (chuyenvien.sokhcn):       http://{host}/can-bo/danh-muc-csdl/")
         write(f"  Admin:                               http://{host}/admin/")
         write(f"  API docs:                            http://{host}/api/v1/docs\n")
