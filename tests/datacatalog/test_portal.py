@@ -30,6 +30,7 @@ def test_the_catalogue_page_lists_the_current_version_for_anonymous_visitors(
     page = response.content.decode()
     assert response.status_code == 200
     assert "CSDL-HT" in page and "Sở Tư pháp" in page and "10/07/2026" in page
+    assert city["city_leader"].full_name not in page  # the decision is named, not the person
     assert "public" in response["Cache-Control"]
 
 
