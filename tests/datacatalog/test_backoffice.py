@@ -157,3 +157,38 @@ def test_the_pages_are_valid_html(client, city, tmp_path):
     folder = tmp_path / "nu"
     folder.mkdir()
     assert nu_errors(pages, folder) == []
+
+
+def test_malformed_posts_answer_400_and_keep_nothing(client, city):
+    first_version(city)
+    _signed_in(client, city["justice_leader"])
+    before = Proposal.objects.count()
+    bad = [
+        {"kind": "add"},  # no management form, nothing else
+        _form(agency="999999"),
+        _form(agency=city.land.pk),  # not an agency this leader proposes for
+        _form(agency=city.justice.pk, kind="explode"),
+        _form(agency=city.justice.pk, **{"truong-TOTAL_FORMS": "9999"}),
+        _form(agency=city.justice.pk, **{"truong-0-type": "blob"}),
+        _form(agency=city.justice.pk, kind="change", code="CSDL-DD"),  # another agency's
+        _form(agency=city.justice.pk, code="CSDL-HT"),  # already listed
+    ]
+    for data in bad:
+        response = client.post(NEW, data)
+        assert response.status_code == 400, data
+        assert "Có lỗi cần sửa" in response.content.decode()
+    assert Proposal.objects.count() == before
+    odd = client.get(NEW + "?loai=%3Cscript%3E&ma=%3Cscript%3E")
+    assert odd.status_code == 200 and "<script>" not in odd.content.decode()
+
+
+def test_the_reminder_shows_on_the_catalogue_page(client, city):
+    from motcua.datacatalog.reminders import remind_due_review
+
+    from .conftest import at
+
+    first_version(city, at(2026, 1, 10, 9))
+    remind_due_review(at(2026, 7, 10, 8))
+    _signed_in(client, city["reviewer"])
+    page = client.get(reverse("backoffice:data-catalogue")).content.decode()
+    assert "Hạn rà soát định kỳ: 10/07/2026" in page and "Đã nhắc cơ quan đầu mối" in page
