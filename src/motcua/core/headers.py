@@ -27,6 +27,8 @@ PUBLIC = re.compile(
     r"|xac-thuc/crl/.*|i18n/.*|phan-anh/(?:tra-loi/[^/]+/)?"
     r"|api/v1/(?:procedures|units|calendar)(?:/.*)?|api/v1/openapi\.json|api/v1/docs.*"
     r"|open311/v2/(?:discovery|services(?:/[^/]+)?)\.(?:json|xml)"
+    # The CKAN-compatible API: open data, anonymous, read only (motcua.ckan).
+    r"|api/(?:3/)?action/[^/]+"
     r")$"
 )
 
