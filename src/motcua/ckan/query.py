@@ -26,11 +26,12 @@ from .errors import SearchQueryError
 
 _TERM = re.compile(
     r"""(?P<sign>[+-]?)(?P<field>[A-Za-z_][A-Za-z0-9_.]*):
-        (?:"(?P<quoted>(?:[^"\\]|\\.)*)"|\((?P<any>[^()]*)\)|\[(?P<range>[^\[\]]*)\]|(?P<bare>[^\s"()\[\]]+))
+        (?:"(?P<quoted>(?:[^"\\]|\\.)*)"|\((?P<any>[^()]*)\)|\[(?P<range>[^\[\]]*)\]|(?P<bare>(?:[^\s"()\[\]\\]|\\.)+))
         (?=\s|$)""",
     re.VERBOSE,
 )
 _ALTERNATIVES = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
+_ESCAPED = re.compile(r"\\(.)")  # Solr's backslash: "quy\ hoach" is one value
 _CONNECTIVES = {"AND", "&&"}
 # Sort names: CKAN's and Solr's, to the domain's.
 SORTS = {
@@ -122,12 +123,12 @@ def _term(match: re.Match[str]) -> _Term | None:
         return _Term(field, (), negated, _range(match["range"]))
     if match["any"] is not None:
         values = tuple(
-            (quoted or bare).replace('\\"', '"')
+            _ESCAPED.sub(r"\1", quoted or bare)
             for quoted, bare in _ALTERNATIVES.findall(match["any"])
             if (quoted or bare) not in ("OR", "||")
         )
     else:
-        values = ((match["quoted"] or match["bare"] or "").replace('\\"', '"'),)
+        values = (_ESCAPED.sub(r"\1", match["quoted"] or match["bare"] or ""),)
     return _Term(field, values, negated)
 
 
