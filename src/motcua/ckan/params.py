@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from .errors import Invalid
@@ -16,6 +17,9 @@ Params = dict[str, Any]
 
 _TRUE = {"true", "yes", "on", "y", "t", "1"}
 _FALSE = {"false", "no", "off", "n", "f", "0", ""}
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class Unreadable(Exception):
@@ -27,12 +31,16 @@ def from_request(request: HttpRequest) -> Params:
     the form's fields (and CKAN's old form of a JSON object sent as the only field's name)."""
     if request.method == "GET":
         return _mixed(request.GET.lists())
-    body = request.body
-    if request.content_type == "application/x-www-form-urlencoded":
-        fields = list(request.POST.lists())
+    if request.content_type in _FORMS:
+        # Read as a form: once parsed (the NUL-byte check may have done it), the body is gone.
+        try:
+            fields = list(request.POST.lists())
+        except MultiPartParserError as error:
+            raise Unreadable(str(error)) from error
         if len(fields) == 1 and fields[0][1] in (["1"], [""]):
             return _json_object(fields[0][0].encode())
         return _mixed(fields)
+    body = request.body
     return _json_object(body) if body.strip() else {}
 
 
