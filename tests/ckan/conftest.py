@@ -44,7 +44,8 @@ def _files(slug: str, kinds: tuple[str, ...], modified: datetime) -> tuple[Distr
 def _entry(slug: str, title: str, title_en: str, publisher: tuple[str, str], *,
            keywords: tuple[str, ...], keywords_en: tuple[str, ...], themes: tuple[str, ...],
            kinds: tuple[str, ...], modified: datetime, source: str = "platform",
-           frequency: str = "MONTHLY", description: str = "") -> Entry:  # fmt: skip
+           frequency: str = "MONTHLY", description: str = "",
+           issued: datetime = datetime(2026, 1, 15, 2, 0, tzinfo=UTC)) -> Entry:  # fmt: skip
     return Entry(
         slug=slug, source=source, title=title, title_en=title_en,
         description=description or f"{title}: dữ liệu tổng hợp, không có dữ liệu cá nhân.",
@@ -52,7 +53,7 @@ def _entry(slug: str, title: str, title_en: str, publisher: tuple[str, str], *,
         keywords=keywords, keywords_en=keywords_en,
         publisher_id=publisher[0], publisher_name=publisher[1], frequency=frequency,
         themes=themes, temporal_start=date(2025, 1, 1), temporal_end=date(2026, 11, 30),
-        issued=datetime(2026, 1, 15, 2, 0, tzinfo=UTC), modified=modified,
+        issued=issued, modified=modified,
         columns=(Column("ma_don_vi", "string", "Mã đơn vị", "Unit code"),),
         distributions=_files(slug, kinds, modified),
         contact_name="Phòng Dữ liệu", contact_email="dulieu@hanoi.gov.vn",
@@ -72,7 +73,8 @@ def make_entries() -> list[Entry]:
                "Monthly service figures of the units", CITY,
                keywords=("hồ sơ", "đúng hạn", "chỉ số phục vụ"),
                keywords_en=("dossiers", "on time", "service index"),
-               themes=("GOVE", "SOCI"), kinds=("csv", "json", "xlsx"), modified=MODIFIED - day),
+               themes=("GOVE", "SOCI"), kinds=("csv", "json", "xlsx"), modified=MODIFIED - day,
+               issued=datetime(2025, 12, 1, 1, 0, tzinfo=UTC)),
         _entry("xep-hang-tn", "Xếp hạng chỉ số phục vụ người dân", "Service index rankings",
                HOME, keywords=("xếp hạng", "chỉ số phục vụ"),
                keywords_en=("rankings", "service index"), themes=("GOVE", "REGI"),

@@ -249,3 +249,13 @@ def test_read_answers_are_cached_for_visitors_and_writes_never(client, catalogue
     assert "no-store" not in read["Cache-Control"]
     assert "public" not in write["Cache-Control"]
     assert "private" in write["Cache-Control"]
+
+
+def test_a_package_s_organization_is_the_one_organization_show_gives(client, catalogue):
+    _, package = call(client, "package_show", id="thu-tuc-hanh-chinh-tn")
+    _, shown = call(client, "organization_show", id="000-00-00-h26")
+
+    inside = package["result"]["organization"]
+    assert inside == {k: v for k, v in shown["result"].items() if k in inside}
+    # Created with its first dataset (so-lieu-hang-thang-tn's), not this one.
+    assert inside["created"] == "2025-12-01T01:00:00"

@@ -66,7 +66,8 @@ def package_list(data: Params) -> list[str]:
 
 @action(gettext_lazy("Một bộ dữ liệu và các tệp của nó; id là tên hoặc mã định danh cố định."))
 def package_show(data: Params) -> dict[str, Any]:
-    return shapes.package(_entry(params.required(data, "id", "name_or_id")))
+    known = entries.entries()
+    return shapes.package(_entry(params.required(data, "id", "name_or_id"), known), known)
 
 
 @action(gettext_lazy("Tìm bộ dữ liệu: q, fq, rows (mặc định 10, tối đa 1.000), start, sort, "
@@ -83,7 +84,7 @@ def package_search(data: Params) -> dict[str, Any]:
     return {
         "count": len(hits),
         "sort": sort,
-        "results": [shapes.package(hit.entry) for hit in hits[start : start + rows]],
+        "results": [shapes.package(hit.entry, known) for hit in hits[start : start + rows]],
         "facets": {field: dict(counted) for field, counted in found.items()},
         "search_facets": _search_facets(found, known),
     }
@@ -113,11 +114,12 @@ def organization_list(data: Params) -> list[Any]:
                      "điện tử của cơ quan."))  # fmt: skip
 def organization_show(data: Params) -> dict[str, Any]:
     wanted = params.required(data, "id")
-    for publisher_id, found in _publishers(entries.entries()).items():
+    known = entries.entries()
+    for publisher_id, found in _publishers(known).items():
         names = (shapes.organization_id(publisher_id), shapes.organization_name(publisher_id),
                  publisher_id)  # fmt: skip
         if wanted in names:
-            return _organization(publisher_id, found, data)
+            return _organization(publisher_id, found, known, data)
     raise NotFound()
 
 
@@ -133,13 +135,14 @@ def group_list(data: Params) -> list[Any]:
 @action(gettext_lazy("Một chủ đề dữ liệu (nhóm); id là tên hoặc mã định danh."))
 def group_show(data: Params) -> dict[str, Any]:
     wanted = params.required(data, "id")
-    for theme, found in _themes(entries.entries()).items():
+    known = entries.entries()
+    for theme, found in _themes(known).items():
         if wanted in (shapes.group_id(theme), shapes.group_name(theme), theme):
             record = dict(shapes.group(theme), package_count=len(found), type="group",
                           is_organization=False, state="active", approval_status="approved",
                           extras=[], groups=[], tags=[], users=[], num_followers=0)  # fmt: skip
             if params.boolean(data, "include_datasets", False):
-                record["packages"] = [shapes.package(e) for e in found[:LIST_MAX]]
+                record["packages"] = [shapes.package(e, known) for e in found[:LIST_MAX]]
             return record
     raise NotFound()
 
@@ -163,8 +166,8 @@ def help_show(data: Params) -> str:
     return str(ACTIONS[name].help)
 
 
-def _entry(wanted: str) -> Entry:
-    for entry in entries.entries():
+def _entry(wanted: str, known: Sequence[Entry]) -> Entry:
+    for entry in known:
         if wanted in (entry.slug, shapes.package_id(entry)):
             return entry
     raise NotFound()
@@ -192,7 +195,9 @@ def _themes(known: Sequence[Entry]) -> dict[str, list[Entry]]:
     return grouped
 
 
-def _organization(publisher_id: str, found: list[Entry], data: Params) -> dict[str, Any]:
+def _organization(
+    publisher_id: str, found: list[Entry], known: Sequence[Entry], data: Params
+) -> dict[str, Any]:
     record = shapes.organization(publisher_id, found[0].publisher_name, found)
     record.update(
         extras=[{"key": "electronic_id", "value": publisher_id, "state": "active"}],
@@ -202,7 +207,7 @@ def _organization(publisher_id: str, found: list[Entry], data: Params) -> dict[s
         record["package_count"] = len(found)
     if params.boolean(data, "include_datasets", False):
         ordered = sorted(found, key=lambda e: e.slug)[:ORGANIZATION_SHOW_DATASETS]
-        record["packages"] = [shapes.package(e) for e in ordered]
+        record["packages"] = [shapes.package(e, known) for e in ordered]
     return record
 
 

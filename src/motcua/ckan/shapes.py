@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,7 +102,9 @@ def modified(entry: Entry) -> str | None:
     return timestamp(entry.modified or entry.issued)
 
 
-def package(entry: Entry) -> Record:
+def package(entry: Entry, known: Sequence[Entry]) -> Record:
+    """``entry`` as CKAN's package; ``known`` (every entry) gives its organization's record the
+    same as organization_show's."""
     licence_id, licence_title = LICENCES.get(entries.LICENCE_ID, (entries.LICENCE_ID, ""))
     resources = [resource(entry, d, i) for i, d in enumerate(entry.distributions)]
     tags = [tag(name) for name in dict.fromkeys(entry.keywords)]
@@ -128,7 +130,11 @@ def package(entry: Entry) -> Record:
         "creator_user_id": None,
         "version": None,
         "owner_org": organization_id(entry.publisher_id),
-        "organization": organization(entry.publisher_id, entry.publisher_name, [entry]),
+        "organization": organization(
+            entry.publisher_id,
+            entry.publisher_name,
+            [e for e in known if e.publisher_id == entry.publisher_id],
+        ),
         "groups": [group(theme) for theme in entry.themes],
         "tags": tags,
         "num_tags": len(tags),
