@@ -259,3 +259,21 @@ def test_a_package_s_organization_is_the_one_organization_show_gives(client, cat
     assert inside == {k: v for k, v in shown["result"].items() if k in inside}
     # Created with its first dataset (so-lieu-hang-thang-tn's), not this one.
     assert inside["created"] == "2025-12-01T01:00:00"
+
+
+def test_head_answers_as_get_and_other_methods_are_refused(client, catalogue):
+    head = client.head("/api/3/action/package_list")
+    put = client.put("/api/3/action/package_list", "{}", content_type="application/json")
+
+    assert head.status_code == 200
+    assert put.status_code == 405
+    assert put["Allow"] == "GET, HEAD, POST"
+
+
+def test_a_form_post_is_read_as_ckan_reads_it(client, catalogue):
+    as_form = client.post("/api/3/action/package_show", {"id": "xep-hang-tn"})
+    # CKAN's old clients: the JSON object as the only field's name.
+    as_key = client.post("/api/3/action/package_show", '{"id": "xep-hang-tn"}=1',
+                         content_type="application/x-www-form-urlencoded")  # fmt: skip
+
+    assert as_form.json()["result"]["name"] == as_key.json()["result"]["name"] == "xep-hang-tn"

@@ -246,3 +246,11 @@ def test_every_field_and_order_the_ckan_door_uses_exists_in_the_domain():
     )
     for field in search.FIELDS:
         search.values(make_entries()[0], field)
+
+
+def test_fl_keeps_only_the_fields_asked_for(client, catalogue):
+    _, body = call(client, "package_search", fq="name:xep-hang-tn", fl="id,name,metadata_modified")
+
+    [only] = body["result"]["results"]
+    assert set(only) == {"id", "name", "metadata_modified"}
+    assert only["name"] == "xep-hang-tn"

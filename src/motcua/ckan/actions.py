@@ -71,7 +71,7 @@ def package_show(data: Params) -> dict[str, Any]:
 
 
 @action(gettext_lazy("Tìm bộ dữ liệu: q, fq, rows (mặc định 10, tối đa 1.000), start, sort, "
-                     "facet.field."))  # fmt: skip
+                     "facet.field, fl."))  # fmt: skip
 def package_search(data: Params) -> dict[str, Any]:
     rows = min(params.natural(data, "rows", ROWS_DEFAULT), ROWS_MAX)
     start = params.natural(data, "start", 0)
@@ -81,10 +81,13 @@ def package_search(data: Params) -> dict[str, Any]:
     wanted = query.parse(params.text(data, "q"), filters, known)
     hits = search.order(search.search(known, wanted), query.sort_keys(sort))
     found = _facets(hits, data) if params.boolean(data, "facet", True) else {}
+    results = [shapes.package(hit.entry, known) for hit in hits[start : start + rows]]
+    if fields := params.strings(data, "fl"):  # only these fields of each, as CKAN's fl
+        results = [{field: package.get(field) for field in fields} for package in results]
     return {
         "count": len(hits),
         "sort": sort,
-        "results": [shapes.package(hit.entry, known) for hit in hits[start : start + rows]],
+        "results": results,
         "facets": {field: dict(counted) for field, counted in found.items()},
         "search_facets": _search_facets(found, known),
     }

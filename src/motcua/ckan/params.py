@@ -27,9 +27,10 @@ class Unreadable(Exception):
 
 
 def from_request(request: HttpRequest) -> Params:
-    """GET: the query string, a repeated key as a list. POST: the JSON object in the body, or
-    the form's fields (and CKAN's old form of a JSON object sent as the only field's name)."""
-    if request.method == "GET":
+    """GET (and HEAD): the query string, a repeated key as a list. POST: the JSON object in
+    the body, or the form's fields (and CKAN's old form of a JSON object sent as the only
+    field's name)."""
+    if request.method in ("GET", "HEAD"):
         return _mixed(request.GET.lists())
     if request.content_type in _FORMS:
         # Read as a form: once parsed (the NUL-byte check may have done it), the body is gone.
@@ -118,7 +119,8 @@ def boolean(params: Params, key: str, default: bool) -> bool:
 
 def strings(params: Params, key: str) -> list[str]:
     """A list of strings: a JSON list, a JSON string of one ('["tags"]' as CKAN's clients
-    send ``facet.field``), a repeated query key, or a comma-separated string."""
+    send ``facet.field``), a repeated query key, or a string separated by commas or spaces
+    (``fl=id,name``)."""
     value = params.get(key)
     if value is None or value == "":
         return []
@@ -129,7 +131,7 @@ def strings(params: Params, key: str) -> list[str]:
             except ValueError:
                 raise Invalid(key, _("Phải là một danh sách chuỗi ký tự")) from None
         else:
-            value = [part.strip() for part in value.split(",") if part.strip()]
+            value = value.replace(",", " ").split()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise Invalid(key, _("Phải là một danh sách chuỗi ký tự"))
     return value

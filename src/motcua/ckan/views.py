@@ -53,10 +53,10 @@ def _bad_request(message: str) -> HttpResponse:
 @csrf_exempt
 @cached_for_visitors
 def action(request: HttpRequest, name: str) -> HttpResponse:
-    if request.method not in ("GET", "POST"):
+    if request.method not in ("GET", "HEAD", "POST"):
         answer = _bad_request(_("Chỉ nhận GET hoặc POST."))
         answer.status_code = 405
-        answer["Allow"] = "GET, POST"
+        answer["Allow"] = "GET, HEAD, POST"
         return answer
     envelope: dict[str, Any] = {"help": help_url(name)}
     if _WRITES.search(name):
