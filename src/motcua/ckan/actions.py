@@ -79,7 +79,7 @@ def package_search(data: Params) -> dict[str, Any]:
     known = entries.entries()
     filters = [params.text(data, "fq"), *params.strings(data, "fq_list")]
     wanted = query.parse(params.text(data, "q"), filters, known)
-    hits = search.order(search.search(known, wanted), query.sort_keys(sort))
+    hits = _ordered(search.search(known, wanted), query.sort_keys(sort))
     found = _facets(hits, data) if params.boolean(data, "facet", True) else {}
     results = [shapes.package(hit.entry, known) for hit in hits[start : start + rows]]
     if fields := params.strings(data, "fl"):  # only these fields of each, as CKAN's fl
@@ -167,6 +167,17 @@ def help_show(data: Params) -> str:
     if name not in ACTIONS:
         raise NotFound(_("Không có thao tác này."))
     return str(ACTIONS[name].help)
+
+
+def _ordered(hits: list[search.Hit], keys: list[tuple[str, bool]]) -> list[search.Hit]:
+    """By each key, the last first (stable sorts): "id" is CKAN's package id, the others the
+    domain's orders."""
+    for name, descending in reversed(keys):
+        if name == "id":
+            hits = sorted(hits, key=lambda h: shapes.package_id(h.entry), reverse=descending)
+        else:
+            hits = search.order(hits, [(name, descending)])
+    return hits
 
 
 def _entry(wanted: str, known: Sequence[Entry]) -> Entry:

@@ -1,15 +1,17 @@
 """The part of Solr's query language that CKAN's clients and harvesters send to
 ``package_search``, read into a :class:`motcua.opendata.search.Query`.
 
-``q`` is words (matched with or without diacritics) and may hold ``field:value`` terms;
-``fq`` is only such terms: ``organization:x tags:"thủ tục" -res_format:XLSX
-groups:(gove OR soci) metadata_modified:[2026-01-01T00:00:00Z TO *]``. A term is required
-whether or not it starts with "+"; "-" excludes. Anything else is a Search Query Error (400),
-as Solr's parser refuses it.
+``q`` and ``fq`` are words (matched with or without diacritics, every one required) and
+``field:value`` terms: ``organization:x tags:"thủ tục" -res_format:XLSX groups:(gove OR soci)
+metadata_modified:[2026-01-01T00:00:00Z TO *]``, in parentheses and joined by OR as CKAN's
+harvester sends them (``(organization:a OR organization:b)``). A term is required whether or
+not it starts with "+"; "-" or NOT excludes it. An unknown field, a bad range or an unclosed
+parenthesis is a Search Query Error (400), as Solr's parser refuses it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,14 +29,16 @@ from .errors import SearchQueryError
 _TERM = re.compile(
     r"""(?P<sign>[+-]?)(?P<field>[A-Za-z_][A-Za-z0-9_.]*):
         (?:"(?P<quoted>(?:[^"\\]|\\.)*)"|\((?P<any>[^()]*)\)|\[(?P<range>[^\[\]]*)\]|(?P<bare>(?:[^\s"()\[\]\\]|\\.)+))
-        (?=\s|$)""",
+        (?=[\s)]|$)""",
     re.VERBOSE,
 )
 _ALTERNATIVES = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
 _ESCAPED = re.compile(r"\\(.)")  # Solr's backslash: "quy\ hoach" is one value
-_CONNECTIVES = {"AND", "&&"}
+_AND = ("AND", "&&")
+_OR = ("OR", "||")
 # Sort names: CKAN's and Solr's, to the domain's.
 SORTS = {
+    "id": "id",  # the package's id: the door's, not the domain's (ckan's harvester pages by it)
     "score": "score",
     "name": "slug",
     "title": "title",
@@ -56,19 +60,123 @@ class _Term:
 
 
 def parse(q: str, filters: Sequence[str], known: Sequence[Entry]) -> search.Query:
-    """``q`` and the ``fq`` strings as a query over ``known`` (which names a CKAN id or an
-    organization's name resolves against)."""
-    words, terms = _split(q, allow_words=True)
-    for fq in filters:
-        terms.extend(_split(fq, allow_words=False)[1])
-    conditions: list[Condition] = []
-    periods: list[Period] = []
-    for term in terms:
-        if term.period is not None:
-            periods.append(_period(term))
-        elif (condition := _condition(term, known)) is not None:
-            conditions.append(condition)
-    return search.Query(" ".join(words), tuple(conditions), tuple(periods))
+    """``q`` and the ``fq`` strings as one query over ``known`` (which a CKAN id or an
+    organization's name resolves against): every string must hold."""
+    parts = [_Parser(text, known).parse() for text in (q, *filters)]
+    return search.Query(
+        " ".join(p.text for p in parts if p.text),
+        tuple(c for p in parts for c in p.conditions),
+        tuple(t for p in parts for t in p.periods),
+        tuple(a for p in parts for a in p.alternatives),
+    )
+
+
+class _Parser:
+    """expression := clause ("OR" clause)*; clause := unit ("AND"? unit)*;
+    unit := "NOT"? ["+"|"-"] (term | "(" expression ")") | word. Words are searched for
+    wherever they stand (every one must match); terms and groups filter."""
+
+    def __init__(self, text: str, known: Sequence[Entry]) -> None:
+        self.tokens = _tokens(text)
+        self.position = 0
+        self.known = known
+        self.words: list[str] = []
+
+    def parse(self) -> search.Query:
+        found = self._expression()
+        if self._peek() is not None:
+            raise _refused(self._peek())
+        return dataclasses.replace(found, text=" ".join(self.words))
+
+    def _peek(self) -> str | re.Match[str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def _take(self) -> str | re.Match[str] | None:
+        token = self._peek()
+        self.position += 1
+        return token
+
+    def _expression(self) -> search.Query:
+        clauses = [self._clause()]
+        while self._peek() in _OR:
+            self._take()
+            clauses.append(self._clause())
+        return clauses[0] if len(clauses) == 1 else search.Query(alternatives=(tuple(clauses),))
+
+    def _clause(self) -> search.Query:
+        conditions: list[Condition] = []
+        periods: list[Period] = []
+        groups: list[tuple[search.Query, ...]] = []
+        while (token := self._peek()) is not None and token not in _OR and token != ")":
+            if token in _AND:
+                self._take()
+                continue
+            unit = self._unit()
+            if isinstance(unit, Period):
+                periods.append(unit)
+            elif isinstance(unit, Condition):
+                conditions.append(unit)
+            elif isinstance(unit, search.Query):
+                groups.append((unit,))
+        return search.Query("", tuple(conditions), tuple(periods), tuple(groups))
+
+    def _unit(self) -> Condition | Period | search.Query | None:
+        token = self._take()
+        negated = token == "NOT"
+        if negated:
+            token = self._take()
+        if isinstance(token, re.Match):
+            return _filter(_term(token, negated), self.known)
+        if token in ("(", "+(", "-("):
+            if negated or token == "-(":
+                raise SearchQueryError(_("Không hỗ trợ phủ định cả một nhóm điều kiện."))
+            group = self._expression()
+            if self._take() != ")":
+                raise _refused(token)
+            return group
+        if token is None or token == ")":
+            raise _refused(token)
+        if token not in ("*", "*:*"):
+            self.words.append(token)
+        return None
+
+
+def _tokens(text: str) -> list[str | re.Match[str]]:
+    """Terms (as their matches), parentheses (a sign kept with its "("), and words."""
+    tokens: list[str | re.Match[str]] = []
+    position = 0
+    while position < len(text):
+        if text[position].isspace():
+            position += 1
+        elif match := _TERM.match(text, position):
+            tokens.append(match)
+            position = match.end()
+        elif text.startswith(("+(", "-("), position):
+            tokens.append(text[position : position + 2])
+            position += 2
+        elif text[position] in "()":
+            tokens.append(text[position])
+            position += 1
+        else:
+            end = position
+            while end < len(text) and not text[end].isspace() and text[end] not in "()":
+                end += 1
+            tokens.append(text[position:end])
+            position = end
+    return tokens
+
+
+def _refused(near: str | re.Match[str] | None) -> SearchQueryError:
+    shown = near.group(0) if isinstance(near, re.Match) else near or ""
+    return SearchQueryError(_("Điều kiện lọc không hợp lệ: “%(term)s”.") % {"term": shown})
+
+
+def _filter(term: _Term | None, known: Sequence[Entry]) -> Condition | Period | None:
+    if term is None:
+        return None
+    if term.period is not None:
+        return _period(term)
+    return _condition(term, known)
 
 
 def sort_keys(sort: str) -> list[tuple[str, bool]]:
@@ -85,38 +193,8 @@ def sort_keys(sort: str) -> list[tuple[str, bool]]:
     return keys
 
 
-def _split(text: str, *, allow_words: bool) -> tuple[list[str], list[_Term]]:
-    words: list[str] = []
-    terms: list[_Term] = []
-    position = 0
-    text = text.strip()
-    while position < len(text):
-        if text[position].isspace():
-            position += 1
-            continue
-        match = _TERM.match(text, position)
-        if match:
-            if (term := _term(match)) is not None:
-                terms.append(term)
-            position = match.end()
-            continue
-        end = position
-        while end < len(text) and not text[end].isspace():
-            end += 1
-        word = text[position:end]
-        if word == "*:*":  # Solr's "everything"
-            position = end
-            continue
-        if not allow_words and word not in _CONNECTIVES:
-            raise SearchQueryError(_("Điều kiện lọc không hợp lệ: “%(term)s”.") % {"term": word})
-        if word not in _CONNECTIVES and word != "*":
-            words.append(word)
-        position = end
-    return words, terms
-
-
-def _term(match: re.Match[str]) -> _Term | None:
-    field, negated = match["field"], match["sign"] == "-"
+def _term(match: re.Match[str], negated: bool = False) -> _Term | None:
+    field, negated = match["field"], negated != (match["sign"] == "-")
     if match["bare"] == "*" and not negated:
         return None  # "field:*": every dataset has one
     if match["range"] is not None:

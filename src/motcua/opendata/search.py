@@ -51,9 +51,13 @@ class Period:
 
 @dataclass(frozen=True)
 class Query:
+    """Every word of ``text``, every condition and period, and for each group of
+    ``alternatives`` at least one of its queries (whose own text is not read)."""
+
     text: str = ""
     conditions: tuple[Condition, ...] = ()
     periods: tuple[Period, ...] = ()
+    alternatives: tuple[tuple[Query, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,9 +94,7 @@ def search(found: Iterable[Entry], query: Query) -> list[Hit]:
     terms = search_terms(query.text)
     hits = []
     for entry in found:
-        if not all(_holds(entry, c) for c in query.conditions):
-            continue
-        if not all(_within(entry, p) for p in query.periods):
+        if not _filtered(entry, query):
             continue
         score = _score(entry, terms)
         if score is not None:
@@ -115,6 +117,14 @@ def counts(hits: Iterable[Hit], field: str) -> Counter[str]:
     for hit in hits:
         counted.update(values(hit.entry, field))
     return counted
+
+
+def _filtered(entry: Entry, query: Query) -> bool:
+    return (
+        all(_holds(entry, c) for c in query.conditions)
+        and all(_within(entry, p) for p in query.periods)
+        and all(any(_filtered(entry, q) for q in group) for group in query.alternatives)
+    )
 
 
 def _holds(entry: Entry, condition: Condition) -> bool:
