@@ -23,7 +23,9 @@ WORDS = st.sampled_from([
     "metadata_modified:[NOW TO *]", "-res_format:CSV", "name asc", "score desc, name desc",
     "xep-hang-tn", "000.00.15.H26", '["tags", "groups"]', "[", "-1", "0", "1000", "10001",
     "true", "false", "1e400", "²", "9" * 40, "tags:(", 'tags:"', "a:b:c", "\\", "(", ")",
-    "[* TO *]", "+", "-", "title_string desc",
+    "[* TO *]", "+", "-", "title_string desc", "(groups:gove OR groups:soci)", "(", "-(",
+    "+(groups:gove)", "NOT", "NOT (tags:a)", "OR", "||", "a OR", "(a:b", "id asc", ")(",
+    "(metadata_modified:[2026-11-29T00:00:00.5Z TO NOW])", "groups:gove)", "x:[a TO b]",
 ])  # fmt: skip
 JSON_VALUES = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
@@ -80,3 +82,18 @@ def test_any_json_body_gets_an_envelope(client, catalogue, name, data):
      "multipart/form-data; boundary=x"]))  # fmt: skip
 def test_any_body_gets_an_envelope_or_a_bad_request(client, catalogue, body, kind):
     _well_formed(client.post("/api/3/action/package_search", body, content_type=kind))
+
+
+@SLOW
+@given(
+    q=st.lists(WORDS, max_size=5).map(" ".join),
+    fq=st.lists(st.one_of(WORDS, st.text(alphabet="()[]\"\\:+-*ORNT ga", max_size=8)),
+                max_size=6).map(" ".join),
+    sort=st.lists(WORDS, max_size=2).map(", ".join),
+)  # fmt: skip
+def test_any_query_in_solr_s_syntax_gets_results_or_a_search_query_error(client, catalogue, q,
+                                                                        fq, sort):  # fmt: skip
+    response = client.get("/api/3/action/package_search", {"q": q, "fq": fq, "sort": sort})
+
+    _well_formed(response)
+    assert response.status_code in (200, 400)
