@@ -67,7 +67,8 @@ def package_list(data: Params) -> list[str]:
 @action(gettext_lazy("Một bộ dữ liệu và các tệp của nó; id là tên hoặc mã định danh cố định."))
 def package_show(data: Params) -> dict[str, Any]:
     known = entries.entries()
-    return shapes.package(_entry(params.required(data, "id", "name_or_id"), known), known)
+    wanted = _entry(params.required(data, "id", "name_or_id"), known)
+    return shapes.package(wanted, shapes.organizations(known))
 
 
 @action(gettext_lazy("Tìm bộ dữ liệu: q, fq, rows (mặc định 10, tối đa 1.000), start, sort, "
@@ -81,7 +82,8 @@ def package_search(data: Params) -> dict[str, Any]:
     wanted = query.parse(params.text(data, "q"), filters, known)
     hits = _ordered(search.search(known, wanted), query.sort_keys(sort))
     found = _facets(hits, data) if params.boolean(data, "facet", True) else {}
-    results = [shapes.package(hit.entry, known) for hit in hits[start : start + rows]]
+    publishers = shapes.organizations(known)
+    results = [shapes.package(hit.entry, publishers) for hit in hits[start : start + rows]]
     if fields := params.strings(data, "fl"):  # only these fields of each, as CKAN's fl
         results = [{field: package.get(field) for field in fields} for package in results]
     return {
@@ -145,7 +147,8 @@ def group_show(data: Params) -> dict[str, Any]:
                           is_organization=False, state="active", approval_status="approved",
                           extras=[], groups=[], tags=[], users=[], num_followers=0)  # fmt: skip
             if params.boolean(data, "include_datasets", False):
-                record["packages"] = [shapes.package(e, known) for e in found[:LIST_MAX]]
+                publishers = shapes.organizations(known)
+                record["packages"] = [shapes.package(e, publishers) for e in found[:LIST_MAX]]
             return record
     raise NotFound()
 
@@ -221,7 +224,8 @@ def _organization(
         record["package_count"] = len(found)
     if params.boolean(data, "include_datasets", False):
         ordered = sorted(found, key=lambda e: e.slug)[:ORGANIZATION_SHOW_DATASETS]
-        record["packages"] = [shapes.package(e, known) for e in ordered]
+        publishers = shapes.organizations(known)
+        record["packages"] = [shapes.package(e, publishers) for e in ordered]
     return record
 
 
@@ -286,8 +290,11 @@ def _facet(hits: list[search.Hit], field: str) -> dict[str, int]:
 
 
 def _search_facets(found: dict[str, dict[str, int]], known: Sequence[Entry]) -> dict[str, Any]:
+    if not found:
+        return {}
     titles = {shapes.organization_name(e.publisher_id): e.publisher_name for e in known}
-    titles |= {shapes.group_name(t): shapes.group(t)["title"] for e in known for t in e.themes}
+    themes = {t for e in known for t in e.themes}
+    titles |= {shapes.group_name(t): str(shapes.THEME_TITLES.get(t, t)) for t in themes}
     titles |= {shapes.LICENCES[entries.LICENCE_ID][0]: shapes.LICENCES[entries.LICENCE_ID][1]}
     restructured = {}
     for field, counted in found.items():

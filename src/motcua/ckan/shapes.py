@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.opendata import entries
 from motcua.opendata.entries import Distribution, Entry
@@ -28,23 +28,23 @@ LICENCES = {entries.LICENCE_ID: ("cc-by", "Creative Commons Attribution 4.0")}
 _NAME = re.compile(r"[^a-z0-9_-]+")
 
 
-def theme_titles() -> dict[str, str]:
-    return {
-        "AGRI": _("Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm"),
-        "ECON": _("Kinh tế và tài chính"),
-        "EDUC": _("Giáo dục, văn hóa và thể thao"),
-        "ENER": _("Năng lượng"),
-        "ENVI": _("Môi trường"),
-        "GOVE": _("Chính phủ và khu vực công"),
-        "HEAL": _("Y tế"),
-        "INTR": _("Các vấn đề quốc tế"),
-        "JUST": _("Tư pháp, hệ thống pháp luật và an toàn công cộng"),
-        "OP_DATPRO": _("Dữ liệu tạm thời"),
-        "REGI": _("Vùng và đô thị"),
-        "SOCI": _("Dân số và xã hội"),
-        "TECH": _("Khoa học và công nghệ"),
-        "TRAN": _("Giao thông vận tải"),
-    }
+# Built once; each is translated when read, in the reader's language.
+THEME_TITLES = {
+    "AGRI": gettext_lazy("Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm"),
+    "ECON": gettext_lazy("Kinh tế và tài chính"),
+    "EDUC": gettext_lazy("Giáo dục, văn hóa và thể thao"),
+    "ENER": gettext_lazy("Năng lượng"),
+    "ENVI": gettext_lazy("Môi trường"),
+    "GOVE": gettext_lazy("Chính phủ và khu vực công"),
+    "HEAL": gettext_lazy("Y tế"),
+    "INTR": gettext_lazy("Các vấn đề quốc tế"),
+    "JUST": gettext_lazy("Tư pháp, hệ thống pháp luật và an toàn công cộng"),
+    "OP_DATPRO": gettext_lazy("Dữ liệu tạm thời"),
+    "REGI": gettext_lazy("Vùng và đô thị"),
+    "SOCI": gettext_lazy("Dân số và xã hội"),
+    "TECH": gettext_lazy("Khoa học và công nghệ"),
+    "TRAN": gettext_lazy("Giao thông vận tải"),
+}
 
 
 def stable_id(uri: str) -> str:
@@ -102,9 +102,9 @@ def modified(entry: Entry) -> str | None:
     return timestamp(entry.modified or entry.issued)
 
 
-def package(entry: Entry, known: Sequence[Entry]) -> Record:
-    """``entry`` as CKAN's package; ``known`` (every entry) gives its organization's record the
-    same as organization_show's."""
+def package(entry: Entry, publishers: dict[str, Record]) -> Record:
+    """``entry`` as CKAN's package; ``publishers`` (:func:`organizations` of every entry)
+    gives its organization the record organization_show gives."""
     licence_id, licence_title = LICENCES.get(entries.LICENCE_ID, (entries.LICENCE_ID, ""))
     resources = [resource(entry, d, i) for i, d in enumerate(entry.distributions)]
     tags = [tag(name) for name in dict.fromkeys(entry.keywords)]
@@ -130,11 +130,7 @@ def package(entry: Entry, known: Sequence[Entry]) -> Record:
         "creator_user_id": None,
         "version": None,
         "owner_org": organization_id(entry.publisher_id),
-        "organization": organization(
-            entry.publisher_id,
-            entry.publisher_name,
-            [e for e in known if e.publisher_id == entry.publisher_id],
-        ),
+        "organization": publishers[entry.publisher_id],
         "groups": [group(theme) for theme in entry.themes],
         "tags": tags,
         "num_tags": len(tags),
@@ -181,6 +177,16 @@ def resource(entry: Entry, distribution: Distribution, position: int) -> Record:
     }  # fmt: skip
 
 
+def organizations(known: Sequence[Entry]) -> dict[str, Record]:
+    """Each publisher's organization, by electronic ID."""
+    grouped: dict[str, list[Entry]] = {}
+    for entry in known:
+        grouped.setdefault(entry.publisher_id, []).append(entry)
+    return {
+        pid: organization(pid, found[0].publisher_name, found) for pid, found in grouped.items()
+    }
+
+
 def organization(publisher_id: str, name: str, published: Iterable[Entry]) -> Record:
     dates = sorted(filter(None, (created(e) for e in published)))
     return {
@@ -200,7 +206,7 @@ def organization(publisher_id: str, name: str, published: Iterable[Entry]) -> Re
 
 
 def group(theme: str) -> Record:
-    title = theme_titles().get(theme, theme)
+    title = str(THEME_TITLES.get(theme, theme))
     return {
         "id": group_id(theme),
         "name": group_name(theme),
