@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from motcua.core import public_urls
 
@@ -10,6 +10,7 @@ from . import (
     feedback_pages,
     lookup,
     my_dossiers,
+    opendata_dcat,
     passwords,
     payments,
     rankings,
@@ -114,5 +115,14 @@ urlpatterns += [
         "phan-anh/theo-doi/<str:code>/tep/<int:file_id>/",
         feedback_pages.attachment,
         name="feedback-file",
+    ),
+]
+
+# Open data: the DCAT catalogue, before the datasets' routes (du-lieu-mo/<slug>/…).
+urlpatterns += [
+    re_path(
+        r"^du-lieu-mo/catalog\.(?P<fmt>ttl|jsonld|rdf)$",
+        opendata_dcat.catalogue,
+        name="opendata-dcat",
     ),
 ]
