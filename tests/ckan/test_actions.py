@@ -278,3 +278,21 @@ def test_a_form_post_is_read_as_ckan_reads_it(client, catalogue):
                          content_type="application/x-www-form-urlencoded")  # fmt: skip
 
     assert as_form.json()["result"]["name"] == as_key.json()["result"]["name"] == "xep-hang-tn"
+
+
+def test_the_api_s_own_address_gives_its_version(client, catalogue):
+    # The DCAT catalogue names /api/3/action/ as this API's endpoint.
+    response = client.get("/api/3/action/")
+
+    assert response.status_code == 200
+    assert response.json() == {"version": 3}
+
+
+def test_the_api_s_paths_are_public_for_caches():
+    from django.test import RequestFactory
+
+    from motcua.core.headers import is_public
+
+    for path in ("/api/3/action/", "/api/3/action/package_search", "/api/action/package_show"):
+        assert is_public(RequestFactory().get(path)), path
+    assert not is_public(RequestFactory().get("/api/3/action/a/b"))

@@ -7,5 +7,7 @@ from django.urls import URLPattern, path
 from . import views
 
 urlpatterns: list[URLPattern] = [
+    # The DCAT catalogue's endpointURL for this API: the API's version, as CKAN's /api/3.
+    path("", views.version, name="ckan-version"),
     path("<str:name>", views.action, name="ckan-action"),
 ]

@@ -74,3 +74,8 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
         logger.info("CKAN %s refused (%s): %s", name, error.kind, error.message)
         return _answer(error.status, {**envelope, "success": False, "error": error.body()})
     return _answer(200, {**envelope, "success": True, "result": result})
+
+
+@cached_for_visitors
+def version(request: HttpRequest) -> HttpResponse:
+    return _answer(200, {"version": 3})

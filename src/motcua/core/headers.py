@@ -29,7 +29,7 @@ PUBLIC = re.compile(
     r"|open311/v2/(?:discovery|services(?:/[^/]+)?)\.(?:json|xml)"
     r"|du-lieu-mo/catalog\.(?:ttl|jsonld|rdf)"
     # The CKAN-compatible API: open data, anonymous, read only (motcua.ckan).
-    r"|api/(?:3/)?action/[^/]+"
+    r"|api/(?:3/)?action/[^/]*"
     r")$"
 )
 
