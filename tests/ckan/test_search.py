@@ -106,6 +106,11 @@ def test_a_harvester_pages_by_id_over_what_changed(client, crowded):
     assert len(seen) == len(set(seen)) == len(expected) > 5
 
 
+@pytest.mark.parametrize("q", ["title:xếp", 'title:"xep hang"', "notes:(xep hang)", "text:xep"])
+def test_text_fields_are_searched_as_words(client, catalogue, q):
+    assert _names(client, q=q) == ["xep-hang-tn"]
+
+
 def test_q_may_hold_field_terms_too_and_star_means_everything(client, catalogue):
     assert _names(client, q="organization:000-00-10-h26") == ["xep-hang-tn"]
     assert len(_names(client, q="*:*")) == 5

@@ -125,6 +125,11 @@ class _Parser:
         negated = token == "NOT"
         if negated:
             token = self._take()
+        if isinstance(token, re.Match) and token["field"] in _TEXT:
+            if negated or token["sign"] == "-":
+                raise SearchQueryError(_("Không hỗ trợ loại trừ một từ."))
+            self.words.append(_ESCAPED.sub(r"\1", token.group(0).split(":", 1)[1]).strip('"()'))
+            return None
         if isinstance(token, re.Match):
             return _filter(_term(token, negated), self.known)
         if token in ("(", "+(", "-("):
@@ -294,4 +299,7 @@ _DIRECT = {
     "source": "source",
     "publisher_id": "publisher",
 }
+# Solr's text fields: their words are searched for as q's are (in every text, not just that
+# one: the catalogue is small and a word rarely matches where it was not meant).
+_TEXT = ("text", "title", "notes", "title_ngram", "res_name", "res_description")
 _FIXED = {"type": "dataset", "dataset_type": "dataset", "state": "active", "capacity": "public"}

@@ -67,7 +67,7 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
     try:
         data = params.from_request(request)
     except (params.Unreadable, RequestDataTooBig) as error:
-        return _bad_request(_("Lỗi JSON: %(error)s") % {"error": error})
+        return _bad_request(f"JSON Error: {error}")
     try:
         result = ACTIONS[name].run(data)
     except ActionError as error:
