@@ -227,7 +227,12 @@ def test_every_write_action_is_refused(client, catalogue, name):
 
 
 def test_a_body_that_is_not_a_json_object_is_a_bad_request(client, catalogue):
-    for body in (b"{not json", b"[1, 2]", b"\xff\xfe"):
+    for body in (
+        b"{not json",
+        b"[1, 2]",
+        b"\xff\xfe",
+        b'{"q": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ):
         response = client.post("/api/3/action/package_search", body,
                                content_type="application/json")  # fmt: skip
 

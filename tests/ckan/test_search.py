@@ -230,6 +230,13 @@ def test_a_query_solr_would_refuse_is_a_search_query_error(client, catalogue, da
     assert body["error"]["__type"] == "Search Query Error"
 
 
+def test_parentheses_nest_a_few_deep_not_without_end(client, catalogue):
+    assert _names(client, fq="(" * 8 + "name:xep-hang-tn" + ")" * 8) == ["xep-hang-tn"]
+    status, body = call(client, "package_search", "post", fq="(" * 5000 + "name:x" + ")" * 5000)
+
+    assert (status, body["error"]["__type"]) == (400, "Search Query Error")
+
+
 def test_a_json_body_may_give_numbers_and_lists(client, catalogue):
     status, body = call(client, "package_search", "post", rows=2, start=1, sort="name asc",
                         fq="groups:gove", **{"facet.field": ["groups"]})  # fmt: skip

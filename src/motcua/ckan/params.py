@@ -52,7 +52,7 @@ def _mixed(pairs: Any) -> Params:
 def _json_object(body: bytes) -> Params:
     try:
         data = json.loads(body.decode("utf-8"))
-    except ValueError as error:  # also a body that is not UTF-8
+    except (ValueError, RecursionError) as error:  # not UTF-8, or nested past Python's stack
         raise Unreadable(_("không đọc được JSON: %(error)s") % {"error": error}) from error
     if not isinstance(data, dict):
         raise Unreadable(_("nội dung JSON phải là một đối tượng, không phải %(kind)s")

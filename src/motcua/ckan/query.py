@@ -34,6 +34,7 @@ _TERM = re.compile(
 )
 _ALTERNATIVES = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
 _ESCAPED = re.compile(r"\\(.)")  # Solr's backslash: "quy\ hoach" is one value
+_DEEPEST = 16  # parentheses within parentheses
 _AND = ("AND", "&&")
 _OR = ("OR", "||")
 # Sort names: CKAN's and Solr's, to the domain's.
@@ -81,6 +82,7 @@ class _Parser:
         self.position = 0
         self.known = known
         self.words: list[str] = []
+        self.depth = 0
 
     def parse(self) -> search.Query:
         found = self._expression()
@@ -135,9 +137,13 @@ class _Parser:
         if token in ("(", "+(", "-("):
             if negated or token == "-(":
                 raise SearchQueryError(_("Không hỗ trợ phủ định cả một nhóm điều kiện."))
+            self.depth += 1
+            if self.depth > _DEEPEST:  # a recursion Python would refuse with a 500
+                raise _refused(token)
             group = self._expression()
             if self._take() != ")":
                 raise _refused(token)
+            self.depth -= 1
             return group
         if token is None or token == ")":
             raise _refused(token)
