@@ -29,6 +29,8 @@ PUBLIC = re.compile(
     r"|open311/v2/(?:discovery|services(?:/[^/]+)?)\.(?:json|xml)"
     r"|danh-muc-csdl/.*"  # the city's data catalogue: versions, databases, exports
     r"|du-lieu-mo/catalog\.(?:ttl|jsonld|rdf)"
+    # The CKAN-compatible API: open data, anonymous, read only (motcua.ckan).
+    r"|api/(?:3/)?action/[^/]*"
     r")$"
 )
 
