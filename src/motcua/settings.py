@@ -318,6 +318,14 @@ PUBLIC_URL = (
 # Open data (docs/opendata.md): every URI of the DCAT catalogue and the CKAN-compatible API starts
 # with this address (by default the public address), never with the request's Host.
 OPENDATA_BASE_URL = os.environ.get("MOTCUA_OPENDATA_BASE_URL", "").rstrip("/") or PUBLIC_URL
+# The city's data catalogue (docs/data-catalogue.md): the electronic ID of the coordinating
+# department that reviews agencies' proposals (the demo's Sở Khoa học và Công nghệ).
+DATA_COORDINATOR = os.environ.get("MOTCUA_DATA_COORDINATOR", "000.00.09.H26").strip()
+# The place the open data covers (dct:spatial of the DCAT catalogue): GeoNames' Hà Nội unless a
+# province names its own (docs/opendata.md, "DCAT").
+OPENDATA_SPATIAL_URI = os.environ.get(
+    "MOTCUA_OPENDATA_SPATIAL_URI", "https://sws.geonames.org/1581130/"
+)
 SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", str(DATA_DIR / "signing")))
 
 

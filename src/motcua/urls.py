@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
@@ -15,8 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("motcua.open311.urls")),
-    # The open-data catalogue for CKAN's clients and harvesters (docs/opendata.md).
-    path("api/3/action/", include("motcua.ckan.urls")),
+    # The open-data catalogue for CKAN's clients and harvesters (docs/opendata.md), at both
+    # of CKAN's addresses: ckanapi's RemoteCKAN calls /api/action/, the documentation /api/3/.
+    re_path(r"^api/(?:3/)?action/", include("motcua.ckan.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     # The local payment sandbox (development and tests; refused in production by its views).

@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     audit_log,
     dashboards,
+    data_catalogue,
     desk_payments,
     desk_views,
     documents,
@@ -113,4 +114,35 @@ urlpatterns = [
     ),
     path("duong-day-nong/", hotline.calls, name="hotline"),
     path("duong-day-nong/ghi-nhan/", hotline.record, name="hotline-record"),
+]
+
+# The city's data catalogue: proposals, the coordinator's review, the city's approval.
+urlpatterns += [
+    path("danh-muc-csdl/", data_catalogue.home, name="data-catalogue"),
+    path("danh-muc-csdl/de-xuat/moi/", data_catalogue.proposal_create, name="data-catalogue-new"),
+    path(
+        "danh-muc-csdl/de-xuat/<int:pk>/",
+        data_catalogue.proposal_page,
+        name="data-catalogue-proposal",
+    ),
+    path(
+        "danh-muc-csdl/de-xuat/<int:pk>/sua/",
+        data_catalogue.proposal_edit,
+        name="data-catalogue-edit",
+    ),
+    path(
+        "danh-muc-csdl/de-xuat/<int:pk>/gui/",
+        data_catalogue.proposal_submit,
+        name="data-catalogue-submit",
+    ),
+    path(
+        "danh-muc-csdl/de-xuat/<int:pk>/tham-dinh/",
+        data_catalogue.proposal_review,
+        name="data-catalogue-review",
+    ),
+    path(
+        "danh-muc-csdl/phien-ban/moi/",
+        data_catalogue.version_approve,
+        name="data-catalogue-approve",
+    ),
 ]

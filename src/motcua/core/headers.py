@@ -20,13 +20,18 @@ from django.utils.cache import patch_cache_control
 # The public pages and answers (paths): the same for every visitor, cacheable
 # (core.page_cache keeps some of them). Submitting (thu-tuc/<code>/nop/) is not among them,
 # nor sending or following feedback (phan-anh/gui/, phan-anh/theo-doi/): only the public
-# answers (phan-anh/ and phan-anh/tra-loi/<code>/); open data (du-lieu-mo/), aggregates only.
+# answers (phan-anh/ and phan-anh/tra-loi/<code>/). Open data (du-lieu-mo/: pages, files, DCAT) is
+# aggregates only.
 PUBLIC = re.compile(
     r"^/(?:"
     r"|thu-tuc/(?:[^/]+/)?|don-vi/(?:[^/]+/)?|ngay-hen-tra/|kho-du-lieu/.*|static/.*"
     r"|xac-thuc/crl/.*|i18n/.*|phan-anh/(?:tra-loi/[^/]+/)?|du-lieu-mo/.*"
     r"|api/v1/(?:procedures|units|calendar)(?:/.*)?|api/v1/openapi\.json|api/v1/docs.*"
     r"|open311/v2/(?:discovery|services(?:/[^/]+)?)\.(?:json|xml)"
+    r"|danh-muc-csdl/.*"  # the city's data catalogue: versions, databases, exports
+    r"|du-lieu-mo/catalog\.(?:ttl|jsonld|rdf)"
+    # The CKAN-compatible API: open data, anonymous, read only (motcua.ckan).
+    r"|api/(?:3/)?action/[^/]*"
     r")$"
 )
 

@@ -26,6 +26,14 @@ FEEDBACK = "phan-anh/theo-doi/<str:code>/"
 OPENDATA = "du-lieu-mo/"
 OPENDATA_DATASET = "du-lieu-mo/<slug:slug>/"
 OPENDATA_FILE = "du-lieu-mo/<slug:slug>/<str:file_name>"
+# The city's data catalogue (motcua.datacatalog): its public pages, its exports, and the back
+# office page the coordinator's review reminder links to.
+DATA_CATALOGUE = "danh-muc-csdl/"
+DATA_CATALOGUE_EXPORT = "danh-muc-csdl/danh-muc-csdl.xlsx"
+DATA_CATALOGUE_VERSION = "danh-muc-csdl/phien-ban/<int:number>/"
+DATA_CATALOGUE_VERSION_EXPORT = "danh-muc-csdl/phien-ban/<int:number>/danh-muc-csdl.xlsx"
+DATA_CATALOGUE_DATABASE = "danh-muc-csdl/<str:code>/"
+BACKOFFICE_DATA_CATALOGUE = "can-bo/danh-muc-csdl/"
 
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -79,3 +87,14 @@ def payment_url(code: str, reference: str) -> str:
 def evaluation_url(token: str) -> str:
     """What the QR code on the receipt and the result notification open: the evaluation form."""
     return absolute(fill(EVALUATION, token=token))
+
+
+def data_catalogue_url(*, code: str = "", number: int | None = None, xlsx: bool = False) -> str:
+    """The public data catalogue: the current version, a database's page (``code``), a version
+    with its differences (``number``), or the XLSX of a version or of every version."""
+    if code:
+        return absolute(fill(DATA_CATALOGUE_DATABASE, code=code))
+    if number is not None:
+        route = DATA_CATALOGUE_VERSION_EXPORT if xlsx else DATA_CATALOGUE_VERSION
+        return absolute(fill(route, number=str(number)))
+    return absolute(fill(DATA_CATALOGUE_EXPORT if xlsx else DATA_CATALOGUE))

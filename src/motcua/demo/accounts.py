@@ -83,6 +83,11 @@ OFFICERS = (
             Role.SPECIALIST, "00004/peoples_committee"),
     Officer("lanhdao.badinh", "Tạ Minh Quang", "Phó Chủ tịch UBND phường (phê duyệt)",
             Role.APPROVER, "00004/peoples_committee"),
+    # The data catalogue: the coordinator's reviewer and the city's leader who approves.
+    Officer("chuyenvien.sokhcn", "Nguyễn Thu Hà", "Chuyên viên quản lý danh mục cơ sở dữ liệu "
+            "(thẩm định đề xuất)", Role.SPECIALIST, "000.00.09.H26"),
+    Officer("lanhdao.ubndtp", "Lê Hoàng Minh", "Lãnh đạo UBND Thành phố (phê duyệt danh mục cơ "
+            "sở dữ liệu)", Role.APPROVER, "000.00.00.H26"),
     Officer("tongdai.1022", "Vương Thị Thu", "Điện thoại viên đường dây nóng 1022 (ghi nhận "
             "cuộc gọi phản ánh)", Role.HOTLINE_OPERATOR, "000.00.01.H26"),
 )  # fmt: skip

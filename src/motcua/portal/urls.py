@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from motcua.core import public_urls
 
 from . import (
     accounts,
+    data_catalogue,
     documents,
     evaluations,
     feedback,
@@ -11,6 +12,7 @@ from . import (
     lookup,
     my_dossiers,
     opendata,
+    opendata_dcat,
     passwords,
     payments,
     rankings,
@@ -118,5 +120,39 @@ urlpatterns += [
         "phan-anh/theo-doi/<str:code>/tep/<int:file_id>/",
         feedback_pages.attachment,
         name="feedback-file",
+    ),
+]
+
+# The city's data catalogue (danh mục cơ sở dữ liệu): versions, differences, a database's fields.
+urlpatterns += [
+    path(public_urls.DATA_CATALOGUE, data_catalogue.catalogue, name="data-catalogue"),
+    path(
+        public_urls.DATA_CATALOGUE_EXPORT,
+        data_catalogue.catalogue_export,
+        name="data-catalogue-export",
+    ),
+    path(
+        public_urls.DATA_CATALOGUE_VERSION,
+        data_catalogue.version_page,
+        name="data-catalogue-version",
+    ),
+    path(
+        public_urls.DATA_CATALOGUE_VERSION_EXPORT,
+        data_catalogue.version_export,
+        name="data-catalogue-version-export",
+    ),
+    path(
+        public_urls.DATA_CATALOGUE_DATABASE,
+        data_catalogue.database_page,
+        name="data-catalogue-database",
+    ),
+]
+
+# Open data: the DCAT catalogue, before the datasets' routes (du-lieu-mo/<slug>/…).
+urlpatterns += [
+    re_path(
+        r"^du-lieu-mo/catalog\.(?P<fmt>ttl|jsonld|rdf)$",
+        opendata_dcat.catalogue,
+        name="opendata-dcat",
     ),
 ]

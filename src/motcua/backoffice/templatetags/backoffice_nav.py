@@ -22,6 +22,7 @@ class Sections:
     hotline: bool
     dashboards: bool
     plans: bool
+    data_catalogue: bool
 
 
 @register.simple_tag
@@ -37,4 +38,6 @@ def officer_sections(user: Any) -> Sections:
         dashboards=scope.is_system_admin or bool(scope.agency_ids),
         # Plans are read by the officers of the units they concern (motcua.plans.rules).
         plans=scope.is_system_admin or bool(scope.agency_ids),
+        # Every officer of an agency reads the data catalogue (motcua.datacatalog.rules).
+        data_catalogue=scope.is_system_admin or bool(scope.agency_ids),
     )

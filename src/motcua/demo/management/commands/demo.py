@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.core.deployment import start_refusal
 from motcua.core.jobs import start_in_process_scheduler
+from motcua.demo.data_catalogue import seed_demo_data_catalogue
 from motcua.demo.dossiers import DEFAULT_COUNT, SeedReport, seed_demo_dossiers
 from motcua.demo.feedback import DEMO_OPEN311_KEY, seed_demo_feedback
 from motcua.demo.history import MONTHS, HistoryReport, history_dossiers, seed_history
@@ -94,6 +95,10 @@ class Command(BaseCommand):
         rated = seed_evaluations(among=Dossier.objects.exclude(pk__in=history_dossiers()))
         self.stdout.write(f"Evaluations: {rated.rated} dossiers rated ({rated.changed} changed).")
         self.stdout.write(f"Plans: {seed_demo_plans()} added (targets and tasks of Hoàn Kiếm).")
+        self.stdout.write(
+            f"Data catalogue: {seed_demo_data_catalogue()} databases added (version 1, approved "
+            "six months ago; one proposal waiting for review)."
+        )
         # Last: the open data are the figures of everything seeded above, the rankings of the
         # last closed week, month and quarter frozen first (what the hourly job would do a
         # moment later) so that the rankings dataset has them; the jobs keep both fresh.
@@ -151,6 +156,8 @@ class Command(BaseCommand):
         write(f"  Look a dossier up by code and phone: http://{host}/tra-cuu/")
         write(f"  Officers' inbox:                     http://{host}/can-bo/ho-so/{relaxed}")
         write(f"  Plans, targets and tasks:            http://{host}/can-bo/ke-hoach/")
+        write(f"  The city's data catalogue:           http://{host}/danh-muc-csdl/")
+        write(f"  Review it (chuyenvien.sokhcn):       http://{host}/can-bo/danh-muc-csdl/")
         write(f"  Open data (CSV, JSON, XLSX):         http://{host}/du-lieu-mo/")
         write(f"  Admin:                               http://{host}/admin/")
         write(f"  API docs:                            http://{host}/api/v1/docs\n")

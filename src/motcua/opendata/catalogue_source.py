@@ -1,0 +1,143 @@
+"""The city's data catalogue as open-data entries (source "catalogue").
+
+One entry per database the current version publishes as open (specs.publication_level), whose
+columns are its open fields and whose landing page is its page on the portal (the catalogue
+describes a database, it holds none of its data: no file), and one entry for the whole
+catalogue, every version, with its XLSX workbook. OpenDataConfig.ready() calls
+:func:`register` (opendata sits above datacatalog: the glue lives here, the rules in
+motcua.datacatalog).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.utils import timezone
+
+from motcua.core.public_urls import data_catalogue_url
+from motcua.datacatalog import export, rules, selectors
+from motcua.datacatalog.models import CatalogueVersion, Database, Frequency, SharingLevel
+from motcua.datacatalog.specs import DatabaseSpec, publication_level
+
+from . import entries
+from .entries import Column, Distribution, Entry
+
+SOURCE = "catalogue"
+WHOLE = "danh-muc-co-so-du-lieu"
+WORKBOOK = "danh-muc-co-so-du-lieu.xlsx"
+# The catalogue's frequencies in the EU vocabulary entries.FREQUENCIES offers; "continuous"
+# has no word there, and a database updated as things happen is at least daily.
+FREQUENCIES = {
+    Frequency.CONTINUOUS: "DAILY", Frequency.DAILY: "DAILY", Frequency.WEEKLY: "WEEKLY",
+    Frequency.MONTHLY: "MONTHLY", Frequency.QUARTERLY: "QUARTERLY",
+    Frequency.BIANNUAL: "BIANNUAL", Frequency.ANNUAL: "ANNUAL", Frequency.IRREGULAR: "IRREG",
+}  # fmt: skip
+# Frictionless Table Schema types of the catalogue's field types.
+COLUMN_TYPES = {"integer": "integer", "number": "number", "date": "date",
+                "datetime": "datetime", "boolean": "boolean"}  # fmt: skip
+
+
+def register() -> None:
+    entries.register(SOURCE, catalogue_entries)
+
+
+def slug_of(code: str) -> str:
+    """``CSDL-HKTT`` → ``csdl-hktt`` (a code without the prefix gets it: ``HT`` → ``csdl-ht``).
+    A code never changes, so neither does the slug harvesters key on."""
+    code = code.lower()
+    return code if code.startswith("csdl-") else f"csdl-{code}"
+
+
+def catalogue_entries() -> list[Entry]:
+    every = sorted(selectors.versions(), key=lambda v: v.number)
+    if not every:
+        return []
+    current = every[-1]
+    history = [selectors.specs_of(v) for v in every]
+    found = []
+    for db in selectors.databases_of(current):
+        spec = history[-1][db.code]
+        if publication_level(spec) == SharingLevel.OPEN:
+            dates = (_issued(db.code, every, history), _modified(db.code, every, history))
+            found.append(_database_entry(db, spec, *dates, current))
+    return [*found, _whole_entry(every)]
+
+
+def _issued(code: str, every: list[CatalogueVersion], history: list[dict[str, DatabaseSpec]]
+            ) -> datetime:  # fmt: skip
+    return next(v.approved_at for v, specs in zip(every, history, strict=True) if code in specs)
+
+
+def _modified(code: str, every: list[CatalogueVersion], history: list[dict[str, DatabaseSpec]]
+              ) -> datetime:  # fmt: skip
+    """The approval of the last version in which the database changed (or appeared)."""
+    last = every[0].approved_at
+    previous: DatabaseSpec | None = None
+    for version, specs in zip(every, history, strict=True):
+        spec = specs.get(code)
+        if spec is not None and spec != previous:
+            last = version.approved_at
+        previous = spec
+    return last
+
+
+def _columns(spec: DatabaseSpec) -> tuple[Column, ...]:
+    return tuple(
+        Column(name=f.name, type=COLUMN_TYPES.get(f.type, "string"), title=f.name,
+               title_en=f.name, description=f.description)
+        for f in spec.open_fields
+    )  # fmt: skip
+
+
+def _database_entry(db: Database, spec: DatabaseSpec, issued: datetime, modified: datetime,
+                    current: CatalogueVersion) -> Entry:  # fmt: skip
+    page = data_catalogue_url(code=db.code)
+    return Entry(
+        slug=slug_of(db.code), source=SOURCE, title=db.name,
+        title_en=db.name_en or f"Database {db.code}",
+        description=db.purpose,
+        description_en=f"{db.name_en or db.code}: a database of the city's data catalogue "
+                       f"(version {current.number}), kept by {db.owner.electronic_id}.",
+        keywords=("danh mục cơ sở dữ liệu", db.code), keywords_en=("data catalogue", db.code),
+        publisher_id=db.owner.electronic_id, publisher_name=db.owner_name,
+        frequency=FREQUENCIES[Frequency(db.frequency)], themes=("GOVE",),
+        issued=issued, modified=modified, columns=_columns(spec),
+        landing_page=page, legal_basis=db.legal_basis,
+        contact_name=db.owner_name, contact_email=db.owner.email,
+        extras={"catalogue_version": str(current.number), "system": db.system,
+                "code": db.code},
+    )  # fmt: skip
+
+
+def _whole_entry(every: list[CatalogueVersion]) -> Entry:
+    content = export.workbook(every)
+    newest = every[-1]
+    url = data_catalogue_url(xlsx=True)
+    publisher = rules.top_agency()  # the city approves the catalogue and publishes it
+    return Entry(
+        slug=WHOLE, source=SOURCE, title="Danh mục cơ sở dữ liệu của thành phố",
+        title_en="The city's catalogue of databases",
+        description="Các cơ sở dữ liệu do các cơ quan của thành phố quản lý và các trường dữ "
+                    "liệu của từng cơ sở dữ liệu, qua mọi phiên bản được phê duyệt.",
+        description_en="The databases the city's agencies keep and the fields of each, in every "
+                       "approved version.",
+        keywords=("danh mục cơ sở dữ liệu", "dữ liệu mở", "chuyển đổi số"),
+        keywords_en=("data catalogue", "open data", "digital transformation"),
+        publisher_id=publisher.electronic_id if publisher else "",
+        publisher_name=publisher.name if publisher else "",
+        frequency="BIANNUAL", themes=("GOVE",),
+        temporal_start=timezone.localdate(every[0].approved_at),
+        issued=every[0].approved_at, modified=newest.approved_at,
+        distributions=(Distribution(
+            file_name=WORKBOOK, format="XLSX", media_type=export.XLSX,
+            title="Danh mục cơ sở dữ liệu, mọi phiên bản (XLSX)",
+            title_en="The data catalogue, every version (XLSX)",
+            byte_size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+            modified=newest.approved_at, access_url=url, download_url=url,
+        ),),
+        landing_page=data_catalogue_url(),
+        contact_name=publisher.name if publisher else "",
+        contact_email=publisher.email if publisher else "",
+        extras={"catalogue_version": str(newest.number)},
+    )  # fmt: skip
