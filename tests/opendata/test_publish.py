@@ -11,11 +11,13 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from motcua.core.jobs import registered_jobs, run_job
-from motcua.opendata import entries, publish
+from motcua.opendata import dcat, entries, publish
 from motcua.opendata.datasets import dataset
 from motcua.opendata.models import PublishedDataset, PublishedFile
 from motcua.reporting.periods import Period
 from motcua.reporting.rankings import publish as publish_ranking
+from tests.opendata.test_dcat_shapes import check
+from tests.opendata.test_dcat_shapes import shapes as dcat_shapes
 
 
 def test_the_job_is_registered_and_republishes_after_a_change(figures, december, world):
@@ -94,3 +96,26 @@ def test_a_write_that_fails_leaves_the_published_files_as_they_were(
     assert after == before
     assert all(default_storage.exists(name) for name, _sha in after)
     assert written and not any(default_storage.exists(name) for name in written)
+
+
+shapes = dcat_shapes  # the DCAT tests' fixture: SEMIC's shapes, as they load them
+
+
+def test_the_published_datasets_conform_to_dcat_ap_3(figures, december, settings, shapes):
+    settings.OPENDATA_BASE_URL = "https://dulieu.hanoi.gov.vn"
+    publish.publish_all()
+    platform = [e for e in entries.entries() if e.source == "platform"]
+    assert len(platform) == 4
+    conforms, _report, text = check(dcat.graph(platform), shapes)
+    assert conforms, text
+
+
+def test_ckan_shows_a_published_dataset_with_its_files(client, figures, december):
+    publish.publish_all()
+    answer = client.get("/api/3/action/package_show", {"id": "so-lieu-hang-thang"}).json()
+    assert answer["success"] is True
+    resources = {r["url"].rsplit("/", 1)[-1]: r for r in answer["result"]["resources"]}
+    assert set(resources) == {"so-lieu-hang-thang.csv", "so-lieu-hang-thang.json",
+                              "so-lieu-hang-thang.xlsx", "datapackage.json"}  # fmt: skip
+    stored = PublishedFile.objects.get(file_name="so-lieu-hang-thang.csv")
+    assert resources["so-lieu-hang-thang.csv"]["size"] == stored.byte_size
