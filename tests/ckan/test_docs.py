@@ -13,14 +13,11 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _section() -> str:
-    # Written as docs/ckan-section.md, then pasted into docs/opendata.md.
-    for name in ("opendata.md", "ckan-section.md"):
-        path = DOCS / name
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        start = text.find("## CKAN-compatible API")
-        if start >= 0 and "| `package_search` |" in text[start:]:
-            following = text.find("\n## ", start + 1)
-            return text[start : following if following > 0 else None]
+    text = (DOCS / "opendata.md").read_text(encoding="utf-8")
+    start = text.find("## CKAN-compatible API")
+    if start >= 0 and "| `package_search` |" in text[start:]:
+        following = text.find("\n## ", start + 1)
+        return text[start : following if following > 0 else None]
     raise AssertionError("no section “## CKAN-compatible API” with its table of actions")
 
 
