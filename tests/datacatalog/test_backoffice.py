@@ -192,3 +192,34 @@ def test_the_reminder_shows_on_the_catalogue_page(client, city):
     _signed_in(client, city["reviewer"])
     page = client.get(reverse("backoffice:data-catalogue")).content.decode()
     assert "Hạn rà soát định kỳ: 10/07/2026" in page and "Đã nhắc cơ quan đầu mối" in page
+
+
+def test_an_approval_beaten_by_another_answers_409_with_the_reason(client, city, monkeypatch):
+    from datetime import date
+
+    from motcua.datacatalog import services
+    from motcua.datacatalog.models import CatalogueVersion
+
+    first_version(city)
+    _signed_in(client, city["justice_leader"])
+    client.post(NEW, _form(agency=city.justice.pk))
+    proposal = Proposal.objects.get(code="CSDL-CC")
+    services.submit_proposal(proposal=proposal, by=city["justice_leader"])
+    services.review_proposal(proposal=proposal, decision="accept", note="Đạt",
+                             by=city["reviewer"])  # fmt: skip
+    apply = services._apply
+
+    def meanwhile(p, catalogue):  # another leader's approval commits number 2 meanwhile
+        CatalogueVersion.objects.create(number=2, approved_at=proposal.updated_at,
+                                        approved_by=city["admin"],
+                                        effective_from=date(2026, 7, 1))  # fmt: skip
+        apply(p, catalogue)
+
+    monkeypatch.setattr(services, "_apply", meanwhile)
+    _signed_in(client, city["city_leader"])
+    response = client.post(reverse("backoffice:data-catalogue-approve"),
+                           {"effective_from": "01/07/2026"})  # fmt: skip
+    assert response.status_code == 409
+    assert "vừa được phê duyệt cùng lúc" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED

@@ -6,13 +6,15 @@ from django.db import IntegrityError, transaction
 
 from motcua.datacatalog import diff, selectors, services
 from motcua.datacatalog.models import (
+    CatalogueVersion,
     Database,
     DatabaseField,
+    Proposal,
     ProposalEvent,
     ProposalStatus,
 )
 from motcua.datacatalog.services import CatalogueError
-from motcua.datacatalog.specs import FieldSpec, publication_level
+from motcua.datacatalog.specs import CatalogueConflict, FieldSpec, publication_level
 
 from .conftest import at, civil_status, first_version, land
 
@@ -238,3 +240,31 @@ def test_six_months_later_is_the_same_day_or_the_months_last():
     assert selectors.add_months(date(2026, 1, 10), 6) == date(2026, 7, 10)
     assert selectors.add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)
     assert selectors.add_months(date(2026, 12, 1), 6) == date(2027, 6, 1)
+
+
+def test_two_approvals_at_once_answer_a_conflict_not_500(city, monkeypatch):
+    """Another approval committing number 1 while this one gathers its proposals (the race of
+    two first-ever approvals, where no version row exists to lock) is refused with a reason
+    and writes nothing."""
+    for spec, leader, agency in ((civil_status(city.justice), "justice_leader", city.justice),
+                                 (land(city.land), "land_leader", city.land)):  # fmt: skip
+        p = services.create_proposal(kind="add", agency=agency, code=spec.code, spec=spec,
+                                     reason="Đưa vào", by=city[leader])  # fmt: skip
+        services.submit_proposal(proposal=p, by=city[leader])
+        services.review_proposal(proposal=p, decision="accept", note="Đạt", by=city["reviewer"])
+    apply = services._apply
+    rival: list[object] = []
+
+    def meanwhile(proposal, catalogue):
+        if not rival:  # the other approval's row, committed while this one was reading
+            rival.append(CatalogueVersion.objects.create(
+                number=1, approved_at=at(2026, 1, 10, 9), approved_by=city["admin"],
+                effective_from=date(2026, 1, 15)))  # fmt: skip
+        apply(proposal, catalogue)
+
+    monkeypatch.setattr(services, "_apply", meanwhile)
+    with pytest.raises(CatalogueConflict) as refused:
+        services.approve_version(by=city["city_leader"], effective_from=date(2026, 1, 15))
+    assert "vừa được phê duyệt" in refused.value.message
+    assert not Database.objects.exists()
+    assert set(Proposal.objects.values_list("status", flat=True)) == {ProposalStatus.ACCEPTED}

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from motcua.datacatalog import diff, rules, selectors, services
 from motcua.datacatalog.models import Proposal, ProposalKind, ReviewReminder
-from motcua.datacatalog.specs import CatalogueError, DatabaseSpec
+from motcua.datacatalog.specs import CatalogueConflict, CatalogueError, DatabaseSpec
 from motcua.identity.models import Agency, User
 
 from .access import officer_required
@@ -216,6 +216,9 @@ def version_approve(request: HttpRequest) -> HttpResponse:
             version = services.approve_version(by=user, **form.cleaned_data)
         except CatalogueError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+            if isinstance(error, CatalogueConflict):
+                return render(request, "backoffice/data_catalogue/approve.html", context,
+                              status=409)  # fmt: skip
         else:
             messages.success(request, _("Đã phê duyệt phiên bản %(n)s.") % {"n": version.number})
             return redirect("backoffice:data-catalogue")

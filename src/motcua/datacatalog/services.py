@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from .models import (
     ProposalKind,
     ProposalStatus,
 )
-from .specs import CatalogueError, DatabaseSpec, check_code, check_spec
+from .specs import CatalogueConflict, CatalogueError, DatabaseSpec, check_code, check_spec
 
 
 def _guard(user: User, action: str, proposal: Proposal) -> None:
@@ -195,10 +195,21 @@ def approve_version(
         catalogue = selectors.specs_of(latest)
         for proposal in accepted:
             _apply(proposal, catalogue)
-        version = CatalogueVersion.objects.create(
-            number=(latest.number if latest else 0) + 1, approved_at=now, approved_by=by,
-            effective_from=effective_from, decision=decision.strip(), note=note.strip(),
-        )  # fmt: skip
+        try:
+            # The lock above holds nothing when no version exists yet (and on PostgreSQL the
+            # second approval reads the number it waited on, not the one committed meanwhile):
+            # the unique number is what finally refuses the second approval, with a reason.
+            with transaction.atomic():
+                version = CatalogueVersion.objects.create(
+                    number=(latest.number if latest else 0) + 1, approved_at=now,
+                    approved_by=by, effective_from=effective_from, decision=decision.strip(),
+                    note=note.strip(),
+                )  # fmt: skip
+        except IntegrityError as error:
+            raise CatalogueConflict(
+                _("Một phiên bản khác vừa được phê duyệt cùng lúc. Hãy tải lại trang, kiểm tra "
+                  "các đề xuất còn chờ rồi phê duyệt lại.")
+            ) from error  # fmt: skip
         _write(version, catalogue)
         for proposal in accepted:
             proposal.status, proposal.version, proposal.updated_at = (

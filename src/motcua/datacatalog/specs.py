@@ -31,6 +31,10 @@ class CatalogueError(ValueError):
         self.field = field
 
 
+class CatalogueConflict(CatalogueError):
+    """Refused because someone else changed the catalogue at the same moment (answer 409)."""
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
