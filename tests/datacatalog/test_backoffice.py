@@ -223,3 +223,26 @@ def test_an_approval_beaten_by_another_answers_409_with_the_reason(client, city,
     assert "vừa được phê duyệt cùng lúc" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED
+
+
+def test_a_leader_withdraws_a_submitted_proposal_from_its_page(client, city):
+    _signed_in(client, city["justice_leader"])
+    client.post(NEW, _form(agency=city.justice.pk))
+    proposal = Proposal.objects.get()
+    page = reverse("backoffice:data-catalogue-proposal", args=[proposal.pk])
+    withdraw = reverse("backoffice:data-catalogue-withdraw", args=[proposal.pk])
+    client.post(reverse("backoffice:data-catalogue-submit", args=[proposal.pk]))
+    assert f'action="{withdraw}"' in client.get(page).content.decode()
+    _signed_in(client, city["land_leader"])  # another agency's leader: not even there
+    assert client.post(withdraw).status_code == 404
+    _signed_in(client, city["justice_specialist"])  # reads it, may not withdraw it
+    assert f'action="{withdraw}"' not in client.get(page).content.decode()
+    assert client.post(withdraw).status_code == 403
+    _signed_in(client, city["justice_leader"])
+    assert client.get(withdraw).status_code == 405
+    response = client.post(withdraw, follow=True)
+    assert "Đã rút đề xuất." in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.WITHDRAWN
+    again = client.post(withdraw)
+    assert again.status_code in (400, 403) and "chưa được thẩm định" in again.content.decode()

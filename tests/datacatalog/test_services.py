@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from motcua.datacatalog import diff, selectors, services
+from motcua.datacatalog import diff, rules, selectors, services
 from motcua.datacatalog.models import (
     CatalogueVersion,
     Database,
@@ -268,3 +268,37 @@ def test_two_approvals_at_once_answer_a_conflict_not_500(city, monkeypatch):
     assert "vừa được phê duyệt" in refused.value.message
     assert not Database.objects.exists()
     assert set(Proposal.objects.values_list("status", flat=True)) == {ProposalStatus.ACCEPTED}
+
+
+def _civil_status_proposal(city, reason):
+    return services.create_proposal(kind="add", agency=city.justice, code="CSDL-HT",
+                                    spec=civil_status(city.justice), reason=reason,
+                                    by=city["justice_leader"])  # fmt: skip
+
+
+def test_the_proposing_agency_withdraws_a_proposal_not_yet_reviewed(city):
+    leader = city["justice_leader"]
+    draft = _civil_status_proposal(city, "Đưa vào")
+    with pytest.raises(CatalogueError):  # not the land department's to withdraw
+        services.withdraw_proposal(proposal=draft, by=city["land_leader"])
+    with pytest.raises(CatalogueError):  # a specialist proposes nothing, withdraws nothing
+        services.withdraw_proposal(proposal=draft, by=city["justice_specialist"])
+    services.withdraw_proposal(proposal=draft, by=leader)
+    draft.refresh_from_db()
+    assert draft.status == ProposalStatus.WITHDRAWN
+    assert [e.to_status for e in draft.events.all()] == ["draft", "withdrawn"]
+    for move in ("edit", "submit", "withdraw"):
+        assert not rules.may(leader, move, draft)
+
+    sent = _civil_status_proposal(city, "Lần hai")
+    services.submit_proposal(proposal=sent, by=leader)
+    services.withdraw_proposal(proposal=sent, by=leader)
+    sent.refresh_from_db()
+    assert sent.status == ProposalStatus.WITHDRAWN
+    assert not selectors.review_queue().exists()
+    # the code is free again: a new proposal for it may be submitted
+    again = _civil_status_proposal(city, "Lần ba")
+    services.submit_proposal(proposal=again, by=leader)
+    services.review_proposal(proposal=again, decision="accept", note="Đạt", by=city["reviewer"])
+    with pytest.raises(CatalogueError, match="chưa được thẩm định"):
+        services.withdraw_proposal(proposal=again, by=leader)

@@ -86,6 +86,7 @@ def _proposal_context(user: User, proposal: Proposal, review: ReviewForm) -> dic
         "events": proposal.events.select_related("actor"),
         "may_edit": rules.may(user, "edit", proposal),
         "may_submit": rules.may(user, "submit", proposal),
+        "may_withdraw": rules.may(user, "withdraw", proposal),
         "may_review": rules.may(user, "accept", proposal), "review": review,
     }  # fmt: skip
 
@@ -170,6 +171,19 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except CatalogueError as error:
         return _refused(request, user, proposal, error.message)
     messages.success(request, _("Đã gửi đề xuất đến cơ quan đầu mối thẩm định."))
+    return redirect("backoffice:data-catalogue-proposal", pk=proposal.pk)
+
+
+@officer_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _officer(request)
+    proposal = _proposal_or_404(user, pk)
+    try:
+        services.withdraw_proposal(proposal=proposal, by=user)
+    except CatalogueError as error:
+        return _refused(request, user, proposal, error.message)
+    messages.success(request, _("Đã rút đề xuất."))
     return redirect("backoffice:data-catalogue-proposal", pk=proposal.pk)
 
 

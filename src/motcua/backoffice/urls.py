@@ -136,6 +136,11 @@ urlpatterns += [
         name="data-catalogue-submit",
     ),
     path(
+        "danh-muc-csdl/de-xuat/<int:pk>/rut/",
+        data_catalogue.proposal_withdraw,
+        name="data-catalogue-withdraw",
+    ),
+    path(
         "danh-muc-csdl/de-xuat/<int:pk>/tham-dinh/",
         data_catalogue.proposal_review,
         name="data-catalogue-review",

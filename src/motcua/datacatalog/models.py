@@ -142,6 +142,7 @@ class ProposalStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Đã thẩm định, chờ phê duyệt")
     REJECTED = "rejected", _("Không chấp nhận")
     APPROVED = "approved", _("Đã đưa vào phiên bản")
+    WITHDRAWN = "withdrawn", _("Đã rút")
 
 
 # A proposal in one of these holds its database code: no second one may be submitted for it.

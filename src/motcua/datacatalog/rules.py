@@ -2,7 +2,9 @@
 the services. Each check answers None when the person may, else the reason they read.
 
 - The leaders (approver, unit administrator) of an agency propose changes to its databases:
-  they write, edit and submit its proposals, and withdraw nothing once submitted.
+  they write, edit and submit its proposals, and withdraw one that is not yet reviewed (a
+  draft, one returned for changes, or one still waiting for review): it stays, with its
+  history, as withdrawn and frees its database code.
 - The coordinating department (``MOTCUA_DATA_COORDINATOR``, an agency's electronic ID) reviews
   submitted proposals: its approvers, unit administrators and specialists accept (with a note),
   return for changes or reject.
@@ -31,6 +33,7 @@ Role = OfficerRole.Role
 PROPOSERS = (Role.APPROVER, Role.UNIT_ADMIN)
 REVIEWERS = (Role.APPROVER, Role.UNIT_ADMIN, Role.SPECIALIST)
 EDITABLE = (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
+WITHDRAWABLE = (*EDITABLE, ProposalStatus.SUBMITTED)
 
 
 def coordinator() -> Agency | None:
@@ -99,6 +102,12 @@ def _proposer(user: Any, proposal: Proposal) -> str | Promise | None:
     return may_propose_for(user, proposal.agency)
 
 
+def _withdrawer(user: Any, proposal: Proposal) -> str | Promise | None:
+    if proposal.status not in WITHDRAWABLE:
+        return _("Chỉ rút được đề xuất chưa được thẩm định.")
+    return may_propose_for(user, proposal.agency)
+
+
 def _reviewer(user: Any, proposal: Proposal) -> str | Promise | None:
     if proposal.status != ProposalStatus.SUBMITTED:
         return _("Chỉ thẩm định được đề xuất đang chờ thẩm định.")
@@ -111,12 +120,14 @@ def _reviewer(user: Any, proposal: Proposal) -> str | Promise | None:
 ACTIONS: dict[str, Check] = {
     "edit": _proposer,
     "submit": _proposer,
+    "withdraw": _withdrawer,
     "accept": _reviewer,
     "return": _reviewer,
     "reject": _reviewer,
 }
 MOVES: dict[str, ProposalStatus] = {
     "submit": ProposalStatus.SUBMITTED,
+    "withdraw": ProposalStatus.WITHDRAWN,
     "accept": ProposalStatus.ACCEPTED,
     "return": ProposalStatus.RETURNED,
     "reject": ProposalStatus.REJECTED,

@@ -144,6 +144,20 @@ def submit_proposal(*, proposal: Proposal, by: User, at: datetime | None = None)
     return proposal
 
 
+def withdraw_proposal(*, proposal: Proposal, by: User, at: datetime | None = None) -> Proposal:
+    """The proposing agency takes back a proposal not yet reviewed; it is kept, with its
+    history, and no longer holds its database code."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        _guard(by, "withdraw", proposal)
+        before, proposal.status, proposal.updated_at = (
+            proposal.status, rules.MOVES["withdraw"], now)  # fmt: skip
+        proposal.save(update_fields=["status", "updated_at"])
+        _event(proposal, by, before, "", now)
+    return proposal
+
+
 def review_proposal(
     *, proposal: Proposal, decision: str, note: str, by: User, at: datetime | None = None
 ) -> Proposal:
