@@ -89,10 +89,6 @@ def reads_every_proposal(user: Any) -> bool:
     return is_reviewer(user) or is_city_approver(user)
 
 
-def may_read(user: Any, proposal: Proposal) -> bool:
-    return reads_every_proposal(user) or officer_scope(user).covers(proposal.agency_id)
-
-
 Check = Callable[[Any, Proposal], "str | Promise | None"]
 
 

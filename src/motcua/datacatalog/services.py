@@ -18,6 +18,7 @@ from motcua.identity.models import Agency, User
 
 from . import rules, selectors
 from .models import (
+    PENDING_STATUSES,
     CatalogueVersion,
     Database,
     DatabaseField,
@@ -127,8 +128,8 @@ def submit_proposal(*, proposal: Proposal, by: User, at: datetime | None = None)
         current = selectors.specs_of(selectors.current_version())
         spec = DatabaseSpec.from_json(proposal.content) if proposal.content else None
         _checked(proposal.kind, proposal.code, proposal.agency, spec, current)
-        rival = Proposal.objects.filter(code=proposal.code, status__in=[
-            ProposalStatus.SUBMITTED, ProposalStatus.ACCEPTED]).exclude(pk=proposal.pk)  # fmt: skip
+        rival = Proposal.objects.filter(
+            code=proposal.code, status__in=PENDING_STATUSES).exclude(pk=proposal.pk)  # fmt: skip
         if rival.exists():
             raise CatalogueError(
                 _("Cơ sở dữ liệu %(code)s đang có một đề xuất khác chờ thẩm định hoặc phê duyệt.")
