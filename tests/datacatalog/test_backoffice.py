@@ -246,3 +246,16 @@ def test_a_leader_withdraws_a_submitted_proposal_from_its_page(client, city):
     assert proposal.status == ProposalStatus.WITHDRAWN
     again = client.post(withdraw)
     assert again.status_code in (400, 403) and "chưa được thẩm định" in again.content.decode()
+
+
+def test_an_approved_proposal_shows_what_it_changed_in_its_version(client, city):
+    """Compared with the current catalogue an approved proposal changes nothing any more; its
+    page shows what it brought into its version instead."""
+    first_version(city)
+    proposal = Proposal.objects.get(code="CSDL-HT")
+    _signed_in(client, city["justice_leader"])
+    page = client.get(reverse("backoffice:data-catalogue-proposal", args=[proposal.pk]))
+    text = page.content.decode()
+    assert "Thay đổi đã đưa vào phiên bản 1" in text
+    assert "Bổ sung CSDL-HT" in text and "Không có thay đổi" not in text
+    assert "CSDL-DD" not in text  # the other proposal of the same version is not this one's

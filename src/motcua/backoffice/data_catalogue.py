@@ -61,7 +61,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _changes(proposal: Proposal) -> diff.VersionDiff:
-    """What the proposal would change in the current catalogue."""
+    """What the proposal would change in the current catalogue; once approved, what it changed
+    in its version (against the current catalogue it would show nothing, or a later change)."""
+    if proposal.version is not None:
+        before = selectors.specs_of(selectors.previous_of(proposal.version))
+        after = selectors.specs_of(proposal.version)
+        return diff.differences(
+            {c: s for c, s in before.items() if c == proposal.code},
+            {c: s for c, s in after.items() if c == proposal.code},
+        )
     current = selectors.specs_of(selectors.current_version())
     after = dict(current)
     if proposal.kind == ProposalKind.RETIRE:
