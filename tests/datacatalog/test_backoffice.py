@@ -259,3 +259,17 @@ def test_an_approved_proposal_shows_what_it_changed_in_its_version(client, city)
     assert "Thay đổi đã đưa vào phiên bản 1" in text
     assert "Bổ sung CSDL-HT" in text and "Không có thay đổi" not in text
     assert "CSDL-DD" not in text  # the other proposal of the same version is not this one's
+
+
+def test_a_refused_field_row_carries_its_message_beside_that_row(client, city):
+    """The domain's rule (a field never more open than its database) names the row: its message
+    sits on that row's control and the summary links to it, not only at the top of the form."""
+    _signed_in(client, city["justice_leader"])
+    data = _form(agency=city.justice.pk, **{"truong-0-name": "", "truong-2-name": "Ngày",
+                                             "truong-2-sharing": "open"})  # fmt: skip
+    response = client.post(NEW, data)
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_truong-2-sharing"' in text
+    assert "không thể mở hơn cơ sở dữ liệu" in text
+    assert not Proposal.objects.exists()

@@ -27,6 +27,7 @@ from .data_catalogue_forms import (
     ProposalForm,
     ReviewForm,
     field_rows,
+    filled_forms,
     initial_from,
     spec_from,
 )
@@ -132,12 +133,21 @@ def _proposal_form(
                 services.update_proposal(proposal=proposal, spec=spec, reason=data["reason"],
                                          by=user)  # fmt: skip
         except CatalogueError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            _place(error, form, formset)
         else:
             messages.success(request, _("Đã lưu đề xuất. Kiểm tra lại rồi gửi thẩm định."))
             return redirect("backoffice:data-catalogue-proposal", pk=proposal.pk)
     status = 400 if posted is not None else 200
     return render(request, "backoffice/data_catalogue/form.html", context, status=status)
+
+
+def _place(error: CatalogueError, form: ProposalForm, formset: Any) -> None:
+    """The refusal beside what it is about: a form's field, a field row's control, or the top."""
+    rows = filled_forms(formset)
+    if error.field == "fields" and error.row is not None and error.row < len(rows):
+        rows[error.row].add_error(error.part or "name", error.message)
+    else:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @officer_required

@@ -84,13 +84,17 @@ class FieldForm(forms.Form):
 FieldFormSet = forms.formset_factory(FieldForm, extra=3, max_num=200, absolute_max=200)
 
 
+def filled_forms(formset: Any) -> list[Any]:
+    """The rows a person filled in, in order; blank rows (no field name) are left out."""
+    return [f for f in formset.forms if f.cleaned_data and f.cleaned_data.get("name", "").strip()]
+
+
 def field_rows(formset: Any) -> list[FieldSpec]:
-    """The fields a person filled in, in order; blank rows are left out."""
+    """The fields of the rows filled in (``filled_forms``), in the same order."""
     return [
         FieldSpec(name=d["name"].strip(), type=d["type"], description=d["description"].strip(),
                   personal=d["personal"], sharing=d["sharing"])
-        for d in (f.cleaned_data for f in formset.forms if f.cleaned_data)
-        if d.get("name", "").strip()
+        for d in (f.cleaned_data for f in filled_forms(formset))
     ]  # fmt: skip
 
 

@@ -23,12 +23,16 @@ MAX_FIELDS = 200
 
 
 class CatalogueError(ValueError):
-    """Content refused; ``message`` is for the person, ``field`` names the form field."""
+    """Content refused; ``message`` is for the person, ``field`` names the form field; for one
+    of the database's fields (``field == "fields"``), ``row`` is its index in ``spec.fields``
+    and ``part`` the attribute at fault (``name``, ``type`` or ``sharing``)."""
 
-    def __init__(self, message: str, field: str = "") -> None:
+    def __init__(self, message: str, field: str = "", part: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.part = part
+        self.row: int | None = None
 
 
 class CatalogueConflict(CatalogueError):
@@ -125,27 +129,35 @@ def check_spec(spec: DatabaseSpec) -> None:
             _("Mỗi cơ sở dữ liệu có tối đa %(n)s trường.") % {"n": MAX_FIELDS}, "fields"
         )
     seen: set[str] = set()
-    for field in spec.fields:
-        _check_field(spec, field, seen)
+    for row, field in enumerate(spec.fields):
+        try:
+            _check_field(spec, field, seen)
+        except CatalogueError as error:
+            error.row = row
+            raise
 
 
 def _check_field(spec: DatabaseSpec, field: FieldSpec, seen: set[str]) -> None:
     name = field.name.strip()
     if not name:
-        raise CatalogueError(_("Mỗi trường dữ liệu cần có tên."), "fields")
+        raise CatalogueError(_("Mỗi trường dữ liệu cần có tên."), "fields", "name")
     if name.casefold() in seen:
-        raise CatalogueError(_("Trường “%(name)s” được khai hai lần.") % {"name": name}, "fields")
+        raise CatalogueError(
+            _("Trường “%(name)s” được khai hai lần.") % {"name": name}, "fields", "name"
+        )
     seen.add(name.casefold())
     if field.type not in FieldType.values or field.sharing not in SharingLevel.values:
         raise CatalogueError(_("Trường “%(name)s”: kiểu dữ liệu hoặc mức chia sẻ không hợp lệ.")
-                        % {"name": name}, "fields")  # fmt: skip
+                        % {"name": name}, "fields", "type")  # fmt: skip
     if field.personal and field.sharing == SharingLevel.OPEN:
         raise CatalogueError(
             _("Trường “%(name)s” chứa dữ liệu cá nhân nên không thể ở mức mở.") % {"name": name},
             "fields",
+            "sharing",
         )
     if OPENNESS[SharingLevel(field.sharing)] < OPENNESS[SharingLevel(spec.sharing)]:
         raise CatalogueError(
             _("Trường “%(name)s” không thể mở hơn cơ sở dữ liệu chứa nó.") % {"name": name},
             "fields",
+            "sharing",
         )
