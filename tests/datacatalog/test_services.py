@@ -302,3 +302,20 @@ def test_the_proposing_agency_withdraws_a_proposal_not_yet_reviewed(city):
     services.review_proposal(proposal=again, decision="accept", note="Đạt", by=city["reviewer"])
     with pytest.raises(CatalogueError, match="chưa được thẩm định"):
         services.withdraw_proposal(proposal=again, by=leader)
+
+
+def test_a_field_renamed_in_place_is_shown_as_renamed_not_removed_and_added(city):
+    old = civil_status(city.justice)
+    fields = list(old.fields)
+    fields[2] = replace(fields[2], name="Ngày đăng ký sự kiện")  # the name alone, same place
+    fields.append(FieldSpec("Ghi chú", "string", sharing="restricted"))
+    found = diff.differences({old.code: old}, {old.code: replace(old, fields=tuple(fields))})
+    (change,) = found.changed
+    assert not change.fields_removed
+    assert [f.name for f in change.fields_added] == ["Ghi chú"]
+    (renamed,) = change.fields_changed
+    assert renamed.changes == (("Tên trường", "Ngày đăng ký", "Ngày đăng ký sự kiện"),)
+    # a field replaced by another of a different kind stays removed and added
+    fields[0] = FieldSpec("Nơi đăng ký", "code", sharing="restricted")
+    found = diff.differences({old.code: old}, {old.code: replace(old, fields=tuple(fields))})
+    assert [f.name for f in found.changed[0].fields_removed] == ["Số định danh cá nhân"]

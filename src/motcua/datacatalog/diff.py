@@ -1,10 +1,12 @@
 """What changed from one version to the next: databases added, removed and changed, and for a
 changed database its attributes and its fields (added, removed, changed), each with the old and
-the new value as a reader sees them. Databases are matched by code, fields by name."""
+the new value as a reader sees them. Databases are matched by code, fields by name; a field
+whose name alone changed, in the same place, is shown as renamed (a name change among its
+changes), not as one field removed and another added."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -74,21 +76,37 @@ def _changes(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> tuple[Ch
     return tuple((label, a, b) for (label, a), (_, b) in zip(old, new, strict=True) if a != b)
 
 
+def _renamed(old: DatabaseSpec, new: DatabaseSpec) -> dict[str, FieldSpec]:
+    """New name → old field, for each field at the same place whose name alone changed."""
+    before = {f.name for f in old.fields}
+    after = {f.name for f in new.fields}
+    return {
+        f.name: o for o, f in zip(old.fields, new.fields, strict=False)
+        if o.name not in after and f.name not in before and replace(o, name=f.name) == f
+    }  # fmt: skip
+
+
 def _database_change(
     old: DatabaseSpec, new: DatabaseSpec, owners: dict[int, str]
 ) -> DatabaseChange:
     before = {f.name: f for f in old.fields}
     after = {f.name: f for f in new.fields}
+    renamed = _renamed(old, new)
+    was = {o.name for o in renamed.values()}
     changed = tuple(
         FieldChange(name, _changes(_field_attributes(before[name]), _field_attributes(f)))
+        if name in before
+        else FieldChange(name, ((_("Tên trường"), renamed[name].name, name),))
         for name, f in after.items()
-        if name in before and before[name] != f
+        if (name in before and before[name] != f) or name in renamed
     )
     return DatabaseChange(
         code=new.code, name=new.name,
         changes=_changes(_database_attributes(old, owners), _database_attributes(new, owners)),
-        fields_added=tuple(f for name, f in after.items() if name not in before),
-        fields_removed=tuple(f for name, f in before.items() if name not in after),
+        fields_added=tuple(f for name, f in after.items()
+                           if name not in before and name not in renamed),
+        fields_removed=tuple(f for name, f in before.items()
+                             if name not in after and name not in was),
         fields_changed=tuple(c for c in changed if c.changes),
     )  # fmt: skip
 
