@@ -15,6 +15,8 @@ from motcua.datacatalog.models import (
 )
 from motcua.datacatalog.services import CatalogueError
 from motcua.datacatalog.specs import CatalogueConflict, FieldSpec, publication_level
+from motcua.identity.models import OfficerRole
+from tests.dossiers.world import officer
 
 from .conftest import at, civil_status, first_version, land
 
@@ -319,3 +321,27 @@ def test_a_field_renamed_in_place_is_shown_as_renamed_not_removed_and_added(city
     fields[0] = FieldSpec("Nơi đăng ký", "code", sharing="restricted")
     found = diff.differences({old.code: old}, {old.code: replace(old, fields=tuple(fields))})
     assert [f.name for f in found.changed[0].fields_removed] == ["Số định danh cá nhân"]
+
+
+def test_nobody_reviews_a_proposal_they_made_or_sent(city):
+    """Four eyes: a system administrator holds every role, and a leader of the coordinating
+    department proposes for it and reviews; neither accepts their own proposal."""
+    admin = city["admin"]
+    mine = services.create_proposal(kind="add", agency=city.justice, code="CSDL-HT",
+                                    spec=civil_status(city.justice), reason="Đưa vào",
+                                    by=admin)  # fmt: skip
+    services.submit_proposal(proposal=mine, by=admin)
+    assert rules.is_reviewer(admin)
+    with pytest.raises(CatalogueError, match="tự thẩm định"):
+        services.review_proposal(proposal=mine, decision="accept", note="Đạt", by=admin)
+    science_leader = officer("lanhdao.sokhcn", OfficerRole.Role.APPROVER, city.science)
+    sent = services.create_proposal(kind="add", agency=city.science, code="CSDL-KHCN",
+                                    spec=land(city.science), reason="Đưa vào",
+                                    by=admin)  # fmt: skip
+    services.submit_proposal(proposal=sent, by=science_leader)  # made by one, sent by another
+    assert rules.is_reviewer(science_leader)
+    with pytest.raises(CatalogueError, match="tự thẩm định"):
+        services.review_proposal(proposal=sent, decision="accept", note="Đạt", by=science_leader)
+    services.review_proposal(proposal=mine, decision="accept", note="Đạt", by=city["reviewer"])
+    mine.refresh_from_db()
+    assert mine.status == ProposalStatus.ACCEPTED

@@ -7,7 +7,8 @@ the services. Each check answers None when the person may, else the reason they 
   history, as withdrawn and frees its database code.
 - The coordinating department (``MOTCUA_DATA_COORDINATOR``, an agency's electronic ID) reviews
   submitted proposals: its approvers, unit administrators and specialists accept (with a note),
-  return for changes or reject.
+  return for changes or reject; never one they made or sent for review themselves (four
+  eyes: a system administrator holds every role, a coordinator's leader proposes too).
 - The city approves a new version gathering every accepted proposal: an approver of the top
   agency (the coordinator's topmost parent, the city's People's Committee), or a system
   administrator.
@@ -109,6 +110,11 @@ def _reviewer(user: Any, proposal: Proposal) -> str | Promise | None:
         return _("Chỉ thẩm định được đề xuất đang chờ thẩm định.")
     if not is_reviewer(user):
         return _("Chỉ cơ quan đầu mối quản lý danh mục cơ sở dữ liệu được thẩm định đề xuất.")
+    if (
+        proposal.created_by_id == user.pk
+        or proposal.events.filter(actor=user, to_status=ProposalStatus.SUBMITTED).exists()
+    ):
+        return _("Không tự thẩm định đề xuất do chính mình lập hoặc gửi.")
     return None
 
 
