@@ -345,3 +345,13 @@ def test_nobody_reviews_a_proposal_they_made_or_sent(city):
     services.review_proposal(proposal=mine, decision="accept", note="Đạt", by=city["reviewer"])
     mine.refresh_from_db()
     assert mine.status == ProposalStatus.ACCEPTED
+
+
+def test_a_closed_proposal_says_why_it_cannot_be_edited(city):
+    """A withdrawn (or rejected, approved) proposal was not 'sent for review': the refusal names
+    the state it is in."""
+    proposal = _civil_status_proposal(city, "Đưa vào")
+    services.withdraw_proposal(proposal=proposal, by=city["justice_leader"])
+    proposal.refresh_from_db()
+    reason = rules.why_not(city["justice_leader"], "edit", proposal) or ""
+    assert "“Đã rút”" in reason and "gửi đi thẩm định" not in reason

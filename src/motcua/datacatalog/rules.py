@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.dossiers.access import officer_scope
 from motcua.identity.models import Agency, OfficerRole
 
-from .models import Proposal, ProposalStatus
+from .models import PENDING_STATUSES, Proposal, ProposalStatus
 
 Role = OfficerRole.Role
 PROPOSERS = (Role.APPROVER, Role.UNIT_ADMIN)
@@ -94,8 +94,12 @@ Check = Callable[[Any, Proposal], "str | Promise | None"]
 
 
 def _proposer(user: Any, proposal: Proposal) -> str | Promise | None:
-    if proposal.status not in EDITABLE:
+    if proposal.status in PENDING_STATUSES:
         return _("Đề xuất đã gửi đi thẩm định, không sửa được nữa.")
+    if proposal.status not in EDITABLE:
+        return _("Đề xuất ở trạng thái “%(status)s” nên không sửa được nữa.") % {
+            "status": proposal.get_status_display()
+        }
     return may_propose_for(user, proposal.agency)
 
 
