@@ -5,74 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="PublishedDataset",
+            name='PublishedDataset',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(max_length=80, unique=True, verbose_name="mã bộ dữ liệu"),
-                ),
-                ("issued", models.DateTimeField(verbose_name="công bố lần đầu")),
-                ("modified", models.DateTimeField(verbose_name="cập nhật lúc")),
-                ("checked", models.DateTimeField(verbose_name="kiểm tra lần cuối")),
-                ("data_sha256", models.CharField(max_length=64)),
-                ("rows", models.PositiveIntegerField(default=0, verbose_name="số dòng")),
-                ("temporal_start", models.DateField(blank=True, null=True)),
-                ("temporal_end", models.DateField(blank=True, null=True)),
-                ("preview", models.JSONField(default=list)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='mã bộ dữ liệu')),
+                ('issued', models.DateTimeField(verbose_name='công bố lần đầu')),
+                ('modified', models.DateTimeField(verbose_name='cập nhật lúc')),
+                ('checked', models.DateTimeField(verbose_name='kiểm tra lần cuối')),
+                ('data_sha256', models.CharField(max_length=64)),
+                ('rows', models.PositiveIntegerField(default=0, verbose_name='số dòng')),
+                ('temporal_start', models.DateField(blank=True, null=True)),
+                ('temporal_end', models.DateField(blank=True, null=True)),
+                ('preview', models.JSONField(default=list)),
             ],
             options={
-                "verbose_name": "bộ dữ liệu đã công bố",
-                "verbose_name_plural": "bộ dữ liệu đã công bố",
-                "ordering": ["slug"],
+                'verbose_name': 'bộ dữ liệu đã công bố',
+                'verbose_name_plural': 'bộ dữ liệu đã công bố',
+                'ordering': ['slug'],
             },
         ),
         migrations.CreateModel(
-            name="PublishedFile",
+            name='PublishedFile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("file_name", models.CharField(max_length=120, verbose_name="tên tệp")),
-                ("format", models.CharField(max_length=10)),
-                ("media_type", models.CharField(max_length=100)),
-                ("storage_name", models.CharField(max_length=255)),
-                ("byte_size", models.PositiveBigIntegerField()),
-                ("sha256", models.CharField(max_length=64)),
-                ("modified", models.DateTimeField()),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "dataset",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="files",
-                        to="opendata.publisheddataset",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file_name', models.CharField(max_length=120, verbose_name='tên tệp')),
+                ('format', models.CharField(max_length=10)),
+                ('media_type', models.CharField(max_length=100)),
+                ('storage_name', models.CharField(max_length=255)),
+                ('byte_size', models.PositiveBigIntegerField()),
+                ('sha256', models.CharField(max_length=64)),
+                ('modified', models.DateTimeField()),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='opendata.publisheddataset')),
             ],
             options={
-                "verbose_name": "tệp dữ liệu đã công bố",
-                "verbose_name_plural": "tệp dữ liệu đã công bố",
-                "ordering": ["dataset", "position"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("dataset", "file_name"), name="opendata_file_unique"
-                    )
-                ],
+                'verbose_name': 'tệp dữ liệu đã công bố',
+                'verbose_name_plural': 'tệp dữ liệu đã công bố',
+                'ordering': ['dataset', 'position'],
+                'constraints': [models.UniqueConstraint(fields=('dataset', 'file_name'), name='opendata_file_unique')],
             },
         ),
     ]
