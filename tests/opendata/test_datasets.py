@@ -166,3 +166,19 @@ def test_a_name_starting_with_an_equals_sign_stays_text_in_the_xlsx(figures, dec
         c for row in book["du_lieu"].iter_rows() for c in row if c.value == world.committee.name
     ]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_text_that_looks_like_a_formula_is_data_in_csv_and_text_in_xlsx(figures, december, world):
+    """The decision docs/opendata.md states: the CSV keeps the value as it is (data for
+    programs), the XLSX stores it as text (no prefix turns into a formula)."""
+    names = ("+1+1", "-1+1", "@SUM(1+1)")  # "=" is the test above
+    for agency, name in zip((world.committee, world.committee2, figures["city"]), names,
+                            strict=True):  # fmt: skip
+        agency.name = name
+        agency.save()
+    publish_all()
+    files = _files("co-quan-don-vi")
+    assert {r["ten"] for r in _csv(files["co-quan-don-vi.csv"])} >= set(names)
+    book = load_workbook(io.BytesIO(files["co-quan-don-vi.xlsx"]))
+    cells = [c for row in book["du_lieu"].iter_rows() for c in row if c.value in names]
+    assert len(cells) == 3 and all(c.data_type == "s" for c in cells)
