@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import catalogue_tables, figure_tables
 from .entries import Column
-from .suppression import Relation
 from .table import Table
 
 SUPPRESSION_NOTE = (
@@ -53,7 +52,6 @@ class Dataset:
     build: Callable[[], Table]
     columns_of: Callable[[], tuple[Column, ...]]  # some columns follow the index's versions
     sensitive: Callable[[], frozenset[str]] = frozenset
-    relations: Callable[[], tuple[Relation, ...]] = tuple
 
     def columns(self) -> tuple[Column, ...]:
         """The columns, the sensitive ones saying how a suppressed cell is shown."""
@@ -149,7 +147,6 @@ define(
         build=figure_tables.monthly_rows,
         columns_of=figure_tables.monthly_columns,
         sensitive=figure_tables.monthly_sensitive,
-        relations=figure_tables.monthly_relations,
     )
 )
 define(
@@ -170,6 +167,6 @@ define(
         sources=((f"{HOME}: bảng xếp hạng đã công bố", "/xep-hang/"),),
         build=figure_tables.ranking_rows,
         columns_of=figure_tables.ranking_columns,
-        sensitive=lambda: frozenset({"tiep_nhan"}),
+        sensitive=figure_tables.ranking_sensitive,
     )
 )

@@ -240,6 +240,12 @@ def _index_cells(index: UnitIndex) -> dict[str, Any]:
 
 # --- the published rankings -------------------------------------------------------------------
 
+RANKING_SENSITIVE = frozenset({"tiep_nhan"})  # the dossiers a unit received in the period
+
+
+def ranking_sensitive() -> frozenset[str]:
+    return RANKING_SENSITIVE
+
 
 @cache
 def group_codes() -> tuple[str, ...]:
@@ -308,5 +314,5 @@ def ranking_rows() -> Table:
             groups = frozen.get("groups", {})
             row |= {f"diem_nhom_{c.lower()}": _decimal(groups.get(c)) for c in group_codes()}
             rows.append(row)
-            hidden.append(suppress(row, {"tiep_nhan"}, ()))
+            hidden.append(suppress(row, RANKING_SENSITIVE, ()))
     return Table(rows, hidden, start=min(days, default=None), end=max(days, default=None))
