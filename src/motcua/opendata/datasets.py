@@ -155,11 +155,11 @@ define(
         title="Bảng xếp hạng chất lượng phục vụ đã công bố",
         title_en="Published service-quality rankings",
         description="Mỗi bảng xếp hạng đã công bố (tuần, tháng, quý) theo Quyết định 766/QĐ-TTg: "
-        "kỳ, cấp, đơn vị cấp trên, từng đơn vị với hạng, điểm, điểm từng nhóm và số hồ sơ tiếp "
-        "nhận. Bảng đã công bố không thay đổi.",
+        "kỳ, cấp, đơn vị cấp trên, từng đơn vị với hạng, điểm và điểm từng nhóm. Bảng đã công bố "
+        "không thay đổi.",
         description_en="Every published ranking (week, month, quarter) under Decision 766/QD-TTg: "
-        "period, level, parent, each unit with its rank, score, group points and dossiers "
-        "received. A published ranking never changes.",
+        "period, level, parent, each unit with its rank, score and group points. A published "
+        "ranking never changes.",
         keywords=("xếp hạng", "chỉ số chất lượng phục vụ", "Quyết định 766"),
         keywords_en=("ranking", "service quality index", "Decision 766"),
         frequency="WEEKLY",
