@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from motcua.core.page_cache import cached_for_visitors
 from motcua.opendata import dcat
 
 
-@require_GET
+@require_safe
 @cached_for_visitors
 def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in dcat.FORMATS:
