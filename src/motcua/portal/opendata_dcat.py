@@ -21,7 +21,7 @@ def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     return HttpResponse(body, content_type=content_type)
 
 
-@require_GET
+@require_safe
 @cached_for_visitors
 def data_catalogue_version(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     version = selectors.version_numbered(int(number))
