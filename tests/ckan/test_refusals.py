@@ -69,6 +69,7 @@ def test_an_address_under_the_api_that_is_no_action_is_ckans_not_found(client, c
     response = client.get("/api/3/action/package_show/thua")
 
     assert response.status_code == 404
+    assert "/api/3/action/help_show" in json.loads(response.content)["error"]["message"]
     with pytest.raises(ckanapi.errors.NotFound):
         reverse_apicontroller_action("/api/3/action/", 404, response.content.decode())
 

@@ -70,7 +70,9 @@ class CkanErrorsMiddleware:
         if ours:
             return response
         status = response.status_code
-        message = message or _description(status)
+        # The admission control's words say how long to wait; Django's 404 points elsewhere.
+        if status not in (400, 429, 503) or not message:
+            message = _description(status)
         if status == 400:
             replaced = bad_request(message)
         else:
