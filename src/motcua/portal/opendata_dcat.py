@@ -5,14 +5,14 @@ city's data catalogue in DCAT, every database with its access rights (docs/data-
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from motcua.core.page_cache import cached_for_visitors
 from motcua.datacatalog import selectors
 from motcua.opendata import catalogue_source, dcat
 
 
-@require_GET
+@require_safe
 @cached_for_visitors
 def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in dcat.FORMATS:
@@ -21,7 +21,7 @@ def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     return HttpResponse(body, content_type=content_type)
 
 
-@require_GET
+@require_safe
 @cached_for_visitors
 def data_catalogue_version(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     version = selectors.version_numbered(int(number))
