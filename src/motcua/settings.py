@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Under /open311/ every refusal is the GeoReport v2 error list, even a 503 (docs/open311.md).
     "motcua.open311.middleware.Open311ErrorsMiddleware",
+    # Under CKAN's addresses every refusal is CKAN's answer, even a 503 (docs/opendata.md).
+    "motcua.ckan.middleware.CkanErrorsMiddleware",
     "motcua.core.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

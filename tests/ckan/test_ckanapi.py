@@ -3,17 +3,20 @@ program would call it and its command line as a harvester runs it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 
 ckanapi = pytest.importorskip("ckanapi")
 
 from motcua.opendata import entries  # noqa: E402
+from tests.opendata.real_sources import seed  # noqa: E402
 
 CLI = Path(sys.executable).with_name("ckanapi")
 
@@ -110,3 +113,32 @@ def test_a_harvester_dumps_every_dataset(site, catalogue):
     assert sorted(d["name"] for d in dumped) == sorted(e.slug for e in entries.entries())
     by_name = {d["name"]: d for d in dumped}
     assert by_name["csdl-dat-dai-tn"]["resources"][0]["format"] == "HTML"
+
+
+def test_a_harvester_dumps_the_real_sources_with_the_files_as_served(site, settings, tmp_path):
+    """The sources the apps register, filled as the demo fills them (not the test's entries):
+    every dataset dumped, and each file's size and sha256 those of the bytes served."""
+    # The open-data files and the data catalogue's page, both at this test's server.
+    settings.OPENDATA_BASE_URL = settings.PUBLIC_URL = site
+    real = seed(settings, tmp_path / "media")
+
+    ran = _cli("dump", "datasets", "--all", "-q", "-r", site)
+
+    assert ran.returncode == 0, ran.stderr
+    dumped = {d["name"]: d for d in map(json.loads, ran.stdout.splitlines())}
+    assert set(dumped) == {e.slug for e in real}
+    with ckanapi.RemoteCKAN(site) as ckan:
+        assert ckan.action.package_list() == sorted(dumped)
+    checked = 0
+    for entry in real:
+        resources = dumped[entry.slug]["resources"]
+        assert len(resources) == len(entry.distributions)
+        for resource in resources:
+            if not resource["size"]:
+                continue
+            with urlopen(resource["url"]) as served:
+                body = served.read()
+            assert resource["size"] == len(body), resource["url"]
+            assert resource["hash"] == hashlib.sha256(body).hexdigest(), resource["url"]
+            checked += 1
+    assert checked >= 10

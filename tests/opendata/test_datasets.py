@@ -9,15 +9,18 @@ import json
 from datetime import date
 
 import frictionless
+import time_machine
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from motcua.dossiers.reports import monthly_report
+from motcua.identity.models import Agency
 from motcua.opendata.datasets import dataset, datasets
 from motcua.opendata.models import PublishedDataset, PublishedFile
 from motcua.opendata.publish import publish_all
 from motcua.reporting.index import unit_index
 from motcua.reporting.periods import Period
+from tests.dossiers.world import local
 
 
 def _files(slug: str) -> dict[str, bytes]:
@@ -166,3 +169,40 @@ def test_a_name_starting_with_an_equals_sign_stays_text_in_the_xlsx(figures, dec
         c for row in book["du_lieu"].iter_rows() for c in row if c.value == world.committee.name
     ]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_text_that_looks_like_a_formula_is_data_in_csv_and_text_in_xlsx(figures, december, world):
+    """The decision docs/opendata.md states: the CSV keeps the value as it is (data for
+    programs), the XLSX stores it as text (no prefix turns into a formula)."""
+    names = ("+1+1", "-1+1", "@SUM(1+1)")  # "=" is the test above
+    for agency, name in zip((world.committee, world.committee2, figures["city"]), names,
+                            strict=True):  # fmt: skip
+        agency.name = name
+        agency.save()
+    publish_all()
+    files = _files("co-quan-don-vi")
+    assert {r["ten"] for r in _csv(files["co-quan-don-vi.csv"])} >= set(names)
+    book = load_workbook(io.BytesIO(files["co-quan-don-vi.xlsx"]))
+    cells = [c for row in book["du_lieu"].iter_rows() for c in row if c.value in names]
+    assert len(cells) == 3 and all(c.data_type == "s" for c in cells)
+
+
+def test_a_month_without_dossiers_has_its_rows_and_equals_the_report(figures, december):
+    """Seen from January, December (no dossier received anywhere) is closed: every unit has a
+    row, its counters 0 and what is in process carried over, as the monthly report says."""
+    with time_machine.travel(local(2027, 1, 10, 10, 0), tick=False):
+        table = dataset("so-lieu-hang-thang").build()
+        quiet = [r for r in table.rows if r["thang"] == "2026-12"]
+        assert table.end == date(2026, 12, 31)
+        assert {r["ma_dinh_danh"] for r in quiet} == {
+            r["ma_dinh_danh"] for r in table.rows if r["thang"] == "2026-11"
+        }
+        for row in quiet:
+            agency = Agency.objects.get(electronic_id=row["ma_dinh_danh"])
+            total = monthly_report(agency, date(2026, 12, 1)).total
+            assert row["tiep_nhan"] == total.received == 0
+            assert (row["ton_ky_truoc"], row["dang_giai_quyet_cuoi_ky"]) == (
+                total.carried_over,
+                total.in_process,
+            )
+            assert row["ton_ky_truoc"] > 0

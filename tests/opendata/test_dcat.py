@@ -210,6 +210,14 @@ def test_another_format_is_not_found_and_nothing_but_get_is_allowed(client, sour
     assert client.post("/du-lieu-mo/catalog.ttl").status_code == 405
 
 
+def test_a_harvester_s_head_is_answered_as_its_get(client, source):
+    """Harvesters and link checkers ask HEAD first (has it changed, how big is it)."""
+    head = client.head("/du-lieu-mo/catalog.rdf")
+    get = client.get("/du-lieu-mo/catalog.rdf")
+    assert head.status_code == 200 and head.content == b""
+    assert head["Content-Type"] == get["Content-Type"] == "application/rdf+xml; charset=utf-8"
+
+
 def test_a_file_whose_checksum_is_not_a_sha256_gets_none(source):
     figures = dataset("so-lieu-giai-quyet-ho-so-hang-thang")
     entry = entries.entry("so-lieu-giai-quyet-ho-so-hang-thang")

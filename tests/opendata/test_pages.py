@@ -6,9 +6,11 @@ import hashlib
 import shutil
 
 import pytest
+from django.core.files.storage import default_storage
 
 from motcua.opendata import entries
 from motcua.opendata.entries import Entry
+from motcua.opendata.models import PublishedFile
 from motcua.opendata.publish import publish_all
 from tests.test_html import nu_errors
 
@@ -115,3 +117,31 @@ def test_a_link_checker_may_ask_for_the_headers_only(client, published):
     assert response.status_code == 200
     assert response["ETag"].startswith('"') and int(response["Content-Length"]) > 0
     assert client.post("/du-lieu-mo/xep-hang/xep-hang.csv").status_code == 405
+
+
+def test_a_file_not_modified_since_the_last_visit_answers_304(client, published):
+    """What harvesters, link checkers and proxies send: a weak ETag (a proxy that compressed
+    the file), "*", If-Modified-Since; a changed file still answers 200."""
+    url = "/du-lieu-mo/co-quan-don-vi/co-quan-don-vi.csv"
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    for headers in (
+        {"HTTP_IF_NONE_MATCH": "W/" + etag},
+        {"HTTP_IF_NONE_MATCH": f'"other", {etag}'},
+        {"HTTP_IF_NONE_MATCH": "*"},
+        {"HTTP_IF_MODIFIED_SINCE": modified},
+    ):
+        again = client.get(url, **headers)
+        assert again.status_code == 304, headers
+        assert again["ETag"] == etag and again["Cache-Control"] == first["Cache-Control"]
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    earlier = "Mon, 01 Jan 2024 00:00:00 GMT"
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
+
+
+def test_a_file_whose_stored_copy_vanished_is_404_not_500(client, published):
+    url = "/du-lieu-mo/co-quan-don-vi/co-quan-don-vi.csv"
+    stored = PublishedFile.objects.get(file_name="co-quan-don-vi.csv")
+    default_storage.delete(stored.storage_name)
+    assert client.get(url).status_code == 404
+    assert client.head(url).status_code == 404

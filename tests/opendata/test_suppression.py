@@ -126,3 +126,18 @@ def test_the_published_months_give_back_no_suppressed_cell(figures, december):
     for row, hidden in zip(table.rows, table.hidden, strict=True):
         assert not [n for n in sensitive if is_sensitive(row[n]) and n not in hidden]
         assert exposed(row, hidden - {"chi_so_2_2_tu"}, relations) == set()
+
+
+def test_rows_hiding_the_same_cells_share_one_elimination():
+    """Which hidden cells the relations determine does not depend on the values: a second row
+    hiding the same cells reuses the first row's answer instead of eliminating again."""
+    from motcua.opendata.suppression import _determined
+
+    relations = monthly_relations()
+    first = consistent_row({name: 20 for name in monthly_sensitive()} | {"tu_choi": 3})
+    second = first | {"tu_choi": 4, "rut_ho_so": 25}
+    _determined.cache_clear()
+    assert suppress(first, monthly_sensitive(), relations) == suppress(
+        second, monthly_sensitive(), relations
+    )
+    assert _determined.cache_info().hits >= 1

@@ -40,42 +40,42 @@ def help_url(name: str) -> str:
     return f"{entries.base()}/api/3/action/help_show?name={quote(name, safe='')}"
 
 
-def _answer(status: int, body: Any) -> HttpResponse:
+def answer(status: int, body: Any) -> HttpResponse:
     content = json.dumps(body, ensure_ascii=False, default=str)
     return HttpResponse(content, status=status, content_type=CONTENT_TYPE)
 
 
-def _bad_request(message: str) -> HttpResponse:
+def bad_request(message: str) -> HttpResponse:
     # CKAN's 400 is a bare JSON string, not the envelope.
-    return _answer(400, f"Bad request - {message}")
+    return answer(400, f"Bad request - {message}")
 
 
 @csrf_exempt
 @cached_for_visitors
 def action(request: HttpRequest, name: str) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
-        answer = _bad_request(_("Chỉ nhận GET hoặc POST."))
-        answer.status_code = 405
-        answer["Allow"] = "GET, HEAD, POST"
-        return answer
+        refused = bad_request(_("Chỉ nhận GET hoặc POST."))
+        refused.status_code = 405
+        refused["Allow"] = "GET, HEAD, POST"
+        return refused
     envelope: dict[str, Any] = {"help": help_url(name)}
     if _WRITES.search(name):
         refusal = NotAuthorized(_("Không có quyền: API này chỉ cho đọc dữ liệu mở."))
-        return _answer(refusal.status, {**envelope, "success": False, "error": refusal.body()})
+        return answer(refusal.status, {**envelope, "success": False, "error": refusal.body()})
     if name not in ACTIONS:
-        return _bad_request(f"Action name not known: {name}")
+        return bad_request(f"Action name not known: {name}")
     try:
         data = params.from_request(request)
     except (params.Unreadable, RequestDataTooBig) as error:
-        return _bad_request(f"JSON Error: {error}")
+        return bad_request(f"JSON Error: {error}")
     try:
         result = ACTIONS[name].run(data)
     except ActionError as error:
         logger.info("CKAN %s refused (%s): %s", name, error.kind, error.message)
-        return _answer(error.status, {**envelope, "success": False, "error": error.body()})
-    return _answer(200, {**envelope, "success": True, "result": result})
+        return answer(error.status, {**envelope, "success": False, "error": error.body()})
+    return answer(200, {**envelope, "success": True, "result": result})
 
 
 @cached_for_visitors
 def version(request: HttpRequest) -> HttpResponse:
-    return _answer(200, {"version": 3})
+    return answer(200, {"version": 3})

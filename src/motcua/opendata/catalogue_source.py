@@ -15,10 +15,15 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from motcua.core.public_urls import data_catalogue_url
+from motcua.core.public_urls import (
+    DATA_CATALOGUE_DATABASE,
+    DATA_CATALOGUE_VERSION,
+    data_catalogue_url,
+    fill,
+)
 from motcua.datacatalog import export, rules, selectors
 from motcua.datacatalog.models import CatalogueVersion, Database, Frequency, SharingLevel
-from motcua.datacatalog.specs import DatabaseSpec, publication_level
+from motcua.datacatalog.specs import DatabaseSpec, FieldSpec, publication_level
 
 from . import entries
 from .entries import Column, Distribution, Entry
@@ -82,17 +87,61 @@ def _modified(code: str, every: list[CatalogueVersion], history: list[dict[str, 
     return last
 
 
-def _columns(spec: DatabaseSpec) -> tuple[Column, ...]:
+def _columns(fields: tuple[FieldSpec, ...]) -> tuple[Column, ...]:
     return tuple(
         Column(name=f.name, type=COLUMN_TYPES.get(f.type, "string"), title=f.name,
                title_en=f.name, description=f.description)
-        for f in spec.open_fields
+        for f in fields
     )  # fmt: skip
 
 
-def _database_entry(db: Database, spec: DatabaseSpec, issued: datetime, modified: datetime,
-                    current: CatalogueVersion) -> Entry:  # fmt: skip
+# The catalogue's sharing levels in the EU access-right vocabulary (entries.ACCESS_RIGHTS).
+ACCESS_RIGHTS = {
+    SharingLevel.OPEN: "PUBLIC", SharingLevel.SHARED: "RESTRICTED",
+    SharingLevel.RESTRICTED: "NON_PUBLIC",
+}  # fmt: skip
+
+
+def version_entries(version: CatalogueVersion) -> list[Entry]:
+    """Every database of ``version``, open or not, as the data catalogue's own DCAT export
+    describes it: an open database under its open-data URI with its open fields, any other
+    under its page's address with every field, marked RESTRICTED or NON_PUBLIC."""
+    every = [v for v in sorted(selectors.versions(), key=lambda v: v.number)
+             if v.number <= version.number]  # fmt: skip
+    history = [selectors.specs_of(v) for v in every]
+    found = []
+    for db in selectors.databases_of(version):
+        spec = history[-1][db.code]
+        level = publication_level(spec)
+        dates = (_issued(db.code, every, history), _modified(db.code, every, history))
+        found.append(_database_entry(db, spec, *dates, version, level=level))
+    return found
+
+
+def version_header(version: CatalogueVersion) -> dict[str, str]:
+    """What the DCAT export of ``version`` says of itself (dcat.Header's fields)."""
+    path = fill(DATA_CATALOGUE_VERSION, number=str(version.number))
+    approved = timezone.localdate(version.approved_at).strftime("%d/%m/%Y")
+    return {
+        "uri": f"{entries.base()}{path}",
+        "title": f"Danh mục cơ sở dữ liệu của thành phố, phiên bản {version.number}",
+        "title_en": f"The city's catalogue of databases, version {version.number}",
+        "description": f"Các cơ sở dữ liệu do các cơ quan của thành phố quản lý và các trường dữ "
+                       f"liệu của từng cơ sở dữ liệu, phiên bản {version.number} phê duyệt ngày "
+                       f"{approved}; mỗi cơ sở dữ liệu ghi rõ mức chia sẻ.",
+        "description_en": f"The databases the city's agencies keep and the fields of each, "
+                          f"version {version.number} approved on {approved}; each with its "
+                          f"sharing level.",
+    }  # fmt: skip
+
+
+def _database_entry(
+    db: Database, spec: DatabaseSpec, issued: datetime, modified: datetime,
+    current: CatalogueVersion, level: str = SharingLevel.OPEN,
+) -> Entry:  # fmt: skip
     page = data_catalogue_url(code=db.code)
+    is_open = level == SharingLevel.OPEN
+    identifier = "" if is_open else f"{entries.base()}{fill(DATA_CATALOGUE_DATABASE, code=db.code)}"
     return Entry(
         slug=slug_of(db.code), source=SOURCE, title=db.name,
         title_en=db.name_en or f"Database {db.code}",
@@ -102,7 +151,9 @@ def _database_entry(db: Database, spec: DatabaseSpec, issued: datetime, modified
         keywords=("danh mục cơ sở dữ liệu", db.code), keywords_en=("data catalogue", db.code),
         publisher_id=db.owner.electronic_id, publisher_name=db.owner_name,
         frequency=FREQUENCIES[Frequency(db.frequency)], themes=("GOVE",),
-        issued=issued, modified=modified, columns=_columns(spec),
+        issued=issued, modified=modified,
+        columns=_columns(spec.open_fields if is_open else spec.fields),
+        access_rights=ACCESS_RIGHTS[SharingLevel(level)], identifier=identifier,
         landing_page=page, legal_basis=db.legal_basis,
         contact_name=db.owner_name, contact_email=db.owner.email,
         extras={"catalogue_version": str(current.number), "system": db.system,

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import catalogue_tables, figure_tables
 from .entries import Column
-from .suppression import Relation
 from .table import Table
 
 SUPPRESSION_NOTE = (
@@ -53,7 +52,6 @@ class Dataset:
     build: Callable[[], Table]
     columns_of: Callable[[], tuple[Column, ...]]  # some columns follow the index's versions
     sensitive: Callable[[], frozenset[str]] = frozenset
-    relations: Callable[[], tuple[Relation, ...]] = tuple
 
     def columns(self) -> tuple[Column, ...]:
         """The columns, the sensitive ones saying how a suppressed cell is shown."""
@@ -149,7 +147,6 @@ define(
         build=figure_tables.monthly_rows,
         columns_of=figure_tables.monthly_columns,
         sensitive=figure_tables.monthly_sensitive,
-        relations=figure_tables.monthly_relations,
     )
 )
 define(
@@ -158,11 +155,11 @@ define(
         title="Bảng xếp hạng chất lượng phục vụ đã công bố",
         title_en="Published service-quality rankings",
         description="Mỗi bảng xếp hạng đã công bố (tuần, tháng, quý) theo Quyết định 766/QĐ-TTg: "
-        "kỳ, cấp, đơn vị cấp trên, từng đơn vị với hạng, điểm, điểm từng nhóm và số hồ sơ tiếp "
-        "nhận. Bảng đã công bố không thay đổi.",
+        "kỳ, cấp, đơn vị cấp trên, từng đơn vị với hạng, điểm và điểm từng nhóm. Bảng đã công bố "
+        "không thay đổi.",
         description_en="Every published ranking (week, month, quarter) under Decision 766/QD-TTg: "
-        "period, level, parent, each unit with its rank, score, group points and dossiers "
-        "received. A published ranking never changes.",
+        "period, level, parent, each unit with its rank, score and group points. A published "
+        "ranking never changes.",
         keywords=("xếp hạng", "chỉ số chất lượng phục vụ", "Quyết định 766"),
         keywords_en=("ranking", "service quality index", "Decision 766"),
         frequency="WEEKLY",
@@ -170,6 +167,6 @@ define(
         sources=((f"{HOME}: bảng xếp hạng đã công bố", "/xep-hang/"),),
         build=figure_tables.ranking_rows,
         columns_of=figure_tables.ranking_columns,
-        sensitive=lambda: frozenset({"tiep_nhan"}),
+        sensitive=figure_tables.ranking_sensitive,
     )
 )

@@ -78,18 +78,36 @@ class Agent:
     email: str = ""
 
 
-def serialise(fmt: str, found: Sequence[Entry] | None = None) -> tuple[bytes, str]:
-    """The catalogue in ``fmt`` ("ttl", "jsonld", "rdf") and its Content-Type."""
+@dataclass(frozen=True)
+class Header:
+    """What a catalogue says of itself: its URI, title and description in both languages, and
+    whether the CKAN-compatible API serves its datasets (only the open-data catalogue's are)."""
+
+    uri: str
+    title: str
+    title_en: str
+    description: str
+    description_en: str
+    with_api: bool = False
+
+
+def serialise(
+    fmt: str, found: Sequence[Entry] | None = None, header: Header | None = None
+) -> tuple[bytes, str]:
+    """The catalogue in ``fmt`` ("ttl", "jsonld", "rdf") and its Content-Type: by default the
+    open-data catalogue of every entry; another catalogue is given by its ``header``."""
     serialiser, media_type = FORMATS[fmt]
-    g = graph(every_entry() if found is None else found)
+    g = graph(every_entry() if found is None else found, header=header)
     options: dict[str, Any] = {"context": CONTEXT, "auto_compact": True} if fmt == "jsonld" else {}
     text = g.serialize(format=serialiser, encoding="utf-8", **options)
     return text, f"{media_type}; charset=utf-8"
 
 
-def graph(found: Sequence[Entry], *, publisher: Agent | None = None) -> Graph:
+def graph(
+    found: Sequence[Entry], *, publisher: Agent | None = None, header: Header | None = None
+) -> Graph:
     """The catalogue of ``found`` as an RDF graph, published by ``publisher`` (by default the
-    city's people's committee)."""
+    city's people's committee); ``header`` names another catalogue than the open-data one."""
     g = Graph(bind_namespaces="core")
     for prefix, namespace in PREFIXES.items():
         g.bind(prefix, namespace, replace=True)
@@ -97,24 +115,30 @@ def graph(found: Sequence[Entry], *, publisher: Agent | None = None) -> Graph:
     levels = _levels({entry.publisher_id for entry in found} | {publisher.id})
     if publisher.level:
         levels[publisher.id] = publisher.level
-    catalog = URIRef(catalog_uri())
+    catalog = URIRef(header.uri if header else catalog_uri())
     g.add((catalog, RDF.type, DCAT.Catalog))
-    _localised(g, catalog, DCTERMS.title, CATALOGUE_TITLE, publisher=publisher.name)
-    _localised(g, catalog, DCTERMS.description, CATALOGUE_DESCRIPTION, publisher=publisher.name)
+    if header is None:
+        _localised(g, catalog, DCTERMS.title, CATALOGUE_TITLE, publisher=publisher.name)
+        _localised(g, catalog, DCTERMS.description, CATALOGUE_DESCRIPTION, publisher=publisher.name)
+    else:
+        _pair(g, catalog, DCTERMS.title, header.title, header.title_en)
+        _pair(g, catalog, DCTERMS.description, header.description, header.description_en)
     g.add((catalog, DCTERMS.publisher, _agent(g, publisher.id, publisher.name, levels)))
     g.add((catalog, DCTERMS.license, _licence(g)))
     for code in terms.LANGUAGES:
         g.add((catalog, DCTERMS.language, terms.language_term(g, code)))
     g.add((catalog, DCTERMS.spatial, _spatial(g)))
-    g.add((catalog, FOAF.homepage, _document(g, catalog_uri())))
+    g.add((catalog, FOAF.homepage, _document(g, str(catalog))))
     g.add((catalog, DCAT.themeTaxonomy, terms.THEME_SCHEME))
     _dates(g, catalog, _times(found, "issued"), _times(found, "modified"))
-    service = _service(g, publisher, levels)
-    g.add((catalog, DCAT.service, service))
+    service = _service(g, publisher, levels) if header is None or header.with_api else None
+    if service is not None:
+        g.add((catalog, DCAT.service, service))
     for entry in found:
         dataset = _dataset(g, entry, levels)
         g.add((catalog, DCAT.dataset, dataset))
-        g.add((service, DCAT.servesDataset, dataset))
+        if service is not None:
+            g.add((service, DCAT.servesDataset, dataset))
     return g
 
 
@@ -156,6 +180,9 @@ def _dataset(g: Graph, entry: Entry, levels: dict[str, str]) -> URIRef:
             )
         )
     g.add((dataset, DCTERMS.spatial, _spatial(g)))
+    rights = terms.access_right_concept(g, entry.access_rights)
+    if rights is not None:
+        g.add((dataset, DCTERMS.accessRights, rights))
     g.add((dataset, DCTERMS.language, terms.language_term(g, "vi")))
     frequency = terms.frequency_concept(g, entry.frequency)
     if frequency is not None:

@@ -26,6 +26,7 @@ LANGUAGE_SCHEME = URIRef(_AUTHORITY + "language")
 AVAILABILITY_SCHEME = URIRef(_AUTHORITY + "planned-availability")
 PUBLISHER_TYPE_SCHEME = URIRef("http://purl.org/adms/publishertype/1.0")
 LICENCE_TYPE_SCHEME = URIRef("http://purl.org/adms/licencetype/1.0")
+ACCESS_RIGHT_SCHEME = URIRef(_AUTHORITY + "access-right")
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 SCHEMES: dict[URIRef, tuple[str, str]] = {
@@ -36,6 +37,14 @@ SCHEMES: dict[URIRef, tuple[str, str]] = {
     AVAILABILITY_SCHEME: ("Mức độ sẵn có dự kiến", "Planned availability"),
     PUBLISHER_TYPE_SCHEME: ("Loại đơn vị công bố", "Publisher type"),
     LICENCE_TYPE_SCHEME: ("Loại giấy phép", "Licence type"),
+    ACCESS_RIGHT_SCHEME: ("Quyền truy cập", "Access right"),
+}
+
+# entries.ACCESS_RIGHTS -> (Vietnamese, English) of the EU access-right concept.
+ACCESS_RIGHTS: dict[str, tuple[str, str]] = {
+    "PUBLIC": ("công khai", "public"),
+    "RESTRICTED": ("hạn chế: chia sẻ giữa các cơ quan", "restricted"),
+    "NON_PUBLIC": ("không công khai", "non-public"),
 }
 
 # entries.FREQUENCIES -> the EU code. "BIANNUAL" (twice a year, the data catalogue's review)
@@ -148,6 +157,17 @@ def theme_concept(g: Graph, code: str) -> URIRef | None:
     uri = theme(code)
     if uri is not None:
         concept(g, uri, THEME_SCHEME, *THEMES[code])
+    return uri
+
+
+def access_right_concept(g: Graph, code: str) -> URIRef | None:
+    """The EU access-right concept of ``code``, also a dct:RightsStatement (DCAT-AP's range
+    of dct:accessRights)."""
+    if code not in ACCESS_RIGHTS:
+        return None
+    uri = URIRef(f"{_AUTHORITY}access-right/{code}")
+    concept(g, uri, ACCESS_RIGHT_SCHEME, *ACCESS_RIGHTS[code])
+    g.add((uri, RDF.type, DCTERMS.RightsStatement))
     return uri
 
 

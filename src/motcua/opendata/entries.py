@@ -22,6 +22,10 @@ from django.conf import settings
 # The frequencies of the EU's Publications Office vocabulary (DCAT-AP's dct:accrualPeriodicity);
 # CKAN's extras carry the same word.
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "ANNUAL", "BIANNUAL", "IRREG")
+# Who may reach the data (the EU's access-right vocabulary, DCAT-AP's dct:accessRights): open
+# data is PUBLIC; the data catalogue also describes databases shared between agencies only
+# (RESTRICTED) and kept to their owner (NON_PUBLIC).
+ACCESS_RIGHTS = ("PUBLIC", "RESTRICTED", "NON_PUBLIC")
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_ID = "CC-BY-4.0"
 
@@ -82,10 +86,14 @@ class Entry:
     landing_page: str = ""  # absolute; the dataset's page on the portal
     legal_basis: str = ""
     extras: dict[str, str] = field(default_factory=dict)
+    access_rights: str = "PUBLIC"  # one of ACCESS_RIGHTS
+    # A URI of its own, for a dataset that is described but not open (a restricted database of
+    # the data catalogue has no open-data page); empty: dataset_uri(slug).
+    identifier: str = ""
 
     @property
     def uri(self) -> str:
-        return dataset_uri(self.slug)
+        return self.identifier or dataset_uri(self.slug)
 
 
 def base() -> str:

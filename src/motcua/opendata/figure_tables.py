@@ -240,6 +240,15 @@ def _index_cells(index: UnitIndex) -> dict[str, Any]:
 
 # --- the published rankings -------------------------------------------------------------------
 
+# No count: a ranking's "dossiers received" summed a quarter's months or a district's wards, so
+# a month or a ward that the monthly figures hide (1–5) came back by subtraction. Whether a unit
+# had enough dossiers to be ranked is `duoc_xep_hang`.
+RANKING_SENSITIVE: frozenset[str] = frozenset()
+
+
+def ranking_sensitive() -> frozenset[str]:
+    return RANKING_SENSITIVE
+
 
 @cache
 def group_codes() -> tuple[str, ...]:
@@ -265,8 +274,6 @@ def ranking_columns() -> tuple[Column, ...]:
         column("hang", "integer", "Hạng", "Rank"),
         column("hang_ky_truoc", "integer", "Hạng kỳ trước", "Previous rank"),
         column("diem", "number", "Điểm", "Score", "Điểm trên 100.", "Score out of 100."),
-        column("tiep_nhan", "integer", "Số hồ sơ tiếp nhận", "Dossiers received",
-               "Số hồ sơ tiếp nhận trong kỳ.", "Dossiers received in the period."),
     ]  # fmt: skip
     found += [
         column(f"diem_nhom_{code.lower()}", "number", f"Điểm nhóm {code}", f"Group {code} points",
@@ -303,10 +310,9 @@ def ranking_rows() -> Table:
                 "hang": frozen["rank"],
                 "hang_ky_truoc": frozen["previous_rank"],
                 "diem": _decimal(frozen["total"]),
-                "tiep_nhan": frozen["received"],
             }
             groups = frozen.get("groups", {})
             row |= {f"diem_nhom_{c.lower()}": _decimal(groups.get(c)) for c in group_codes()}
             rows.append(row)
-            hidden.append(suppress(row, {"tiep_nhan"}, ()))
+            hidden.append(suppress(row, RANKING_SENSITIVE, ()))
     return Table(rows, hidden, start=min(days, default=None), end=max(days, default=None))

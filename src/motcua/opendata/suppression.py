@@ -12,14 +12,15 @@ exactly one, the smallest of its other cells is suppressed too, and this repeats
 changes. Because relations share cells, "two per relation" is not always enough, so the result
 is then checked the way an attacker would work: a suppressed cell is recomputable when its
 unit vector lies in the row space of the relations restricted to the suppressed cells (exact
-arithmetic over fractions); while one is, one more cell is suppressed.
+integer arithmetic); while one is, one more cell is suppressed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
+from functools import lru_cache
+from math import gcd
 
 SMALLEST, LARGEST = 1, 5  # a count in this range is never published
 SUPPRESSED = "x"  # how CSV and XLSX show a suppressed cell (declared in missingValues)
@@ -109,38 +110,53 @@ def _hide_one_more(
 def recomputable(
     row: Mapping[str, object], hidden: set[str], relations: Iterable[Relation]
 ) -> set[str]:
-    """The suppressed cells that the published cells and the relations determine exactly: a
-    cell's unit vector is in the row space of the relations over the suppressed cells exactly
-    when a row of its reduced row echelon form is that unit vector."""
+    """The suppressed cells that the published cells and the relations determine exactly.
+    Which they are depends only on the suppressed cells and the relations, never on the
+    values, so the answer is kept for the next row that hides the same cells."""
+    held = tuple(r for r in relations if all(name in row for name in r.cells))
+    return set(_determined(frozenset(hidden), held))
+
+
+@lru_cache(maxsize=4096)
+def _determined(hidden: frozenset[str], relations: tuple[Relation, ...]) -> frozenset[str]:
+    """A cell's unit vector is in the row space of the relations over the suppressed cells
+    exactly when a row of its reduced row echelon form is that unit vector."""
     unknowns = sorted(hidden)
     matrix = [
-        [Fraction(dict(r.terms).get(name, 0)) for name in unknowns]
+        [dict(r.terms).get(name, 0) for name in unknowns]
         for r in relations
-        if all(name in row for name in r.cells) and set(r.cells) & hidden
+        if set(r.cells) & hidden
     ]
     found = set()
     for reduced in _reduced(matrix, len(unknowns)):
         nonzero = [i for i, value in enumerate(reduced) if value != 0]
         if len(nonzero) == 1:
             found.add(unknowns[nonzero[0]])
-    return found
+    return frozenset(found)
 
 
-def _reduced(matrix: list[list[Fraction]], width: int) -> list[list[Fraction]]:
-    """The non-zero rows of the reduced row echelon form of ``matrix``."""
+def _reduced(matrix: list[list[int]], width: int) -> list[list[int]]:
+    """The non-zero rows of the reduced row echelon form of ``matrix``, each up to a non-zero
+    factor: exact integer (fraction-free) elimination, every row divided by the gcd of its
+    entries to keep the numbers small. Which entries are zero is all the caller reads, and a
+    factor does not change it."""
     rows = [list(r) for r in matrix]
-    done: list[list[Fraction]] = []
+    done: list[list[int]] = []
     for column in range(width):
         pivot = next((r for r in rows if r[column] != 0), None)
         if pivot is None:
             continue
         rows.remove(pivot)
         head = pivot[column]
-        pivot = [value / head for value in pivot]
         for other in (*rows, *done):
             factor = other[column]
             if factor != 0:
-                for i in range(width):
-                    other[i] -= factor * pivot[i]
+                scaled = zip(other, pivot, strict=True)
+                other[:] = _small([head * a - factor * b for a, b in scaled])
         done.append(pivot)
     return done
+
+
+def _small(row: list[int]) -> list[int]:
+    divisor = gcd(*row)
+    return [value // divisor for value in row] if divisor > 1 else row

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -111,14 +112,21 @@ def dataset_file(request: HttpRequest, slug: str, file_name: str) -> HttpRespons
     if found is None:
         raise Http404
     etag = f'"{found.sha256}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response: HttpResponseBase = HttpResponseNotModified()
-    else:
+    # RFC 9110 as Django reads it: weak If-None-Match (a proxy that compressed the file),
+    # "*", and If-Modified-Since (what harvesters and link checkers send) answer 304 too.
+    response: HttpResponseBase | None = get_conditional_response(
+        request, etag=etag, last_modified=int(found.modified.timestamp())
+    )
+    if response is None:
+        try:
+            content = default_storage.open(found.storage_name, "rb")
+        except FileNotFoundError:  # deleted since stored_file looked: not there to serve
+            raise Http404 from None
         content_type = found.media_type
         if content_type.startswith("text/") or content_type.endswith("json"):
             content_type += "; charset=utf-8"
         response = FileResponse(
-            default_storage.open(found.storage_name, "rb"),
+            content,
             content_type=content_type,
             as_attachment=not file_name.endswith(".json"),
             filename=file_name,

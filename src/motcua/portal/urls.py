@@ -141,6 +141,11 @@ urlpatterns += [
         data_catalogue.version_export,
         name="data-catalogue-version-export",
     ),
+    re_path(
+        r"^danh-muc-csdl/phien-ban/(?P<number>[0-9]+)/danh-muc-csdl\.(?P<fmt>ttl|jsonld|rdf)$",
+        opendata_dcat.data_catalogue_version,
+        name="data-catalogue-version-dcat",
+    ),
     path(
         public_urls.DATA_CATALOGUE_DATABASE,
         data_catalogue.database_page,
