@@ -2,18 +2,7 @@
 
 import pytest
 
-from motcua.opendata import catalogue_source, entries
-
 from .conftest import first_version
-
-
-@pytest.fixture(autouse=True)
-def registered():
-    before = dict(entries._SOURCES)
-    catalogue_source.register()
-    yield
-    entries._SOURCES.clear()
-    entries._SOURCES.update(before)
 
 
 def test_an_open_database_and_the_whole_catalogue_are_ckan_packages(client, city, settings):

@@ -8,7 +8,7 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SH
 
-from motcua.opendata import catalogue_source, dcat, entries
+from motcua.opendata import dcat, entries
 
 from .conftest import first_version
 
@@ -24,15 +24,6 @@ def shapes() -> Graph:
                         if (p, SH.path, None) not in g]:  # fmt: skip
         g.remove((shape, SH.property, prop))
     return g
-
-
-@pytest.fixture(autouse=True)
-def registered():
-    before = dict(entries._SOURCES)
-    catalogue_source.register()
-    yield
-    entries._SOURCES.clear()
-    entries._SOURCES.update(before)
 
 
 def test_the_catalogues_datasets_conform_to_dcat_ap_3(city, settings, shapes):

@@ -1,19 +1,8 @@
 import hashlib
 
-import pytest
-
 from motcua.opendata import catalogue_source, entries
 
 from .conftest import first_version
-
-
-@pytest.fixture(autouse=True)
-def registered():
-    before = dict(entries._SOURCES)
-    catalogue_source.register()
-    yield
-    entries._SOURCES.clear()
-    entries._SOURCES.update(before)
 
 
 def test_no_version_no_entry(city):
