@@ -30,10 +30,16 @@ class StackError(RuntimeError):
     pass
 
 
+NGINX = Path("/usr/sbin/nginx")  # where Debian puts it, outside a non-root user's PATH
+
+
 def missing_tools() -> list[str]:
-    """Debian packages the suite needs that are not installed."""
+    """Debian packages the suite needs that are not installed (every scenario goes through
+    nginx, as in production: without it the run would stop at the first scenario)."""
     wanted = {"wrk": "wrk", "redis-server": "redis-server", "pgbench": "postgresql-contrib"}
     missing = [pkg for cmd, pkg in wanted.items() if shutil.which(cmd) is None]
+    if shutil.which("nginx") is None and not NGINX.exists():
+        missing.append("nginx-light")
     if not helpers.have_postgres():
         missing.append("postgresql")
     return missing

@@ -127,3 +127,27 @@ def test_attachment_is_a_200_kb_pdf() -> None:
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
     assert 200 * 1024 - 100 < len(pdf) <= 200 * 1024
+
+
+def test_a_machine_without_nginx_is_told_which_package_to_install(monkeypatch, tmp_path) -> None:
+    from bench import stack
+
+    present = {"wrk", "redis-server", "pgbench"}
+    monkeypatch.setattr(
+        stack.shutil, "which", lambda cmd: f"/usr/bin/{cmd}" if cmd in present else None
+    )
+    monkeypatch.setattr(stack.helpers, "have_postgres", lambda: True)
+    monkeypatch.setattr(stack, "NGINX", tmp_path / "nginx")  # not there
+    assert stack.missing_tools() == ["nginx-light"]
+
+    (tmp_path / "nginx").touch()  # Debian's /usr/sbin/nginx, outside the PATH
+    assert stack.missing_tools() == []
+
+
+def test_the_run_stops_with_the_install_line_before_starting_anything(monkeypatch, capsys) -> None:
+    from bench import run
+
+    monkeypatch.setattr(run, "missing_tools", lambda: ["nginx-light", "wrk"])
+    assert run.main(["--quick"]) == 2
+    said = capsys.readouterr()
+    assert "apt-get install nginx-light wrk" in said.out + said.err
