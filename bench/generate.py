@@ -13,7 +13,8 @@ Then this module adds, in bulk and without the ORM's row-by-row saves:
   at the desk, with codes in the real format ``<agency e-ID>-<yyMMdd>-<NNNN>``.
 
 On PostgreSQL the rows go in with COPY after the dossier table's secondary indexes are
-dropped; the indexes are rebuilt afterwards and the tables analysed. On SQLite (scenario S8)
+dropped; the indexes are rebuilt afterwards, also when the load fails (its rows are rolled
+back), and the tables analysed. On SQLite (scenario S8)
 the same rows go in with executemany.
 
 Run it through ``bench/run.py``; alone: ``python -m bench.generate --dossiers 50000``.
@@ -517,20 +518,27 @@ def _copy_postgresql(
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
     raw = connection.connection
     step = max(count // 10, 1)
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(f"COPY dossiers_dossier ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        for i, row in enumerate(rows, start=1):
-            copy.write_row(row)
-            if i % step == 0:
-                report(f"  {i:,} dossiers copied")
-    raw.commit()
-    started = time.monotonic()
-    with connection.cursor() as cursor:
-        for _, definition in secondary:
-            cursor.execute(definition)
-    report(f"  {len(secondary)} indexes rebuilt in {time.monotonic() - started:.0f} s")
+    try:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY dossiers_dossier ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for i, row in enumerate(rows, start=1):
+                copy.write_row(row)
+                if i % step == 0:
+                    report(f"  {i:,} dossiers copied")
+        raw.commit()
+    except BaseException:
+        raw.rollback()  # nothing of the failed load stays …
+        raise
+    finally:
+        # … and the table gets back every index dropped for it, load or no load: without them
+        # each query of the next run would read the whole table, and nothing would say why.
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            for _, definition in secondary:
+                cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+        report(f"  {len(secondary)} indexes rebuilt in {time.monotonic() - started:.0f} s")
 
 
 def finish(report: Any, index: bool = True) -> dict[str, Any]:

@@ -39,3 +39,37 @@ def test_generated_dossiers_load_into_the_real_table() -> None:
     generated = ProcedureVersion.objects.filter(procedure__code__startswith="9.").first()
     assert generated is not None
     assert generated in ProcedureVersion.objects.matching(fold(generated.name))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_that_fails_leaves_the_table_with_its_indexes(monkeypatch) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the load drops and rebuilds indexes on PostgreSQL only")
+    import bench.generate as generate
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'dossiers_dossier'")
+            return {name for (name,) in cursor.fetchall()}
+
+    make_hanoi()
+    import_small_catalogue()
+    plan = load_plan(add_citizens(2), datetime(2026, 11, 23, tzinfo=HANOI))
+    before = indexes()
+    real_rows = generate.DossierRows
+
+    class Failing(real_rows):  # the load breaks after 50 rows (a full disk, a ^C)
+        def __iter__(self):
+            for i, row in enumerate(super().__iter__()):
+                if i == 50:
+                    raise OSError("disk full")
+                yield row
+
+    monkeypatch.setattr(generate, "DossierRows", Failing)
+    with pytest.raises(OSError):
+        insert_dossiers(200, plan, lambda _: None)
+
+    assert indexes() == before and len(before) > 3
+    assert Dossier.objects.count() == 0  # nothing of the failed load stays
