@@ -31,6 +31,15 @@ T0 = timezone.now().replace(microsecond=0) - timedelta(minutes=3)
 LATER = T0 + timedelta(minutes=20)
 
 
+@pytest.fixture(autouse=True)
+def _clock_of_this_test():
+    """T0 and LATER from each test's own start: taken once at import, a test run 20 minutes
+    after collection (a long parallel suite) paid its payment after LATER, and failed."""
+    global T0, LATER
+    T0 = timezone.now().replace(microsecond=0) - timedelta(minutes=3)
+    LATER = T0 + timedelta(minutes=20)
+
+
 @dataclass
 class Platform:
     """The platform as the job meets it: the QUERY messages it got, and what it answers (the
