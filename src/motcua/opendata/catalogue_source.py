@@ -58,14 +58,7 @@ def catalogue_entries() -> list[Entry]:
     every = sorted(selectors.versions(), key=lambda v: v.number)
     if not every:
         return []
-    current = every[-1]
-    history = [selectors.specs_of(v) for v in every]
-    found = []
-    for db in selectors.databases_of(current):
-        spec = history[-1][db.code]
-        if publication_level(spec) == SharingLevel.OPEN:
-            dates = (_issued(db.code, every, history), _modified(db.code, every, history))
-            found.append(_database_entry(db, spec, *dates, current))
+    found = [e for e in version_entries(every[-1], every) if e.access_rights == "PUBLIC"]
     return [*found, _whole_entry(every)]
 
 
@@ -102,11 +95,13 @@ ACCESS_RIGHTS = {
 }  # fmt: skip
 
 
-def version_entries(version: CatalogueVersion) -> list[Entry]:
+def version_entries(
+    version: CatalogueVersion, every: list[CatalogueVersion] | None = None
+) -> list[Entry]:
     """Every database of ``version``, open or not, as the data catalogue's own DCAT export
     describes it: an open database under its open-data URI with its open fields, any other
     under its page's address with every field, marked RESTRICTED or NON_PUBLIC."""
-    every = [v for v in sorted(selectors.versions(), key=lambda v: v.number)
+    every = [v for v in every or sorted(selectors.versions(), key=lambda v: v.number)
              if v.number <= version.number]  # fmt: skip
     history = [selectors.specs_of(v) for v in every]
     found = []
