@@ -107,6 +107,8 @@ class Run:
         self.results: list[Result] = []
         self.failures: list[str] = []
         self.info: dict[str, Any] = {}
+        # Scenario names to run (``--only S2,S4``); empty runs them all.
+        self.only: frozenset[str] = frozenset()
 
     # --- environment ------------------------------------------------------------------------
 
@@ -240,6 +242,8 @@ class Run:
 
     def attempt(self, name: str, step: Callable[[], None]) -> None:
         """Run one scenario; a failure is recorded and the suite goes on."""
+        if self.only and name not in self.only and name.split("-")[0] not in self.only:
+            return
         log(f"== {name}")
         try:
             step()
@@ -567,7 +571,7 @@ class Run:
         self.attempt("S9", lambda: self.s9(env))
         if rate:
             self.attempt("S6", lambda: self.s6(base, setup, rate, self.burst_check(env)))
-        else:
+        elif not self.only or "S6" in self.only:
             self.failures.append("S6: no sustainable submit rate from S1")
         self.attempt("S8", lambda: self.s8(redis_port))
 
@@ -702,6 +706,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--generate-only", action="store_true", help="generate (or refresh) the data, then stop"
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated scenarios to run (S1,S2,S3,S4,S5,S6,S8,S9,pgbench); S6 needs S1",
+    )
     args = parser.parse_args(argv)
     profile = QUICK if args.quick else FULL
     if args.dossiers:
@@ -722,6 +731,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with Stack(workdir) as stack:
         run = Run(profile, workdir, stack)
+        run.only = frozenset(n.strip() for n in args.only.split(",") if n.strip())
         try:
             if args.generate_only:
                 run.database()
