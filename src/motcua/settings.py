@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "motcua.identity",
     "motcua.catalog",
+    "motcua.waitroom",
     "motcua.dossiers",
     "motcua.feedback",
     "motcua.surveys",
@@ -125,6 +126,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.VietnameseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Sends portal visitors the platform cannot serve now to the waiting room, counts what it
+    # serves; around admission control, whose refusals it sees (docs/overload.md).
+    "motcua.waitroom.middleware.WaitingRoomMiddleware",
     # Before anything reads the session or the database (docs/overload.md).
     "motcua.core.admission.AdmissionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -424,6 +428,19 @@ SUBMISSIONS_PER_MINUTE = env_int("MOTCUA_SUBMISSIONS_PER_MINUTE", 10)
 UPLOADS_PER_MINUTE = env_int("MOTCUA_UPLOADS_PER_MINUTE", 30)
 # Seconds the public catalogue and unit pages are kept for visitors not signed in; 0: never.
 PAGE_CACHE_SECONDS = env_int("MOTCUA_PAGE_CACHE_SECONDS", 60)
+# The waiting room (docs/overload.md, "The waiting room"): off with 0, a portal visitor
+# refused by admission control is sent to /hang-cho/ instead of a bare 503.
+WAITROOM = env_bool("MOTCUA_WAITROOM", True)
+# Share of the measured capacity the room lets in, and the capacity (requests/s) assumed
+# until it is measured; the requests an admitted visit makes (to turn requests into people).
+WAITROOM_SHARE = env_float("MOTCUA_WAITROOM_SHARE", 0.75)
+WAITROOM_START_RATE = env_float("MOTCUA_WAITROOM_START_RATE", 20.0)
+WAITROOM_REQUESTS_PER_VISIT = env_int("MOTCUA_WAITROOM_REQUESTS_PER_VISIT", 10)
+# A waiting ticket nobody checks for this long expires; an admitted one gives a pass this long.
+WAITROOM_TICKET_MINUTES = env_int("MOTCUA_WAITROOM_TICKET_MINUTES", 10)
+WAITROOM_PASS_MINUTES = env_int("MOTCUA_WAITROOM_PASS_MINUTES", 15)
+# Requests for the room's own pages one process serves at once, outside MAX_INFLIGHT.
+WAITROOM_INFLIGHT = env_int("MOTCUA_WAITROOM_INFLIGHT", 2)
 # --- end of overload behaviour -------------------------------------------------------------
 
 # --- Transport and browser security (docs/production.md, "HTTPS and security headers") -----

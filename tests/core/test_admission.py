@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def one_slot(settings):
+    # Admission control alone; with the waiting room, tests/waitroom/test_door.py.
+    settings.WAITROOM = False
     settings.MAX_INFLIGHT = 1
     settings.ADMISSION_WAIT_MS = 0
     settings.RETRY_AFTER_SECONDS = 7

@@ -55,6 +55,9 @@ def stack(tmp_path_factory):
             "DATABASE_URL": postgres.create_database(),
             "MOTCUA_PAGE_CACHE_SECONDS": "0",  # every request must reach the database
             "MOTCUA_RETRY_AFTER_SECONDS": "3",
+            # Admission control alone: a refused page would otherwise go to the waiting room
+            # (tests/waitroom/test_door.py).
+            "MOTCUA_WAITROOM": "0",
         }
         motcua("migrate", "--verbosity=0", env=env)
         motcua("collectstatic", "--noinput", "--verbosity=0", env=env)

@@ -53,9 +53,15 @@ def retry_after() -> int:
 
 def _exempt(request: HttpRequest) -> bool:
     # WhiteNoise answers static files above this middleware; one it does not know still
-    # costs nothing. The health check must keep answering when the site is busy.
+    # costs nothing. The health check must keep answering when the site is busy. A request
+    # an outer middleware admitted on its own budget (the waiting room's pages) is not
+    # counted twice.
     path = request.path
-    return path == HEALTH_PATH or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+    return (
+        path == HEALTH_PATH
+        or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+        or getattr(request, "admission_exempt", False)
+    )
 
 
 def refusal(request: HttpRequest, *, status: int, seconds: int, message: str = "") -> HttpResponse:
@@ -108,7 +114,10 @@ class AdmissionMiddleware:
         if not self.slots.acquire(timeout=self.wait):
             logger.warning("503 for %s %s: %d requests in flight", request.method, request.path,
                            self.limit)  # fmt: skip
-            return refusal(request, status=503, seconds=retry_after())
+            response = refusal(request, status=503, seconds=retry_after())
+            # Seen by the waiting room (an outer middleware): over capacity, not a failure.
+            response.overloaded = True  # type: ignore[attr-defined]
+            return response
         try:
             return self.get_response(request)
         finally:

@@ -16,6 +16,7 @@ from motcua.catalog.models import ProcedureVariant, ProcedureVersion
 from motcua.catalog.schema_forms import validate as validate_answers
 from motcua.core.calendar import DueDateError, compute_due
 from motcua.identity.models import Agency, OfficerRole, User
+from motcua.waitroom.rules import late_submission_problem
 
 from .clock import close, resume_clock, supplement_deadline_default
 from .codes import next_dossier_code
@@ -131,9 +132,12 @@ def submit_dossier(
             claims=submission.exemption_claims,
         )
         problems = [why] if why else []
+    at = at or timezone.now()
+    if not problems and channel == Channel.ONLINE:
+        late = late_submission_problem(submission.version.procedure_id, submitted_by, at)
+        problems = [late] if late else []
     if problems:
         raise SubmissionRejected(problems)
-    at = at or timezone.now()
     if channel != Channel.ONLINE and not may_receive(submitted_by, submission.agency):
         raise NotPermitted(_("Chỉ cán bộ một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp."))
     code = next_dossier_code(submission.agency, timezone.localdate(at))

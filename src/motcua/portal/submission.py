@@ -16,6 +16,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,9 +36,12 @@ from motcua.dossiers.models import Draft, ResultDelivery
 from motcua.dossiers.selectors import dossier_detail
 from motcua.dossiers.services import UploadError, WorkflowError
 from motcua.dossiers.steps import handling_agencies
+from motcua.waitroom.passes import holds_pass
+from motcua.waitroom.selectors import event_queue_for
 
 from .access import citizen, citizen_required
 from .submission_forms import ChoicesForm, SubmitForm, UploadForm
+from .waitroom import room_url
 
 BACK_TO_CHECK = "kiem-tra"  # ?tu=kiem-tra: a change from the check page goes back there
 GET_POST = ["GET", "POST"]
@@ -87,6 +91,11 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     version = procedure_in_force(code)
     if version is None:
         raise Http404
+    event = event_queue_for(version.procedure_id, timezone.now())
+    if event is not None and not holds_pass(request, event.pk):
+        # An event queue is open for this procedure: through the room, in turn (the sign-in
+        # above came first: eligibility is checked before queueing, never after).
+        return redirect(room_url(event, version.code, request.path))
     if version.online_level == OnlineLevel.INFORMATION or not version.variants.exists():
         agencies = handling_agencies(version).order_by("name")[:100]
         return render(

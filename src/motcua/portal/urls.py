@@ -18,6 +18,7 @@ from . import (
     rankings,
     submission,
     views,
+    waitroom,
 )
 
 app_name = "portal"
@@ -33,6 +34,10 @@ urlpatterns = [
     path(public_urls.OPENDATA, opendata.dataset_list, name="opendata"),
     path(public_urls.OPENDATA_DATASET, opendata.dataset_detail, name="opendata-dataset"),
     path(public_urls.OPENDATA_FILE, opendata.dataset_file, name="opendata-file"),
+    path("hang-cho/", waitroom.room, name="waitroom"),
+    path("hang-cho/tim/", waitroom.find, name="waitroom-find"),
+    path("hang-cho/<str:secret>/", waitroom.ticket, name="waitroom-ticket"),
+    path("hang-cho/<str:secret>/vao/", waitroom.enter, name="waitroom-enter"),
     path("tai-khoan/", accounts.account, name="account"),
     path("tai-khoan/dang-ky/", accounts.signup, name="signup"),
     path("tai-khoan/dang-nhap/", accounts.login, name="login"),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WaitroomConfig(AppConfig):
+    name = "motcua.waitroom"
+    verbose_name = _("Hàng chờ")

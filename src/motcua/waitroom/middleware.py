@@ -1,0 +1,116 @@
+"""The door to the waiting room, around admission control (motcua.core.admission).
+
+- A portal page request that admission control refuses (over capacity) is sent to the room
+  (``/hang-cho/``) instead of getting a bare 503; once a queue has formed, newcomers go there
+  straight away, behind the people already waiting, until it empties.
+- Never sent there: the API and every machine interface (they keep 429/503 with
+  Retry-After), the back office and the admin, a form being sent (a POST refused is still the
+  503 that says nothing was saved), a draft being filled in by someone signed in (a dossier
+  started before the queue formed is never interrupted), and anyone holding a pass.
+- The room's own pages are served on their own small budget (``MOTCUA_WAITROOM_INFLIGHT``
+  per process), outside the admission limit: checking a ticket must work when the site is full.
+- Every request served is counted (motcua.waitroom.capacity), and so is every refusal.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from motcua.core.admission import refusal, retry_after
+
+from . import capacity
+from .passes import holds_any_pass
+from .services import FORMING_KEY
+
+ROOM = "/hang-cho/"
+# Machine interfaces and the staff's doors: never queued.
+NOT_QUEUED = ("/api/", "/open311/", "/can-bo/", "/admin/", "/thanh-toan/", "/hop-thu-", "/i18n/")
+IN_PROGRESS = ("/ho-so-nhap/",)
+NOT_COUNTED = ("/healthz", ROOM)
+
+
+class _Forming:
+    """Whether the general queue has people waiting: read from the cache at most once a
+    second per process, so that a portal request pays nothing for it."""
+
+    def __init__(self) -> None:
+        self.value = False
+        self.read_at = 0.0
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if now - self.read_at >= 1.0:
+            self.value = bool(cache.get(FORMING_KEY))
+            self.read_at = now
+        return self.value
+
+    def forget(self) -> None:
+        self.read_at = 0.0
+
+
+forming = _Forming()
+
+
+def queueable(request: HttpRequest) -> bool:
+    path = request.path
+    if request.method not in ("GET", "HEAD") or path.startswith(NOT_QUEUED):
+        return False
+    if path == "/healthz" or path.startswith(ROOM):
+        return False
+    if path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+        return False
+    if path.startswith(IN_PROGRESS) and settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    return not holds_any_pass(request)
+
+
+def to_room(request: HttpRequest) -> HttpResponse:
+    response = HttpResponseRedirect(f"{ROOM}?{urlencode({'tiep': request.get_full_path()})}")
+    response.status_code = 303
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class WaitingRoomMiddleware:
+    """Place it right before AdmissionMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        limit = int(settings.WAITROOM_INFLIGHT)
+        self.room_slots = threading.BoundedSemaphore(limit) if limit > 0 else None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.WAITROOM:
+            return self.get_response(request)
+        if request.path.startswith(ROOM):
+            return self._room(request)
+        if forming() and queueable(request):
+            return to_room(request)
+        response = self.get_response(request)
+        if getattr(response, "overloaded", False):
+            capacity.refused.hit()
+            if queueable(request):
+                return to_room(request)
+        elif response.status_code < 500 and not request.path.startswith(NOT_COUNTED):
+            capacity.completed.hit()
+        return response
+
+    def _room(self, request: HttpRequest) -> HttpResponse:
+        request.admission_exempt = True  # type: ignore[attr-defined]
+        if self.room_slots is None:
+            return self.get_response(request)
+        if not self.room_slots.acquire(timeout=0.05):
+            # The room itself is full for a moment (thousands checking at once): the ticket
+            # is safe on the server; come back in a few seconds.
+            return refusal(request, status=503, seconds=retry_after())
+        try:
+            return self.get_response(request)
+        finally:
+            self.room_slots.release()

@@ -1,0 +1,255 @@
+"""Taking a ticket, checking it, letting people in, the shuffle at an event's opening.
+
+Every change to a queue's counters happens under ``select_for_update`` of the queue's row, so
+two people arriving at once on two nodes get two different sequence numbers and ranks, and
+nothing is lost or doubled (on SQLite the transaction takes the write lock at BEGIN).
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion
+from motcua.identity.models import User
+
+from . import capacity
+from .models import GENERAL_SLUG, Queue, Ticket, TicketState
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, written down
+CODE_LENGTH = 8
+FORMING_KEY = f"{capacity.PREFIX}:forming"
+
+
+class TicketRefused(Exception):
+    """The visitor may not queue (not eligible): said before a ticket is taken, never after."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def general_queue() -> Queue:
+    queue, _created = Queue.objects.get_or_create(
+        slug=GENERAL_SLUG, defaults={"name": "Hàng chờ chung của cổng dịch vụ công"}
+    )
+    return queue
+
+
+def expiry() -> timedelta:
+    return timedelta(minutes=int(settings.WAITROOM_TICKET_MINUTES))
+
+
+def pass_validity() -> timedelta:
+    return timedelta(minutes=int(settings.WAITROOM_PASS_MINUTES))
+
+
+# Eligibility ------------------------------------------------------------------------------
+
+
+def eligibility_problem(
+    queue: Queue, *, holder: User | None, procedure: Procedure | None, at: datetime
+) -> str:
+    """Why this visitor may not queue here, or "". An event queue is for submitting one of
+    its procedures: that needs an account and the procedure open for online submission."""
+    if queue.is_general:
+        return ""
+    if queue.deadline is not None and at >= queue.deadline:
+        return _("Đã hết hạn nộp hồ sơ cho đợt này; không thể lấy lượt mới.")
+    if holder is None:
+        return _("Vui lòng đăng nhập trước khi lấy lượt: nộp hồ sơ trực tuyến cần tài khoản.")
+    if procedure is None or not queue.procedures.filter(pk=procedure.pk).exists():
+        return _("Thủ tục này không thuộc đợt tiếp nhận của hàng chờ.")
+    version = ProcedureVersion.objects.in_force(timezone.localdate(at)).filter(procedure=procedure)
+    if not version.exclude(online_level=OnlineLevel.INFORMATION).exists():
+        return _("Thủ tục này hiện không tiếp nhận hồ sơ trực tuyến.")
+    return ""
+
+
+# Taking a ticket --------------------------------------------------------------------------
+
+
+def take_ticket(
+    *,
+    queue: Queue,
+    holder: User | None,
+    contact: str = "",
+    procedure: Procedure | None = None,
+    next_path: str = "",
+    at: datetime | None = None,
+) -> Ticket:
+    """A place at the end of the line (or, before an event opens, in the draw at the opening).
+    A signed-in person with a live ticket in this queue gets that one back: one place each."""
+    at = at or timezone.now()
+    problem = eligibility_problem(queue, holder=holder, procedure=procedure, at=at)
+    if problem:
+        raise TicketRefused(problem)
+    with transaction.atomic():
+        locked = Queue.objects.select_for_update().get(pk=queue.pk)
+        if holder is not None:
+            mine = live_ticket_of(holder, locked)
+            if mine is not None:
+                return mine
+        _shuffle_if_due(locked, at)
+        locked.last_sequence += 1
+        rank = None
+        if locked.is_general or locked.shuffled_at is not None:
+            locked.last_rank += 1
+            rank = locked.last_rank
+        locked.save(update_fields=["last_sequence", "last_rank"])
+        ticket = Ticket.objects.create(
+            queue=locked,
+            secret=secrets.token_urlsafe(32),
+            code=_free_code(locked),
+            sequence=locked.last_sequence,
+            rank=rank,
+            holder=holder,
+            contact=contact.strip()[:200],
+            procedure=procedure,
+            next_path=next_path[:500],
+            before_deadline=locked.deadline is not None and at < locked.deadline,
+            taken_at=at,
+            checked_at=at,
+        )
+    if locked.is_general:
+        cache.set(FORMING_KEY, 1, int(expiry().total_seconds()))
+    return ticket
+
+
+def _free_code(queue: Queue) -> str:
+    # The queue's row is locked: no other ticket of this queue is being created meanwhile.
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        if not Ticket.objects.filter(queue=queue, code=code).exists():
+            return code
+
+
+def live_ticket_of(holder: User, queue: Queue) -> Ticket | None:
+    live = [TicketState.WAITING, TicketState.ADMITTED]
+    return Ticket.objects.filter(queue=queue, holder=holder, state__in=live).first()
+
+
+# The opening of an event ------------------------------------------------------------------
+
+
+def _shuffle_if_due(queue: Queue, at: datetime) -> None:
+    """At the opening, everyone who arrived before it is put in a random order (the system's
+    cryptographic generator: nobody can predict or replay it); newcomers rank after them.
+    Call with the queue's row locked."""
+    if queue.is_general or queue.shuffled_at is not None:
+        return
+    if queue.opens_at is not None and at < queue.opens_at:
+        return
+    early = list(Ticket.objects.filter(queue=queue, rank__isnull=True).order_by("sequence"))
+    secrets.SystemRandom().shuffle(early)
+    for rank, ticket in enumerate(early, start=queue.last_rank + 1):
+        ticket.rank = rank
+    Ticket.objects.bulk_update(early, ["rank"], batch_size=1000)
+    queue.last_rank += len(early)
+    queue.shuffled_at = at
+    queue.admitted_until = at
+    queue.save(update_fields=["last_rank", "shuffled_at", "admitted_until"])
+
+
+# Letting people in ------------------------------------------------------------------------
+
+
+def admit_due(queue: Queue, at: datetime | None = None) -> int:
+    """Expire tickets nobody checks, then let the next people in, in rank order, at the rate
+    the platform can take (motcua.waitroom.capacity). Returns how many were let in."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Queue.objects.select_for_update().get(pk=queue.pk)
+        _expire(locked, at)
+        _shuffle_if_due(locked, at)
+        if locked.is_event and locked.shuffled_at is None:
+            return 0  # not open yet
+        since = locked.admitted_until or at
+        elapsed = min(max(0.0, (at - since).total_seconds()), float(capacity.WINDOW))
+        credit = locked.admit_credit + elapsed * capacity.admissions_per_second(at.timestamp())
+        count = math.floor(credit)
+        admitted = 0
+        if count > 0:
+            waiting = Ticket.objects.filter(
+                queue=locked, state=TicketState.WAITING, rank__isnull=False
+            ).order_by("rank")
+            ids = list(waiting.values_list("pk", flat=True)[:count])
+            admitted = Ticket.objects.filter(pk__in=ids).update(
+                state=TicketState.ADMITTED, admitted_at=at
+            )
+        # Credit does not pile up while nobody waits: an empty room lets nobody in later twice.
+        locked.admit_credit = credit - count if admitted == count else 0.0
+        locked.admitted_until = at
+        locked.save(update_fields=["admit_credit", "admitted_until"])
+    if locked.is_general and admitted == 0 and not _anyone_waiting(locked):
+        cache.delete(FORMING_KEY)
+    return admitted
+
+
+def _expire(queue: Queue, at: datetime) -> None:
+    Ticket.objects.filter(
+        queue=queue, state=TicketState.WAITING, checked_at__lt=at - expiry()
+    ).update(state=TicketState.EXPIRED)
+    Ticket.objects.filter(
+        queue=queue, state=TicketState.ADMITTED, admitted_at__lt=at - pass_validity()
+    ).update(state=TicketState.EXPIRED)
+
+
+def _anyone_waiting(queue: Queue) -> bool:
+    return Ticket.objects.filter(queue=queue, state=TicketState.WAITING).exists()
+
+
+def admit_once_a_second(queue: Queue, at: datetime) -> None:
+    """Many people check at once; one of them (on any node) runs the admission each second."""
+    if cache.add(f"{capacity.PREFIX}:tick:{queue.pk}:{int(at.timestamp())}", 1, 5):
+        admit_due(queue, at)
+
+
+# Checking a ticket ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    ticket: Ticket
+    position: int  # people before this one still waiting (0 when admitted)
+    wait_minutes: int  # estimated, rounded up
+    opens_at: datetime | None  # an event not yet open
+
+
+def check_ticket(ticket: Ticket, at: datetime | None = None) -> Place:
+    """The holder is still there: keep the ticket alive, run the admission if it is this
+    second's turn, and say where the ticket stands. Two or three small queries."""
+    at = at or timezone.now()
+    queue = ticket.queue
+    if ticket.state == TicketState.WAITING:
+        if at - ticket.checked_at > timedelta(seconds=15):  # no write per check per second
+            Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING).update(checked_at=at)
+        admit_once_a_second(queue, at)
+        ticket.refresh_from_db(fields=["state", "rank", "admitted_at", "checked_at"])
+    if ticket.state != TicketState.WAITING:
+        return Place(ticket, 0, 0, None)
+    if ticket.rank is None:
+        return Place(ticket, 0, 0, queue.opens_at)
+    ahead = Ticket.objects.filter(
+        queue_id=queue.pk, state=TicketState.WAITING, rank__lt=ticket.rank
+    ).count()
+    per_minute = max(capacity.expected_rate() * 60, 1e-6)
+    return Place(ticket, ahead, max(1, math.ceil((ahead + 1) / per_minute)), None)
+
+
+def enter(ticket: Ticket, at: datetime | None = None) -> bool:
+    """The admitted holder goes in: the ticket is used (the pass is theirs). False when the
+    ticket is not admitted (or its pass time ran out)."""
+    at = at or timezone.now()
+    fresh = Ticket.objects.filter(pk=ticket.pk, admitted_at__gte=at - pass_validity())
+    if fresh.filter(state=TicketState.USED).exists():
+        return True  # the same holder again (a refresh) within the pass's time
+    return bool(fresh.filter(state=TicketState.ADMITTED).update(state=TicketState.USED))

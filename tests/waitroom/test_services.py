@@ -1,0 +1,188 @@
+"""The waiting room's domain: arrival order, the draw at an event's opening, expiry, admission
+at the measured rate, eligibility before queueing, one place per person."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+
+from motcua.waitroom import capacity, services
+from motcua.waitroom.models import Queue, Ticket, TicketState
+from tests.dossiers.world import local
+
+NOON = local(2026, 12, 7, 12, 0)
+
+
+def event(world, *, opens_at=NOON, deadline=None, slug="tuyen-sinh") -> Queue:
+    queue = Queue.objects.create(
+        slug=slug, name="Tuyển sinh lớp 1", opens_at=opens_at, deadline=deadline
+    )
+    queue.procedures.add(world.version("1.000001").procedure)
+    return queue
+
+
+def people(world, count: int, start: int = 0):
+    from motcua.identity.models import User
+
+    return [
+        User.objects.create_user(username=f"nguoi{i}", password="x", kind=User.Kind.CITIZEN)
+        for i in range(start, start + count)
+    ]
+
+
+def take(queue, at, **kwargs):
+    return services.take_ticket(queue=queue, holder=None, at=at, **kwargs)
+
+
+def arrive(world, queue, at, number: int = 1):
+    """``number`` people, each signed in, taking a ticket for the event's procedure at ``at``."""
+    procedure = world.version("1.000001").procedure
+    start = Ticket.objects.count()
+    return [
+        services.take_ticket(queue=queue, holder=person, procedure=procedure, at=at)
+        for person in people(world, number, start)
+    ]
+
+
+def test_the_general_queue_ranks_people_in_arrival_order(world):
+    queue = services.general_queue()
+    tickets = [take(queue, NOON + timedelta(seconds=i)) for i in range(5)]
+    assert [t.sequence for t in tickets] == [1, 2, 3, 4, 5]
+    assert [t.rank for t in tickets] == [1, 2, 3, 4, 5]
+    assert len({t.code for t in tickets}) == 5 and len({t.secret for t in tickets}) == 5
+    assert all(len(t.code) == 8 and set(t.code) <= set(services.CODE_ALPHABET) for t in tickets)
+
+
+def test_people_are_let_in_in_rank_order_at_the_share_of_capacity(world):
+    queue = services.general_queue()
+    tickets = [take(queue, NOON) for _ in range(10)]
+    services.admit_due(queue, NOON)  # starts the clock
+    assert services.admit_due(queue, NOON + timedelta(seconds=2)) == 6  # 3 a second
+    admitted = Ticket.objects.filter(state=TicketState.ADMITTED).order_by("rank")
+    assert [t.pk for t in admitted] == [t.pk for t in tickets[:6]]
+    assert services.admit_due(queue, NOON + timedelta(seconds=3)) == 3
+
+
+def test_nobody_is_let_in_while_the_platform_already_serves_its_capacity(world):
+    queue = services.general_queue()
+    take(queue, NOON)
+    services.admit_due(queue, NOON)
+    later = NOON + timedelta(seconds=5)
+    # 40 requests a second served during the last 10 s: no capacity left free.
+    second = int(later.timestamp())
+    cache.set_many({f"{capacity.PREFIX}:done:{s}": 40 for s in range(second - 10, second)})
+    assert services.admit_due(queue, later) == 0
+
+
+def test_capacity_is_what_was_served_while_requests_were_refused(world):
+    now = NOON.timestamp()
+    second = int(now)
+    cache.set_many({f"{capacity.PREFIX}:done:{s}": 25 for s in range(second - 10, second)})
+    cache.set(f"{capacity.PREFIX}:shed:{second - 3}", 4)
+    known, rate = capacity.measure(now)
+    assert (known, rate) == (25.0, 25.0)
+    assert capacity.capacity() == 25.0
+
+
+def test_counts_from_every_process_are_summed_once_the_second_is_over(world):
+    start = float(int(NOON.timestamp()))
+    for i in range(30):
+        capacity.completed.hit(start + i / 30)
+    capacity.completed.hit(start + 1.2)  # the next second: the first one goes to the cache
+    assert capacity._sum("done", start + 2) == 30
+    capacity.completed.flush()  # what reading the rate does first
+    assert capacity._sum("done", start + 2) == 31
+
+
+def test_an_event_shuffles_everyone_who_came_before_the_opening(world):
+    queue = event(world)
+    early = [arrive(world, queue, NOON - timedelta(minutes=30 - i))[0] for i in range(30)]
+    assert all(t.rank is None for t in early)
+    services.admit_due(queue, NOON - timedelta(seconds=1))  # not open yet: no draw
+    assert Ticket.objects.filter(rank__isnull=False).count() == 0
+
+    (late,) = arrive(
+        world, queue, NOON + timedelta(seconds=5)
+    )  # the first arrival after the opening
+    ranks = dict(Ticket.objects.values_list("pk", "rank"))
+    assert sorted(ranks[t.pk] for t in early) == list(range(1, 31))
+    assert [ranks[t.pk] for t in early] != list(range(1, 31))  # 1 chance in 30! to fail
+    assert ranks[late.pk] == 31
+    assert Queue.objects.get(pk=queue.pk).shuffled_at is not None
+
+
+def test_the_draw_at_the_opening_happens_once(world):
+    queue = event(world)
+    arrive(world, queue, NOON - timedelta(minutes=1), 2)
+    services.admit_due(queue, NOON)
+    first = dict(Ticket.objects.values_list("pk", "rank"))
+    services.admit_due(queue, NOON + timedelta(seconds=1))
+    arrive(world, queue, NOON + timedelta(seconds=2))
+    assert {k: v for k, v in Ticket.objects.values_list("pk", "rank") if k in first} == first
+
+
+def test_a_ticket_nobody_checks_expires_and_checking_keeps_it(world):
+    queue = services.general_queue()
+    forgotten = take(queue, NOON)
+    kept = take(queue, NOON)
+    services.check_ticket(kept, NOON + timedelta(minutes=6))
+    services.admit_due(queue, NOON + timedelta(minutes=10, seconds=30))
+    assert Ticket.objects.get(pk=forgotten.pk).state == TicketState.EXPIRED
+    assert Ticket.objects.get(pk=kept.pk).state != TicketState.EXPIRED
+
+
+def test_checking_says_how_many_are_ahead_and_the_wait(world):
+    queue = services.general_queue()
+    tickets = [take(queue, NOON) for _ in range(400)]
+    services.admit_due(queue, NOON)
+    place = services.check_ticket(tickets[360], NOON)
+    assert place.position == 360
+    assert place.wait_minutes == 3  # 361 people at 180 a minute
+
+
+def test_an_admitted_ticket_gives_one_pass_for_a_limited_time(world):
+    queue = services.general_queue()
+    ticket = take(queue, NOON)
+    services.admit_due(queue, NOON)
+    services.admit_due(queue, NOON + timedelta(seconds=1))
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.ADMITTED
+    assert services.enter(ticket, NOON + timedelta(minutes=1))
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.USED
+    assert not services.enter(ticket, NOON + timedelta(minutes=16))  # the pass ran out
+
+
+def test_eligibility_is_checked_before_a_ticket_is_taken(world):
+    queue = event(world, deadline=NOON + timedelta(hours=2))
+    procedure = world.version("1.000001").procedure
+    with pytest.raises(services.TicketRefused, match="đăng nhập"):
+        take(queue, NOON, procedure=procedure)
+    (person,) = people(world, 1)
+    other = world.version("1.000002").procedure if _has(world, "1.000002") else None
+    with pytest.raises(services.TicketRefused, match="không thuộc"):
+        services.take_ticket(queue=queue, holder=person, procedure=other, at=NOON)
+    with pytest.raises(services.TicketRefused, match="hết hạn"):
+        services.take_ticket(
+            queue=queue, holder=person, procedure=procedure, at=NOON + timedelta(hours=3)
+        )
+    assert Ticket.objects.count() == 0
+
+
+def _has(world, code: str) -> bool:
+    try:
+        world.version(code)
+    except Exception:
+        return False
+    return True
+
+
+def test_a_person_holds_one_place_per_queue(world):
+    queue = event(world, deadline=NOON + timedelta(hours=2))
+    procedure = world.version("1.000001").procedure
+    (person,) = people(world, 1)
+    first = services.take_ticket(queue=queue, holder=person, procedure=procedure, at=NOON)
+    again = services.take_ticket(queue=queue, holder=person, procedure=procedure, at=NOON)
+    assert first.pk == again.pk
+    assert first.before_deadline
