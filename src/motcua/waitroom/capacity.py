@@ -7,9 +7,9 @@ production, shared by every node), and from it the rate at which the room lets p
 - Refusals (the admission limit's 503) are marked the same way.
 - ``current_rate()`` is the sum over the last ``WINDOW`` whole seconds, divided by it.
 - ``capacity()``: the rate the platform is measured to sustain. It starts at
-  ``MOTCUA_WAITROOM_START_RATE``; each time the room admits it is updated: to the rate
-  measured while requests were being refused (the platform was saturated, so that is what it
-  sustains), or raised to any higher rate served without refusing.
+  ``MOTCUA_WAITROOM_START_RATE``; each time the room admits (once a second) it is updated:
+  moved a fifth of the way towards the rate measured while requests were being refused (the
+  platform was saturated, so that is what it sustains), or raised to any higher rate served.
 - The room lets in ``min(share × capacity, capacity − current rate) / requests per visit``
   people a second (``MOTCUA_WAITROOM_SHARE``, 0.75): at most its share, and never more than
   the capacity left free right now.
@@ -27,6 +27,7 @@ from django.core.cache import cache
 WINDOW = 10
 PREFIX = "motcua:waitroom"
 CAPACITY_KEY = f"{PREFIX}:capacity"
+MINIMUM = 1.0  # requests/s: the room never stops letting people in altogether
 
 
 class _SecondCounter:
@@ -90,8 +91,10 @@ def measure(now: float | None = None) -> tuple[float, float]:
     """Update the measured capacity; return (capacity, current rate), both in requests/s."""
     rate = current_rate(now)
     known = capacity()
-    if was_refusing(now) and rate > 0:
-        known = rate  # saturated: what it serves now is what it can serve
+    if was_refusing(now) and rate < known:
+        # Saturated: what it serves now is what it can serve. A fifth of the way each time
+        # (once a second), so that one refusal in a quiet minute does not collapse it.
+        known = max(0.8 * known + 0.2 * rate, MINIMUM)
     elif rate > known:
         known = rate
     cache.set(CAPACITY_KEY, known, None)

@@ -1,0 +1,140 @@
+"""The door: a portal visitor the platform cannot serve is sent to the waiting room, follows it
+without JavaScript (redirects, "Kiểm tra lại", the pass) and gets in; the API still gets 503;
+a draft being filled in is never interrupted."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from motcua.identity.models import User
+from motcua.waitroom.middleware import forming
+from motcua.waitroom.models import Ticket, TicketState
+from tests.core import blocking_urls
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.core.blocking_urls")]
+
+
+@pytest.fixture
+def one_slot(settings, db):
+    settings.MAX_INFLIGHT = 1
+    settings.ADMISSION_WAIT_MS = 0
+    settings.PAGE_CACHE_SECONDS = 0
+    blocking_urls.entered.clear()
+    blocking_urls.release.clear()
+
+
+@pytest.fixture
+def slot_taken(one_slot, client):
+    """The only slot is held by a request in another thread until the slot is released (the
+    same client: each test client has its own middleware, hence its own slots)."""
+    holder = threading.Thread(target=client.get, args=("/giu-lai/",))
+    holder.start()
+    assert blocking_urls.entered.wait(timeout=10)
+    yield holder
+    blocking_urls.release.set()
+    holder.join(timeout=10)
+
+
+def free(holder: threading.Thread) -> None:
+    blocking_urls.release.set()
+    holder.join(timeout=10)
+    forming.forget()
+
+
+def test_a_page_beyond_capacity_sends_the_visitor_to_the_room(slot_taken, client):
+    response = client.get("/thu-tuc/?q=khai+sinh")
+    assert response.status_code == 303
+    assert response["Location"] == "/hang-cho/?tiep=%2Fthu-tuc%2F%3Fq%3Dkhai%2Bsinh"
+    room = client.get(response["Location"])  # the room answers although the slot is taken
+    assert room.status_code == 200
+    html = room.content.decode()
+    assert "Lấy lượt" in html and 'name="tiep" value="/thu-tuc/?q=khai+sinh"' in html
+
+
+def test_the_api_and_a_form_beyond_capacity_still_get_503(slot_taken, client):
+    api = client.get("/api/v1/procedures")
+    assert api.status_code == 503 and api.json()["retry_after"] == int(api["Retry-After"])
+    form = client.post("/tai-khoan/dang-nhap/", {"identifier": "a", "password": "b"})
+    assert form.status_code == 503 and "chưa được lưu" in form.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+def _take(client: Client, next_path: str = "/thu-tuc/") -> str:
+    response = client.post("/hang-cho/", {"hang": "chung", "tiep": next_path, "contact": ""})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_a_client_without_javascript_follows_the_room_and_gets_in(slot_taken, client):
+    """What a browser does: the redirect, take a ticket, "Kiểm tra lại" (a GET form), then the
+    link in, which sets the pass and goes where the person was going."""
+    room = client.get(client.get("/thu-tuc/")["Location"])
+    assert room.status_code == 200
+    ticket_page = _take(client)
+    free(slot_taken)
+    # A newcomer, while the queue has people in it, goes behind them.
+    assert Client().get("/").status_code == 303
+    start = timezone.now()
+    for second in range(1, 30):
+        # Admission runs at most once a second: each check a few seconds later (tests never
+        # wait on wall time).
+        with time_machine.travel(start + timedelta(seconds=2 * second), tick=False):
+            page = client.get(ticket_page).content.decode()
+        if "Vào cổng dịch vụ công" in page:
+            break
+        assert "Kiểm tra lại" in page and "người trước bạn" in page
+    enter = re.search(r'href="(/hang-cho/[^"]+/vao/)"', page)
+    assert enter, page
+    inside = client.get(enter.group(1))
+    assert inside.status_code == 302 and inside["Location"] == "/thu-tuc/"
+    assert client.get("/thu-tuc/").status_code == 200  # the pass lets them through
+    assert Ticket.objects.get().state == TicketState.USED
+
+
+def test_the_ticket_is_resumed_by_its_code_from_another_device(slot_taken, client):
+    ticket_page = _take(client)
+    code = Ticket.objects.get().code
+    client.cookies.clear()  # another device
+    other = client
+    found = other.get("/hang-cho/tim/", {"ma": code.lower()})
+    assert found.status_code == 302 and found["Location"] == ticket_page
+    assert other.get("/hang-cho/tim/", {"ma": "ZZZZZZZZ"}).status_code == 400
+
+
+def test_the_page_refreshes_only_when_asked(slot_taken, client):
+    ticket_page = _take(client)
+    plain = client.get(ticket_page)
+    assert "Refresh" not in plain and "http-equiv" not in plain.content.decode()
+    assert "no-store" in plain["Cache-Control"]
+    asked = client.get(ticket_page, {"lam-moi": "30"})
+    assert asked["Refresh"] == "30"
+    assert 'name="lam-moi" value="30"' in asked.content.decode()  # "check again" keeps it
+
+
+def test_a_draft_being_filled_in_is_never_sent_to_the_room(one_slot, client):
+    person = User.objects.create_user(username="dang-lam", password="x", kind=User.Kind.CITIZEN)
+    client.force_login(person)
+    _take(Client())  # a queue has formed
+    forming.forget()
+    assert client.get("/").status_code == 303
+    response = client.get("/ho-so-nhap/")
+    assert response.status_code == 200
+
+
+def test_a_ticket_page_that_does_not_exist_is_404(one_slot, client):
+    assert client.get("/hang-cho/khong-co/").status_code == 404
+    assert client.get("/hang-cho/khong-co/vao/").status_code == 404
+
+
+def test_the_next_address_stays_on_this_site(one_slot, client):
+    client.post("/hang-cho/", {"hang": "chung", "tiep": "https://evil.example/"})
+    assert Ticket.objects.get().next_path == "/"
+    assert parse_qs(urlsplit("/hang-cho/?tiep=%2F").query) == {"tiep": ["/"]}

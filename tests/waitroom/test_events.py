@@ -1,0 +1,115 @@
+"""An event an administrator opened in advance: eligibility before queueing, the way in to the
+procedure through the room, and "a ticket taken before the deadline counts as on time"."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import time_machine
+from django.contrib import admin
+from django.test import RequestFactory
+from django.utils import timezone
+
+from motcua.dossiers.intake import SubmissionRejected
+from motcua.waitroom import services
+from motcua.waitroom.admin import QueueAdmin
+from motcua.waitroom.models import Queue, Ticket, TicketState
+from tests.dossiers.world import local
+from tests.portal.citizen_world import ANSWERS, CODE, build_citizen_world, url
+
+EIGHT = local(2026, 12, 7, 8, 0)
+NINE_THIRTY = local(2026, 12, 7, 9, 30)
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return build_citizen_world()
+
+
+@pytest.fixture
+def enrolment(world) -> Queue:
+    queue = Queue.objects.create(
+        slug="tuyen-sinh-2026", name="Tuyển sinh đầu cấp 2026", opens_at=EIGHT,
+        deadline=NINE_THIRTY,
+    )  # fmt: skip
+    queue.procedures.add(world.version(CODE).procedure)
+    return queue
+
+
+@time_machine.travel(EIGHT + timedelta(minutes=5), tick=False)
+def test_starting_the_procedure_goes_through_the_event_queue(client, world, enrolment):
+    start = url("submission-start", CODE)
+    anonymous = client.get(start)
+    assert anonymous.status_code == 302 and "/tai-khoan/dang-nhap/" in anonymous["Location"]
+
+    client.force_login(world["citizen"])
+    response = client.get(start)
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query == {"hang": ["tuyen-sinh-2026"], "thu-tuc": [CODE], "tiep": [start]}
+    room = client.get(response["Location"])
+    assert "Tuyển sinh đầu cấp 2026" in room.content.decode()
+
+    taken = client.post("/hang-cho/", {**{k: v[0] for k, v in query.items()},
+                                       "contact": "an@example.vn"})  # fmt: skip
+    ticket = Ticket.objects.get()
+    assert taken["Location"] == f"/hang-cho/{ticket.secret}/"
+    assert ticket.before_deadline and ticket.contact == "an@example.vn"
+    assert ticket.holder == world["citizen"] and ticket.procedure.code == CODE
+
+    services.admit_due(enrolment, timezone.now())
+    with time_machine.travel(timezone.now() + timedelta(seconds=2), tick=False):
+        page = client.get(taken["Location"]).content.decode()
+        assert "Đã đến lượt bạn" in page
+        inside = client.get(f"/hang-cho/{ticket.secret}/vao/")
+        assert inside["Location"] == start
+        assert client.get(start).status_code == 200  # the procedure's first page
+
+
+@time_machine.travel(EIGHT + timedelta(minutes=5), tick=False)
+def test_someone_not_signed_in_cannot_take_a_ticket_for_an_event(client, world, enrolment):
+    query = {"hang": enrolment.slug, "thu-tuc": CODE}
+    page = client.get("/hang-cho/", query).content.decode()
+    assert "Vui lòng đăng nhập trước khi lấy lượt" in page
+    assert client.post("/hang-cho/", query).status_code == 400
+    assert Ticket.objects.count() == 0
+
+
+def test_a_ticket_taken_before_the_deadline_counts_as_on_time(world, enrolment):
+    on_time, late = world["citizen"], world["other_citizen"]
+    procedure = world.version(CODE).procedure
+    ticket = services.take_ticket(
+        queue=enrolment, holder=on_time, procedure=procedure, at=NINE_THIRTY - timedelta(minutes=1)
+    )
+    with pytest.raises(services.TicketRefused):  # after the deadline: no new ticket
+        services.take_ticket(queue=enrolment, holder=late, procedure=procedure, at=NINE_THIRTY)
+    after = NINE_THIRTY + timedelta(minutes=40)
+    with pytest.raises(SubmissionRejected, match="Đã hết hạn nộp hồ sơ trực tuyến"):
+        world.submit(CODE, citizen=late, data=ANSWERS, at=after)
+    Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.USED)
+    assert world.submit(CODE, citizen=on_time, data=ANSWERS, at=after).code
+    # Before the deadline everyone may submit, ticket or not.
+    assert world.submit(
+        CODE, citizen=late, data=ANSWERS, at=NINE_THIRTY - timedelta(seconds=1)
+    ).code
+
+
+def test_the_administrator_downloads_who_tried_before_the_deadline(client, world, enrolment):
+    procedure = world.version(CODE).procedure
+    services.take_ticket(
+        queue=enrolment, holder=world["citizen"], procedure=procedure, contact="0912345678",
+        at=EIGHT - timedelta(minutes=2),
+    )  # fmt: skip
+    queue_admin = QueueAdmin(Queue, admin.site)
+    request = RequestFactory().post("/admin/waitroom/queue/")
+    response = queue_admin.export_tried_before_deadline(request, Queue.objects.all())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["hang_cho", "ma_luot", "thu_tu_den"]
+    assert rows[1][0] == "tuyen-sinh-2026" and rows[1][4] == CODE and rows[1][6] == "0912345678"
+    assert rows[1][3] == "07/12/2026 07:58:00"
+    assert queue_admin.figures(enrolment) == "1 / 0 / 0 / 0"  # waiting / admitted / used / expired
