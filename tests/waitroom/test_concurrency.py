@@ -25,7 +25,7 @@ def _in_threads(count: int, work) -> list[BaseException]:
         try:
             start.wait(timeout=30)
             work(index)
-        except BaseException as error:  # noqa: BLE001  (reported by the test)
+        except BaseException as error:  # reported by the test
             errors.append(error)
         finally:
             connection.close()
