@@ -138,3 +138,14 @@ def test_the_next_address_stays_on_this_site(one_slot, client):
     client.post("/hang-cho/", {"hang": "chung", "tiep": "https://evil.example/"})
     assert Ticket.objects.get().next_path == "/"
     assert parse_qs(urlsplit("/hang-cho/?tiep=%2F").query) == {"tiep": ["/"]}
+
+
+def test_someone_signed_in_finds_their_ticket_after_signing_in_elsewhere(one_slot, client):
+    person = User.objects.create_user(username="o-dau", password="x", kind=User.Kind.CITIZEN)
+    client.force_login(person)
+    ticket_page = _take(client)
+    laptop = Client()
+    laptop.force_login(person)
+    room = laptop.get("/hang-cho/").content.decode()
+    assert f'href="{ticket_page}"' in room and "Lượt của bạn" in room
+    assert _take(laptop) == ticket_page  # one place each: taking again gives the same ticket
