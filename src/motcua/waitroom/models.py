@@ -1,4 +1,4 @@
-"""The waiting room (docs/overload.md, "The waiting room"; ADR 0018): queues and the tickets
+"""The waiting room (docs/overload.md, "The waiting room"; ADR 0019): queues and the tickets
 held in them, on the server, so that a place survives a lost cookie or a change of device."""
 
 from __future__ import annotations
