@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection, connections
 from django.test import Client
+from django.utils import timezone
 
 from motcua.core import replicas
 from motcua.core.page_cache import bump
@@ -91,6 +92,22 @@ def test_the_catalogue_and_open_data_read_the_replica(replicated):
             response = Client().get(path)
         assert response.status_code == 200, path
         assert [sql for sql in on_replica if "pg_" not in sql], path
+
+
+def test_the_monthly_report_reads_the_replica_and_audits_on_the_primary(replicated):
+    approver = ApiCaller.for_user(Client(), replicated.world.people["approver"])
+    replicated.caught_up()
+    params = {"agency": "000.01.99.H26", "month": timezone.localdate().strftime("%Y-%m")}
+
+    with logged(REPLICA) as on_replica, logged("default") as on_primary:
+        response = approver.get("/reports/monthly", params)
+
+    assert response.status_code == 200, response.content
+    assert [sql for sql in on_replica if "pg_" not in sql]
+    # The token is checked and the export recorded on the primary (a write never goes to a
+    # replica, even from a marked view).
+    assert any(sql.startswith("INSERT") for sql in on_primary)
+    assert not any(sql.startswith("INSERT") for sql in on_replica)
 
 
 def test_pages_built_just_after_a_change_read_the_primary(replicated):
