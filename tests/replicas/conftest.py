@@ -66,10 +66,20 @@ class Pair:
 
 
 def _databases(primary: Postgres, replica: Postgres) -> dict[str, Any]:
-    default = dj_database_url.parse(primary.url())
-    copy = dj_database_url.parse(replica.url())
+    """As settings.py makes them in production: a psycopg pool per alias, connections
+    checked as they leave it, the replica's wait for one cut to a second."""
+    default = dj_database_url.parse(primary.url(), conn_max_age=0, conn_health_checks=True)
+    copy = dj_database_url.parse(replica.url(), conn_max_age=0, conn_health_checks=True)
+    default["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 4, "timeout": 5.0}}
+    copy["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 4, "timeout": 1.0}}
     copy["TEST"] = {"MIRROR": "default"}
     return connections.configure_settings({"default": default, REPLICA: copy})
+
+
+def _close_pools() -> None:
+    for alias in connections.settings:
+        with contextlib.suppress(Exception):
+            connections[alias].close_pool()
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +105,7 @@ def pair(django_db_blocker) -> Iterator[Pair]:
 
                 yield Pair(primary, replica, build_world())
                 connections.close_all()
+                _close_pools()
     finally:
         for alias in list(connections.settings):
             with contextlib.suppress(AttributeError):

@@ -83,6 +83,7 @@ def test_a_lookup_is_served_by_the_replica(replicated):
     assert answer["status"]["code"] == Status.SUBMITTED
     assert (on_replica, on_primary) == (1, 0)
     assert replicated.sql(REPLICA, "SELECT pg_is_in_recovery()") is True
+    assert connections[REPLICA].pool is not None  # a pool of its own, as in production
 
 
 def test_the_catalogue_and_open_data_read_the_replica(replicated):
