@@ -31,7 +31,13 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+)
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
@@ -142,7 +148,7 @@ class Health:
                 else:
                     replica.measure(now, primary, replayed)
                 replica.checked_at = now
-        except (OperationalError, InterfaceError) as error:
+        except (DatabaseError, InterfaceError) as error:  # whatever it is, do not read it
             self.down(replica.alias, error)
         finally:
             replica.checking = False
