@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -191,3 +191,22 @@ def test_a_replica_killed_mid_run_leaves_every_request_answered(replicated, monk
     replicated.replica.start()
     monkeypatch.setattr(replicas, "CHECK_SECONDS", 0.2)
     wait_until(lambda: lookup(Client(), code)[1] == 1, timeout=30, what="the replica again")
+
+
+def test_reads_inside_a_transaction_stay_on_the_primary(replicated):
+    replicated.caught_up()
+
+    @replicas.replica_reads
+    def count(*, atomic: bool) -> int:
+        if not atomic:
+            return Dossier.objects.count()
+        with transaction.atomic():
+            return Dossier.objects.count()
+
+    with logged(REPLICA) as outside:
+        count(atomic=False)
+    with logged(REPLICA) as inside:
+        count(atomic=True)
+
+    # The transaction sees its own writes and one snapshot: the primary's.
+    assert (dossier_reads(outside), dossier_reads(inside)) == (1, 0)
