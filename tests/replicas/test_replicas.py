@@ -109,6 +109,8 @@ def test_the_monthly_report_reads_the_replica_and_audits_on_the_primary(replicat
     # replica, even from a marked view).
     assert any(sql.startswith("INSERT") for sql in on_primary)
     assert not any(sql.startswith("INSERT") for sql in on_replica)
+    # A GET that leaves a trace pins nobody: only a change the client asked for does.
+    assert replicas.PIN_COOKIE not in response.cookies
 
 
 def test_pages_built_just_after_a_change_read_the_primary(replicated):
