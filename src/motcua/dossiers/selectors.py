@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 
+from motcua.core.replicas import primary_when_none
 from motcua.identity.models import OfficerRole
 
 from .access import officer_scope, visible_dossiers
@@ -85,6 +86,7 @@ def timeline(dossier: Dossier) -> list[DossierEvent]:
     return list(dossier.events.select_related("actor", "actor_agency", "to_handler", "to_agency"))
 
 
+@primary_when_none
 def public_lookup(code: str, contact: str) -> Dossier | None:
     """A dossier by code plus the phone number or ID number given in it; None otherwise."""
     contact = "".join(contact.split())
