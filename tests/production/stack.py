@@ -327,7 +327,7 @@ def _text(path: Path) -> str:
 NGINX_SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 
 
-NGINX_CAP = "    limit_conn motcua_nodes 48;"
+NGINX_CAP = "    limit_conn motcua_nodes 40;"
 NGINX_TLS = "    listen 443 ssl http2;"
 NGINX_CERTIFICATES = {
     "/etc/ssl/motcua/fullchain.pem": "certificate.pem",

@@ -130,5 +130,5 @@ def test_under_the_cap_the_applications_own_503_passes_unchanged(proxy):
 def test_the_cap_is_rendered_from_the_one_template(tmp_path):
     config = nginx_config(tmp_path, port=1234, nodes=[1, 2], in_flight=96)
     assert "limit_conn motcua_nodes 96;" in config
-    assert "limit_conn motcua_nodes 48;" not in config
+    assert "limit_conn motcua_nodes 40;" not in config
     assert "server 127.0.0.1:1 " in config and "server 127.0.0.1:2 " in config
