@@ -53,6 +53,25 @@ def test_a_submission_reads_back_neither_its_history_nor_its_files(people):
     assert not any('WHERE "dossiers_dossier"."parent_id" =' in sql for sql in sent)  # children
 
 
+def test_the_applicants_address_costs_one_query_whatever_the_levels_above_their_ward(people):
+    from motcua.dossiers.models import Dossier
+    from motcua.identity.models import AdministrativeUnit, User
+
+    hanoi = AdministrativeUnit.objects.get(code="01")
+    district = AdministrativeUnit.objects.create(
+        code="001", name="Quận Ba Đình", level="district", division_type="Quận", parent=hanoi
+    )
+    AdministrativeUnit.objects.filter(code="00070").update(parent=district)
+    ward = AdministrativeUnit.objects.get(code="00070")
+    User.objects.filter(username="congdan").update(address_unit=ward, address_street="Số 1")
+    answer, sent = submitted(people["citizen"])
+    units = [sql for sql in sent if sql.startswith('SELECT "identity_administrativeunit".')]
+    assert len(units) == 1
+    assert len(sent) <= SUBMISSION_QUERIES + 1
+    dossier = Dossier.objects.get(code=answer.json()["code"])
+    assert dossier.applicant_address == "Số 1, Phường Hoàn Kiếm, Quận Ba Đình, Thành phố Hà Nội"
+
+
 def test_the_answer_from_the_rows_in_hand_is_the_dossier_as_it_reads_back(people):
     answer, _ = submitted(people["citizen"])
     code = answer.json()["code"]
