@@ -18,6 +18,7 @@ from motcua.dossiers.models import (
     Dossier,
     DossierEvent,
     DossierFile,
+    in_hand,
 )
 from motcua.dossiers.relations import Situation
 from motcua.dossiers.rules import DOOR_ACTIONS, offered
@@ -152,7 +153,11 @@ def dossier_out(user: User, dossier: Dossier) -> dict[str, Any]:
     consultations = (
         list(dossier.consultations.select_related("from_agency", "to_agency")) if staff else []
     )
-    children = dossier.children.select_related("agency", "version__procedure").order_by("code")
+    children = in_hand(dossier, "children")  # a dossier just submitted has none
+    if children is None:
+        children = list(
+            dossier.children.select_related("agency", "version__procedure").order_by("code")
+        )
     return {
         **summary_out(user, dossier),
         "variant": {"code": dossier.variant.code, "name": dossier.variant.name},

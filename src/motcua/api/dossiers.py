@@ -18,7 +18,7 @@ from motcua.core.http import client_ip
 from motcua.core.throttle import Limit, submissions, uploads
 from motcua.dossiers.access import visible_dossiers
 from motcua.dossiers.applicants import applicant_for
-from motcua.dossiers.models import Dossier, DossierFile, IdempotencyRecord
+from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.rules import may_add_files, may_receive
 from motcua.dossiers.selectors import inbox, my_dossiers, public_lookup
 from motcua.dossiers.services import (
@@ -28,8 +28,9 @@ from motcua.dossiers.services import (
     SubmissionRejected,
     UploadError,
     WorkflowError,
+    earlier_submission,
+    make_submission,
     store_upload,
-    submit_dossier,
 )
 from motcua.dossiers.workflow import Status
 from motcua.identity.models import Agency, User
@@ -156,10 +157,10 @@ def _path(path: str) -> list[str | int]:
 
 
 def _earlier(user: User, key: str) -> Problems | None:
-    record = IdempotencyRecord.objects.filter(user=user, key=key).select_related("dossier").first()
-    if record is None:
+    dossier = earlier_submission(user, key)
+    if dossier is None:
         return None
-    return 200, dossier_out(user, visible_or_own(user, record.dossier))
+    return 200, dossier_out(user, visible_or_own(user, dossier))
 
 
 def visible_or_own(user: User, dossier: Dossier) -> Dossier:
@@ -185,13 +186,13 @@ def submit(request: HttpRequest, payload: SubmitIn, idempotency_key: KeyHeader =
         key,
         lambda: _submit(user, payload, key),
         replay=lambda record: _earlier(user, key) or (200, record.body),
-        atomic=False,  # submit_dossier is once per key by itself (its IdempotencyRecord)
+        atomic=False,  # make_submission is once per key by itself (its IdempotencyRecord)
     )
 
 
 def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
-    if key and (earlier := _earlier(user, key)):
-        return earlier  # made by the desk or before keys were fingerprinted; not counted
+    # A retry whose answer was stored is replayed before this (``idempotent``); one whose
+    # dossier was made without its answer being stored is found by make_submission (200).
     submissions().take(f"user:{user.pk}")
     version = version_to_submit(payload.procedure)
     if version is None:
@@ -216,7 +217,7 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         exemption_claims=payload.exemption_claims,
     )
     try:
-        dossier = submit_dossier(
+        made = make_submission(
             submission=submission, submitted_by=user, channel=channel, idempotency_key=key
         )
     except SubmissionRejected as rejected:
@@ -230,8 +231,10 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         if key and (earlier := _earlier(user, key)):
             return earlier
         raise
-    # Answered from the objects in hand: the submitter always reads their own new dossier.
-    return 201, dossier_out(user, dossier)
+    if not made.created:
+        return 200, dossier_out(user, visible_or_own(user, made.dossier))
+    # Answered from the rows the submission wrote: the submitter reads their own new dossier.
+    return 201, dossier_out(user, made.answered())
 
 
 def _check_channel(user: User, payload: SubmitIn, agency: Agency) -> None:

@@ -23,10 +23,18 @@ from .codes import next_dossier_code
 from .digitisation import mark_files
 from .fees import claims_problem
 from .files import NewUpload, StoredUploads
-from .models import Channel, Dossier, DossierFile, Draft, IdempotencyRecord, ResultDelivery
+from .models import (
+    Channel,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    Draft,
+    IdempotencyRecord,
+    ResultDelivery,
+)
 from .moves import Move, transition
 from .rules import locked_for, may_receive, performs
-from .steps import handling_agencies, start_step, steps_of
+from .steps import handles, start_step, steps_of
 from .workflow import Action, NotPermitted, Status, WorkflowError
 
 RECEIVER = OfficerRole.Role.RECEIVER
@@ -73,7 +81,7 @@ def check_submission(sub: Submission) -> list[str]:
     problems: list[str] = []
     if sub.variant.version_id != sub.version.pk:
         problems.append(_("Trường hợp đã chọn không thuộc thủ tục này."))
-    if not handling_agencies(sub.version).filter(pk=sub.agency.pk).exists():
+    if not handles(sub.version, sub.agency):
         problems.append(
             _("%(agency)s không giải quyết thủ tục này; hãy chọn một đơn vị trong danh sách.")
             % {"agency": sub.agency}
@@ -98,6 +106,37 @@ def _summary(version: ProcedureVersion, applicant: Applicant) -> str:
     return f"{version.name} — {who}"[:500]
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """What :func:`make_submission` did: ``created`` False when an earlier submission with
+    the same key is answered instead. A new dossier comes with the rows its move wrote (its
+    history and files), so that the answer is built from them without reading them back."""
+
+    dossier: Dossier
+    created: bool
+    events: list[DossierEvent] = field(default_factory=list)
+    files: list[DossierFile] = field(default_factory=list)
+
+    def answered(self) -> Dossier:
+        """The new dossier with its history and files in hand and no linked children yet,
+        for building the answer to its submitter; not an instance to move further (its
+        relations are not read again)."""
+        if self.created:
+            self.dossier._prefetched_objects_cache = {  # type: ignore[attr-defined]
+                "events": self.events,
+                "files": self.files,
+                "children": [],
+            }
+        return self.dossier
+
+
+def earlier_submission(user: User, key: str) -> Dossier | None:
+    """The dossier ``user`` already submitted with Idempotency-Key ``key``, if any."""
+    found = IdempotencyRecord.objects.filter(user=user, key=key).select_related("dossier")
+    record = found.first()
+    return record.dossier if record is not None else None
+
+
 def submit_dossier(
     *,
     submission: Submission,
@@ -107,6 +146,26 @@ def submit_dossier(
     idempotency_key: str = "",
     draft: Draft | None = None,
 ) -> Dossier:
+    """Create a dossier in status 1 with its code (see :func:`make_submission`)."""
+    return make_submission(
+        submission=submission,
+        submitted_by=submitted_by,
+        channel=channel,
+        at=at,
+        idempotency_key=idempotency_key,
+        draft=draft,
+    ).dossier
+
+
+def make_submission(
+    *,
+    submission: Submission,
+    submitted_by: User | None,
+    channel: int = Channel.ONLINE,
+    at: datetime | None = None,
+    idempotency_key: str = "",
+    draft: Draft | None = None,
+) -> Submitted:
     """Create a dossier in status 1 with its code. Online, by the applicant; in person or by
     post, by a receiver at the desk on the applicant's behalf, with the papers they scan in
     (``submission.uploads``: stored with the dossier, or not at all).
@@ -120,9 +179,9 @@ def submit_dossier(
     Two submissions with one ``idempotency_key`` at once: one makes the dossier, the other
     raises IntegrityError (and leaves nothing); the caller then finds the first one's."""
     if idempotency_key and submitted_by is not None:
-        earlier = IdempotencyRecord.objects.filter(user=submitted_by, key=idempotency_key).first()
+        earlier = earlier_submission(submitted_by, idempotency_key)
         if earlier is not None:
-            return earlier.dossier
+            return Submitted(earlier, created=False)
     problems = check_submission(submission)
     if not problems and submission.exemption_claims:
         why = claims_problem(
@@ -154,7 +213,7 @@ def _create(
     idempotency_key: str,
     draft: Draft | None,
     stored: StoredUploads,
-) -> Dossier:
+) -> Submitted:
     is_desk = channel != Channel.ONLINE
     applicant = submission.applicant
     dossier = Dossier(
@@ -185,16 +244,22 @@ def _create(
         handler_role=RECEIVER,
     )
 
+    files: list[DossierFile] = []
+
     def attach_files(created: Dossier) -> None:
-        files = list(submission.files) + (list(draft.files.all()) if draft is not None else [])
+        files.extend(submission.files)
+        files.extend(draft.files.all() if draft is not None else [])
         for upload in files:
             upload.dossier, upload.draft = created, None
             upload.save(update_fields=["dossier", "draft"])
         for new in submission.uploads:
             files.append(stored.store(new, uploaded_by=submitted_by, dossier=created))
+        # The new dossier's files are these: its move's follow-ups (the national portal's
+        # payload) read them from here rather than from the table.
+        created._prefetched_objects_cache = {"files": files}  # type: ignore[attr-defined]
         mark_files(created, {upload.origin for upload in files})
 
-    transition(
+    event = transition(
         dossier,
         Action.RECEIVE if is_desk else Action.SUBMIT,
         actor=submitted_by,
@@ -203,11 +268,14 @@ def _create(
         move=Move(at=at, details={"channel": channel}, actor_name=applicant.name),
         then=attach_files,
     )
+    # Not kept on the instance the caller may move further: only the answer reads them.
+    dossier._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     if draft is not None:
         draft.delete()
     if idempotency_key and submitted_by is not None:
         IdempotencyRecord.objects.create(user=submitted_by, key=idempotency_key, dossier=dossier)
-    return dossier
+    files.sort(key=lambda upload: (upload.uploaded_at, upload.pk))
+    return Submitted(dossier, created=True, events=[event], files=files)
 
 
 @performs(Action.ACCEPT)

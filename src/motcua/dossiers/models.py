@@ -557,3 +557,10 @@ class DailySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day} {self.procedure_id}"
+
+
+def in_hand(instance: models.Model, relation: str) -> list[Any] | None:
+    """The rows of ``relation`` already loaded on ``instance`` (prefetched, or set by the
+    service that just wrote them), or None when they must be read."""
+    cache: dict[str, Any] = getattr(instance, "_prefetched_objects_cache", {})
+    return list(cache[relation]) if relation in cache else None

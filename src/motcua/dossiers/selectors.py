@@ -13,7 +13,7 @@ from motcua.core.replicas import primary_when_none
 from motcua.identity.models import OfficerRole
 
 from .access import officer_scope, visible_dossiers
-from .models import IS_OPEN, Consultation, Dossier, DossierEvent, DossierQuerySet
+from .models import IS_OPEN, Consultation, Dossier, DossierEvent, DossierQuerySet, in_hand
 from .workflow import Action, Status
 
 INBOX_RELATED = ("version__procedure", "variant", "agency", "handler", "handler_agency")
@@ -83,6 +83,9 @@ def dossier_detail(user: Any, code: str) -> Dossier | None:
 
 
 def timeline(dossier: Dossier) -> list[DossierEvent]:
+    known = in_hand(dossier, "events")  # a dossier just submitted: its one event
+    if known is not None:
+        return known
     return list(dossier.events.select_related("actor", "actor_agency", "to_handler", "to_agency"))
 
 

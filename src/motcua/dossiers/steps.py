@@ -99,6 +99,18 @@ def handling_agencies(version: ProcedureVersion) -> QuerySet[Agency]:
     return Agency.objects.filter(level_wide).select_related("unit")
 
 
+def handles(version: ProcedureVersion, agency: Agency) -> bool:
+    """Whether ``agency`` is one of :func:`handling_agencies`, decided on the rows in hand
+    (the version's named agencies when prefetched, the agency's unit) by the same rule."""
+    named = _named_agencies(version)
+    if any(a.pk == agency.pk for a in named):
+        return True
+    level = agency.unit.level
+    if level in {a.unit.level for a in named} or level not in version.level_list:
+        return False
+    return not version.agency_kinds or agency.kind in version.agency_kinds
+
+
 def _named_agencies(version: ProcedureVersion) -> list[Agency]:
     if "agencies" in getattr(version, "_prefetched_objects_cache", {}):
         return list(version.agencies.all())  # prefetched with their units (catalog.selectors)

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from motcua.core.outbox import enqueue
 
-from .models import Channel, Dossier, DossierEvent, DossierFile
+from .models import Channel, Dossier, DossierEvent, DossierFile, in_hand
 
 # "1" = a 12-digit personal ID (CCCD), "2" = a 9-digit ID card (CMND).
 _ID_KIND = {12: "1", 9: "2"}
@@ -28,7 +28,7 @@ def payload(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
     version = dossier.version
     supplement = next((e for e in events if e.action == "request_supplement"), None)
     refused = next((e for e in events if e.to_status == 3), None)
-    files = list(dossier.files.filter(kind=DossierFile.Kind.COMPONENT))
+    files = _components(dossier)
     identity = dossier.applicant_id_number
     return {
         "MaHoSo": dossier.code,
@@ -97,9 +97,19 @@ def payload(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
     }
 
 
+def _components(dossier: Dossier) -> list[DossierFile]:
+    known = in_hand(dossier, "files")  # a dossier just created: the files it came with
+    if known is not None:
+        return [f for f in known if f.kind == DossierFile.Kind.COMPONENT]
+    return list(dossier.files.filter(kind=DossierFile.Kind.COMPONENT))
+
+
 def queue_national_sync(dossier: Dossier, event: DossierEvent) -> None:
     """Queue the dossier as it is now; the key makes a retried transaction harmless."""
-    events = list(dossier.events.select_related("actor_agency").order_by("at", "id"))
+    if event.from_status is None:  # the move created the dossier: this is all its history
+        events = [event]
+    else:
+        events = list(dossier.events.select_related("actor_agency").order_by("at", "id"))
     enqueue(
         channel="national_portal",
         recipient="",

@@ -300,15 +300,18 @@ def _same(a: DossierFact | None, b: DossierFact) -> bool:
     return a is not None and all(getattr(a, f) == getattr(b, f) for f in FACT_FIELDS)
 
 
-def refresh(dossier_id: int) -> None:
-    """Judge the dossier again and write what changed, in the caller's transaction."""
+def refresh(dossier_id: int, *, created: bool = False) -> None:
+    """Judge the dossier again and write what changed, in the caller's transaction.
+    ``created``: the caller's transaction has just created the dossier, so nothing of it was
+    delivered to the national portal (its code is new) and that is not read. Its fact is: the
+    files it came with may have judged it already (a digitisation flag)."""
     with transaction.atomic(savepoint=False):
         # The dossier's row lock orders two refreshes of one dossier (a move holds it already).
         locked = Dossier.objects.select_for_update(of=("self",)).filter(pk=dossier_id)
         row = _rows(locked).first()
         if row is None:
             return
-        row["is_synced"] = bool(synced_codes([row["code"]]))
+        row["is_synced"] = not created and bool(synced_codes([row["code"]]))
         old = DossierFact.objects.filter(pk=dossier_id).first()
         new = judge(row, _waits_for([row]).get(dossier_id, []))
         if _same(old, new):

@@ -22,7 +22,7 @@ from .facts import refresh, renew_on_commit
 
 
 def _after_move(dossier: Dossier, event: Any, move: Move) -> None:
-    refresh(dossier.pk)
+    refresh(dossier.pk, created=event.from_status is None)
 
 
 def _flag(sender: Any, dossier: Dossier, **kwargs: Any) -> None:

@@ -1,0 +1,106 @@
+"""What a submission and its upload cost the database (issue 18: S1 spent ~19 queries and
+~75 ms of CPU on a pair against ~5 ms for the bare insert and file write). The counts are
+the statements sent, without the savepoints and commits that frame them (the same on SQLite
+and PostgreSQL), so that the path cannot grow back unnoticed; the answer built from the rows
+the submission wrote must be the dossier as it reads back."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers.steps import handles, handling_agencies
+from motcua.identity.models import Agency
+
+from .test_dossiers import BIRTH
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
+
+FRAMING = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
+# The token; the stored answer; the version, its agencies and cases; the unit; an earlier
+# dossier with the key; the code; the dossier; its event; 3 outbox messages (the national
+# portal, e-mail, SMS); the index's row, old fact and new fact; the key's record; the fees for
+# the answer; the answer stored. (An applicant with an address adds its units.)
+SUBMISSION_QUERIES = 19
+# Token, the dossier, the number of its files, the file's row.
+UPLOAD_QUERIES = 4
+
+
+def statements(captured: CaptureQueriesContext) -> list[str]:
+    sqls = [q["sql"] for q in captured.captured_queries]
+    return [sql for sql in sqls if not sql.upper().startswith(FRAMING)]
+
+
+def submitted(caller, key: str = "k1"):
+    with CaptureQueriesContext(connection) as captured:
+        answer = caller.post("/dossiers", BIRTH, headers={"Idempotency-Key": key})
+    assert answer.status_code == 201, answer.content
+    return answer, statements(captured)
+
+
+def test_a_submission_sends_at_most_its_counted_queries(people):
+    people["citizen"].post("/dossiers", BIRTH, headers={"Idempotency-Key": "warm"})
+    _, sent = submitted(people["citizen"])
+    assert len(sent) <= SUBMISSION_QUERIES, "\n".join(sent)
+
+
+def test_a_submission_reads_back_neither_its_history_nor_its_files(people):
+    _, sent = submitted(people["citizen"])
+    for table in ("dossiers_dossierevent", "dossiers_dossierfile"):
+        assert not any(sql.startswith(f'SELECT "{table}".') for sql in sent), table
+    assert not any('WHERE "dossiers_dossier"."parent_id" =' in sql for sql in sent)  # children
+
+
+def test_the_applicants_address_costs_one_query_whatever_the_levels_above_their_ward(people):
+    from motcua.dossiers.models import Dossier
+    from motcua.identity.models import AdministrativeUnit, User
+
+    hanoi = AdministrativeUnit.objects.get(code="01")
+    district = AdministrativeUnit.objects.create(
+        code="001", name="Quận Ba Đình", level="district", division_type="Quận", parent=hanoi
+    )
+    AdministrativeUnit.objects.filter(code="00070").update(parent=district)
+    ward = AdministrativeUnit.objects.get(code="00070")
+    User.objects.filter(username="congdan").update(address_unit=ward, address_street="Số 1")
+    answer, sent = submitted(people["citizen"])
+    units = [sql for sql in sent if sql.startswith('SELECT "identity_administrativeunit".')]
+    assert len(units) == 1
+    assert len(sent) <= SUBMISSION_QUERIES + 1
+    dossier = Dossier.objects.get(code=answer.json()["code"])
+    assert dossier.applicant_address == "Số 1, Phường Hoàn Kiếm, Quận Ba Đình, Thành phố Hà Nội"
+
+
+def test_the_answer_from_the_rows_in_hand_is_the_dossier_as_it_reads_back(people):
+    answer, _ = submitted(people["citizen"])
+    code = answer.json()["code"]
+    again = people["citizen"].get(f"/dossiers/{code}")
+    assert again.status_code == 200
+    assert answer.json() == again.json()
+
+
+def test_a_retry_of_a_dossier_whose_answer_was_not_stored_answers_it_with_200(people):
+    from motcua.core.models import IdempotentRequest
+
+    answer, _ = submitted(people["citizen"], key="lost-answer")
+    IdempotentRequest.objects.all().delete()  # as if the process died before storing it
+    retried = people["citizen"].post("/dossiers", BIRTH, headers={"Idempotency-Key": "lost-answer"})
+    assert retried.status_code == 200
+    assert retried.json()["code"] == answer.json()["code"]
+
+
+def test_an_upload_sends_at_most_its_counted_queries(people):
+    answer, _ = submitted(people["citizen"])
+    with CaptureQueriesContext(connection) as captured:
+        stored = people["citizen"].upload(answer.json()["code"])
+    assert stored.status_code == 201, stored.content
+    sent = statements(captured)
+    assert len(sent) <= UPLOAD_QUERIES, "\n".join(sent)
+
+
+def test_the_handling_check_in_hand_agrees_with_the_handling_agencies_query(world):
+    for version in ProcedureVersion.objects.all():
+        allowed = set(handling_agencies(version).values_list("pk", flat=True))
+        for agency in Agency.objects.select_related("unit"):
+            assert handles(version, agency) == (agency.pk in allowed), (version, agency)
