@@ -20,7 +20,18 @@ from .access import officer_scope, visible_dossiers, visible_ranges
 from .models import IS_OPEN, Consultation, Dossier, DossierEvent, DossierQuerySet
 from .workflow import Action, Status
 
-INBOX_RELATED = ("version__procedure", "variant", "agency", "handler", "handler_agency")
+INBOX_RELATED = ("version__procedure", "agency", "handler", "handler_agency")
+# What a page shows (the API's summary_out, the back office's inbox table): only these
+# columns are read and decoded; the rest (the form's data, the procedure's JSON) stay behind.
+INBOX_FIELDS = (
+    *INBOX_RELATED,
+    *("code", "status", "channel", "applicant_name", "organisation_name", "submitted_at"),
+    *("due_at", "step_due_at", "late_mark", "step_position"),
+    *("version__name", "version__procedure__code"),
+    *("agency__electronic_id", "agency__name"),
+    *("handler_agency__electronic_id", "handler_agency__name"),
+    *("handler__username", "handler__full_name"),
+)
 # The inbox order: soonest due first, undated last; every inbox index ends with these columns.
 INBOX_ORDER = (F("due_at").asc(nulls_last=True), "submitted_at")
 
@@ -173,7 +184,11 @@ class InboxRows:
     def _fetch(self) -> list[Dossier]:
         if self._rows is None:
             ids = self.ids()
-            found = Dossier.objects.select_related(*INBOX_RELATED).filter(pk__in=ids)
+            found = (
+                Dossier.objects.select_related(*INBOX_RELATED)
+                .only(*INBOX_FIELDS)
+                .filter(pk__in=ids)
+            )
             if self.prefetch:
                 found = found.prefetch_related(*self.prefetch)
             by_id = {d.pk: d for d in found} if ids else {}
