@@ -116,6 +116,14 @@ class Stack:
             subprocess.run(_as_postgres(createdb), check=True)
         return port
 
+    def replica(self, primary_port: int, settings: dict[str, str]) -> int:
+        """A streaming replica of the cluster on ``primary_port`` (``pg_basebackup -R``, in a
+        directory of its own, removed at the end), with the same settings; returns its port."""
+        options = " ".join(f"-c {k}={v}" for k, v in settings.items())
+        replica = helpers.start_replica(primary_port, options=options)
+        self.stops.append(replica.destroy)
+        return replica.port
+
     # --- Redis and the app ------------------------------------------------------------------
 
     def redis(self) -> int:

@@ -116,6 +116,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A client that wrote reads the primary for a few seconds; outside the session's saving.
+    "motcua.core.replicas.PrimaryAfterWriteMiddleware",
     # Under /open311/ every refusal is the GeoReport v2 error list, even a 503 (docs/open311.md).
     "motcua.open311.middleware.Open311ErrorsMiddleware",
     # Under CKAN's addresses every refusal is CKAN's answer, even a 503 (docs/opendata.md).
@@ -200,6 +202,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
         "max_size": DB_POOL_MAX,
         "timeout": DB_POOL_TIMEOUT,
     }
+# Streaming replicas of the primary (PostgreSQL), comma-separated URLs; empty: none, and
+# nothing changes. Only views marked @replica_reads read them, and only a replica at most
+# MOTCUA_REPLICA_MAX_LAG seconds behind (docs/adr/0018-read-replicas.md).
+DATABASE_REPLICAS: list[str] = []
+REPLICA_MAX_LAG = env_float("MOTCUA_REPLICA_MAX_LAG", 5.0)
+REPLICA_RETRY_SECONDS = env_float("MOTCUA_REPLICA_RETRY_SECONDS", 10.0)
+for _number, _url in enumerate(env_list("MOTCUA_DATABASE_REPLICA_URLS", ""), start=1):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("MOTCUA_DATABASE_REPLICA_URLS needs a PostgreSQL primary")
+    _replica = dj_database_url.parse(_url)
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"replica {_number} is not a PostgreSQL URL: {_url!r}")
+    # The primary's pool and checks, but a short wait: a replica that cannot give a
+    # connection within a second is passed over for the primary, not waited for.
+    for _setting in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        if _setting in DATABASES["default"]:
+            _replica[_setting] = DATABASES["default"][_setting]
+    _options = _replica.setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", 2)
+    if "pool" in DATABASES["default"].get("OPTIONS", {}):
+        _pool = DATABASES["default"]["OPTIONS"]["pool"]
+        _options["pool"] = {**_pool, "timeout": min(1.0, _pool["timeout"])}
+    _replica["TEST"] = {"MIRROR": "default"}  # tests never create a database for it
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+if REPLICA_MAX_LAG <= 0 or REPLICA_RETRY_SECONDS <= 0:
+    raise ImproperlyConfigured("MOTCUA_REPLICA_MAX_LAG and _RETRY_SECONDS must be positive")
+DATABASE_ROUTERS = ["motcua.core.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"

@@ -164,6 +164,7 @@ class Postgres:
     port: int
     log: Path
     running: bool = field(default=False)
+    options: str = ""
 
     def url(self, database: str = "motcua") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -174,7 +175,7 @@ class Postgres:
 
     def start(self) -> None:
         options = f"-c port={self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
-        options += "-c unix_socket_directories='' -c max_connections=200"
+        options += "-c unix_socket_directories='' -c max_connections=200 " + self.options
         self._pg_ctl("-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
         self.running = True
 
@@ -232,6 +233,26 @@ def start_postgres(home: Path | None = None) -> Postgres:
 
 def have_postgres() -> bool:
     return (PG_BIN / "initdb").is_file()
+
+
+def start_replica(primary_port: int, home: Path | None = None, *, options: str = "") -> Postgres:
+    """A streaming replica of the cluster on ``primary_port``: ``pg_basebackup -R`` (which
+    writes the standby's connection settings), started on a free port of its own. ``options``
+    are more ``-c name=value`` for the replica's server."""
+    if home is None:
+        home = Path(tempfile.mkdtemp(prefix="motcua-replica-"))
+    home.mkdir(parents=True, exist_ok=True)
+    home.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(home, "postgres")
+    datadir = home / "data"
+    _as_postgres([
+        str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary_port),
+        "-U", "postgres", "-D", str(datadir), "-R", "-X", "stream", "-c", "fast",
+    ])  # fmt: skip
+    replica = Postgres(datadir, free_port(), home / "postgres.log", options=options)
+    replica.start()
+    return replica
 
 
 # Một Cửa ----------------------------------------------------------------------------------

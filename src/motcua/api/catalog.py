@@ -19,6 +19,7 @@ from motcua.catalog.selectors import (
 
 from .errors import ApiError
 from .paging import page_of
+from .replica_reads import replica_reads
 from .schemas import ErrorOut, ProcedureOut, ProcedurePage
 
 router = Router(tags=["procedures"])
@@ -50,6 +51,7 @@ def _summary(version: ProcedureVersion) -> dict[str, Any]:
 
 
 @router.get("", response=ProcedurePage, summary="List procedures in force")
+@replica_reads
 def list_procedures(request: HttpRequest, params: Query[ProcedureQuery]) -> dict[str, Any]:
     filters = CatalogueFilter(
         q=params.q, field=params.field, level=params.level,
@@ -60,6 +62,7 @@ def list_procedures(request: HttpRequest, params: Query[ProcedureQuery]) -> dict
 
 
 @router.get("/{code}", response={200: ProcedureOut, 404: ErrorOut}, summary="One procedure")
+@replica_reads
 def get_procedure(request: HttpRequest, code: str) -> dict[str, Any]:
     version = procedure_in_force(code)
     if version is None:

@@ -59,6 +59,7 @@ from .dossier_views import (
 from .errors import ApiError
 from .idempotency import KeyHeader, idempotent
 from .paging import page_of
+from .replica_reads import replica_reads
 from .schemas import ErrorOut
 
 # A city-wide inbox never pays for a full count (docs/reports.md).
@@ -371,6 +372,7 @@ def _lookup_counter(request: HttpRequest) -> FailureCounter:
     response={200: LookupOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Look a dossier up by its code and the phone or ID number given in it",
 )
+@replica_reads
 def lookup(request: HttpRequest, params: Query[LookupQuery]) -> dict[str, Any]:
     counter = _lookup_counter(request)
     wait = counter.wait()

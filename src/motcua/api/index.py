@@ -38,6 +38,7 @@ from .index_schemas import (
     RankingQuery,
 )
 from .paging import page_of
+from .replica_reads import replica_reads
 from .schemas import ErrorOut
 
 router = Router(tags=["index"])
@@ -189,6 +190,7 @@ def _index_out(found: UnitIndex) -> dict[str, Any]:
     response={200: list[IndexVersionOut]},
     summary="The index's configuration versions: groups, indicators, points, definitions",
 )
+@replica_reads
 def list_versions(request: HttpRequest) -> list[dict[str, Any]]:
     known = sorted(versions().values(), key=lambda v: (v.in_force_from, v.code))
     return [_version_out(v) for v in known]
@@ -199,6 +201,7 @@ def list_versions(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: IndexOut, 400: ErrorOut, 404: ErrorOut},
     summary="One unit's Decision 766 index for a period",
 )
+@replica_reads
 def read_index(request: HttpRequest, params: Query[IndexQuery]) -> dict[str, Any]:
     period = _period(params.period)
     version = _version(params.version, period)
@@ -249,6 +252,7 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
     response={200: RankingOut, 400: ErrorOut, 404: ErrorOut},
     summary="The ranking of the units of one level under a parent; frozen once published",
 )
+@replica_reads
 def read_ranking(request: HttpRequest, params: Query[RankingQuery]) -> dict[str, Any]:
     period = _period(params.period)
     version = _version(params.version, period)
@@ -306,6 +310,7 @@ def _entry(fact: DossierFact) -> dict[str, Any]:
     response={200: IndexEntryPage, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="The dossiers behind one figure of a unit's index (officers of the unit or above)",
 )
+@replica_reads
 def list_dossiers(request: HttpRequest, params: Query[IndexDossiersQuery]) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     if not is_staff_reader(user):

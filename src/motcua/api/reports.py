@@ -26,6 +26,7 @@ from motcua.identity.models import Agency, User
 from .auth import bearer
 from .dossier_views import is_staff_reader
 from .errors import ApiError
+from .replica_reads import replica_reads
 from .schemas import ErrorOut
 
 router = Router(tags=["reports"])
@@ -96,6 +97,7 @@ def _figures(row: ReportRow) -> dict[str, Any]:
     response={200: MonthlyOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A unit's monthly report, per procedure, from the daily summary",
 )
+@replica_reads
 def monthly(request: HttpRequest, params: Query[MonthlyQuery]) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not is_staff_reader(user):

@@ -12,6 +12,7 @@ from motcua.identity.selectors import unit_with_services, units
 
 from .errors import ApiError
 from .paging import page_of
+from .replica_reads import replica_reads
 from .schemas import ErrorOut, UnitDetailOut, UnitPage
 
 router = Router(tags=["units"])
@@ -36,6 +37,7 @@ def _unit(unit: AdministrativeUnit) -> dict[str, Any]:
 
 
 @router.get("", response=UnitPage, summary="List administrative units")
+@replica_reads
 def list_units(request: HttpRequest, params: Query[UnitQuery]) -> dict[str, Any]:
     queryset = units(parent=params.parent, level=params.level, q=params.q)
     page = page_of(queryset, page=params.page, page_size=params.page_size)
@@ -43,6 +45,7 @@ def list_units(request: HttpRequest, params: Query[UnitQuery]) -> dict[str, Any]
 
 
 @router.get("/{code}", response={200: UnitDetailOut, 404: ErrorOut}, summary="One unit")
+@replica_reads
 def get_unit(request: HttpRequest, code: str) -> dict[str, Any]:
     unit = unit_with_services(code)
     if unit is None:

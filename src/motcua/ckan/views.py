@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from motcua.core.page_cache import cached_for_visitors
+from motcua.core.replicas import replica_reads
 from motcua.opendata import entries
 
 from . import params
@@ -51,6 +52,7 @@ def bad_request(message: str) -> HttpResponse:
 
 
 @csrf_exempt
+@replica_reads
 @cached_for_visitors
 def action(request: HttpRequest, name: str) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
@@ -76,6 +78,7 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
     return answer(200, {**envelope, "success": True, "result": result})
 
 
+@replica_reads
 @cached_for_visitors
 def version(request: HttpRequest) -> HttpResponse:
     return answer(200, {"version": 3})

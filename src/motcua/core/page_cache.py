@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -27,6 +28,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from motcua.core import replicas
+
 GENERATION_KEY = "motcua:pages:generation"
 View = Callable[..., HttpResponse]
 
@@ -37,13 +40,25 @@ def generation(key: str = GENERATION_KEY) -> str:
     # bring back entries stored under an old one.
     value = cache.get(key)
     if value is None:
-        cache.add(key, secrets.token_hex(8), None)
+        # Not a change, just a key the cache lost: nothing new for the replicas to show.
+        cache.add(key, _token(bumped_at=0), None)
         value = cache.get(key, "")
-    return str(value)
+    value = str(value)
+    # What is built now is kept under this generation: while a replica may not show the
+    # change yet, the rest of the request reads the primary (core/replicas.py).
+    bumped_at = value.rpartition("-")[2]
+    if bumped_at.isdigit():
+        replicas.generation_is_young(int(bumped_at))
+    return value
+
+
+def _token(*, bumped_at: float | None = None) -> str:
+    at = time.time() if bumped_at is None else bumped_at
+    return f"{secrets.token_hex(8)}-{int(at)}"
 
 
 def bump(key: str = GENERATION_KEY) -> None:
-    cache.set(key, secrets.token_hex(8), None)
+    cache.set(key, _token(), None)
 
 
 def bump_on_commit(**kwargs: Any) -> None:

@@ -10,10 +10,11 @@ from functools import reduce
 from typing import Any, overload
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import F, Q
 from django.utils import timezone
 
+from motcua.core.replicas import primary_when_none
 from motcua.identity.models import OfficerRole
 
 from .access import officer_scope, visible_dossiers, visible_ranges
@@ -143,7 +144,7 @@ class InboxRows:
         """How many rows, counting at most ``stop`` (from ``start``)."""
         if not self.ranges:
             return 0
-        with connection.cursor() as cursor:
+        with _reading().cursor() as cursor:
             cursor.execute(*self.count_query())
             total = int(cursor.fetchone()[0])
         return max(0, total - self.start)
@@ -171,7 +172,7 @@ class InboxRows:
     def ids(self) -> list[int]:
         if not self.ranges or (self.stop is not None and self.stop <= self.start):
             return []
-        with connection.cursor() as cursor:
+        with _reading().cursor() as cursor:
             cursor.execute(*self.page_query())
             return [row[0] for row in cursor.fetchall()]
 
@@ -211,6 +212,12 @@ class InboxRows:
 
     def __len__(self) -> int:
         return len(self._fetch())
+
+
+def _reading() -> Any:
+    """The database the ORM reads dossiers from (the router's choice, replica or primary),
+    so that a page's ids and its rows come from the same one."""
+    return connections[router.db_for_read(Dossier) or "default"]
 
 
 def _union(parts: list[tuple[str, list[Any]]], head: str) -> tuple[str, list[Any]]:
@@ -257,6 +264,7 @@ def timeline(dossier: Dossier) -> list[DossierEvent]:
     return list(dossier.events.select_related("actor", "actor_agency", "to_handler", "to_agency"))
 
 
+@primary_when_none
 def public_lookup(code: str, contact: str) -> Dossier | None:
     """A dossier by code plus the phone number or ID number given in it; None otherwise."""
     contact = "".join(contact.split())

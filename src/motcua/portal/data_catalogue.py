@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from motcua.core.page_cache import cached_for_visitors
+from motcua.core.replicas import replica_reads
 from motcua.datacatalog import diff, export, selectors
 from motcua.datacatalog.models import CatalogueVersion
 from motcua.datacatalog.specs import publication_level, spec_of
@@ -19,6 +20,7 @@ def _listed(version: CatalogueVersion | None) -> list[tuple[object, str]]:
 
 
 @require_GET
+@replica_reads
 @cached_for_visitors
 def catalogue(request: HttpRequest) -> HttpResponse:
     current = selectors.current_version()
@@ -36,6 +38,7 @@ def _version_or_404(number: int) -> CatalogueVersion:
 
 
 @require_GET
+@replica_reads
 @cached_for_visitors
 def version_page(request: HttpRequest, number: int) -> HttpResponse:
     version = _version_or_404(number)
@@ -48,6 +51,7 @@ def version_page(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 @cached_for_visitors
 def database_page(request: HttpRequest, code: str) -> HttpResponse:
     version = selectors.current_version()
@@ -67,12 +71,14 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 def version_export(request: HttpRequest, number: int) -> HttpResponse:
     version = _version_or_404(number)
     return _xlsx(export.workbook([version]), f"danh-muc-csdl-phien-ban-{version.number}.xlsx")
 
 
 @require_GET
+@replica_reads
 def catalogue_export(request: HttpRequest) -> HttpResponse:
     every = selectors.versions()
     if not every:

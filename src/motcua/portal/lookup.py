@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.core.http import client_ip
+from motcua.core.replicas import replica_reads
 from motcua.core.throttle import Limit
 from motcua.dossiers.selectors import public_lookup
 
@@ -63,6 +64,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def lookup(request: HttpRequest) -> HttpResponse:
     # The page's form posts, so the phone or ID number stays out of URLs, server logs and
     # browser history; a GET with both fields (an old bookmark) still answers.

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from motcua.core.page_cache import cached_for_visitors
+from motcua.core.replicas import replica_reads
 from motcua.opendata import entries
 from motcua.opendata.datasets import FREQUENCY_NAMES
 from motcua.opendata.entries import LICENCE_URL, Column, Entry
@@ -67,6 +68,7 @@ def _dcat_links() -> list[tuple[str, str]]:
 
 
 @require_safe
+@replica_reads
 @cached_for_visitors
 def dataset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/opendata/list.html", {
@@ -89,6 +91,7 @@ def _column(column: Column) -> dict[str, str]:
 
 
 @require_safe
+@replica_reads
 @cached_for_visitors
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entry = entries.entry(slug)
@@ -107,6 +110,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@replica_reads
 def dataset_file(request: HttpRequest, slug: str, file_name: str) -> HttpResponseBase:
     found = stored_file(slug, file_name)
     if found is None:

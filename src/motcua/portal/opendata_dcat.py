@@ -8,11 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from motcua.core.page_cache import cached_for_visitors
+from motcua.core.replicas import replica_reads
 from motcua.datacatalog import selectors
 from motcua.opendata import catalogue_source, dcat
 
 
 @require_safe
+@replica_reads
 @cached_for_visitors
 def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in dcat.FORMATS:
@@ -22,6 +24,7 @@ def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_safe
+@replica_reads
 @cached_for_visitors
 def data_catalogue_version(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     version = selectors.version_numbered(int(number))

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.core.replicas import replica_reads
 from motcua.identity.models import Agency
 from motcua.reporting.board import as_csv, as_xlsx, board, default_parent, file_name, level_name
 from motcua.reporting.forms import IndexQuery, RankingQuery, quick_periods
@@ -33,6 +34,7 @@ def _query_base(request: HttpRequest, drop: tuple[str, ...] = ("ky", "dinh-dang"
 
 
 @require_GET
+@replica_reads
 def ranking_page(request: HttpRequest) -> HttpResponse:
     form = RankingQuery(request.GET or None, default=_last_month())
     context: dict[str, Any] = {"form": form, "quick": quick_periods(), "keep": []}
@@ -80,6 +82,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     agency = Agency.objects.select_related("unit", "parent").filter(electronic_id=code).first()
     if agency is None:

@@ -21,6 +21,7 @@ from motcua.catalog.selectors import (
 from motcua.core.admission import database_unavailable
 from motcua.core.calendar import DueDateError, compute_due
 from motcua.core.page_cache import cached_for_visitors
+from motcua.core.replicas import replica_reads
 from motcua.identity.selectors import unit_with_services, units
 
 from .forms import CatalogueSearchForm, DueDateForm, UnitSearchForm
@@ -36,6 +37,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @require_GET
+@replica_reads
 @cached_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     fields = fields_with_counts()
@@ -47,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 @cached_for_visitors
 def procedure_list(request: HttpRequest) -> HttpResponse:
     form = CatalogueSearchForm(request.GET)
@@ -58,6 +61,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 @cached_for_visitors
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     version = procedure_in_force(code)
@@ -70,6 +74,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 @cached_for_visitors
 def unit_list(request: HttpRequest) -> HttpResponse:
     form = UnitSearchForm(request.GET)
@@ -85,6 +90,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 @cached_for_visitors
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_with_services(code)
@@ -95,6 +101,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 def due_date(request: HttpRequest) -> HttpResponse:
     form = DueDateForm(request.GET or None)
     result = None

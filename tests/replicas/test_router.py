@@ -1,0 +1,119 @@
+"""Without a replica nothing changes; the lag measure and the router's rules on their own."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from django.db import router
+
+from motcua.core import replicas
+from tests.production.conftest import SETTINGS_FILE
+
+P = "postgres://postgres@db:5432/motcua"
+
+
+@pytest.fixture
+def load(monkeypatch):
+    def read(**env: str):
+        for name in [n for n in os.environ if n.startswith("MOTCUA_")]:
+            monkeypatch.delenv(name)
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        spec = importlib.util.spec_from_file_location(f"s_{uuid.uuid4().hex}", SETTINGS_FILE)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return read
+
+
+def test_without_replicas_there_is_no_router_and_no_middleware(load):
+    module = load()
+    assert (module.DATABASE_REPLICAS, module.DATABASE_ROUTERS) == ([], [])
+    assert list(module.DATABASES) == ["default"]
+    assert settings.DATABASE_ROUTERS == [] and router.routers == []
+    with pytest.raises(MiddlewareNotUsed):
+        replicas.PrimaryAfterWriteMiddleware(lambda request: None)
+
+
+def test_each_replica_url_becomes_an_alias_with_the_primary_pool(load):
+    module = load(
+        MOTCUA_ENV="production",
+        MOTCUA_SECRET_KEY="k" * 50,
+        MOTCUA_ALLOWED_HOSTS="example.vn",
+        MOTCUA_REDIS_URL="redis://127.0.0.1:6379/0",
+        DATABASE_URL=P,
+        MOTCUA_DATABASE_REPLICA_URLS="postgres://u@r1:5432/motcua, postgres://u@r2:5432/motcua",
+    )
+    assert module.DATABASE_REPLICAS == ["replica_1", "replica_2"]
+    assert module.DATABASE_ROUTERS == ["motcua.core.replicas.ReplicaRouter"]
+    first = module.DATABASES["replica_1"]
+    assert (first["HOST"], first["TEST"]) == ("r1", {"MIRROR": "default"})
+    primary_pool = module.DATABASES["default"]["OPTIONS"]["pool"]
+    assert first["OPTIONS"]["pool"] == {**primary_pool, "timeout": 1.0}
+
+
+def test_replicas_need_a_postgresql_primary(load):
+    with pytest.raises(ImproperlyConfigured, match="PostgreSQL primary"):
+        load(MOTCUA_DATABASE_REPLICA_URLS="postgres://u@r1:5432/motcua")
+
+
+def test_a_bound_of_zero_is_refused(load):
+    with pytest.raises(ImproperlyConfigured, match="MAX_LAG"):
+        load(MOTCUA_REPLICA_MAX_LAG="0")
+
+
+def test_lsn_text_is_read_as_a_position():
+    assert replicas.parse_lsn("0/3000148") == 0x3000148
+    assert replicas.parse_lsn("1/0") == 1 << 32
+
+
+@pytest.fixture
+def bound(settings):
+    settings.REPLICA_MAX_LAG = 5.0
+
+
+def test_an_idle_primary_never_makes_its_replica_look_behind(bound):
+    replica = replicas.Replica("replica_1")
+    for second in range(100):  # nothing written for 100 s: the position does not move
+        replica.measure(float(second), primary=500, replayed=500)
+    assert replica.lag == 0.0 and replica.usable(100.0)
+
+
+def test_the_lag_is_the_age_of_the_newest_position_the_replica_has_reached(bound):
+    replica = replicas.Replica("replica_1")
+    replica.measure(10.0, primary=100, replayed=100)
+    replica.measure(11.0, primary=200, replayed=150)  # behind what it was told at 11 s
+    assert replica.lag == 1.0  # it has everything of 10 s
+    replica.measure(18.0, primary=300, replayed=150)  # replay stopped
+    assert replica.lag == 8.0 and not replica.usable(18.0)
+    replica.measure(19.0, primary=300, replayed=300)
+    assert replica.lag == 0.0
+
+
+def test_a_replica_never_seen_caught_up_is_not_read(bound):
+    replica = replicas.Replica("replica_1")
+    replica.measure(1.0, primary=200, replayed=100)
+    assert replica.lag == float("inf")
+    replica.measure(2.0, primary=200, replayed=None)  # no WAL replayed at all
+    assert replica.lag == float("inf")
+
+
+def test_the_router_writes_and_migrates_on_the_primary_only():
+    chosen = replicas.ReplicaRouter()
+    assert chosen.db_for_write(object) == "default"
+    assert chosen.allow_migrate("default", "dossiers") is True
+    assert chosen.allow_migrate("replica_1", "dossiers") is False
+
+
+def test_outside_a_marked_view_reads_stay_on_the_primary(settings):
+    settings.DATABASE_REPLICAS = ["replica_1"]
+    assert replicas.ReplicaRouter().db_for_read(object) == "default"
+    with replicas.primary():
+        assert replicas.ReplicaRouter().db_for_read(object) == "default"
