@@ -40,12 +40,35 @@ def upload(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"code": code, "file": name}, status=201)
 
 
+# Each box's bare read: the rows of its main index range, one page soonest due first, and
+# its count (capped like the API's). ``all`` reads the units' own dossiers, its largest range.
+INBOX_WHERE = {
+    "pool": "handler_agency_id = ANY(%s) AND handler_role = %s AND handler_id IS NULL AND {open}",
+    "mine": "handler_id = %s AND {open}",
+    "new": "status = 1 AND handler_agency_id = ANY(%s)",
+    "consult": "{open} AND id IN (SELECT dossier_id FROM dossiers_consultation "
+    "WHERE to_agency_id = ANY(%s) AND answered_at IS NULL)",
+    "all": "agency_id = ANY(%s)",
+}
+
+
 @require_GET
 def inbox(request: HttpRequest) -> JsonResponse:
-    """S2's baseline: the pool of one role in one unit, soonest due first, one page + count."""
-    where = f"handler_agency_id = %s AND handler_role = %s AND handler_id IS NULL AND {OPEN_FILTER}"
-    params: list[object] = [int(request.GET["agency"]), request.GET.get("role", "specialist")]
-    count = _rows(f"SELECT COUNT(*) AS n FROM dossiers_dossier WHERE {where}", params)[0]["n"]
+    """S2's baselines: one box of one officer, soonest due first, one page + capped count;
+    ``agency`` (comma-separated units), ``role`` (pool), ``user`` (mine)."""
+    box = request.GET.get("box", "pool")
+    where = INBOX_WHERE[box].format(open=OPEN_FILTER)
+    units = [int(a) for a in request.GET.get("agency", "0").split(",")]
+    by_box: dict[str, list[object]] = {
+        "pool": [units, request.GET.get("role", "specialist")],
+        "mine": [int(request.GET.get("user", "0"))],
+    }
+    params = by_box.get(box, [units])
+    count = _rows(
+        f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM dossiers_dossier WHERE {where} "
+        "LIMIT 10001) capped",
+        params,
+    )[0]["n"]
     items = _rows(
         "SELECT code, status, due_at, applicant_name FROM dossiers_dossier "
         f"WHERE {where} ORDER BY due_at ASC NULLS LAST, submitted_at LIMIT 20",

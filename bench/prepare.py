@@ -17,6 +17,17 @@ from typing import Any
 
 BIG_UNIT_PROCEDURE = "1.001193"  # birth registration, the busiest ward's commonest procedure
 OFFICER = "chuyenvien.hoankiem"
+# Who reads each inbox box (S2-<box>): the ward's specialist (what they hold, the pool),
+# its one-stop desk officer (new dossiers and everything, over the desk's two units) and the
+# ward police's specialist (the opinions asked of the police).
+INBOX_OFFICERS = {
+    "mine": OFFICER,
+    "pool": OFFICER,
+    "new": "motcua.hoankiem",
+    "consult": "chuyenvien.conganhoankiem",
+    "all": "motcua.hoankiem",
+}
+CONSULTATIONS = 40  # opinions open at the ward police, asked by the ward's specialists
 SEARCHES = (
     "dang ky khai sinh",
     "khai sinh",
@@ -152,6 +163,49 @@ def burst_check(ids: list[int]) -> dict[str, Any]:
     return {"keys": dict(records), "codes": list(codes)}
 
 
+def open_consultations(count: int) -> int:
+    """Ensure ``count`` opinions asked of the ward police are open (the generated data has
+    none), through the service the back office uses; returns how many are open."""
+    from motcua.demo.accounts import find_agency
+    from motcua.dossiers.models import IS_OPEN, Consultation, Dossier
+    from motcua.dossiers.services import NotPermitted, WorkflowError, consult_unit
+
+    police = find_agency("00070/police")
+    open_now = Consultation.objects.filter(to_agency=police, answered_at__isnull=True).count()
+    held = Dossier.objects.filter(
+        IS_OPEN, handler__isnull=False, handler_agency=find_agency("00070/peoples_committee")
+    ).exclude(consultations__to_agency=police)
+    for dossier in held.select_related("handler").order_by("pk")[: max(count - open_now, 0) * 5]:
+        if open_now >= count or dossier.handler is None:
+            break
+        try:
+            consult_unit(
+                dossier=dossier,
+                officer=dossier.handler,
+                to_agency=police,
+                question="Đề nghị xác minh nơi cư trú của người nộp.",
+            )
+            open_now += 1
+        except (WorkflowError, NotPermitted):
+            continue  # a step that asks no opinion
+    return open_now
+
+
+def inbox_readers() -> dict[str, Any]:
+    """A token per box (S2-<box>) and what its bare view needs: the officer and units."""
+    from motcua.api.auth import issue_token
+    from motcua.dossiers.access import officer_scope
+    from motcua.identity.models import User
+
+    out = {}
+    for box, username in INBOX_OFFICERS.items():
+        user = User.objects.get(username=username)
+        token, _ = issue_token(user=user)
+        units = sorted(officer_scope(user).agency_ids)
+        out[box] = {"token": token, "user_id": user.pk, "agencies": units}
+    return out
+
+
 def prepare(run_id: str, counts: dict[str, int]) -> dict[str, Any]:
     from django.utils import timezone
 
@@ -171,6 +225,8 @@ def prepare(run_id: str, counts: dict[str, int]) -> dict[str, Any]:
     return {
         "applicants": {group: applicants(f"{run_id}.{group}", n) for group, n in counts.items()},
         "officer": {"token": token, "agency_id": agency.pk, "agency": agency.electronic_id},
+        "consultations": open_consultations(CONSULTATIONS),
+        "inbox": inbox_readers(),
         "submission": submission(rng),
         "lookups": lookups(rng, 3000),
         "searches": list(SEARCHES),

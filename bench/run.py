@@ -469,6 +469,34 @@ class Run:
             p95_ms=20,
         )
 
+    def inboxes(self, base: str, setup: dict[str, Any]) -> None:
+        """S2-<box>: every box of the officer's inbox (S2 itself is the pool), a page of 20
+        soonest due first with its capped count, each against its bare read (B2-<box>)."""
+        titles = {
+            "mine": "what the ward's specialist holds",
+            "new": "new dossiers at the ward's one-stop desk (two units)",
+            "consult": "opinions asked of the ward police",
+            "all": "everything the ward's desk officer can see (two units)",
+        }
+        for box, title in titles.items():
+            reader = setup["inbox"][box]
+            bare = f"/bench/inbox?box={box}&agency={','.join(map(str, reader['agencies']))}"
+            bare += f"&user={reader['user_id']}"
+
+            def step(box: str = box, title: str = title, bare: str = bare) -> None:
+                token = setup["inbox"][box]["token"]
+                self.pair(
+                    self.wrk_result(
+                        f"S2-{box}", f"officer inbox, {title} (API)", base,
+                        [f"/api/v1/inbox?box={box}&page=1"], token,
+                    ),
+                    self.wrk_result(f"B2-{box}", "bare: one index range + count", base, [bare]),
+                    min_ratio=0.8,
+                    p95_ms=20,
+                )  # fmt: skip
+
+            self.attempt(f"S2-{box}", step)
+
     def s3(self, base: str, setup: dict[str, Any]) -> None:
         report = setup["report"]
         officer = setup["officer"]
@@ -614,6 +642,7 @@ class Run:
 
         self.attempt("S1", s1)
         self.reads(base, setup)
+        self.inboxes(base, setup)
         self.attempt("S3", lambda: self.s3(base, setup))
         self.attempt("S9", lambda: self.s9(env))
         wanted = sorted({"S3", "S4"} & self.only) if self.only else ["S4"]

@@ -41,6 +41,13 @@ def plan_of(
     """``keep_order``: no sort allowed; ``bitmap_only``: the table is read only through bitmap
     index scans, i.e. through an index that matches the condition (PostgreSQL)."""
     sql, params = queryset.query.sql_with_params()
+    return plan_of_sql(sql, params, keep_order=keep_order, bitmap_only=bitmap_only)
+
+
+def plan_of_sql(
+    sql: str, params: Any, *, keep_order: bool = False, bitmap_only: bool = False
+) -> Plan:
+    """The same for SQL composed by hand (the inbox's merged page, tests of ``InboxRows``)."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)

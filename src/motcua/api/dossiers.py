@@ -20,7 +20,7 @@ from motcua.dossiers.access import visible_dossiers
 from motcua.dossiers.applicants import applicant_for
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.rules import may_add_files, may_receive
-from motcua.dossiers.selectors import inbox, my_dossiers, public_lookup
+from motcua.dossiers.selectors import InboxRows, my_dossiers, public_lookup
 from motcua.dossiers.services import (
     Applicant,
     NotPermitted,
@@ -357,10 +357,8 @@ def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]
     user: User = request.user  # type: ignore[assignment]
     if not is_staff_reader(user):
         raise ApiError(_("Chỉ cán bộ mới có hộp hồ sơ cần xử lý."), 403)
-    queryset = inbox(user, params.box, q=params.q)
-    page = page_of(
-        queryset, page=params.page, page_size=params.page_size, count_cap=INBOX_COUNT_CAP
-    )
+    rows = InboxRows.of(user, params.box, q=params.q)
+    page = page_of(rows, page=params.page, page_size=params.page_size, count_cap=INBOX_COUNT_CAP)
     return {**page, "items": [summary_out(user, d) for d in page["items"]]}
 
 

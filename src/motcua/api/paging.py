@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from django.db.models import QuerySet
+
+class Rows(Protocol):
+    """A queryset, or any list that slices and counts like one (the inbox's ``InboxRows``)."""
+
+    def __getitem__(self, item: slice) -> Any: ...
+
+    def count(self) -> int: ...
 
 
 def page_of(
-    queryset: QuerySet[Any], *, page: int, page_size: int, count_cap: int | None = None
+    queryset: Rows, *, page: int, page_size: int, count_cap: int | None = None
 ) -> dict[str, Any]:
     """One page of a list answer, with the total count every list carries; with
     ``count_cap``, counting stops past the cap and ``count_capped`` says so."""

@@ -95,8 +95,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("hop", "")
     slug = slug if slug in TABS else "cua-toi"
     q = request.GET.get("q", "").strip()[:100]
-    queryset = selectors.inbox(user, TABS[slug][0], q=q).prefetch_related("version__steps")
-    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    box = selectors.InboxRows.of(user, TABS[slug][0], q=q).prefetch_related("version__steps")
+    page = CappedPaginator(box, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(d, step_name(d), late_mark(d, now)) for d in page.object_list]
     query = request.GET.copy()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.selectors import Box, inbox
+from motcua.dossiers.selectors import Box, InboxRows
 from motcua.identity.models import OfficerRole, User
 
 
@@ -49,6 +49,6 @@ TABS = {
 def inbox_tabs(user: User) -> list[InboxTab]:
     """Each tab with how many dossiers it holds (cheaply: counting stops past the cap)."""
     return [
-        InboxTab(slug, box, str(label), inbox(user, box)[: COUNT_CAP + 1].count())
+        InboxTab(slug, box, str(label), InboxRows.of(user, box)[: COUNT_CAP + 1].count())
         for slug, (box, label) in TABS.items()
     ]

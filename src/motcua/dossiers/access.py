@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from motcua.identity.models import OfficerRole, OneStopDesk
 
-from .models import Consultation, Dossier, DossierEvent, DossierQuerySet
+from .models import HELD_ELSEWHERE, Consultation, Dossier, DossierEvent, DossierQuerySet
 
 NO_DOSSIER_ROLES = frozenset({OfficerRole.Role.HOTLINE_OPERATOR})
 
@@ -87,13 +87,10 @@ def _reach(agencies: list[int]) -> list[tuple[QuerySet[Any], str]]:
     ]
 
 
-def visible_dossiers(user: Any, *, listing: bool = False) -> DossierQuerySet:
+def visible_dossiers(user: Any) -> DossierQuerySet:
     """Every dossier ``user`` may open: their own, or their units' (including dossiers their
-    units handled earlier or were consulted on).
-
-    Two shapes of the same rule: to check a few dossiers (by code or id), one cheap probe per
-    branch for each; to list them (``listing``), one set of ids gathered through the indexes,
-    since testing each of the city's dossiers against the branches would read them all."""
+    units handled earlier or were consulted on). Shaped to check a few dossiers (by code or
+    id): one cheap probe per branch for each. To list them, see ``visible_ranges``."""
     queryset = Dossier.objects.all()
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
@@ -103,11 +100,39 @@ def visible_dossiers(user: Any, *, listing: bool = False) -> DossierQuerySet:
     if not getattr(user, "is_officer", False):
         return queryset.filter(applicant=user)
     reach = _reach(sorted(scope.agency_ids))
-    if listing:
-        first, *rest = [rows.order_by().values(column) for rows, column in reach]
-        return queryset.filter(pk__in=first.union(*rest, all=True))
     probes = [Exists(rows.filter(**{column: OuterRef("pk")})) for rows, column in reach]
     return queryset.filter(reduce(operator.or_, probes))
+
+
+def visible_ranges(user: Any) -> list[DossierQuerySet]:
+    """The same rule as ``visible_dossiers``, as disjoint index ranges whose union it is, to
+    list it in an index's order a page at a time: per unit, its own dossiers
+    (``dossier_all_agency``), then those it holds that belong to none of the person's units
+    (``dossier_all_held``); and those the units handled earlier or were consulted on and
+    neither belong to nor are held by them, gathered from the events' and consultations'
+    indexes (read whole: those rows hold no due date). Disjoint, so that pages and counts
+    need no de-duplication."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    scope = officer_scope(user)
+    if scope.is_system_admin:
+        return [Dossier.objects.all()]
+    if not getattr(user, "is_officer", False):
+        return [Dossier.objects.filter(applicant=user)]
+    agencies = sorted(scope.agency_ids)
+    if not agencies:
+        return []
+    ours = Dossier.objects.filter(agency__in=agencies)
+    held = Dossier.objects.filter(HELD_ELSEWHERE).exclude(agency__in=agencies)
+    earlier = [rows.order_by().values(column) for rows, column in _reach(agencies)[2:]]
+    ranges = [ours.filter(agency=a) for a in agencies]
+    ranges += [held.filter(handler_agency=a) for a in agencies]
+    ranges.append(
+        Dossier.objects.exclude(agency__in=agencies)
+        .exclude(handler_agency__in=agencies)
+        .filter(pk__in=earlier[0].union(*earlier[1:], all=True))
+    )
+    return ranges
 
 
 def may_act(user: Any, dossier: Dossier) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +72,8 @@ class InConstants(In):  # type: ignore[type-arg]
 # The conditions of the partial indexes; queries that want those indexes use these.
 CLOSED_STATUSES = sorted(int(s) for s in CLOSED)
 IS_OPEN = ~Q(status__in_constants=CLOSED_STATUSES)
+# Held by a unit other than the one it belongs to (a hand-over between units).
+HELD_ELSEWHERE = Q(handler_agency__gt=F("agency")) | Q(handler_agency__lt=F("agency"))
 CLOCK_STATUSES = sorted(int(s) for s in CLOCK_RUNNING)
 CLOCK_IS_RUNNING = Q(status__in_constants=CLOCK_STATUSES)
 
@@ -235,8 +237,20 @@ class Dossier(models.Model):
                 condition=Q(status=Status.SUBMITTED),
             ),
             models.Index(fields=["applicant", "-submitted_at"], name="dossier_my_dossiers"),
-            # The ledger (sổ theo dõi), the "all" tab and rebuild_summary, per unit and time.
+            # The ledger (sổ theo dõi) and rebuild_summary, per unit and time.
             models.Index(fields=["agency", "submitted_at"], name="dossier_agency_submitted"),
+            # The "all" tab, a page at a time in the inbox order (access.visible_ranges): a
+            # unit's own dossiers, open or closed, and the few it holds for another unit. The
+            # id makes them cover the page's and the count's reads (index-only on PostgreSQL;
+            # SQLite keeps the rowid in every index).
+            models.Index(
+                fields=["agency", "due_at", "submitted_at", "id"], name="dossier_all_agency"
+            ),
+            models.Index(
+                fields=["handler_agency", "due_at", "submitted_at", "id"],
+                name="dossier_all_held",
+                condition=HELD_ELSEWHERE,
+            ),
             # The periodic jobs: due-soon / overdue marks, refusal after a supplement deadline.
             models.Index(
                 fields=["due_at"],

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import reduce
+from typing import Any, overload
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections, router
 from django.db.models import F, Q
 from django.utils import timezone
 
 from motcua.core.replicas import primary_when_none
 from motcua.identity.models import OfficerRole
 
-from .access import officer_scope, visible_dossiers
+from .access import officer_scope, visible_dossiers, visible_ranges
 from .models import IS_OPEN, Consultation, Dossier, DossierEvent, DossierQuerySet, in_hand
 from .workflow import Action, Status
 
-INBOX_RELATED = ("version__procedure", "variant", "agency", "handler", "handler_agency")
+INBOX_RELATED = ("version__procedure", "agency", "handler", "handler_agency")
+# What a page shows (the API's summary_out, the back office's inbox table): only these
+# columns are read and decoded; the rest (the form's data, the procedure's JSON) stay behind.
+INBOX_FIELDS = (
+    *INBOX_RELATED,
+    *("code", "status", "channel", "applicant_name", "organisation_name", "submitted_at"),
+    *("due_at", "step_due_at", "late_mark", "step_position"),
+    *("version__name", "version__procedure__code"),
+    *("agency__electronic_id", "agency__name"),
+    *("handler_agency__electronic_id", "handler_agency__name"),
+    *("handler__username", "handler__full_name"),
+)
+# The inbox order: soonest due first, undated last; every inbox index ends with these columns.
+INBOX_ORDER = (F("due_at").asc(nulls_last=True), "submitted_at")
 
 
 class Box:
@@ -27,31 +45,191 @@ class Box:
     ALL = "all"  # everything my units can see
 
 
-def inbox(user: Any, box: str = Box.MINE, *, q: str = "") -> DossierQuerySet:
-    """What is the officer's to do, soonest due first (undated last)."""
+def inbox_ranges(user: Any, box: str = Box.MINE, *, q: str = "") -> list[DossierQuerySet]:
+    """The box as disjoint index ranges whose union it is: one per unit (and role), since
+    neither database reads ``unit IN (…)`` in an index's order; a page takes the first rows
+    of each."""
     scope = officer_scope(user)
-    base = Dossier.objects.select_related(*INBOX_RELATED).filter(IS_OPEN)
+    open_ = Dossier.objects.filter(IS_OPEN)
+    ranges: list[DossierQuerySet]
     if box == Box.MINE:
-        queryset = base.filter(handler=user)
-    elif box in (Box.POOL, Box.NEW):
-        pools = Q(pk__in=[])
-        for role, agencies in scope.by_role.items():
-            pools |= Q(handler_role=role, handler_agency__in=agencies)
-        if scope.is_system_admin:
-            pools = Q()
-        queryset = base.filter(pools, handler__isnull=True)
-        if box == Box.NEW:
-            receiving = scope.by_role.get(OfficerRole.Role.RECEIVER, frozenset())
-            queryset = base.filter(status=Status.SUBMITTED, handler_agency__in=receiving)
+        ranges = [open_.filter(handler=user)]
+    elif box == Box.POOL and scope.is_system_admin:
+        ranges = [open_.filter(handler__isnull=True)]
+    elif box == Box.POOL:
+        ranges = [
+            open_.filter(handler__isnull=True, handler_role=role, handler_agency=agency)
+            for role, agencies in sorted(scope.by_role.items())
+            for agency in sorted(agencies)
+        ]
+    elif box == Box.NEW:
+        receiving = scope.by_role.get(OfficerRole.Role.RECEIVER, frozenset())
+        ranges = [
+            open_.filter(status=Status.SUBMITTED, handler_agency=agency)
+            for agency in sorted(receiving)
+        ]
     elif box == Box.CONSULT:
-        queryset = base.filter(
-            consultations__to_agency__in=scope.agency_ids, consultations__answered_at__isnull=True
-        ).distinct()
+        asked = Consultation.objects.filter(
+            to_agency__in=scope.agency_ids, answered_at__isnull=True
+        ).values("dossier")
+        ranges = [open_.filter(pk__in=asked)] if scope.agency_ids else []
     else:
-        queryset = visible_dossiers(user, listing=True).select_related(*INBOX_RELATED)
+        ranges = visible_ranges(user)
     if q:
-        queryset = queryset.filter(Q(code__icontains=q.strip()) | Q(applicant_name__icontains=q))
-    return queryset.order_by(F("due_at").asc(nulls_last=True), "submitted_at")
+        found = Q(code__icontains=q.strip()) | Q(applicant_name__icontains=q)
+        ranges = [r.filter(found) for r in ranges]
+    return ranges
+
+
+def inbox(user: Any, box: str = Box.MINE, *, q: str = "") -> DossierQuerySet:
+    """What is the officer's to do, soonest due first (undated last), as one queryset (to
+    test membership); pages and counts are read through ``InboxRows``."""
+    ranges = inbox_ranges(user, box, q=q)
+    if not ranges:
+        return Dossier.objects.none()
+    queryset = reduce(operator.or_, ranges)
+    return queryset.select_related(*INBOX_RELATED).order_by(*INBOX_ORDER)
+
+
+class InboxRows:
+    """A box as a list that pages and counts cheaply (``rows[a:b]``, ``rows[:cap].count()``,
+    as Django's paginator and the API's ``page_of`` use it). A page is read in two steps:
+    the ids of its rows, the first ``b`` of each range in index order, merged; then those
+    rows with their related rows. Joining before the limit built every row of the box."""
+
+    def __init__(
+        self,
+        ranges: list[DossierQuerySet],
+        start: int = 0,
+        stop: int | None = None,
+        prefetch: tuple[str, ...] = (),
+        compiled: list[tuple[str, list[Any]]] | None = None,
+    ) -> None:
+        self.ranges, self.start, self.stop, self.prefetch = ranges, start, stop, prefetch
+        self._rows: list[Dossier] | None = None
+        # Each range's SQL, compiled once for the page and the count (and shared by slices):
+        # compiling a queryset costs about as much CPU as PostgreSQL spends answering it.
+        self._compiled = compiled if compiled is not None else []
+
+    @classmethod
+    def of(cls, user: Any, box: str = Box.MINE, *, q: str = "") -> InboxRows:
+        return cls(inbox_ranges(user, box, q=q))
+
+    def prefetch_related(self, *lookups: str) -> InboxRows:
+        return InboxRows(
+            self.ranges, self.start, self.stop, self.prefetch + lookups, self._compiled
+        )
+
+    @overload
+    def __getitem__(self, item: int) -> Dossier: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> InboxRows: ...
+
+    def __getitem__(self, item: int | slice) -> Dossier | InboxRows:
+        if isinstance(item, int):
+            found = list(self[item : item + 1]) if item >= 0 else []
+            if not found:
+                raise IndexError("no such row in the box")
+            return found[0]
+        if item.step is not None or (item.start or 0) < 0 or (item.stop or 0) < 0:
+            raise ValueError("InboxRows takes a slice without a step or negative bounds")
+        start = self.start + (item.start or 0)
+        stop = self.stop if item.stop is None else self.start + item.stop
+        if self.stop is not None and stop is not None:
+            stop = min(stop, self.stop)
+        return InboxRows(self.ranges, start, stop, self.prefetch, self._compiled)
+
+    def count(self) -> int:
+        """How many rows, counting at most ``stop`` (from ``start``)."""
+        if not self.ranges:
+            return 0
+        with _reading().cursor() as cursor:
+            cursor.execute(*self.count_query())
+            total = int(cursor.fetchone()[0])
+        return max(0, total - self.start)
+
+    def count_query(self) -> tuple[str, list[Any]]:
+        """At most ``stop`` ids, at most ``stop`` from each range (the ranges are disjoint)."""
+        sql, params = _union(self._ranges_sql(self.stop), "SELECT id FROM")
+        if self.stop is not None:
+            sql += f" LIMIT {int(self.stop)}"
+        return f"SELECT COUNT(*) FROM ({sql}) counted", params
+
+    def _ranges_sql(self, limit: int | None) -> list[tuple[str, list[Any]]]:
+        """Each range's ids in the inbox order, at most ``limit`` of them."""
+        if not self._compiled:
+            for r in self.ranges:
+                query = r.order_by(*INBOX_ORDER).values("id", "due_at", "submitted_at").query
+                try:
+                    sql, params = query.sql_with_params()
+                except EmptyResultSet:  # a range that cannot hold a row (an empty IN list)
+                    continue
+                self._compiled.append((sql, list(params)))
+        cut = "" if limit is None else f" LIMIT {int(limit)}"
+        return [(sql + cut, params) for sql, params in self._compiled]
+
+    def ids(self) -> list[int]:
+        if not self.ranges or (self.stop is not None and self.stop <= self.start):
+            return []
+        with _reading().cursor() as cursor:
+            cursor.execute(*self.page_query())
+            return [row[0] for row in cursor.fetchall()]
+
+    def page_query(self) -> tuple[str, list[Any]]:
+        """The ids of rows ``start`` to ``stop``: the first ``stop`` of each range in the
+        inbox order, merged."""
+        union, params = _union(self._ranges_sql(self.stop), "SELECT id, due_at, submitted_at FROM")
+        # NULLs last spelt so that both databases agree; the id only breaks ties.
+        sql = (
+            f"SELECT id FROM ({union}) page"
+            " ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, submitted_at, id"
+        )
+        if self.stop is not None:
+            sql += f" LIMIT {int(self.stop - self.start)}"
+        elif self.start:
+            sql += " LIMIT -1" if connection.vendor == "sqlite" else " LIMIT ALL"
+        if self.start:
+            sql += f" OFFSET {int(self.start)}"
+        return sql, params
+
+    def _fetch(self) -> list[Dossier]:
+        if self._rows is None:
+            ids = self.ids()
+            found = (
+                Dossier.objects.select_related(*INBOX_RELATED)
+                .only(*INBOX_FIELDS)
+                .filter(pk__in=ids)
+            )
+            if self.prefetch:
+                found = found.prefetch_related(*self.prefetch)
+            by_id = {d.pk: d for d in found} if ids else {}
+            self._rows = [by_id[i] for i in ids if i in by_id]
+        return self._rows
+
+    def __iter__(self) -> Iterator[Dossier]:
+        return iter(self._fetch())
+
+    def __len__(self) -> int:
+        return len(self._fetch())
+
+
+def _reading() -> Any:
+    """The database the ORM reads dossiers from (the router's choice, replica or primary),
+    so that a page's ids and its rows come from the same one."""
+    return connections[router.db_for_read(Dossier) or "default"]
+
+
+def _union(parts: list[tuple[str, list[Any]]], head: str) -> tuple[str, list[Any]]:
+    """``head`` over the rows of every part, each kept whole (its order and limit) as a
+    subquery, which both databases accept inside a UNION ALL."""
+    sqls = [f"SELECT * FROM ({sql}) r{n}" for n, (sql, _) in enumerate(parts)]
+    params = [p for _, part in parts for p in part]
+    if not sqls:  # every range empty: a query with no row
+        sqls.append(
+            "SELECT * FROM (SELECT NULL AS id, NULL AS due_at, NULL AS submitted_at) r WHERE 1 = 0"
+        )
+    return f"{head} ({' UNION ALL '.join(sqls)}) ranges", params
 
 
 def my_dossiers(user: Any) -> DossierQuerySet:
