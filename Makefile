@@ -34,7 +34,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src/motcua/core src/motcua/identity src/motcua/catalog src/motcua/dossiers \
 		src/motcua/documents src/motcua/payments src/motcua/feedback src/motcua/surveys \
-		src/motcua/reporting src/motcua/plans src/motcua/opendata src/motcua/datacatalog src/motcua/ckan
+		src/motcua/reporting src/motcua/plans src/motcua/opendata src/motcua/datacatalog src/motcua/ckan \
+		src/motcua/waitroom
 
 imports: $(STAMP)
 	$(BIN)/lint-imports
