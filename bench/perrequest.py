@@ -109,8 +109,11 @@ def scenarios(setup: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             )
         ],
         "S5": [_environ(f"/thu-tuc/?q={q(s)}") for s in setup["searches"]],
-        # The cheapest call with a token: what every authenticated API call pays first.
-        "token": [_environ("/api/v1/dossiers?page_size=1", token)],
+        # The least a call with a token does (the token and the officer's roles checked, the
+        # month refused with a 400): what every authenticated API call pays first.
+        "token": [
+            _environ(f"/api/v1/reports/monthly?agency={report['agency']}&month=2026-13", token)
+        ],
     }
 
 

@@ -498,6 +498,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(UPLOAD_MAX_MB * 1024 * 1024) + 1024 * 1024
 API_TOKEN_HOURS = int(os.environ.get("MOTCUA_API_TOKEN_HOURS", "12"))
 if not 1 <= API_TOKEN_HOURS <= 24 * 30:
     raise ImproperlyConfigured("MOTCUA_API_TOKEN_HOURS must be between 1 and 720")
+# Seconds a web process keeps a token it has checked before checking it in the database again
+# (motcua.api.auth): the longest a revocation made by another process takes to reach this one
+# (the process that revokes forgets at once). 0 checks every call in the database.
+API_TOKEN_CACHE_SECONDS = env_int("MOTCUA_API_TOKEN_CACHE_SECONDS", 10)
+if not 0 <= API_TOKEN_CACHE_SECONDS <= 60:
+    raise ImproperlyConfigured("MOTCUA_API_TOKEN_CACHE_SECONDS must be between 0 and 60")
 
 # Session limits (motcua.identity.sessions): signed out after this long without a request,
 # and this long after signing in whatever one does. Officers, staff and administrators get the

@@ -29,3 +29,10 @@ def test_a_failed_lookup_is_one_query_too(people, client, django_assert_num_quer
     with django_assert_num_queries(1):
         response = client.get("/api/v1/lookup", {"code": code, "contact": "0999999999"})
     assert response.status_code == 404
+
+
+def test_a_token_checked_a_moment_ago_costs_no_query(people, django_assert_num_queries):
+    citizen = people["citizen"]
+    assert citizen.get("/dossiers").status_code == 200  # checked in the database, kept
+    with django_assert_num_queries(2):  # the page of dossiers and its count; no token query
+        assert citizen.get("/dossiers").status_code == 200
