@@ -36,3 +36,23 @@ def test_a_token_checked_a_moment_ago_costs_no_query(people, django_assert_num_q
     assert citizen.get("/dossiers").status_code == 200  # checked in the database, kept
     with django_assert_num_queries(2):  # the page of dossiers and its count; no token query
         assert citizen.get("/dossiers").status_code == 200
+
+
+def test_a_kept_monthly_report_costs_its_checks_and_its_audit_entry(
+    world, as_user, django_assert_num_queries
+):
+    import time_machine
+
+    from tests.dossiers.world import local
+
+    params = {"agency": world.committee.electronic_id, "month": "2026-11"}
+    world.submit(at=local(2026, 11, 23, 8, 0))
+    with time_machine.travel(local(2026, 12, 10, 9, 0), tick=False):
+        leader = as_user(world["approver"])
+        assert leader.get("/reports/monthly", params).status_code == 200  # kept from now on
+        # The unit by its e-ID, the officer's roles, and the data.exported entry (the chain's
+        # head locked, the entry, the new head): nothing of the report is counted again, and
+        # an officer of the unit itself is let through without reading its parents. (Seven
+        # here: inside the test's transaction the entry's own is a savepoint and its release.)
+        with django_assert_num_queries(7):
+            assert leader.get("/reports/monthly", params).status_code == 200
