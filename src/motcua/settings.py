@@ -190,11 +190,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
     if DB_POOL_TIMEOUT <= 0:
         raise ImproperlyConfigured("MOTCUA_DB_POOL_TIMEOUT must be a positive number of seconds")
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
-    # Django hands the pool ConnectionPool.check_connection when health checks are on: each
-    # connection is tested as it leaves the pool (one round trip), so that after a database
-    # restart a dead connection is replaced instead of failing a request with a 503. Django
-    # passes `check` itself, so it must not be in the pool options too.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Each connection is checked as it leaves the pool, so that after a database restart a
+    # dead connection is replaced instead of failing a request with a 503: by its socket
+    # first, a round trip only when that shows trouble (motcua.core.postgresql; issue 18).
+    # CONN_HEALTH_CHECKS would add Django's round-trip check (psycopg_pool's `check`) too.
+    DATABASES["default"]["ENGINE"] = "motcua.core.postgresql"
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": DB_POOL_MIN,
         "max_size": DB_POOL_MAX,
