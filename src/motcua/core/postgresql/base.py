@@ -54,7 +54,7 @@ def is_alive(conn: Any) -> bool:
 class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         connection = super().get_new_connection(conn_params)
-        pool = self.pool
+        pool = self.pool  # type: ignore[attr-defined]  # django-stubs lacks 5.1's pool
         if pool is None:
             return connection
         # Each dead one is replaced by the pool; past as many as it holds, the last one's
