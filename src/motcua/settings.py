@@ -196,11 +196,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
     if DB_POOL_TIMEOUT <= 0:
         raise ImproperlyConfigured("MOTCUA_DB_POOL_TIMEOUT must be a positive number of seconds")
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
-    # Django hands the pool ConnectionPool.check_connection when health checks are on: each
-    # connection is tested as it leaves the pool (one round trip), so that after a database
-    # restart a dead connection is replaced instead of failing a request with a 503. Django
-    # passes `check` itself, so it must not be in the pool options too.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Each connection is checked as it leaves the pool, so that after a database restart a
+    # dead connection is replaced instead of failing a request with a 503: by its socket
+    # first, a round trip only when that shows trouble (motcua.core.postgresql; issue 18).
+    # CONN_HEALTH_CHECKS would add Django's round-trip check (psycopg_pool's `check`) too.
+    DATABASES["default"]["ENGINE"] = "motcua.core.postgresql"
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": DB_POOL_MIN,
         "max_size": DB_POOL_MAX,
@@ -210,17 +211,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
 # nothing changes. Only views marked @replica_reads read them, and only a replica at most
 # MOTCUA_REPLICA_MAX_LAG seconds behind (docs/adr/0018-read-replicas.md).
 DATABASE_REPLICAS: list[str] = []
+_POSTGRESQL_ENGINES = ("django.db.backends.postgresql", "motcua.core.postgresql")
 REPLICA_MAX_LAG = env_float("MOTCUA_REPLICA_MAX_LAG", 5.0)
 REPLICA_RETRY_SECONDS = env_float("MOTCUA_REPLICA_RETRY_SECONDS", 10.0)
 for _number, _url in enumerate(env_list("MOTCUA_DATABASE_REPLICA_URLS", ""), start=1):
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    # The pooled primary runs on motcua.core.postgresql (the socket check above).
+    if DATABASES["default"]["ENGINE"] not in _POSTGRESQL_ENGINES:
         raise ImproperlyConfigured("MOTCUA_DATABASE_REPLICA_URLS needs a PostgreSQL primary")
     _replica = dj_database_url.parse(_url)
     if _replica["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(f"replica {_number} is not a PostgreSQL URL: {_url!r}")
     # The primary's pool and checks, but a short wait: a replica that cannot give a
     # connection within a second is passed over for the primary, not waited for.
-    for _setting in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+    for _setting in ("ENGINE", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
         if _setting in DATABASES["default"]:
             _replica[_setting] = DATABASES["default"][_setting]
     _options = _replica.setdefault("OPTIONS", {})
@@ -545,6 +548,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(UPLOAD_MAX_MB * 1024 * 1024) + 1024 * 1024
 API_TOKEN_HOURS = int(os.environ.get("MOTCUA_API_TOKEN_HOURS", "12"))
 if not 1 <= API_TOKEN_HOURS <= 24 * 30:
     raise ImproperlyConfigured("MOTCUA_API_TOKEN_HOURS must be between 1 and 720")
+# Seconds a web process keeps a token it has checked before checking it in the database again
+# (motcua.api.auth): the longest a revocation made by another process takes to reach this one
+# (the process that revokes forgets at once). 0 checks every call in the database.
+API_TOKEN_CACHE_SECONDS = env_int("MOTCUA_API_TOKEN_CACHE_SECONDS", 10)
+if not 0 <= API_TOKEN_CACHE_SECONDS <= 60:
+    raise ImproperlyConfigured("MOTCUA_API_TOKEN_CACHE_SECONDS must be between 0 and 60")
 
 # Session limits (motcua.identity.sessions): signed out after this long without a request,
 # and this long after signing in whatever one does. Officers, staff and administrators get the

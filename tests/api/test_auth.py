@@ -121,6 +121,52 @@ def test_a_revoked_token_stops_working(client, world):
     assert client.get("/api/v1/dossiers", headers=bearer(other)).status_code == 200
 
 
+def test_a_token_revoked_by_another_process_stops_working_within_the_stated_bound(
+    client, world, monkeypatch, settings
+):
+    from motcua.api import auth
+
+    now = [1000.0]
+    monkeypatch.setattr(auth._checked, "clock", lambda: now[0])
+    token = ask_token(client, "congdan").json()["token"]
+    assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 200
+    # Another web process revokes it: this one learns only from the database.
+    ApiToken.objects.update(revoked_at=NOON)
+    now[0] += settings.API_TOKEN_CACHE_SECONDS - 1
+    assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 200
+    now[0] += 1
+    assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 401
+
+
+def test_with_no_keeping_every_call_checks_the_database(client, world, settings):
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    token = ask_token(client, "congdan").json()["token"]
+    assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 200
+    ApiToken.objects.update(revoked_at=NOON)
+    assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 401
+
+
+def test_a_kept_token_still_expires_on_time(client, world, settings):
+    settings.API_TOKEN_HOURS = 1
+    with time_machine.travel(NOON, tick=False):
+        token = ask_token(client, "congdan").json()["token"]
+        assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 200
+    with time_machine.travel(NOON + timedelta(hours=1, seconds=1), tick=False):
+        assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 401
+
+
+def test_each_call_gets_its_own_copy_of_the_tokens_user(client, world):
+    from motcua.api.auth import token_record
+
+    token = ask_token(client, "congdan").json()["token"]
+    first = token_record(token)  # read from the database and kept
+    assert first is not None
+    first.user.noted_by_a_request = True
+    second = token_record(token)  # from what this process kept
+    assert second is not None and second.user.pk == first.user.pk
+    assert not hasattr(second.user, "noted_by_a_request")
+
+
 def test_tokens_dead_for_a_month_are_forgotten_at_the_next_sign_in(client, world):
     with time_machine.travel(NOON, tick=False):
         ask_token(client, "congdan")

@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from motcua.audit import chain
 from motcua.audit.models import ChainHead, Entry
 from motcua.audit.verify import verify
+from motcua.core.security import announce
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +167,36 @@ def test_appends_from_many_threads_never_fork_the_chain():
     )
     assert sequences == list(range(first + 1, first + 41))
     assert verify().intact
+
+
+def _settings_sent(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit setting")
+def test_an_entry_that_records_a_read_commits_without_waiting_for_the_disk():
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.audit.recording import READS
+
+    assert "data.exported" in READS
+    with CaptureQueriesContext(connection) as queries:
+        announce("data.exported", target="report:x", detail={"format": "json"})
+    assert _settings_sent(queries) == ["SET LOCAL synchronous_commit TO OFF"]
+    with CaptureQueriesContext(connection) as queries:
+        announce("token.revoked", target="user:1", detail={"count": 1})
+    assert _settings_sent(queries) == []  # a change waits for the disk, as before
+    assert [e.event for e in Entry.objects.order_by("-sequence")[:2]] == [
+        "token.revoked", "data.exported"
+    ]  # fmt: skip
+    assert verify().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_callers_transaction_the_callers_commit_decides():
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        announce("data.exported", target="report:x")
+    assert _settings_sent(queries) == []

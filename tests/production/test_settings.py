@@ -37,7 +37,10 @@ def test_postgresql_has_no_pool_in_development_unless_asked(load):
         "timeout": 2.5,
     }
     assert "check" not in pool  # Django passes check= itself; a second one is a TypeError
-    assert database["CONN_HEALTH_CHECKS"] is True
+    # Our backend checks each connection it takes from the pool, by its socket first
+    # (motcua.core.postgresql); Django's round-trip check stays off.
+    assert database["ENGINE"] == "motcua.core.postgresql"
+    assert database["CONN_HEALTH_CHECKS"] is False
     assert database["CONN_MAX_AGE"] == 0
 
 
@@ -119,7 +122,6 @@ def test_a_bucket_puts_uploads_on_s3_compatible_storage(load):
 def test_django_builds_the_pool_from_these_settings_and_it_checks_connections(load):
     """The pool options must be ones Django can pass on: building the pool opens no connection."""
     from django.db.utils import ConnectionHandler
-    from psycopg_pool import ConnectionPool
 
     database = load(**PRODUCTION).DATABASES["default"]
     handler = ConnectionHandler({"default": database})
@@ -127,7 +129,8 @@ def test_django_builds_the_pool_from_these_settings_and_it_checks_connections(lo
     try:
         pool = connection.pool
         assert pool.max_size == 10
-        assert pool._check == ConnectionPool.check_connection
+        assert connection.get_new_connection.__module__ == "motcua.core.postgresql.base"
+        assert pool._check is None  # the backend checks instead, without a round trip
     finally:
         connection.close_pool()
 

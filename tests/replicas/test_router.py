@@ -57,6 +57,8 @@ def test_each_replica_url_becomes_an_alias_with_the_primary_pool(load):
     assert (first["HOST"], first["TEST"]) == ("r1", {"MIRROR": "default"})
     primary_pool = module.DATABASES["default"]["OPTIONS"]["pool"]
     assert first["OPTIONS"]["pool"] == {**primary_pool, "timeout": 1.0}
+    # The pooled primary's engine (its socket check), the replicas' too.
+    assert first["ENGINE"] == module.DATABASES["default"]["ENGINE"] == "motcua.core.postgresql"
 
 
 def test_replicas_need_a_postgresql_primary(load):

@@ -6,8 +6,10 @@ the sign-in throttle every door shares (``motcua.identity.signin_throttle``)."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -98,6 +100,7 @@ def revoke_token(*, token: ApiToken, at: datetime | None = None) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=at or timezone.now()
     )
+    _checked.forget(token_id=token.pk)
 
 
 def revoke_tokens(*, user: User, reason: str, at: datetime | None = None) -> int:
@@ -105,6 +108,7 @@ def revoke_tokens(*, user: User, reason: str, at: datetime | None = None) -> int
     at = at or timezone.now()
     live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=at)
     count = live.update(revoked_at=at)
+    _checked.forget(user_id=user.pk)
     if count:
         announce("token.revoked", user=user, detail={"reason": reason, "count": count})
     return count
@@ -114,16 +118,59 @@ def token_record(secret: str, *, at: datetime | None = None) -> ApiToken | None:
     """The valid (unexpired, unrevoked) token for ``secret``, with its active user."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    return (
-        ApiToken.objects.select_related("user")
-        .filter(
-            digest=digest_of(secret),
-            revoked_at__isnull=True,
-            expires_at__gt=at or timezone.now(),
-            user__is_active=True,
+    at = at or timezone.now()
+    digest = digest_of(secret)
+    record = _checked.get(digest)
+    if record is None:
+        record = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=digest, revoked_at__isnull=True, expires_at__gt=at, user__is_active=True)
+            .first()
         )
-        .first()
-    )
+        if record is None:
+            return None
+        _checked.keep(digest, record)
+    return record if record.expires_at > at else None
+
+
+class CheckedTokens:
+    """Tokens this process found valid in the database, each kept ``API_TOKEN_CACHE_SECONDS``
+    (issue 18: the check was a query, and the request's first round trip, on every API call).
+    The process that revokes a token or ends an account forgets its tokens at once; any other
+    process stops accepting them at the latest that many seconds later. Expiry is compared
+    on every call. Each call gets its own copy of the record and of its user, so nothing a
+    request notes on them reaches another."""
+
+    LIMIT = 10_000  # one process's distinct tokens; past it, all are checked afresh
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[float, ApiToken]] = {}
+        self.clock = time.monotonic
+
+    def get(self, digest: str) -> ApiToken | None:
+        found = self._kept.get(digest)
+        if found is None or self.clock() - found[0] >= settings.API_TOKEN_CACHE_SECONDS:
+            return None
+        record = copy.copy(found[1])
+        record.user = copy.copy(found[1].user)
+        return record
+
+    def keep(self, digest: str, record: ApiToken) -> None:
+        if settings.API_TOKEN_CACHE_SECONDS <= 0:
+            return
+        if len(self._kept) >= self.LIMIT:
+            self._kept.clear()
+        kept = copy.copy(record)
+        kept.user = copy.copy(record.user)  # not the one this request goes on to use
+        self._kept[digest] = (self.clock(), kept)
+
+    def forget(self, *, user_id: int | None = None, token_id: int | None = None) -> None:
+        for digest, (_kept_at, record) in list(self._kept.items()):
+            if record.user_id == user_id or record.pk == token_id:
+                self._kept.pop(digest, None)
+
+
+_checked = CheckedTokens()
 
 
 class TokenAuth(HttpBearer):

@@ -207,10 +207,10 @@ def may_see_report(user: Any, agency: Agency) -> bool:
     above: set[int] = set()
     current: Agency | None = agency
     while current is not None and current.pk not in above:
+        if current.pk in mine:  # the unit's own officers stop here, before reading a parent
+            return True
         above.add(current.pk)
         current = current.parent
-    if above & mine:
-        return True
     units = set()
     unit: AdministrativeUnit | None = agency.unit
     while unit is not None and unit.pk not in units:

@@ -267,16 +267,30 @@ def timeline(dossier: Dossier) -> list[DossierEvent]:
     return list(dossier.events.select_related("actor", "actor_agency", "to_handler", "to_agency"))
 
 
+# What the public lookup (the API's answer and the portal's page) shows, and the contacts it
+# compares; nothing else of the dossier is read.
+LOOKUP_COLUMNS = (
+    "code", "status", "submitted_at", "accepted_at", "due_at", "returned_at",
+    "applicant_phone", "applicant_id_number", "organisation_tax_code",
+    "version__name", "version__name_en", "version__procedure__code", "agency__name",
+)  # fmt: skip
+
+
 @primary_when_none
 def public_lookup(code: str, contact: str) -> Dossier | None:
     """A dossier by code plus the phone number or ID number given in it; None otherwise."""
     contact = "".join(contact.split())
     if not code.strip() or len(contact) < 6:
         return None
-    # The code is unique: no ordering to compile or run; the procedure comes in the same row.
-    found = Dossier.objects.select_related("version__procedure", "agency").filter(
-        code=code.strip()
-    )[:1]
+    # The code is unique: no ordering to compile or run; the procedure comes in the same row,
+    # and only the columns the answer shows or the check compares (a dossier row has dozens;
+    # compiling and reading them all was most of a lookup's cost, issue 18).
+    found = (
+        Dossier.objects.select_related("version__procedure", "agency")
+        .only(*LOOKUP_COLUMNS)
+        .filter(code=code.strip())
+        .order_by()[:1]
+    )
     if not found:
         return None
     dossier = found[0]
