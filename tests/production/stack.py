@@ -208,6 +208,17 @@ def _quote(part: str) -> str:
     return "'" + part.replace("'", "'\\''") + "'"
 
 
+def _postgres_home(home: Path | None, prefix: str) -> Path:
+    """A directory the ``postgres`` user may enter (pytest's temporary ones are private)."""
+    if home is None:
+        home = Path(tempfile.mkdtemp(prefix=prefix))
+    home.mkdir(parents=True, exist_ok=True)
+    home.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(home, "postgres")
+    return home
+
+
 def start_postgres(home: Path | None = None) -> Postgres:
     """initdb a new cluster in ``home`` and start it on a free port.
 
@@ -215,12 +226,7 @@ def start_postgres(home: Path | None = None) -> Postgres:
     caller's (pytest's temporary directories are private). ``destroy()`` stops the cluster and
     removes ``home``.
     """
-    if home is None:
-        home = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
-    home.mkdir(parents=True, exist_ok=True)
-    home.chmod(0o755)
-    if os.geteuid() == 0:
-        shutil.chown(home, "postgres")
+    home = _postgres_home(home, "motcua-pg-")
     datadir = home / "data"
     _as_postgres([
         str(PG_BIN / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust",
@@ -239,12 +245,7 @@ def start_replica(primary_port: int, home: Path | None = None, *, options: str =
     """A streaming replica of the cluster on ``primary_port``: ``pg_basebackup -R`` (which
     writes the standby's connection settings), started on a free port of its own. ``options``
     are more ``-c name=value`` for the replica's server."""
-    if home is None:
-        home = Path(tempfile.mkdtemp(prefix="motcua-replica-"))
-    home.mkdir(parents=True, exist_ok=True)
-    home.chmod(0o755)
-    if os.geteuid() == 0:
-        shutil.chown(home, "postgres")
+    home = _postgres_home(home, "motcua-replica-")
     datadir = home / "data"
     _as_postgres([
         str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary_port),

@@ -21,6 +21,9 @@ from django.db import connections, router
 from django.test import override_settings
 
 from motcua.core import replicas
+
+# The settings loader (`load(**env)`) of the production tests, for the router tests here.
+from tests.production.conftest import load  # noqa: F401
 from tests.production.stack import (
     Postgres,
     have,

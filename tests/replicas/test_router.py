@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import uuid
-
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.db import router
 
 from motcua.core import replicas
-from tests.production.conftest import SETTINGS_FILE
 
 P = "postgres://postgres@db:5432/motcua"
-
-
-@pytest.fixture
-def load(monkeypatch):
-    def read(**env: str):
-        for name in [n for n in os.environ if n.startswith("MOTCUA_")]:
-            monkeypatch.delenv(name)
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        spec = importlib.util.spec_from_file_location(f"s_{uuid.uuid4().hex}", SETTINGS_FILE)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
-    return read
 
 
 def test_without_replicas_there_is_no_router_and_no_middleware(load):
