@@ -472,6 +472,9 @@ WAITROOM_REQUESTS_PER_VISIT = env_int("MOTCUA_WAITROOM_REQUESTS_PER_VISIT", 10)
 # A waiting ticket nobody checks for this long expires; an admitted one gives a pass this long.
 WAITROOM_TICKET_MINUTES = env_int("MOTCUA_WAITROOM_TICKET_MINUTES", 10)
 WAITROOM_PASS_MINUTES = env_int("MOTCUA_WAITROOM_PASS_MINUTES", 15)
+# Tickets one address may take without signing in, per MOTCUA_WAITROOM_TICKET_MINUTES (a
+# script could otherwise push everybody back); signed-in people have one place each anyway.
+WAITROOM_TICKETS_PER_ADDRESS = env_int("MOTCUA_WAITROOM_TICKETS_PER_ADDRESS", 20)
 # Requests for the room's own pages one process serves at once, outside MAX_INFLIGHT.
 WAITROOM_INFLIGHT = env_int("MOTCUA_WAITROOM_INFLIGHT", 2)
 # --- end of overload behaviour -------------------------------------------------------------

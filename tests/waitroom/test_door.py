@@ -149,3 +149,19 @@ def test_someone_signed_in_finds_their_ticket_after_signing_in_elsewhere(one_slo
     room = laptop.get("/hang-cho/").content.decode()
     assert f'href="{ticket_page}"' in room and "Lượt của bạn" in room
     assert _take(laptop) == ticket_page  # one place each: taking again gives the same ticket
+
+
+def test_one_address_cannot_fill_the_line_with_anonymous_tickets(one_slot, client, settings):
+    """Anyone may take a ticket without signing in, so a script could push everybody back by
+    taking thousands: an address gets a bounded number; signed-in people have one place each."""
+    settings.WAITROOM_TICKETS_PER_ADDRESS = 3
+    for _ in range(3):
+        assert client.post("/hang-cho/", {"hang": "chung", "tiep": "/"}).status_code == 302
+    refused = client.post("/hang-cho/", {"hang": "chung", "tiep": "/"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "quá nhiều lượt" in refused.content.decode()
+    assert Ticket.objects.count() == 3
+    person = User.objects.create_user(username="co-ten", password="x", kind=User.Kind.CITIZEN)
+    client.force_login(person)  # the same address, signed in: one place of their own
+    assert client.post("/hang-cho/", {"hang": "chung", "tiep": "/"}).status_code == 302
+    assert Ticket.objects.count() == 4

@@ -5,6 +5,7 @@ page refreshes by itself unless the person asks for it (``?lam-moi=30``)."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.catalog.models import Procedure
+from motcua.core.admission import RateLimited
 from motcua.core.http import client_ip
 from motcua.core.throttle import Limit
 from motcua.identity.models import User
@@ -29,6 +31,24 @@ REFRESH_SECONDS = 30
 resume_attempts = Limit(
     "waitroom-resume", 20, 300, gettext_lazy("Bạn đã thử quá nhiều mã. Vui lòng thử lại sau.")
 )
+
+
+def _count_anonymous_ticket(request: HttpRequest) -> None:
+    """One more ticket taken without signing in from this address; past the bound, 429."""
+    limit = Limit(
+        "waitroom-take",
+        settings.WAITROOM_TICKETS_PER_ADDRESS,
+        settings.WAITROOM_TICKET_MINUTES * 60,
+    )
+    who = client_ip(request)
+    wait = limit.wait(who)
+    if wait:
+        message = _(
+            "Địa chỉ mạng của bạn đã lấy quá nhiều lượt. Vui lòng thử lại sau %(seconds)d giây, "
+            "hoặc đăng nhập để lấy lượt của riêng bạn."
+        ) % {"seconds": wait}
+        raise RateLimited(wait, message)
+    limit.hit(who)
 
 
 class TakeTicketForm(forms.Form):
@@ -93,6 +113,8 @@ def room(request: HttpRequest) -> HttpResponse:
     initial = {"contact": (holder.email or holder.phone) if holder else ""}
     form = TakeTicketForm(request.POST or None, initial=initial)
     if request.method == "POST" and not problem and form.is_valid():
+        if holder is None:
+            _count_anonymous_ticket(request)
         try:
             ticket = services.take_ticket(
                 queue=queue, holder=holder, contact=form.cleaned_data["contact"],
