@@ -12,7 +12,9 @@ from motcua.identity.models import OneStopDesk
 from tests.dossiers.world import local
 
 BOXES = ["mine", "pool", "new", "consult", "all"]
-PER_PAGE = 6  # token, user, roles, the desk's units, count, ids, rows: 7 for a desk officer
+# The officer's roles, the desk's units, count, ids, rows (5; 6 for a desk officer): the token,
+# checked a moment ago, is kept by the process (MOTCUA_API_TOKEN_CACHE_SECONDS).
+PER_PAGE = 5
 
 
 def _add(world, n):
@@ -37,6 +39,7 @@ def test_an_inbox_page_costs_the_same_queries_for_one_dossier_or_many(world, as_
     OneStopDesk.objects.get().agencies.add(world.police)  # the desk serves two units
     _add(world, 1)
     caller = as_user(world[who])
+    caller.get("/inbox")  # the token checked in the database once, then kept
     few = {box: _queries(caller, box) for box in BOXES}
     _add(world, 6)
     many = {box: _queries(caller, box) for box in BOXES}
