@@ -129,7 +129,8 @@ def token_record(secret: str, *, at: datetime | None = None) -> ApiToken | None:
         )
         if record is None:
             return None
-        _checked.keep(digest, record)
+        if not record.user.must_change_password:  # refused each call until it is changed
+            _checked.keep(digest, record)
     return record if record.expires_at > at else None
 
 
