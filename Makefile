@@ -44,7 +44,7 @@ i18n: $(STAMP)
 	$(BIN)/python tools/check_translations.py
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto} --dist loadgroup --cov --cov-report=term:skip-covered -q
+	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto} --cov --cov-report=term:skip-covered -q
 
 ## The benchmark suite (docs/benchmarks.md): its own PostgreSQL and Redis, 5 million dossiers,
 ## every scenario next to its baseline; the table, and bench/results/latest.json

@@ -22,8 +22,8 @@ from .conftest import REPLICA
 
 pytestmark = [
     pytest.mark.production,
-    # One worker starts the primary and its replica (about a minute) and runs them all:
-    # with --dist loadgroup (Makefile, .ci/run) the other workers never start a pair.
+    # With --dist loadgroup one worker would start the primary and its replica (about a
+    # minute) and run them all; not used yet: see docs/benchmarks.md's issue-18 note.
     pytest.mark.xdist_group("replicas"),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="replicas are PostgreSQL's (CI's second pass)"
