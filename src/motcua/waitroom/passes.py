@@ -1,12 +1,16 @@
 """The pass an admitted ticket gives: a signed cookie per queue, valid for
-``MOTCUA_WAITROOM_PASS_MINUTES`` to start. Checked without the database (the signature and
-its age), so that a request holding one costs nothing more."""
+``MOTCUA_WAITROOM_PASS_MINUTES`` from the ticket's admission (the same bound as
+``services.enter``: going in again later never lengthens it). Checked without the database
+(the signature and the admission's time), so that a request holding one costs nothing more."""
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from .models import Ticket
 
@@ -23,11 +27,12 @@ def _max_age() -> int:
 
 
 def give_pass(response: HttpResponse, ticket: Ticket) -> None:
-    value = signing.dumps([ticket.queue_id, ticket.pk], salt=SALT)
+    admitted = int((ticket.admitted_at or timezone.now()).timestamp())
+    value = signing.dumps([ticket.queue_id, ticket.pk, admitted], salt=SALT)
     response.set_cookie(
         cookie_name(ticket.queue_id),
         value,
-        max_age=_max_age(),
+        max_age=max(0, admitted + _max_age() - int(time.time())),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
@@ -42,13 +47,21 @@ def holds_pass(request: HttpRequest, queue_id: int) -> bool:
         found = signing.loads(value, salt=SALT, max_age=_max_age())
     except signing.BadSignature:  # includes SignatureExpired
         return False
-    return isinstance(found, list) and len(found) == 2 and found[0] == queue_id
+    if not isinstance(found, list) or len(found) not in (2, 3) or found[0] != queue_id:
+        return False
+    # A pass signed before the admission's time was in it (two items) keeps its signing age.
+    return len(found) == 2 or time.time() - float(found[2]) < _max_age()
 
 
 def holds_any_pass(request: HttpRequest) -> bool:
+    # A cookie's name is the client's: "²" passes str.isdigit() but not int(), and int()
+    # refuses 4,300 digits or more; only a plain queue id is looked at.
     queues = (name[len(COOKIE_PREFIX) :] for name in request.COOKIES)
     return any(
         holds_pass(request, int(queue))
         for name, queue in zip(request.COOKIES, queues, strict=True)
-        if name.startswith(COOKIE_PREFIX) and queue.isdigit()
+        if name.startswith(COOKIE_PREFIX)
+        and queue.isascii()
+        and queue.isdigit()
+        and len(queue) <= 18
     )
