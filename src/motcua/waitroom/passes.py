@@ -12,6 +12,8 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from motcua.core.text import small_int
+
 from .models import Ticket
 
 COOKIE_PREFIX = "motcua_luot_"
@@ -54,14 +56,10 @@ def holds_pass(request: HttpRequest, queue_id: int) -> bool:
 
 
 def holds_any_pass(request: HttpRequest) -> bool:
-    # A cookie's name is the client's: "²" passes str.isdigit() but not int(), and int()
-    # refuses 4,300 digits or more; only a plain queue id is looked at.
-    queues = (name[len(COOKIE_PREFIX) :] for name in request.COOKIES)
+    # A cookie's name is the client's: only a plain queue id is read (core.text.small_int).
+    queues = (small_int(name[len(COOKIE_PREFIX) :]) for name in request.COOKIES)
     return any(
-        holds_pass(request, int(queue))
+        holds_pass(request, queue)
         for name, queue in zip(request.COOKIES, queues, strict=True)
-        if name.startswith(COOKIE_PREFIX)
-        and queue.isascii()
-        and queue.isdigit()
-        and len(queue) <= 18
+        if name.startswith(COOKIE_PREFIX) and queue is not None
     )
