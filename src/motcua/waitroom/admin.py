@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.text import spreadsheet_text
+
 from . import capacity
 from .models import Queue, Ticket
 from .selectors import queue_figures, tried_before_deadline
@@ -53,7 +55,8 @@ class QueueAdmin(admin.ModelAdmin):
                     queue.slug, ticket.code, ticket.sequence,
                     timezone.localtime(ticket.taken_at).strftime("%d/%m/%Y %H:%M:%S"),
                     ticket.procedure.code if ticket.procedure else "",
-                    str(ticket.holder or ""), ticket.contact, ticket.get_state_display(),
+                    spreadsheet_text(str(ticket.holder or "")),
+                    spreadsheet_text(ticket.contact), ticket.get_state_display(),
                 ])  # fmt: skip
         return response
 
