@@ -287,7 +287,7 @@ def replica_reads(view: Callable[..., T]) -> Callable[..., T]:
                     watching.enter_context(connections[alias].execute_wrapper(scope.note_failures))
                 return view(*args, **kwargs)
         except (OperationalError, InterfaceError) as error:
-            if not scope.blames_replica():
+            if scope.replica is None or not scope.blames_replica():
                 raise
             health.down(scope.replica, error)
             with primary():
