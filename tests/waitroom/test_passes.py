@@ -57,3 +57,24 @@ def test_going_in_again_late_does_not_lengthen_the_pass(settings):
     with time_machine.travel(ticket.admitted_at + timedelta(minutes=16), tick=False):
         assert not passes.holds_pass(_request_with(cookie), queue.pk)
         assert not passes.holds_any_pass(_request_with(cookie))
+
+
+@pytest.mark.django_db
+def test_a_pass_taken_by_an_account_lets_in_that_account_only(world):
+    from motcua.identity.models import User
+
+    holder, other = (
+        User.objects.create_user(username=name, password="x", kind=User.Kind.CITIZEN)
+        for name in ("nguoi-giu-luot", "nguoi-khac")
+    )
+    queue = services.general_queue()
+    ticket = services.take_ticket(queue=queue, holder=holder)
+    services.admit_due(queue)
+    ticket.refresh_from_db()
+    response = HttpResponse()
+    passes.give_pass(response, ticket)
+    copied = _request_with(_pass_of(response, queue.pk))
+    assert passes.holds_pass(copied, queue.pk, person=holder)
+    assert not passes.holds_pass(copied, queue.pk, person=other)
+    # Before the sign-in is known (the room's middleware), the pass alone is read.
+    assert passes.holds_any_pass(copied)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -30,7 +31,7 @@ def _max_age() -> int:
 
 def give_pass(response: HttpResponse, ticket: Ticket) -> None:
     admitted = int((ticket.admitted_at or timezone.now()).timestamp())
-    value = signing.dumps([ticket.queue_id, ticket.pk, admitted], salt=SALT)
+    value = signing.dumps([ticket.queue_id, ticket.pk, admitted, ticket.holder_id], salt=SALT)
     response.set_cookie(
         cookie_name(ticket.queue_id),
         value,
@@ -41,7 +42,10 @@ def give_pass(response: HttpResponse, ticket: Ticket) -> None:
     )
 
 
-def holds_pass(request: HttpRequest, queue_id: int) -> bool:
+def holds_pass(request: HttpRequest, queue_id: int, *, person: Any = None) -> bool:
+    """A pass for ``queue_id`` still in its time. With ``person`` (a view, after the sign-in
+    is known): a pass whose ticket was taken by an account is that account's alone, so that
+    one admitted ticket's cookie, copied, lets in nobody else's account."""
     value = request.COOKIES.get(cookie_name(queue_id))
     if not value:
         return False
@@ -49,10 +53,14 @@ def holds_pass(request: HttpRequest, queue_id: int) -> bool:
         found = signing.loads(value, salt=SALT, max_age=_max_age())
     except signing.BadSignature:  # includes SignatureExpired
         return False
-    if not isinstance(found, list) or len(found) not in (2, 3) or found[0] != queue_id:
+    if not isinstance(found, list) or len(found) not in (2, 4) or found[0] != queue_id:
         return False
-    # A pass signed before the admission's time was in it (two items) keeps its signing age.
-    return len(found) == 2 or time.time() - float(found[2]) < _max_age()
+    if len(found) == 2:  # signed before the admission's time and holder were in it
+        return True
+    holder = found[3]
+    if person is not None and holder is not None and holder != getattr(person, "pk", None):
+        return False
+    return time.time() - float(found[2]) < _max_age()
 
 
 def holds_any_pass(request: HttpRequest) -> bool:
