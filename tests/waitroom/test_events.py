@@ -72,6 +72,24 @@ def test_starting_the_procedure_goes_through_the_event_queue(client, world, enro
 
 
 @time_machine.travel(EIGHT + timedelta(minutes=5), tick=False)
+def test_an_admitted_ticket_s_cookie_lets_in_no_other_account(client, world, enrolment):
+    start = url("submission-start", CODE)
+    client.force_login(world["citizen"])
+    query = parse_qs(urlsplit(client.get(start)["Location"]).query)
+    taken = client.post("/hang-cho/", {**{k: v[0] for k, v in query.items()},
+                                       "contact": "an@example.vn"})  # fmt: skip
+    services.admit_due(enrolment, timezone.now())
+    with time_machine.travel(timezone.now() + timedelta(seconds=2), tick=False):
+        assert "Đã đến lượt bạn" in client.get(taken["Location"]).content.decode()
+        assert client.get(f"{taken['Location']}vao/")["Location"] == start
+        assert client.get(start).status_code == 200
+        # The same browser (the pass cookie copied) signed in as somebody else: to the room.
+        client.force_login(world["other_citizen"])
+        again = client.get(start)
+        assert again.status_code == 302 and again["Location"].startswith("/hang-cho/")
+
+
+@time_machine.travel(EIGHT + timedelta(minutes=5), tick=False)
 def test_someone_not_signed_in_cannot_take_a_ticket_for_an_event(client, world, enrolment):
     query = {"hang": enrolment.slug, "thu-tuc": CODE}
     page = client.get("/hang-cho/", query).content.decode()
