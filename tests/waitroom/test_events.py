@@ -117,7 +117,9 @@ def test_a_ticket_taken_before_the_deadline_counts_as_on_time(world, enrolment):
     ).code
 
 
-def test_the_administrator_downloads_who_tried_before_the_deadline(client, world, enrolment):
+def test_the_administrator_downloads_who_tried_before_the_deadline(
+    client, world, enrolment, announced
+):
     procedure = world.version(CODE).procedure
     services.take_ticket(
         queue=enrolment, holder=world["citizen"], procedure=procedure, contact="0912345678",
@@ -131,6 +133,10 @@ def test_the_administrator_downloads_who_tried_before_the_deadline(client, world
     assert rows[1][0] == "tuyen-sinh-2026" and rows[1][4] == CODE and rows[1][6] == "0912345678"
     assert rows[1][3] == "07/12/2026 07:58:00"
     assert queue_admin.figures(enrolment) == "1 / 0 / 0 / 0"  # waiting / admitted / used / expired
+    # Contacts leaving the platform: kept in the audit trail like every other export.
+    assert [(e["event"], e["target"], e["detail"]) for e in announced] == [
+        ("data.exported", "waitroom:tried-before-deadline", {"queues": ["tuyen-sinh-2026"]})
+    ]
 
 
 def test_a_contact_typed_as_a_formula_is_exported_as_text(client, world, enrolment):

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.security import announce
 from motcua.core.text import spreadsheet_text
 
 from . import capacity
@@ -49,7 +50,11 @@ class QueueAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(["hang_cho", "ma_luot", "thu_tu_den", "lay_luot_luc", "thu_tuc",
                          "nguoi_giu_luot", "lien_he", "trang_thai"])  # fmt: skip
-        for queue in queryset:
+        queues = list(queryset)
+        # Contacts of people who tried: an export of personal data, kept in the audit trail.
+        announce("data.exported", request=request, target="waitroom:tried-before-deadline",
+                 detail={"queues": [queue.slug for queue in queues]})  # fmt: skip
+        for queue in queues:
             for ticket in tried_before_deadline(queue):
                 writer.writerow([
                     queue.slug, ticket.code, ticket.sequence,
