@@ -20,12 +20,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 FRAMING = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
 # The stored answer; the version, its agencies and cases; the unit; an earlier dossier with
-# the key; the code; the dossier; its event; 3 outbox messages (the national portal, e-mail,
-# SMS); the index's fact (judged from the instance in hand); the key's record; the fees for
+# the key; the code; the dossier; its event; the outbox's 3 messages (the national portal,
+# e-mail, SMS) in one statement; the index's fact (judged from the instance in hand); the key's record; the fees for
 # the answer; the answer stored. The token, checked a moment ago, and the events' deadlines
 # (the waiting room's on-time rule) are kept by the process (a first call adds them). An
 # applicant with an address adds its units.
-SUBMISSION_QUERIES = 16
+SUBMISSION_QUERIES = 14
 # Token, the dossier, the number of its files, the file's row.
 UPLOAD_QUERIES = 4
 
