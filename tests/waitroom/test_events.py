@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -115,7 +116,9 @@ def test_the_administrator_downloads_who_tried_before_the_deadline(client, world
     assert queue_admin.figures(enrolment) == "1 / 0 / 0 / 0"  # waiting / admitted / used / expired
 
 
-def test_the_deadlines_kept_by_the_process_follow_every_change_of_a_queue(world, enrolment):
+def test_the_deadlines_kept_by_the_process_follow_every_change_of_a_queue(
+    world, enrolment, monkeypatch
+):
     """The deadlines are read once per generation (no query per submission), and a deadline
     set, moved or removed, or a procedure added to an event, counts at the next submission."""
     from django.core.cache import cache
@@ -151,5 +154,12 @@ def test_the_deadlines_kept_by_the_process_follow_every_change_of_a_queue(world,
     assert rules.late_submission_problem(procedure.pk, citizen, after)
     cache.delete(rules.DEADLINES_GENERATION)
     assert not rules.late_submission_problem(procedure.pk, citizen, after)
+    # A cache not shared by the processes carries no other process's change: read again after
+    # KEPT_SECONDS whatever the generation.
+    Queue.objects.filter(pk=enrolment.pk).update(deadline=NINE_THIRTY)
+    assert not rules.late_submission_problem(procedure.pk, citizen, after)
+    later = time.monotonic() + rules.KEPT_SECONDS
+    monkeypatch.setattr(rules.time, "monotonic", lambda: later)
+    assert rules.late_submission_problem(procedure.pk, citizen, after)
     enrolment.delete()
     assert not rules.late_submission_problem(procedure.pk, citizen, after)

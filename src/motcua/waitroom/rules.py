@@ -6,14 +6,15 @@ The events' deadlines change only when an administrator edits a queue, so each p
 them (every queue with a deadline, by procedure) under a generation held in Django's cache,
 shared by the processes: a change of a queue's deadline or procedures sets a new generation
 (at once, and again when its transaction commits), and the next submission in any process
-reads them afresh. A submission thus costs one cache read instead of a query; whether the
-deadline has passed is decided against the submission's own time, and the person's ticket is
-read from the database only when it has."""
+reads them afresh (and every 30 seconds in any case). A submission thus costs one cache read
+instead of a query; whether the deadline has passed is decided against the submission's own
+time, and the person's ticket is read from the database only when it has."""
 
 from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,7 @@ DEADLINES_GENERATION = "motcua:waitroom:deadlines"
 Deadlines = dict[int, list[tuple[int, datetime]]]  # procedure -> [(queue, deadline)]
 _kept: dict[str, Any] = {"generation": None, "deadlines": {}}
 _lock = threading.Lock()
+KEPT_SECONDS = 30
 
 
 def late_submission_problem(procedure_id: int, person: User | None, at: datetime) -> str:
@@ -65,8 +67,11 @@ def deadlines() -> Deadlines:
         # A cache that lost the key (or was cleared): a new generation, read afresh.
         cache.add(DEADLINES_GENERATION, secrets.token_hex(8), None)
         generation = cache.get(DEADLINES_GENERATION)
+    # Also read again every KEPT_SECONDS: a cache that is not shared by the processes (the
+    # local memory of one without Redis) does not carry another process's change.
+    kept_as = (generation, int(time.monotonic() // KEPT_SECONDS))
     with _lock:
-        if generation is not None and _kept["generation"] == generation:
+        if generation is not None and _kept["generation"] == kept_as:
             return _kept["deadlines"]  # type: ignore[no-any-return]
     found: Deadlines = defaultdict(list)
     rows = Queue.procedures.through.objects.filter(queue__deadline__isnull=False)
@@ -76,7 +81,7 @@ def deadlines() -> Deadlines:
         if deadline is not None:
             found[procedure_id].append((queue_id, deadline))
     with _lock:
-        _kept["generation"], _kept["deadlines"] = generation, dict(found)
+        _kept["generation"], _kept["deadlines"] = kept_as, dict(found)
     return dict(found)
 
 
