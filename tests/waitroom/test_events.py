@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -151,3 +152,52 @@ def test_a_contact_typed_as_a_formula_is_exported_as_text(client, world, enrolme
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][6] == '\'=HYPERLINK("http://ke-gian.example/?"&A1,"Xem")'
+
+
+def test_the_deadlines_kept_by_the_process_follow_every_change_of_a_queue(
+    world, enrolment, monkeypatch
+):
+    """The deadlines are read once per generation (no query per submission), and a deadline
+    set, moved or removed, or a procedure added to an event, counts at the next submission."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.waitroom import rules
+
+    citizen, after = world["citizen"], NINE_THIRTY + timedelta(minutes=1)
+    procedure = world.version(CODE).procedure
+    assert rules.late_submission_problem(procedure.pk, citizen, after)
+    with CaptureQueriesContext(connection) as captured:
+        assert rules.late_submission_problem(procedure.pk, citizen, after)
+        assert not rules.late_submission_problem(procedure.pk, citizen, NINE_THIRTY - timedelta(1))
+    assert [q["sql"] for q in captured.captured_queries if "waitroom_queue" in q["sql"]] == []
+    assert len(captured.captured_queries) == 1  # the person's ticket, once a deadline passed
+
+    enrolment.deadline = after + timedelta(hours=1)  # moved later by the administrator
+    enrolment.save()
+    assert not rules.late_submission_problem(procedure.pk, citizen, after)
+    enrolment.procedures.clear()
+    enrolment.deadline = NINE_THIRTY
+    enrolment.save()
+    assert not rules.late_submission_problem(procedure.pk, citizen, after)
+    enrolment.procedures.add(procedure)  # the procedure added to the event
+    assert rules.late_submission_problem(procedure.pk, citizen, after)
+    # The admission's counters saved every second are not a change of the deadlines.
+    generation = cache.get(rules.DEADLINES_GENERATION)
+    enrolment.save(update_fields=["admit_credit", "admitted_until"])
+    assert cache.get(rules.DEADLINES_GENERATION) == generation
+    # Another process's change: a new generation in the shared cache.
+    Queue.objects.filter(pk=enrolment.pk).update(deadline=None)  # no signal, as elsewhere
+    assert rules.late_submission_problem(procedure.pk, citizen, after)
+    cache.delete(rules.DEADLINES_GENERATION)
+    assert not rules.late_submission_problem(procedure.pk, citizen, after)
+    # A cache not shared by the processes carries no other process's change: read again after
+    # KEPT_SECONDS whatever the generation.
+    Queue.objects.filter(pk=enrolment.pk).update(deadline=NINE_THIRTY)
+    assert not rules.late_submission_problem(procedure.pk, citizen, after)
+    later = time.monotonic() + rules.KEPT_SECONDS
+    monkeypatch.setattr(rules.time, "monotonic", lambda: later)
+    assert rules.late_submission_problem(procedure.pk, citizen, after)
+    enrolment.delete()
+    assert not rules.late_submission_problem(procedure.pk, citizen, after)

@@ -1,11 +1,27 @@
 """A ticket taken before a deadline counts as on time (issue 18): the one place that says
 whether an online submission for a procedure is still accepted after an event's deadline.
-``motcua.dossiers.intake.submit_dossier`` asks it for every online submission (portal, API)."""
+``motcua.dossiers.intake.submit_dossier`` asks it for every online submission (portal, API).
+
+The events' deadlines change only when an administrator edits a queue, so each process keeps
+them (every queue with a deadline, by procedure) under a generation held in Django's cache,
+shared by the processes: a change of a queue's deadline or procedures sets a new generation
+(at once, and again when its transaction commits), and the next submission in any process
+reads them afresh (and every 30 seconds in any case). A submission thus costs one cache read
+instead of a query; whether the deadline has passed is decided against the submission's own
+time, and the person's ticket is read from the database only when it has."""
 
 from __future__ import annotations
 
+import secrets
+import threading
+import time
+from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,21 +29,86 @@ from motcua.identity.models import User
 
 from .models import Queue, Ticket
 
+DEADLINES_GENERATION = "motcua:waitroom:deadlines"
+
+Deadlines = dict[int, list[tuple[int, datetime]]]  # procedure -> [(queue, deadline)]
+_kept: dict[str, Any] = {"generation": None, "deadlines": {}}
+_lock = threading.Lock()
+KEPT_SECONDS = 30
+
 
 def late_submission_problem(procedure_id: int, person: User | None, at: datetime) -> str:
     """ "" when an online submission for the procedure by ``person`` at ``at`` is on time:
     no event with a deadline covers the procedure, the deadline has not passed, or the person
     took a ticket in that event's queue before its deadline."""
-    closed = Queue.objects.filter(procedures=procedure_id, deadline__lte=at)
-    for queue in closed.only("pk", "deadline"):
-        if person is not None and _tried_in_time(queue, person):
+    closed = sorted(
+        (deadline, queue_id)
+        for queue_id, deadline in deadlines().get(procedure_id, [])
+        if deadline <= at
+    )
+    for deadline, queue_id in closed:
+        if person is not None and _tried_in_time(queue_id, person):
             continue
         return _(
             "Đã hết hạn nộp hồ sơ trực tuyến cho thủ tục này lúc %(time)s. Chỉ người đã lấy "
             "lượt trong hàng chờ trước hạn chót mới được nộp sau thời điểm đó."
-        ) % {"time": timezone.localtime(queue.deadline).strftime("%H:%M %d/%m/%Y")}
+        ) % {"time": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y")}
     return ""
 
 
-def _tried_in_time(queue: Queue, person: User) -> bool:
-    return Ticket.objects.filter(queue=queue, holder=person, before_deadline=True).exists()
+def _tried_in_time(queue_id: int, person: User) -> bool:
+    return Ticket.objects.filter(queue_id=queue_id, holder=person, before_deadline=True).exists()
+
+
+def deadlines() -> Deadlines:
+    """Every queue with a deadline, by procedure, as of the current generation."""
+    generation = cache.get(DEADLINES_GENERATION)
+    if generation is None:
+        # A cache that lost the key (or was cleared): a new generation, read afresh.
+        cache.add(DEADLINES_GENERATION, secrets.token_hex(8), None)
+        generation = cache.get(DEADLINES_GENERATION)
+    # Also read again every KEPT_SECONDS: a cache that is not shared by the processes (the
+    # local memory of one without Redis) does not carry another process's change.
+    kept_as = (generation, int(time.monotonic() // KEPT_SECONDS))
+    with _lock:
+        if generation is not None and _kept["generation"] == kept_as:
+            return _kept["deadlines"]  # type: ignore[no-any-return]
+    found: Deadlines = defaultdict(list)
+    rows = Queue.procedures.through.objects.filter(queue__deadline__isnull=False)
+    for procedure_id, queue_id, deadline in rows.values_list(
+        "procedure_id", "queue_id", "queue__deadline"
+    ):
+        if deadline is not None:
+            found[procedure_id].append((queue_id, deadline))
+    with _lock:
+        _kept["generation"], _kept["deadlines"] = kept_as, dict(found)
+    return dict(found)
+
+
+def deadlines_changed() -> None:
+    """The queues' deadlines or procedures changed: every process reads them again, now (this
+    transaction's own reads) and once the change is committed (everyone else's)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    cache.set(DEADLINES_GENERATION, secrets.token_hex(8), None)
+
+
+def _saved(sender: Any, instance: Queue, update_fields: Any = None, **kwargs: Any) -> None:
+    # The admission's counters are saved every second with their update_fields: not a change.
+    if update_fields is None or "deadline" in update_fields:
+        deadlines_changed()
+
+
+def _changed(sender: Any, **kwargs: Any) -> None:
+    deadlines_changed()
+
+
+def connect() -> None:
+    post_save.connect(_saved, sender=Queue, dispatch_uid="waitroom.deadlines.saved")
+    post_delete.connect(_changed, sender=Queue, dispatch_uid="waitroom.deadlines.deleted")
+    m2m_changed.connect(
+        _changed, sender=Queue.procedures.through, dispatch_uid="waitroom.deadlines.procedures"
+    )
