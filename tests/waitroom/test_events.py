@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from motcua.dossiers.intake import SubmissionRejected
-from motcua.waitroom import services
+from motcua.waitroom import rules, services
 from motcua.waitroom.admin import QueueAdmin
 from motcua.waitroom.models import Queue, Ticket, TicketState
 from tests.dossiers.world import local
@@ -110,8 +110,18 @@ def test_a_ticket_taken_before_the_deadline_counts_as_on_time(world, enrolment):
     after = NINE_THIRTY + timedelta(minutes=40)
     with pytest.raises(SubmissionRejected, match="Đã hết hạn nộp hồ sơ trực tuyến"):
         world.submit(CODE, citizen=late, data=ANSWERS, at=after)
-    Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.USED)
+    # Still in the line (waiting), then let in and gone in: on time.
+    assert not rules.late_submission_problem(procedure.pk, on_time, after)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        state=TicketState.USED, admitted_at=after - timedelta(minutes=5)
+    )
     assert world.submit(CODE, citizen=on_time, data=ANSWERS, at=after).code
+    # The exception ends MOTCUA_WAITROOM_LATE_HOURS after they were let in…
+    next_day = after + timedelta(hours=24)
+    assert "Đã hết hạn" in rules.late_submission_problem(procedure.pk, on_time, next_day)
+    # …and a ticket its holder gave up (nobody checked: expired) does not count.
+    Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.EXPIRED)
+    assert "Đã hết hạn" in rules.late_submission_problem(procedure.pk, on_time, after)
     # Before the deadline everyone may submit, ticket or not.
     assert world.submit(
         CODE, citizen=late, data=ANSWERS, at=NINE_THIRTY - timedelta(seconds=1)
@@ -162,8 +172,6 @@ def test_the_deadlines_kept_by_the_process_follow_every_change_of_a_queue(
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from motcua.waitroom import rules
 
     citizen, after = world["citizen"], NINE_THIRTY + timedelta(minutes=1)
     procedure = world.version(CODE).procedure

@@ -16,18 +16,20 @@ import secrets
 import threading
 import time
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.identity.models import User
 
-from .models import Queue, Ticket
+from .models import Queue, Ticket, TicketState
 
 DEADLINES_GENERATION = "motcua:waitroom:deadlines"
 
@@ -40,14 +42,15 @@ KEPT_SECONDS = 30
 def late_submission_problem(procedure_id: int, person: User | None, at: datetime) -> str:
     """ "" when an online submission for the procedure by ``person`` at ``at`` is on time:
     no event with a deadline covers the procedure, the deadline has not passed, or the person
-    took a ticket in that event's queue before its deadline."""
+    took a ticket in that event's queue before its deadline and came through the room
+    (``_tried_in_time``)."""
     closed = sorted(
         (deadline, queue_id)
         for queue_id, deadline in deadlines().get(procedure_id, [])
         if deadline <= at
     )
     for deadline, queue_id in closed:
-        if person is not None and _tried_in_time(queue_id, person):
+        if person is not None and _tried_in_time(queue_id, person, at):
             continue
         return _(
             "Đã hết hạn nộp hồ sơ trực tuyến cho thủ tục này lúc %(time)s. Chỉ người đã lấy "
@@ -56,8 +59,20 @@ def late_submission_problem(procedure_id: int, person: User | None, at: datetime
     return ""
 
 
-def _tried_in_time(queue_id: int, person: User) -> bool:
-    return Ticket.objects.filter(queue_id=queue_id, holder=person, before_deadline=True).exists()
+def _tried_in_time(queue_id: int, person: User, at: datetime) -> bool:
+    """The person took a ticket in the queue before its deadline and is still going through
+    the room (waiting or let in), or was let in less than MOTCUA_WAITROOM_LATE_HOURS before
+    ``at``. A ticket its holder gave up (expired: nobody checked) does not count: they are
+    still on the list of who tried, with their contact, for the city to reach them."""
+    let_in_since = at - timedelta(hours=settings.WAITROOM_LATE_HOURS)
+    return (
+        Ticket.objects.filter(queue_id=queue_id, holder=person, before_deadline=True)
+        .filter(
+            Q(state__in=(TicketState.WAITING, TicketState.ADMITTED))
+            | Q(state=TicketState.USED, admitted_at__gte=let_in_since)
+        )
+        .exists()
+    )
 
 
 def deadlines() -> Deadlines:
