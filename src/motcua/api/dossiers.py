@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.db import IntegrityError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
 
@@ -60,6 +60,7 @@ from .dossier_views import (
 from .errors import ApiError
 from .idempotency import KeyHeader, idempotent
 from .paging import page_of
+from .rendering import shaped
 from .replica_reads import replica_reads
 from .schemas import ErrorOut
 
@@ -353,13 +354,15 @@ def list_my_dossiers(request: HttpRequest, params: Query[PageQuery]) -> dict[str
     response={200: DossierPage, 401: ErrorOut, 403: ErrorOut},
     summary="The officer's inbox, soonest due first",
 )
-def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
+def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not is_staff_reader(user):
         raise ApiError(_("Chỉ cán bộ mới có hộp hồ sơ cần xử lý."), 403)
     rows = InboxRows.of(user, params.box, q=params.q)
     page = page_of(rows, page=params.page, page_size=params.page_size, count_cap=INBOX_COUNT_CAP)
-    return {**page, "items": [summary_out(user, d) for d in page["items"]]}
+    # Built in DossierPage's shape by page_of and summary_out: rendered without validating
+    # every row again (motcua.api.rendering).
+    return shaped(request, {**page, "items": [summary_out(user, d) for d in page["items"]]})
 
 
 # --- public lookup -------------------------------------------------------------------------
