@@ -55,6 +55,7 @@ from .dossier_views import (
     is_staff_reader,
     local,
     status_of,
+    summary_of_row,
     summary_out,
 )
 from .errors import ApiError
@@ -359,10 +360,18 @@ def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> HttpResponse:
     if not is_staff_reader(user):
         raise ApiError(_("Chỉ cán bộ mới có hộp hồ sơ cần xử lý."), 403)
     rows = InboxRows.of(user, params.box, q=params.q)
-    page = page_of(rows, page=params.page, page_size=params.page_size, count_cap=INBOX_COUNT_CAP)
-    # Built in DossierPage's shape by page_of and summary_out: rendered without validating
+    page = page_of(
+        rows,
+        page=params.page,
+        page_size=params.page_size,
+        count_cap=INBOX_COUNT_CAP,
+        read=InboxRows.values,  # plain rows: no model built (dossiers.selectors.INBOX_VALUES)
+    )
+    staff = is_staff_reader(user)
+    items = [summary_of_row(row, staff=staff) for row in page["items"]]
+    # Built in DossierPage's shape by page_of and summary_of_row: rendered without validating
     # every row again (motcua.api.rendering).
-    return shaped(request, {**page, "items": [summary_out(user, d) for d in page["items"]]})
+    return shaped(request, {**page, "items": items})
 
 
 # --- public lookup -------------------------------------------------------------------------

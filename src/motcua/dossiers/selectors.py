@@ -33,6 +33,15 @@ INBOX_FIELDS = (
     *("handler_agency__electronic_id", "handler_agency__name"),
     *("handler__username", "handler__full_name"),
 )
+# The same columns as plain values, for a door that prints a page without the models (the
+# API's inbox: twenty rows built as 100 model instances cost more CPU than reading them).
+INBOX_VALUES = (
+    *("id", "code", "status", "channel", "applicant_name", "organisation_name"),
+    *("submitted_at", "due_at", "step_due_at", "late_mark"),
+    *("version__name", "version__procedure__code", "agency__electronic_id", "agency__name"),
+    *("handler_agency_id", "handler_agency__electronic_id", "handler_agency__name"),
+    "handler__username",
+)
 # The inbox order: soonest due first, undated last; every inbox index ends with these columns.
 INBOX_ORDER = (F("due_at").asc(nulls_last=True), "submitted_at")
 
@@ -206,6 +215,16 @@ class InboxRows:
             by_id = {d.pk: d for d in found} if ids else {}
             self._rows = [by_id[i] for i in ids if i in by_id]
         return self._rows
+
+    def values(self) -> list[dict[str, Any]]:
+        """The page's rows as dicts of ``INBOX_VALUES``, in the inbox order: the same rows as
+        iterating, without building their models."""
+        ids = self.ids()
+        if not ids:
+            return []
+        found = Dossier.objects.filter(pk__in=ids).values(*INBOX_VALUES)
+        by_id = {row["id"]: row for row in found}
+        return [by_id[i] for i in ids if i in by_id]
 
     def __iter__(self) -> Iterator[Dossier]:
         return iter(self._fetch())
