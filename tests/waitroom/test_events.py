@@ -122,10 +122,33 @@ def test_a_ticket_taken_before_the_deadline_counts_as_on_time(world, enrolment):
     # …and a ticket its holder gave up (nobody checked: expired) does not count.
     Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.EXPIRED)
     assert "Đã hết hạn" in rules.late_submission_problem(procedure.pk, on_time, after)
-    # Before the deadline everyone may submit, ticket or not.
-    assert world.submit(
-        CODE, citizen=late, data=ANSWERS, at=NINE_THIRTY - timedelta(seconds=1)
-    ).code
+
+
+def test_while_an_event_lasts_only_those_the_room_let_in_submit_online(world):
+    """The rule is the domain's: the API, which has no pass cookie, cannot go round the room."""
+    procedure = world.version(CODE).procedure
+    with time_machine.travel(EIGHT - timedelta(hours=1), tick=False):
+        event = Queue.objects.create(slug="su-kien", name="Sự kiện", opens_at=EIGHT,
+                                     deadline=NINE_THIRTY)  # fmt: skip
+        event.procedures.add(procedure)
+    let_in, other = world["citizen"], world["other_citizen"]
+    ten_past = EIGHT + timedelta(minutes=10)
+    with pytest.raises(SubmissionRejected, match="theo hàng chờ"):
+        world.submit(CODE, citizen=other, data=ANSWERS, at=ten_past)
+    # A draft begun before the queue existed is never interrupted.
+    begun = EIGHT - timedelta(hours=2)
+    assert not rules.entry_problem(procedure.pk, other, ten_past, started_at=begun)
+    assert rules.entry_problem(procedure.pk, other, ten_past, started_at=ten_past)
+    # Let in by the room: may submit.
+    ticket = services.take_ticket(queue=event, holder=let_in, procedure=procedure, at=EIGHT)
+    with pytest.raises(SubmissionRejected, match="theo hàng chờ"):  # still waiting
+        world.submit(CODE, citizen=let_in, data=ANSWERS, at=ten_past)
+    Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.ADMITTED, admitted_at=ten_past)
+    assert world.submit(CODE, citizen=let_in, data=ANSWERS, at=ten_past).code
+    # Before the queue was created, and with no event at all, nothing changes.
+    assert not rules.entry_problem(procedure.pk, other, EIGHT - timedelta(hours=2))
+    event.procedures.clear()
+    assert world.submit(CODE, citizen=other, data=ANSWERS, at=ten_past).code
 
 
 def test_the_administrator_downloads_who_tried_before_the_deadline(

@@ -1,14 +1,22 @@
-"""A ticket taken before a deadline counts as on time (issue 18): the one place that says
-whether an online submission for a procedure is still accepted after an event's deadline.
-``motcua.dossiers.intake.submit_dossier`` asks it for every online submission (portal, API).
+"""The waiting room's two rules on an online submission (issue 18), in one place, asked by
+``motcua.dossiers.intake`` for every online submission (portal and API alike):
 
-The events' deadlines change only when an administrator edits a queue, so each process keeps
-them (every queue with a deadline, by procedure) under a generation held in Django's cache,
-shared by the processes: a change of a queue's deadline or procedures sets a new generation
-(at once, and again when its transaction commits), and the next submission in any process
-reads them afresh (and every 30 seconds in any case). A submission thus costs one cache read
-instead of a query; whether the deadline has passed is decided against the submission's own
-time, and the person's ticket is read from the database only when it has."""
+- **through the room**: while an event an administrator opened covers a procedure (from the
+  queue's creation to its deadline), an online submission of it comes from someone the room
+  let in (their ticket admitted or gone in), or from a draft begun before the queue existed
+  (a dossier started before the queue formed is never interrupted). The portal's pass cookie
+  is only the cheap first gate of the same rule; the API has no way around it;
+- **a ticket taken before a deadline counts as on time**: after the event's deadline, only
+  someone who took a ticket before it and is still in the line, or was let in less than
+  MOTCUA_WAITROOM_LATE_HOURS ago, may still submit.
+
+The events change only when an administrator edits a queue, so each process keeps them
+(every event queue by procedure: its creation and deadline) under a generation held in
+Django's cache, shared by the processes: a change of a queue's deadline or procedures sets a
+new generation (at once, and again when its transaction commits), and the next submission in
+any process reads them afresh (and every 30 seconds in any case). A submission of a
+procedure no event covers thus costs one cache read and no query; the person's ticket is
+read only for a procedure an event covers."""
 
 from __future__ import annotations
 
@@ -33,10 +41,46 @@ from .models import Queue, Ticket, TicketState
 
 DEADLINES_GENERATION = "motcua:waitroom:deadlines"
 
-Deadlines = dict[int, list[tuple[int, datetime]]]  # procedure -> [(queue, deadline)]
-_kept: dict[str, Any] = {"generation": None, "deadlines": {}}
+# procedure -> [(queue, created at, deadline or None)]
+Events = dict[int, list[tuple[int, datetime, datetime | None]]]
+_kept: dict[str, Any] = {"generation": None, "events": {}}
 _lock = threading.Lock()
 KEPT_SECONDS = 30
+
+
+def online_submission_problem(
+    procedure_id: int, person: User | None, at: datetime, started_at: datetime | None = None
+) -> str:
+    """ "" when an online submission of the procedure by ``person`` at ``at`` (from a draft
+    begun at ``started_at``, if any) is allowed by the events covering it; else why not."""
+    return late_submission_problem(procedure_id, person, at) or entry_problem(
+        procedure_id, person, at, started_at
+    )
+
+
+def entry_problem(
+    procedure_id: int, person: User | None, at: datetime, started_at: datetime | None = None
+) -> str:
+    """While an event covers the procedure (its queue created, its deadline ahead), only
+    someone the room let in submits online, or a draft begun before the queue existed."""
+    for queue_id, created_at, deadline in events().get(procedure_id, []):
+        if created_at > at or (deadline is not None and deadline <= at):
+            continue  # not yet, or over: the deadline's own rule then
+        if started_at is not None and started_at < created_at:
+            continue
+        if person is not None and _let_in(queue_id, person):
+            continue
+        return _(
+            "Thủ tục này đang nhận hồ sơ trực tuyến theo hàng chờ: vui lòng lấy lượt trong "
+            "hàng chờ trên Cổng dịch vụ công và nộp khi đến lượt."
+        )
+    return ""
+
+
+def _let_in(queue_id: int, person: User) -> bool:
+    return Ticket.objects.filter(
+        queue_id=queue_id, holder=person, state__in=(TicketState.ADMITTED, TicketState.USED)
+    ).exists()
 
 
 def late_submission_problem(procedure_id: int, person: User | None, at: datetime) -> str:
@@ -46,8 +90,8 @@ def late_submission_problem(procedure_id: int, person: User | None, at: datetime
     (``_tried_in_time``)."""
     closed = sorted(
         (deadline, queue_id)
-        for queue_id, deadline in deadlines().get(procedure_id, [])
-        if deadline <= at
+        for queue_id, _created, deadline in events().get(procedure_id, [])
+        if deadline is not None and deadline <= at
     )
     for deadline, queue_id in closed:
         if person is not None and _tried_in_time(queue_id, person, at):
@@ -75,8 +119,8 @@ def _tried_in_time(queue_id: int, person: User, at: datetime) -> bool:
     )
 
 
-def deadlines() -> Deadlines:
-    """Every queue with a deadline, by procedure, as of the current generation."""
+def events() -> Events:
+    """Every event queue, by procedure, as of the current generation."""
     generation = cache.get(DEADLINES_GENERATION)
     if generation is None:
         # A cache that lost the key (or was cleared): a new generation, read afresh.
@@ -87,22 +131,22 @@ def deadlines() -> Deadlines:
     kept_as = (generation, int(time.monotonic() // KEPT_SECONDS))
     with _lock:
         if generation is not None and _kept["generation"] == kept_as:
-            return _kept["deadlines"]  # type: ignore[no-any-return]
-    found: Deadlines = defaultdict(list)
-    rows = Queue.procedures.through.objects.filter(queue__deadline__isnull=False)
-    for procedure_id, queue_id, deadline in rows.values_list(
-        "procedure_id", "queue_id", "queue__deadline"
-    ):
-        if deadline is not None:
-            found[procedure_id].append((queue_id, deadline))
+            return _kept["events"]  # type: ignore[no-any-return]
+    found: Events = defaultdict(list)
+    rows = Queue.procedures.through.objects.values_list(
+        "procedure_id", "queue_id", "queue__created_at", "queue__deadline"
+    )
+    for procedure_id, queue_id, created_at, deadline in rows:
+        found[procedure_id].append((queue_id, created_at, deadline))
     with _lock:
-        _kept["generation"], _kept["deadlines"] = kept_as, dict(found)
+        _kept["generation"], _kept["events"] = kept_as, dict(found)
     return dict(found)
 
 
 def deadlines_changed() -> None:
-    """The queues' deadlines or procedures changed: every process reads them again, now (this
-    transaction's own reads) and once the change is committed (everyone else's)."""
+    """The event queues (their deadlines or procedures) changed: every process reads them
+    again, now (this transaction's own reads) and once the change is committed (everyone
+    else's)."""
     _bump()
     transaction.on_commit(_bump)
 
