@@ -156,7 +156,6 @@ def test_search_and_agency_filter_together(client, catalogue):
     assert client.get("/api/v1/procedures", {"agency": "999.99.99.H99"}).json()["count"] == 0
 
 
-
 def test_every_schema_of_the_api_has_its_own_name(client):
     # Two schemas of one name become one OpenAPI component: a procedure's required papers
     # were described as issued documents, and a client generated from the document misread

@@ -239,7 +239,7 @@ def test_the_citizen_reuses_the_result_in_a_new_dossier_and_the_officer_sees_its
         ),
         submitted_by=citizen,
         draft=draft,
-    )
+    ).dossier
     assert Dossier.objects.get(pk=new.pk).has_reused
     client.force_login(world["receiver"])
     seen = text(client.get(reverse("backoffice:dossier", args=[new.code])))
@@ -329,7 +329,7 @@ def test_a_walk_in_result_reaches_the_store_of_the_citizen_with_that_verified_id
             ),
             submitted_by=world["receiver"],
             channel=Channel.IN_PERSON,
-        )
+        ).dossier
         accept_dossier(dossier=dossier, officer=world["receiver"])
         forward_dossier(dossier=dossier, officer=world["receiver"])
         forward_dossier(dossier=dossier, officer=world["specialist"])

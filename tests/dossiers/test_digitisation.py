@@ -66,7 +66,7 @@ def test_a_scanned_component_marks_the_dossier_and_counts_on_the_day_of_receipt(
         submitted_by=receiver,
         channel=Channel.IN_PERSON,
         at=local(2026, 11, 23, 9, 0),
-    )
+    ).dossier
     assert Dossier.objects.get(pk=dossier.pk).has_digitised
     assert _counts()["digitised"] == 0  # not received yet: the acceptance counts it
     accept_dossier(dossier=dossier, officer=receiver, at=local(2026, 11, 23, 9, 5))
@@ -119,7 +119,7 @@ def test_the_rebuilt_summary_counts_the_same_and_the_report_gives_the_rates(worl
         submitted_by=world["receiver"],
         channel=Channel.IN_PERSON,
         at=local(2026, 11, 2, 9, 0),
-    )
+    ).dossier
     accept_dossier(dossier=walk_in, officer=world["receiver"], at=local(2026, 11, 2, 9, 5))
     first = _decided(world, local(2026, 11, 3, 9, 0))
     mark(first, "has_e_result")
@@ -200,7 +200,7 @@ def test_a_paper_from_the_store_is_reused_without_a_copy_and_marks_the_dossier(w
         submitted_by=citizen,
         draft=draft,
         at=local(2026, 11, 5, 9, 0),
-    )
+    ).dossier
     assert Dossier.objects.get(pk=dossier.pk).has_reused
     accept_dossier(dossier=dossier, officer=world["receiver"], at=local(2026, 11, 5, 9, 30))
     assert _counts(day=local(2026, 11, 5).date())["reused"] == 1

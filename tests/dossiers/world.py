@@ -71,7 +71,7 @@ class World:
             submitted_by=citizen,
             channel=Channel.ONLINE,
             at=at,
-        )
+        ).dossier
 
 
 def officer(username: str, role: str, agency: Agency, **extra: Any) -> User:

@@ -347,7 +347,7 @@ def test_a_claim_is_refused_for_a_case_or_channel_it_does_not_cover(world, copie
             ),
             submitted_by=by,
             channel=channel,
-        )
+        ).dossier
 
     with pytest.raises(SubmissionRejected):
         submit("mac-dinh", Channel.ONLINE, world["citizen"])

@@ -81,6 +81,9 @@ def test_the_officer_sees_the_dossiers_payments_and_prints_the_receipt(client, w
     pdf = client.get(reverse("backoffice:payment-receipt", args=[dossier.code, payment.reference]))
     assert pdf["Content-Type"] == "application/pdf"
     client.force_login(world["receiver2"])
-    assert client.get(
-        reverse("backoffice:payment-receipt", args=[dossier.code, payment.reference])
-    ).status_code == 404
+    assert (
+        client.get(
+            reverse("backoffice:payment-receipt", args=[dossier.code, payment.reference])
+        ).status_code
+        == 404
+    )

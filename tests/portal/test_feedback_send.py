@@ -387,9 +387,9 @@ def test_the_dossier_and_procedure_pages_link_to_feedback_about_them(world):
     dossier = submitted(world)
     client = signed_in(world)
     page = client.get(url("dossier-detail", dossier.code)).content.decode()
-    assert f'{url("feedback-send")}?ho-so={dossier.code}' in page
+    assert f"{url('feedback-send')}?ho-so={dossier.code}" in page
     page = Client().get(url("procedure-detail", "1.000001")).content.decode()
-    assert f'{url("feedback-send")}?thu-tuc=1.000001' in page
+    assert f"{url('feedback-send')}?thu-tuc=1.000001" in page
 
 
 def test_the_files_help_text_follows_the_language():

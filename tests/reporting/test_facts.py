@@ -108,7 +108,7 @@ def test_a_new_dossier_judged_from_the_instance_in_hand_is_what_a_rebuild_judges
         ),
         submitted_by=world["receiver"],
         channel=Channel.IN_PERSON,
-    )
+    ).dossier
     assert Dossier.objects.get(pk=desk.pk).has_digitised
     days, months, facts = _state()
     assert {online.pk, desk.pk} <= set(facts)

@@ -29,8 +29,8 @@ from motcua.dossiers.services import (
     UploadError,
     WorkflowError,
     earlier_submission,
-    make_submission,
     store_upload,
+    submit_dossier,
 )
 from motcua.dossiers.workflow import Status
 from motcua.identity.models import Agency, User
@@ -188,13 +188,13 @@ def submit(request: HttpRequest, payload: SubmitIn, idempotency_key: KeyHeader =
         key,
         lambda: _submit(user, payload, key),
         replay=lambda record: _earlier(user, key) or (200, record.body),
-        atomic=False,  # make_submission is once per key by itself (its IdempotencyRecord)
+        atomic=False,  # submit_dossier is once per key by itself (its IdempotencyRecord)
     )
 
 
 def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
     # A retry whose answer was stored is replayed before this (``idempotent``); one whose
-    # dossier was made without its answer being stored is found by make_submission (200).
+    # dossier was made without its answer being stored is found by submit_dossier (200).
     submissions().take(f"user:{user.pk}")
     version = version_to_submit(payload.procedure)
     if version is None:
@@ -219,7 +219,7 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         exemption_claims=payload.exemption_claims,
     )
     try:
-        made = make_submission(
+        made = submit_dossier(
             submission=submission, submitted_by=user, channel=channel, idempotency_key=key
         )
     except SubmissionRejected as rejected:

@@ -91,7 +91,7 @@ def receive(request: HttpRequest, code: str) -> HttpResponse:
                 submitted_by=user,
                 channel=form.cleaned_data["channel"],
                 idempotency_key=form.cleaned_data["key"],
-            )
+            ).dossier
         except UploadError as error:
             form.add_error(error.key or None, error.message)
         except WorkflowError as error:

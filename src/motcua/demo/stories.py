@@ -173,7 +173,7 @@ class Story:
         )  # fmt: skip
         self.dossier = services.submit_dossier(
             submission=submission, submitted_by=by, channel=self.channel, at=self.t
-        )
+        ).dossier
         return self.dossier
 
     def upload(self, name: str, by: User | None) -> services.NewUpload:

@@ -334,7 +334,7 @@ def submit_draft(*, user: User, draft_id: int, token: str = "") -> Dossier | Non
             channel=Channel.ONLINE,
             idempotency_key=key,
             draft=draft,
-        )
+        ).dossier
     except IntegrityError:
         # The same draft submitted by another request at the same moment: it made the dossier.
         if (earlier := _submitted_with(user, key)) is not None:

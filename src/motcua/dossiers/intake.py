@@ -108,7 +108,7 @@ def _summary(version: ProcedureVersion, applicant: Applicant) -> str:
 
 @dataclass(frozen=True)
 class Submitted:
-    """What :func:`make_submission` did: ``created`` False when an earlier submission with
+    """What :func:`submit_dossier` did: ``created`` False when an earlier submission with
     the same key is answered instead. A new dossier comes with the rows its move wrote (its
     history and files), so that the answer is built from them without reading them back."""
 
@@ -138,26 +138,6 @@ def earlier_submission(user: User, key: str) -> Dossier | None:
 
 
 def submit_dossier(
-    *,
-    submission: Submission,
-    submitted_by: User | None,
-    channel: int = Channel.ONLINE,
-    at: datetime | None = None,
-    idempotency_key: str = "",
-    draft: Draft | None = None,
-) -> Dossier:
-    """Create a dossier in status 1 with its code (see :func:`make_submission`)."""
-    return make_submission(
-        submission=submission,
-        submitted_by=submitted_by,
-        channel=channel,
-        at=at,
-        idempotency_key=idempotency_key,
-        draft=draft,
-    ).dossier
-
-
-def make_submission(
     *,
     submission: Submission,
     submitted_by: User | None,
