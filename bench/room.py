@@ -31,7 +31,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -501,9 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     print(result.line())
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
-            json.dump(
-                {"report": asdict(result), "visitors": [asdict(v) for v in visitors]}, out
-            )
+            json.dump({"report": asdict(result), "visitors": [asdict(v) for v in visitors]}, out)
     return 0
 
 
