@@ -30,7 +30,9 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -48,8 +50,9 @@ MAX_REQUESTS = 400  # per visitor: a visitor that loops is stopped and counted a
 # --- statistics (pure; tests/bench/test_room.py) ----------------------------------------------
 
 
-def average_ranks(values: Sequence[float]) -> list[float]:
-    """1-based ranks of ``values``; tied values share the average of the ranks they span."""
+def average_ranks(values: Sequence[Any]) -> list[float]:
+    """1-based ranks of ``values`` (anything ordered); tied values share the average of the
+    ranks they span."""
     order = sorted(range(len(values)), key=lambda i: values[i])
     ranks = [0.0] * len(values)
     i = 0
@@ -64,7 +67,7 @@ def average_ranks(values: Sequence[float]) -> list[float]:
     return ranks
 
 
-def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+def spearman(xs: Sequence[Any], ys: Sequence[Any]) -> float | None:
     """Spearman's rank correlation (Pearson's on average ranks, so ties are right); None with
     fewer than two pairs or when either side is constant."""
     if len(xs) != len(ys):
@@ -187,6 +190,29 @@ def report(
         direct_p95_ms=percentile([v.first_ms for v in visitors if v.direct and v.first_ms], 95),
         recovery_s=recovery,
         errors=dict(errors),
+    )
+
+
+@dataclass
+class Ledger:
+    """What the database says about the burst's tickets (bench.prepare room)."""
+
+    tickets: int  # taken during the run
+    unseen: int  # taken, but no visitor read its page: an answer lost on the way
+    spearman: float | None  # arrival sequence against the admission time recorded
+
+
+def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Ledger:
+    """``tickets``: the queue's rows taken during the run (code, sequence, admitted_at)."""
+    seen = {code for v in visitors for code in v.tickets}
+    let_in = [t for t in tickets if t.get("admitted_at")]
+    return Ledger(
+        tickets=len(tickets),
+        unseen=sum(1 for t in tickets if t["code"] not in seen),
+        spearman=spearman(
+            [float(t["sequence"]) for t in let_in],
+            [datetime.fromisoformat(str(t["admitted_at"])).timestamp() for t in let_in],
+        ),
     )
 
 

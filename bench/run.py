@@ -23,6 +23,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -663,9 +664,9 @@ class Run:
             self.failures.append("S6: no sustainable submit rate from S1")
         self.attempt("S8", lambda: self.s8(redis_port))
         # Last: while people wait, the room takes every portal page's newcomers.
-        self.attempt("S6-room", lambda: self.s6_room(base, setup))
+        self.attempt("S6-room", lambda: self.s6_room(base, setup, env))
 
-    def s6_room(self, base: str, setup: dict[str, Any]) -> None:
+    def s6_room(self, base: str, setup: dict[str, Any], env: dict[str, str]) -> None:
         """Browser-like visitors follow the waiting room (bench/room.py): the burst is 3× the
         rate the page was just measured at (capped at what this one client process can start),
         so that admission control refuses and the room forms; order, lost, duplicated, 5xx,
@@ -682,8 +683,13 @@ class Run:
             room.Phase("burst", p.room_burst, peak),
             room.Phase("after", p.room_after, normal),
         ]
+        since = datetime.now(UTC).isoformat()
         visitors, marks = asyncio.run(room.burst(base, [path], phases, drain_s=p.room_drain))
         found = room.report(visitors, marks["after"], room.normal_p95(visitors, marks["burst"]))
+        # The database's side: a ticket no visitor saw is an answer lost on the way (its
+        # visitor, if it tried again, holds a second one); the order as the server recorded it.
+        rows = json.loads(self.manage(env, "-m", "bench.prepare", "room", since))["tickets"]
+        books = room.ledger(visitors, rows)
         result = Result(
             name="S6-room",
             title=f"{len(visitors)} visitors, burst {peak:.0f}/s (3× {measured:.0f}/s) "
@@ -693,7 +699,8 @@ class Run:
             errors=found.lost + found.five_xx,
             requests=found.requests,
         )
-        result.extra = {**asdict(found), "measured_rate": measured, "peak_rate": peak}
+        result.extra = {**asdict(found), "measured_rate": measured, "peak_rate": peak,
+                        "database": asdict(books)}  # fmt: skip
         result.target = "ρ≥0.95, 0 lost, 0 dup, recovery≤30s"
         formed = found.admitted >= 10
         result.met = (
@@ -702,11 +709,16 @@ class Run:
             and found.spearman >= 0.95
             and found.lost == 0
             and found.duplicated == 0
+            and books.unseen == 0
             and found.recovery_s is not None
             and found.recovery_s <= 30
         )
         lead = "p50/p95: time in the room; " if formed else "the room did not form; "
-        result.note = lead + found.line()
+        rho = "n/a" if books.spearman is None else f"{books.spearman:.3f}"
+        result.note = (
+            f"{lead}{found.line()}; database: {books.tickets} tickets, {books.unseen} that no "
+            f"visitor saw, Spearman (arrival sequence, admission time) {rho}"
+        )
         self.results.append(result)
 
     def s8(self, redis_port: int) -> None:

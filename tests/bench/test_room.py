@@ -90,3 +90,19 @@ def test_page_reads_the_ticket_form_and_links() -> None:
     assert [f.method for f in page.forms] == ["post", "get"]
     assert page.forms[0].fields == {"csrfmiddlewaretoken": "abc", "hang": "chung", "contact": ""}
     assert page.links == ["/hang-cho/xyz/vao/"]
+
+
+def test_the_ledger_finds_tickets_nobody_saw_and_the_recorded_order() -> None:
+    from bench.room import ledger
+
+    people = [visitor(0, tickets=["A"]), visitor(1, tickets=["C"])]
+    rows = [
+        {"code": "A", "sequence": 1, "admitted_at": "2026-12-07 09:00:01.5+00:00"},
+        {"code": "B", "sequence": 2, "admitted_at": None},  # taken, its answer never read
+        {"code": "C", "sequence": 3, "admitted_at": "2026-12-07 09:00:01+00:00"},
+        {"code": "D", "sequence": 4, "admitted_at": "2026-12-07 09:00:03+00:00"},
+    ]
+    books = ledger(people, rows)
+    assert (books.tickets, books.unseen) == (4, 2)
+    # Admitted: sequences 1, 3, 4 at 1.5 s, 1 s, 3 s: ranks (1,2,3) against (2,1,3).
+    assert books.spearman == pytest.approx(0.5)
