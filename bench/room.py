@@ -43,7 +43,7 @@ ROOM = "/hang-cho/"
 TIMEOUT_S = 30.0
 # Arrivals per second this one client process starts reliably on a shared machine: beyond it the
 # schedule slips and the burst is not the one asked for.
-CLIENT_MAX_RATE = 250.0
+CLIENT_MAX_RATE = 400.0
 MAX_REQUESTS = 400  # per visitor: a visitor that loops is stopped and counted as lost
 
 
