@@ -326,7 +326,7 @@ async def visit(browser: Browser, check_every: float, stop_at: float) -> None:
         status, location, body, _started, ms = await browser.request("GET", path)
         if first:
             v.first_ms, first = ms, False
-        if status == 200 and path == v.path:
+        if status == 200:  # the page asked for, or where it led (the sign-in page)
             v.done = time.monotonic()
             return
         if status in (301, 302, 303) and location.startswith(ROOM):
@@ -400,7 +400,7 @@ async def go_in(browser: Browser, way_in: str, stop_at: float) -> None:
             # again now, with the pass.
             path = v.path if location in ("", "/") else location
             continue
-        if status == 200 and path.split("?")[0] == v.path.split("?")[0]:
+        if status == 200 and not path.startswith(ROOM):
             v.done = time.monotonic()
             return
         if status in (301, 302, 303) and location.startswith(ROOM):
