@@ -245,6 +245,13 @@ class Page(HTMLParser):
             self.links.append(a["href"])
 
 
+def ticket_form(page: Page) -> Form | None:
+    """The room's "Lấy lượt" form (the header's language switch is a POST form too)."""
+    return next(
+        (f for f in page.forms if f.method == "post" and urlsplit(f.action).path == ROOM), None
+    )
+
+
 TICKET = re.compile(r"^/hang-cho/([A-Za-z0-9_-]{20,64})/$")
 ENTER = re.compile(r"^/hang-cho/([A-Za-z0-9_-]{20,64})/vao/$")
 CODE = re.compile(r"(?:Lượt|Ticket) ([A-Z2-9]{8})\b")
@@ -352,7 +359,7 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
     while time.monotonic() < stop_at:  # the room's page: take a ticket
         status, location, body, _s, _ms = await browser.request("GET", where)
         if status == 200:
-            take = next((f for f in Page(body).forms if f.method == "post"), None)
+            take = ticket_form(Page(body))
             if take is None:
                 v.errors.append("room page without a ticket form")
                 return

@@ -92,6 +92,18 @@ def test_page_reads_the_ticket_form_and_links() -> None:
     assert page.links == ["/hang-cho/xyz/vao/"]
 
 
+def test_the_ticket_form_is_the_rooms_not_the_language_switch() -> None:
+    from bench.room import ticket_form
+
+    page = Page(
+        '<form method="post" action="/i18n/setlang/"><input name="next" value="/"></form>'
+        '<form method="post" action="/hang-cho/"><input name="hang" value="chung"></form>'
+    )
+    form = ticket_form(page)
+    assert form is not None and form.fields == {"hang": "chung"}
+    assert ticket_form(Page('<form method="post" action="/i18n/setlang/"></form>')) is None
+
+
 def test_the_ledger_finds_tickets_nobody_saw_and_the_recorded_order() -> None:
     from bench.room import ledger
 
