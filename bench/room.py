@@ -92,6 +92,7 @@ class Visitor:
     arrived: float = 0.0  # monotonic time of its first request
     queued: bool = False  # sent to the room (303) or to nginx's 503 page
     tickets: list[str] = field(default_factory=list)  # codes of the tickets it took
+    ticket_at: float | None = None  # when its (first) ticket was taken
     admitted: float | None = None  # first time its ticket page said "let in"
     entered: int = 0  # times it went through /vao/ to the page
     done: float | None = None  # got the page it asked for (200)
@@ -117,7 +118,8 @@ class Report:
     direct: int
     admitted: int
     ticket_holders: int
-    spearman: float | None
+    spearman: float | None  # arrival order against admission order, the queued
+    spearman_ticket: float | None  # ticket order against admission order: the room's own
     lost: int
     duplicated: int
     five_xx: int
@@ -130,13 +132,15 @@ class Report:
 
     def line(self) -> str:
         rho = "n/a" if self.spearman is None else f"{self.spearman:.3f}"
+        rho_t = "n/a" if self.spearman_ticket is None else f"{self.spearman_ticket:.3f}"
         rec = "n/a" if self.recovery_s is None else f"{self.recovery_s:.0f} s"
         p50 = "n/a" if self.room_p50_s is None else f"{self.room_p50_s:.0f} s"
         p95 = "n/a" if self.room_p95_s is None else f"{self.room_p95_s:.0f} s"
         return (
             f"{self.visitors} visitors: {self.direct} served directly, {self.queued} queued "
             f"({self.ticket_holders} took a ticket, {self.admitted} let in); Spearman "
-            f"{rho}; lost {self.lost}, duplicated {self.duplicated}, 5xx {self.five_xx} of "
+            f"{rho} (arrival), {rho_t} (ticket); lost {self.lost}, duplicated "
+            f"{self.duplicated}, 5xx {self.five_xx} of "
             f"{self.requests} requests; time in the room p50 {p50}, p95 {p95}; recovery {rec}"
         )
 
@@ -162,6 +166,8 @@ def report(
     queued = [v for v in visitors if v.queued]
     let_in = sorted((v for v in queued if v.admitted is not None), key=lambda v: v.rank)
     rho = spearman([v.rank for v in let_in], [v.admitted or 0.0 for v in let_in])
+    held = [v for v in let_in if v.ticket_at is not None]
+    rho_ticket = spearman([v.ticket_at for v in held], [v.admitted for v in held])
     waits = [v.admitted - v.arrived for v in let_in if v.admitted is not None]
     samples = [
         (v.scheduled, v.first_ms or 0.0, 200 if v.direct else 303)
@@ -181,6 +187,7 @@ def report(
         admitted=len(let_in),
         ticket_holders=sum(1 for v in queued if v.tickets),
         spearman=rho,
+        spearman_ticket=rho_ticket,
         lost=sum(1 for v in visitors if not v.ok),
         duplicated=duplicated(visitors),
         five_xx=sum(v.five_xx for v in visitors),
@@ -369,6 +376,7 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
             )
             if status in (302, 303) and TICKET.match(location.split("?")[0]):
                 where = location
+                v.ticket_at = v.ticket_at or time.monotonic()
                 break
             if status == 429:
                 v.errors.append("ticket refused (429)")

@@ -67,6 +67,11 @@ def test_report_counts_lost_queued_and_order() -> None:
     assert r.lost == 2
     assert r.duplicated == 0
     assert r.spearman == pytest.approx(0.5)  # x ranks 1,2,3 against 1,3,2
+    assert r.spearman_ticket is None  # no ticket time recorded
+    people[3].ticket_at, people[2].ticket_at, people[4].ticket_at = 1.0, 2.0, 3.0
+    # Ticket times (2, 1, 3) against admissions (20, 25, 24): ranks (2,1,3) against (1,3,2),
+    # Σd² = 6: 1 - 6·6/24 = -0.5.
+    assert report(people, 30.0, 12.0).spearman_ticket == pytest.approx(-0.5)
     assert r.room_p50_s == pytest.approx(20.0)  # waits 18, 22, 20
     assert r.recovery_s is not None and r.recovery_s <= 10.0 + 1e-9
 
