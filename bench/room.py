@@ -276,7 +276,9 @@ class Browser:
         self.session = aiohttp.ClientSession(
             connector=connector,
             connector_owner=False,
-            cookie_jar=aiohttp.CookieJar(unsafe=True),  # 127.0.0.1 is an address, not a name
+            # 127.0.0.1 is an address, not a name; and the base counts as HTTPS, as in front of
+            # the TLS nginx terminates in production: the CSRF cookie is a Secure one there.
+            cookie_jar=aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=[base]),
             timeout=aiohttp.ClientTimeout(total=TIMEOUT_S),
             headers={"Accept-Language": "vi", "User-Agent": "motcua-bench-room"},
         )
@@ -378,8 +380,8 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
                 where = location
                 v.ticket_at = v.ticket_at or time.monotonic()
                 break
-            if status == 429:
-                v.errors.append("ticket refused (429)")
+            if status in (403, 429):
+                v.errors.append(f"ticket refused ({status})")
                 return
         await browser.wait_retry()
     else:
