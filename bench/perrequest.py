@@ -3,7 +3,8 @@
 ``python -m bench.perrequest '{"rounds": 300, "profile": "S4"}'`` with the server's settings in
 the environment, on the benchmark's database (docs/benchmarks.md, "Where the time goes: reads
 and every request"). For each read scenario (S4 lookup, S3 monthly
-report, S5 catalogue search, and the cheapest token-authenticated call) it calls
+report, S5 catalogue search, S2-<box> a page of each inbox box, and the cheapest
+token-authenticated call) it calls
 ``motcua.wsgi.application`` with a WSGI environ, exactly as the server does (signals, middleware,
 the pool's check-out and return at each request), and reports the process's CPU milliseconds
 per request and the queries of one request. ``profile`` names a scenario to run under cProfile
@@ -109,6 +110,11 @@ def scenarios(setup: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             )
         ],
         "S5": [_environ(f"/thu-tuc/?q={q(s)}") for s in setup["searches"]],
+        # S2-<box>: a page of each box of the officer's inbox, as bench.run asks it.
+        **{
+            f"S2-{box}": [_environ(f"/api/v1/inbox?box={box}&page=1", reader["token"])]
+            for box, reader in setup["inbox"].items()
+        },
         # The least a call with a token does (the token and the officer's roles checked, the
         # month refused with a 400): what every authenticated API call pays first.
         "token": [

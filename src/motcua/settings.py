@@ -472,6 +472,9 @@ WAITROOM_REQUESTS_PER_VISIT = env_int("MOTCUA_WAITROOM_REQUESTS_PER_VISIT", 10)
 # A waiting ticket nobody checks for this long expires; an admitted one gives a pass this long.
 WAITROOM_TICKET_MINUTES = env_int("MOTCUA_WAITROOM_TICKET_MINUTES", 10)
 WAITROOM_PASS_MINUTES = env_int("MOTCUA_WAITROOM_PASS_MINUTES", 15)
+# After an event's deadline, a ticket taken before it lets its holder submit while it is in
+# the line and for this many hours after they were let in (then the exception ends).
+WAITROOM_LATE_HOURS = env_int("MOTCUA_WAITROOM_LATE_HOURS", 24)
 # Tickets one address may take without signing in, per MOTCUA_WAITROOM_TICKET_MINUTES (a
 # script could otherwise push everybody back); signed-in people have one place each anyway.
 WAITROOM_TICKETS_PER_ADDRESS = env_int("MOTCUA_WAITROOM_TICKETS_PER_ADDRESS", 20)

@@ -167,6 +167,26 @@ def test_each_call_gets_its_own_copy_of_the_tokens_user(client, world):
     assert not hasattr(second.user, "noted_by_a_request")
 
 
+def test_a_token_read_while_its_revocation_commits_is_not_kept_after_it(
+    client, world, django_capture_on_commit_callbacks
+):
+    # A password change revokes the tokens inside the save's transaction; a request on
+    # another thread of this process, checking the token before that commit, still finds it
+    # valid in the database and keeps it. After the commit it must not be kept.
+    from django.db import transaction
+
+    from motcua.api import auth
+
+    token = ask_token(client, "congdan").json()["token"]
+    before = auth.token_record(token)
+    assert before is not None
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        auth.revoke_tokens(user=before.user, reason="password_changed")
+        auth._checked.keep(auth.digest_of(token), before)  # the other thread's read
+    assert auth.token_record(token) is None
+    assert client.get("/api/v1/dossiers", headers=bearer(token)).status_code == 401
+
+
 def test_tokens_dead_for_a_month_are_forgotten_at_the_next_sign_in(client, world):
     with time_machine.travel(NOON, tick=False):
         ask_token(client, "congdan")

@@ -17,22 +17,15 @@ pytestmark = pytest.mark.django_db
 def one_slot(settings):
     # Admission control alone; with the waiting room, tests/waitroom/test_door.py.
     settings.WAITROOM = False
-    settings.MAX_INFLIGHT = 1
-    settings.ADMISSION_WAIT_MS = 0
     settings.RETRY_AFTER_SECONDS = 7
-    blocking_urls.entered.clear()
-    blocking_urls.release.clear()
+    blocking_urls.allow_one_request(settings)
 
 
 @pytest.fixture
 def slot_taken(one_slot, client):
     """The only slot is held by a request in another thread until the test ends."""
-    holder = threading.Thread(target=client.get, args=("/giu-lai/",))
-    holder.start()
-    assert blocking_urls.entered.wait(timeout=10)
-    yield client
-    blocking_urls.release.set()
-    holder.join(timeout=10)
+    with blocking_urls.slot_held(client):
+        yield client
 
 
 def seconds_of(response) -> int:

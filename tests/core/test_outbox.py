@@ -546,3 +546,37 @@ def test_the_deliver_command_loops_until_interrupted(committed, monkeypatch, set
 
     assert out.getvalue() == "1 sent, 0 failed (will retry), 0 held.\n"
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_writes_its_keyed_messages_in_one_statement_and_sends_each_after_the_commit(
+    django_assert_num_queries,
+):
+    with transaction.atomic():
+        enqueue(channel="email", recipient="a@example.vn", payload=EMAIL, key="k:taken")
+    mail.outbox.clear()
+    with transaction.atomic():  # committed for real: its messages are sent after the commit
+        with django_assert_num_queries(1), outbox.batch():
+            enqueue(channel="email", recipient="b@example.vn", payload=EMAIL, key="k:1")
+            with outbox.batch():  # inside another: the outer one's
+                enqueue(channel="sms", recipient="0912345678", payload={"text": "x"}, key="k:2")
+            enqueue(channel="email", recipient="c@example.vn", payload=EMAIL, key="k:taken")
+        assert mail.outbox == [], "nothing may leave before the commit"
+    by_key = {m.key: m for m in OutboxMessage.objects.all()}
+    assert set(by_key) == {"k:taken", "k:1", "k:2"}
+    assert by_key["k:taken"].recipient == "a@example.vn"  # left as it was
+    assert by_key["k:1"].status == by_key["k:2"].status == Sent
+    assert [m.to for m in mail.outbox] == [["b@example.vn"]]
+
+
+@pytest.mark.django_db
+def test_a_batch_that_raises_writes_nothing_and_the_next_writes_again():
+    with pytest.raises(RuntimeError), transaction.atomic(), outbox.batch():
+        enqueue(channel="email", recipient="a@example.vn", payload=EMAIL, key="k:1")
+        raise RuntimeError("the move failed")
+    assert not OutboxMessage.objects.exists()
+    with transaction.atomic(), outbox.batch():
+        enqueue(channel="email", recipient="a@example.vn", payload=EMAIL, key="k:1")
+        enqueue(channel="email", recipient="a@example.vn", payload=EMAIL)  # no key: at once
+        assert OutboxMessage.objects.count() == 1
+    assert OutboxMessage.objects.count() == 2

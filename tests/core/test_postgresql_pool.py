@@ -99,3 +99,49 @@ def test_the_pool_replaces_a_connection_the_server_ended_before_lending_it():
         pooled.close()
     finally:
         pooled.close_pool()
+
+
+class _Pool:
+    """As much of psycopg_pool as the backend uses: lends, takes back, counts."""
+
+    max_size = 2
+
+    def __init__(self) -> None:
+        self.lent: list[object] = []
+        self.returned: list[object] = []
+
+    def getconn(self) -> object:
+        self.lent.append(object())
+        return self.lent[-1]
+
+    def putconn(self, conn: object) -> None:
+        self.returned.append(conn)
+
+
+def test_a_connection_that_fails_the_last_check_goes_back_to_the_pool(monkeypatch):
+    # The database down: every connection fails its check. Each must go back (the pool then
+    # drops it and opens another); one kept would be lost to the pool for good, and after
+    # max_size such requests no request could get a connection even once the database is up.
+    from django.db.backends.postgresql import base as django_base
+
+    from motcua.core.postgresql import base as ours
+
+    pool = _Pool()
+    monkeypatch.setattr(django_base.DatabaseWrapper, "get_new_connection",
+                        lambda self, params: pool.getconn())  # fmt: skip
+    monkeypatch.setattr(ours, "is_alive", lambda conn: False)
+
+    def refuse(conn) -> None:
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(ConnectionPool, "check_connection", staticmethod(refuse))
+
+    class Wrapper(ours.DatabaseWrapper):
+        pool = None  # the instance's, below, instead of Django's property
+
+    wrapper = Wrapper.__new__(Wrapper)
+    wrapper.pool = pool
+    with pytest.raises(psycopg.OperationalError):
+        wrapper.get_new_connection({})
+    assert len(pool.lent) == pool.max_size + 1
+    assert pool.returned == pool.lent

@@ -88,3 +88,27 @@ def test_a_page_brings_its_related_rows_in_one_query(spread, django_assert_num_q
         page = list(rows[:25])
     with django_assert_num_queries(0):
         assert all(str(d.version.procedure) and str(d.agency) for d in page)
+
+
+def test_a_box_is_compiled_once_for_its_officer_and_scope(spread, monkeypatch):
+    from motcua.dossiers import selectors
+    from motcua.identity.models import OfficerRole
+
+    selectors._COMPILED.clear()
+    built = []
+    real = selectors.inbox_ranges
+    monkeypatch.setattr(selectors, "inbox_ranges", lambda *a, **k: built.append(a) or real(*a, **k))
+    user = _fresh(spread, "police_specialist")
+    first = [d.pk for d in InboxRows.of(user, Box.ALL)[:100]]
+    assert first  # the dossier the police were consulted on
+    again = InboxRows.of(_fresh(spread, "police_specialist"), Box.ALL)  # the next request's
+    assert [d.pk for d in again[:100]] == first
+    assert again[:1000].count() == len(first)
+    assert [r["id"] for r in again[:100].values()] == first
+    assert len(built) == 1  # the second request reused the compiled ranges
+    # The role taken away: the scope, read afresh, is another key; the box empties at once.
+    OfficerRole.objects.filter(user=user).delete()
+    user = _fresh(spread, "police_specialist")
+    assert [d.pk for d in InboxRows.of(user, Box.ALL)[:100]] == []
+    assert InboxRows.of(user, Box.ALL)[:1000].count() == 0
+    assert not visible_dossiers(user).exists()

@@ -98,3 +98,58 @@ def test_outside_a_marked_view_reads_stay_on_the_primary(settings):
     assert replicas.ReplicaRouter().db_for_read(object) == "default"
     with replicas.primary():
         assert replicas.ReplicaRouter().db_for_read(object) == "default"
+
+
+@pytest.fixture
+def default_as_replica(settings, monkeypatch):
+    """The test database plays the replica: chosen at a marked view's first read."""
+    settings.DATABASE_REPLICAS = ["default"]
+    monkeypatch.setattr(replicas.health, "pick", lambda: "default")
+    downs: list[str] = []
+    monkeypatch.setattr(replicas.health, "down", lambda alias, error: downs.append(alias))
+    return downs
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction: reads may go to a replica
+def test_an_error_of_the_primary_neither_marks_the_replica_down_nor_runs_the_view_again(
+    default_as_replica,
+):
+    from django.db import OperationalError, connection
+
+    runs: list[int] = []
+
+    @replicas.replica_reads
+    def view() -> None:
+        runs.append(1)
+        replicas.ReplicaRouter().db_for_read(object)  # the first read chooses the replica
+        assert replicas.reading_replica()
+        with connection.cursor() as cursor:  # and it answers
+            cursor.execute("SELECT 1")
+        raise OperationalError("canceling statement due to statement timeout")  # the primary
+
+    with pytest.raises(OperationalError):
+        view()
+    assert runs == [1]
+    assert default_as_replica == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_the_replica_fails_marks_it_down_and_the_view_runs_on_the_primary(
+    default_as_replica,
+):
+    from django.db import connection
+
+    runs: list[bool] = []
+
+    @replicas.replica_reads
+    def view() -> str:
+        replicas.ReplicaRouter().db_for_read(object)  # the first read chooses the replica
+        runs.append(replicas.reading_replica())
+        if replicas.reading_replica():
+            with connection.cursor() as cursor:  # the replica's statement fails
+                cursor.execute("SELECT * FROM no_such_table_on_the_replica")
+        return "answered"
+
+    assert view() == "answered"
+    assert default_as_replica == ["default"]
+    assert runs == [True, False]  # again on the primary

@@ -76,3 +76,47 @@ def test_a_delivery_to_the_national_portal_counts_the_dossier_as_synced(world):
     kept = _state()
     rebuild()
     assert _state() == kept
+
+
+def test_a_new_dossier_judged_from_the_instance_in_hand_is_what_a_rebuild_judges(world):
+    """The submission's follow-up judges a new dossier without reading it back
+    (``facts.judge_new``): online, and at the desk with a scanned paper (whose flag wrote a
+    fact first, in the same transaction), the facts and sums are those of a rebuild."""
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.demo.pdf import one_page_pdf
+    from motcua.dossiers.files import NewUpload
+    from motcua.dossiers.intake import Applicant, Submission
+    from motcua.dossiers.models import Channel, Dossier
+    from motcua.dossiers.services import submit_dossier
+
+    online = world.submit()
+    version = world.version("1.000001")
+    scan = NewUpload(io.BytesIO(one_page_pdf("Tờ khai")), name="to-khai.pdf", origin="scan")
+
+    desk = submit_dossier(
+        submission=Submission(
+            version=version,
+            variant=version.variants.first(),
+            agency=world.committee,
+            applicant=Applicant(name="Trần Thị B", phone="0912000000"),
+            data={"ho_ten_tre": "Trần Văn C"},
+            uploads=[scan],
+        ),
+        submitted_by=world["receiver"],
+        channel=Channel.IN_PERSON,
+    )
+    assert Dossier.objects.get(pk=desk.pk).has_digitised
+    days, months, facts = _state()
+    assert {online.pk, desk.pk} <= set(facts)
+    assert facts[desk.pk]["verdict"] == "excluded"
+    assert rebuild() == len(facts)
+    assert _state() == (days, months, facts)
+
+    with CaptureQueriesContext(connection) as captured:
+        world.submit()
+    index = [q["sql"] for q in captured.captured_queries if "reporting_" in q["sql"]]
+    assert len(index) == 1 and index[0].startswith('INSERT INTO "reporting_dossierfact"'), index

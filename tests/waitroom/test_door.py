@@ -24,23 +24,15 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.c
 
 @pytest.fixture
 def one_slot(settings, db):
-    settings.MAX_INFLIGHT = 1
-    settings.ADMISSION_WAIT_MS = 0
     settings.PAGE_CACHE_SECONDS = 0
-    blocking_urls.entered.clear()
-    blocking_urls.release.clear()
+    blocking_urls.allow_one_request(settings)
 
 
 @pytest.fixture
 def slot_taken(one_slot, client):
-    """The only slot is held by a request in another thread until the slot is released (the
-    same client: each test client has its own middleware, hence its own slots)."""
-    holder = threading.Thread(target=client.get, args=("/giu-lai/",))
-    holder.start()
-    assert blocking_urls.entered.wait(timeout=10)
-    yield holder
-    blocking_urls.release.set()
-    holder.join(timeout=10)
+    """The only slot is held by a request in another thread until the slot is released."""
+    with blocking_urls.slot_held(client) as holder:
+        yield holder
 
 
 def free(holder: threading.Thread) -> None:

@@ -100,7 +100,7 @@ def revoke_token(*, token: ApiToken, at: datetime | None = None) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=at or timezone.now()
     )
-    _checked.forget(token_id=token.pk)
+    _checked.forget_now_and_at_commit(token_id=token.pk)
 
 
 def revoke_tokens(*, user: User, reason: str, at: datetime | None = None) -> int:
@@ -108,7 +108,7 @@ def revoke_tokens(*, user: User, reason: str, at: datetime | None = None) -> int
     at = at or timezone.now()
     live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=at)
     count = live.update(revoked_at=at)
-    _checked.forget(user_id=user.pk)
+    _checked.forget_now_and_at_commit(user_id=user.pk)
     if count:
         announce("token.revoked", user=user, detail={"reason": reason, "count": count})
     return count
@@ -169,6 +169,14 @@ class CheckedTokens:
         for digest, (_kept_at, record) in list(self._kept.items()):
             if record.user_id == user_id or record.pk == token_id:
                 self._kept.pop(digest, None)
+
+    def forget_now_and_at_commit(
+        self, *, user_id: int | None = None, token_id: int | None = None
+    ) -> None:
+        """At once, and again once the revocation is committed: until then another thread of
+        this process still finds the token valid in the database, and would keep it."""
+        self.forget(user_id=user_id, token_id=token_id)
+        transaction.on_commit(lambda: self.forget(user_id=user_id, token_id=token_id))
 
 
 _checked = CheckedTokens()

@@ -88,6 +88,33 @@ def summary_out(user: User, dossier: Dossier) -> dict[str, Any]:
     }
 
 
+def summary_of_row(row: dict[str, Any], *, staff: bool) -> dict[str, Any]:
+    """``summary_out`` of a row read as ``dossiers.selectors.INBOX_VALUES`` (the inbox's
+    pages); tests/api/test_inbox_shape.py holds both to the same bytes."""
+    handler_unit = (
+        None
+        if row["handler_agency_id"] is None
+        else {
+            "electronic_id": row["handler_agency__electronic_id"],
+            "name": row["handler_agency__name"],
+        }
+    )
+    return {
+        "code": row["code"],
+        "procedure": {"code": row["version__procedure__code"], "name": row["version__name"]},
+        "unit": {"electronic_id": row["agency__electronic_id"], "name": row["agency__name"]},
+        "status": status_of(row["status"]),
+        "channel": CHANNEL_NAMES[Channel(row["channel"])],
+        "applicant_name": row["organisation_name"] or row["applicant_name"],
+        "submitted_at": local(row["submitted_at"]),
+        "due_at": local(row["due_at"]),
+        "step_due_at": local(row["step_due_at"]),
+        "late_mark": row["late_mark"],
+        "handler_unit": handler_unit,
+        "handler": row["handler__username"] if staff else None,
+    }
+
+
 def _event(event: DossierEvent, *, staff: bool) -> dict[str, Any]:
     hidden = not staff and event.action in INTERNAL
     return {

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.db import IntegrityError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
 
@@ -55,11 +55,13 @@ from .dossier_views import (
     is_staff_reader,
     local,
     status_of,
+    summary_of_row,
     summary_out,
 )
 from .errors import ApiError
 from .idempotency import KeyHeader, idempotent
 from .paging import page_of
+from .rendering import shaped
 from .replica_reads import replica_reads
 from .schemas import ErrorOut
 
@@ -353,13 +355,23 @@ def list_my_dossiers(request: HttpRequest, params: Query[PageQuery]) -> dict[str
     response={200: DossierPage, 401: ErrorOut, 403: ErrorOut},
     summary="The officer's inbox, soonest due first",
 )
-def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> dict[str, Any]:
+def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not is_staff_reader(user):
         raise ApiError(_("Chỉ cán bộ mới có hộp hồ sơ cần xử lý."), 403)
     rows = InboxRows.of(user, params.box, q=params.q)
-    page = page_of(rows, page=params.page, page_size=params.page_size, count_cap=INBOX_COUNT_CAP)
-    return {**page, "items": [summary_out(user, d) for d in page["items"]]}
+    page = page_of(
+        rows,
+        page=params.page,
+        page_size=params.page_size,
+        count_cap=INBOX_COUNT_CAP,
+        read=InboxRows.values,  # plain rows: no model built (dossiers.selectors.INBOX_VALUES)
+    )
+    staff = is_staff_reader(user)
+    items = [summary_of_row(row, staff=staff) for row in page["items"]]
+    # Built in DossierPage's shape by page_of and summary_of_row: rendered without validating
+    # every row again (motcua.api.rendering).
+    return shaped(request, {**page, "items": items})
 
 
 # --- public lookup -------------------------------------------------------------------------

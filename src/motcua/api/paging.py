@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 
@@ -12,10 +13,16 @@ class Rows(Protocol):
 
 
 def page_of(
-    queryset: Rows, *, page: int, page_size: int, count_cap: int | None = None
+    queryset: Rows,
+    *,
+    page: int,
+    page_size: int,
+    count_cap: int | None = None,
+    read: Callable[[Any], list[Any]] = list,
 ) -> dict[str, Any]:
     """One page of a list answer, with the total count every list carries; with
-    ``count_cap``, counting stops past the cap and ``count_capped`` says so."""
+    ``count_cap``, counting stops past the cap and ``count_capped`` says so. ``read`` turns
+    the page's slice into its items (the rows themselves by default)."""
     start = (page - 1) * page_size
     if count_cap is None:
         counted: dict[str, Any] = {"count": queryset.count()}
@@ -26,5 +33,5 @@ def page_of(
         **counted,
         "page": page,
         "page_size": page_size,
-        "items": list(queryset[start : start + page_size]),
+        "items": read(queryset[start : start + page_size]),
     }

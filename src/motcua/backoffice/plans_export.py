@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from motcua.core.text import spreadsheet_text
 from motcua.plans.indicators import indicator_name
 from motcua.plans.models import TaskStatus
 from motcua.plans.selectors import PlanProgress, TargetProgress, target_units
@@ -17,9 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Cell = str | int | Decimal | None
 
 
-def _text(text: str) -> str:
-    # A name typed by a person must not run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_text = spreadsheet_text  # a name typed by a person must not run as a formula
 
 
 def _number(value: Decimal | None) -> str:

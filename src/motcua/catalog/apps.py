@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "motcua.catalog"
     label = "catalog"
     verbose_name = _("Thủ tục hành chính")
+
+    def ready(self) -> None:
+        from .selectors import connect
+
+        connect()

@@ -193,6 +193,28 @@ class Scope:
     primary: bool = False
     chosen: bool = False
     replica: str | None = None
+    replica_failed: bool = False  # a statement sent to a replica raised
+
+    def note_failures(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        """A connection's execute wrapper: only a replica's own error may mark it down."""
+        try:
+            return execute(sql, params, many, context)
+        except BaseException:
+            self.replica_failed = True
+            raise
+
+    def blames_replica(self) -> bool:
+        """The failure was the replica's: one of its statements raised, or its connection
+        could not be opened or is gone. Not an error of the primary (a write, a lookup asked
+        of the primary, a statement timeout): marking a sound replica down for that, and
+        running the view again on the primary, would move every read onto the primary just
+        when it is in trouble."""
+        if self.replica is None:
+            return False
+        opened = connections[self.replica].connection
+        return self.replica_failed or opened is None or bool(getattr(opened, "closed", False))
 
 
 @dataclass
@@ -260,9 +282,12 @@ def replica_reads(view: Callable[..., T]) -> Callable[..., T]:
         scope = Scope()
         token = _scope.set(scope)
         try:
-            return view(*args, **kwargs)
+            with contextlib.ExitStack() as watching:
+                for alias in aliases():
+                    watching.enter_context(connections[alias].execute_wrapper(scope.note_failures))
+                return view(*args, **kwargs)
         except (OperationalError, InterfaceError) as error:
-            if not scope.replica:
+            if scope.replica is None or not scope.blames_replica():
                 raise
             health.down(scope.replica, error)
             with primary():

@@ -31,3 +31,9 @@ def small_int(raw: str) -> int | None:
     if raw.isascii() and raw.isdigit() and len(raw) <= 18:
         return int(raw)
     return None
+
+
+def spreadsheet_text(text: str) -> str:
+    """A cell typed by a person, for a CSV or XLSX that a spreadsheet opens: never run as a
+    formula (a leading "=", "+", "-", "@", tab or carriage return makes it one)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -16,7 +16,7 @@ from motcua.catalog.models import ProcedureVariant, ProcedureVersion
 from motcua.catalog.schema_forms import validate as validate_answers
 from motcua.core.calendar import DueDateError, compute_due
 from motcua.identity.models import Agency, OfficerRole, User
-from motcua.waitroom.rules import late_submission_problem
+from motcua.waitroom.rules import online_submission_problem
 
 from .clock import close, resume_clock, supplement_deadline_default
 from .codes import next_dossier_code
@@ -193,8 +193,11 @@ def make_submission(
         problems = [why] if why else []
     at = at or timezone.now()
     if not problems and channel == Channel.ONLINE:
-        late = late_submission_problem(submission.version.procedure_id, submitted_by, at)
-        problems = [late] if late else []
+        started_at = draft.created_at if draft is not None else None
+        why = online_submission_problem(
+            submission.version.procedure_id, submitted_by, at, started_at
+        )
+        problems = [why] if why else []
     if problems:
         raise SubmissionRejected(problems)
     if channel != Channel.ONLINE and not may_receive(submitted_by, submission.agency):

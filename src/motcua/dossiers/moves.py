@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from motcua.core import outbox
 from motcua.identity.models import Agency, User
 
 from .models import Dossier, DossierEvent
@@ -140,7 +141,8 @@ def transition(
     count_move(dossier, event)
     if then is not None:
         then(dossier)
-    for registered in _FOLLOW_UPS:
-        if registered.actions is None or action in registered.actions:
-            registered.run(dossier, event, move)
+    with outbox.batch():  # what the follow-ups send, written in one statement
+        for registered in _FOLLOW_UPS:
+            if registered.actions is None or action in registered.actions:
+                registered.run(dossier, event, move)
     return event

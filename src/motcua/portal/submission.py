@@ -92,9 +92,10 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     if version is None:
         raise Http404
     event = event_queue_for(version.procedure_id, timezone.now())
-    if event is not None and not holds_pass(request, event.pk):
+    if event is not None and not holds_pass(request, event.pk, person=request.user):
         # An event queue is open for this procedure: through the room, in turn (the sign-in
-        # above came first: eligibility is checked before queueing, never after).
+        # above came first: eligibility is checked before queueing, never after). A pass is
+        # its ticket's account's alone: a copied cookie lets in nobody else.
         return redirect(room_url(event, version.code, request.path))
     if version.online_level == OnlineLevel.INFORMATION or not version.variants.exists():
         agencies = handling_agencies(version).order_by("name")[:100]

@@ -323,6 +323,35 @@ def refresh(dossier_id: int, *, created: bool = False) -> None:
         new.save(force_insert=old is None)
 
 
+def judge_new(dossier: Dossier) -> None:
+    """Judge a dossier that the caller's transaction has just created (its move's follow-up),
+    from the instance in hand: one statement instead of ``refresh``'s three (issue 18; the
+    annotated row query was ~18 % of a submission's CPU). Not received yet (an online or a
+    desk submission), it has nothing the row query would find besides its own columns: no
+    event but its creation's, no payment, no complaint, no delivery of its new code; ``judge``
+    then excludes it and it adds nothing to the sums, and neither did a fact written for it
+    earlier in this transaction (a file's flag: the same dossier, not received either), so
+    the fact is written over any such one without reading it. A dossier created received (a
+    linked group's child) is judged by ``refresh``."""
+    if dossier.accepted_at is not None:
+        refresh(dossier.pk, created=True)
+        return
+    row = {name: getattr(dossier, name, None) for name in COLUMNS}
+    row.update(
+        pk=dossier.pk,
+        version__procedure_id=dossier.version.procedure_id,
+        second_request_at=None,
+        is_fee_bearing=False,
+        is_paid_online=False,
+        has_complaint=False,
+        is_synced=False,
+    )
+    fact = judge(row)
+    DossierFact.objects.bulk_create(
+        [fact], update_conflicts=True, unique_fields=["dossier"], update_fields=FACT_FIELDS
+    )
+
+
 def _waits_for(rows: list[dict[str, Any]]) -> dict[int, Waits]:
     """The supplement waits of the decided dossiers among ``rows`` that had some."""
     ids = [

@@ -18,11 +18,14 @@ from motcua.feedback.models import FeedbackItem
 from motcua.payments.models import Payment
 from motcua.surveys.models import Evaluation
 
-from .facts import refresh, renew_on_commit
+from .facts import judge_new, refresh, renew_on_commit
 
 
 def _after_move(dossier: Dossier, event: Any, move: Move) -> None:
-    refresh(dossier.pk, created=event.from_status is None)
+    if event.from_status is None:  # the move created it
+        judge_new(dossier)
+    else:
+        refresh(dossier.pk)
 
 
 def _flag(sender: Any, dossier: Dossier, **kwargs: Any) -> None:

@@ -11,6 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.security import announce
+from motcua.core.text import spreadsheet_text
+
 from . import capacity
 from .models import Queue, Ticket
 from .selectors import queue_figures, tried_before_deadline
@@ -47,13 +50,18 @@ class QueueAdmin(admin.ModelAdmin):
         writer = csv.writer(response)
         writer.writerow(["hang_cho", "ma_luot", "thu_tu_den", "lay_luot_luc", "thu_tuc",
                          "nguoi_giu_luot", "lien_he", "trang_thai"])  # fmt: skip
-        for queue in queryset:
+        queues = list(queryset)
+        # Contacts of people who tried: an export of personal data, kept in the audit trail.
+        announce("data.exported", request=request, target="waitroom:tried-before-deadline",
+                 detail={"queues": [queue.slug for queue in queues]})  # fmt: skip
+        for queue in queues:
             for ticket in tried_before_deadline(queue):
                 writer.writerow([
                     queue.slug, ticket.code, ticket.sequence,
                     timezone.localtime(ticket.taken_at).strftime("%d/%m/%Y %H:%M:%S"),
                     ticket.procedure.code if ticket.procedure else "",
-                    str(ticket.holder or ""), ticket.contact, ticket.get_state_display(),
+                    spreadsheet_text(str(ticket.holder or "")),
+                    spreadsheet_text(ticket.contact), ticket.get_state_display(),
                 ])  # fmt: skip
         return response
 

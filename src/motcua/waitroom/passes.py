@@ -1,12 +1,19 @@
 """The pass an admitted ticket gives: a signed cookie per queue, valid for
-``MOTCUA_WAITROOM_PASS_MINUTES`` to start. Checked without the database (the signature and
-its age), so that a request holding one costs nothing more."""
+``MOTCUA_WAITROOM_PASS_MINUTES`` from the ticket's admission (the same bound as
+``services.enter``: going in again later never lengthens it). Checked without the database
+(the signature and the admission's time), so that a request holding one costs nothing more."""
 
 from __future__ import annotations
+
+import time
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from motcua.core.text import small_int
 
 from .models import Ticket
 
@@ -23,18 +30,22 @@ def _max_age() -> int:
 
 
 def give_pass(response: HttpResponse, ticket: Ticket) -> None:
-    value = signing.dumps([ticket.queue_id, ticket.pk], salt=SALT)
+    admitted = int((ticket.admitted_at or timezone.now()).timestamp())
+    value = signing.dumps([ticket.queue_id, ticket.pk, admitted, ticket.holder_id], salt=SALT)
     response.set_cookie(
         cookie_name(ticket.queue_id),
         value,
-        max_age=_max_age(),
+        max_age=max(0, admitted + _max_age() - int(time.time())),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
 
 
-def holds_pass(request: HttpRequest, queue_id: int) -> bool:
+def holds_pass(request: HttpRequest, queue_id: int, *, person: Any = None) -> bool:
+    """A pass for ``queue_id`` still in its time. With ``person`` (a view, after the sign-in
+    is known): a pass whose ticket was taken by an account is that account's alone, so that
+    one admitted ticket's cookie, copied, lets in nobody else's account."""
     value = request.COOKIES.get(cookie_name(queue_id))
     if not value:
         return False
@@ -42,13 +53,21 @@ def holds_pass(request: HttpRequest, queue_id: int) -> bool:
         found = signing.loads(value, salt=SALT, max_age=_max_age())
     except signing.BadSignature:  # includes SignatureExpired
         return False
-    return isinstance(found, list) and len(found) == 2 and found[0] == queue_id
+    if not isinstance(found, list) or len(found) not in (2, 4) or found[0] != queue_id:
+        return False
+    if len(found) == 2:  # signed before the admission's time and holder were in it
+        return True
+    holder = found[3]
+    if person is not None and holder is not None and holder != getattr(person, "pk", None):
+        return False
+    return time.time() - float(found[2]) < _max_age()
 
 
 def holds_any_pass(request: HttpRequest) -> bool:
-    queues = (name[len(COOKIE_PREFIX) :] for name in request.COOKIES)
+    # A cookie's name is the client's: only a plain queue id is read (core.text.small_int).
+    queues = (small_int(name[len(COOKIE_PREFIX) :]) for name in request.COOKIES)
     return any(
-        holds_pass(request, int(queue))
+        holds_pass(request, queue)
         for name, queue in zip(request.COOKIES, queues, strict=True)
-        if name.startswith(COOKIE_PREFIX) and queue.isdigit()
+        if name.startswith(COOKIE_PREFIX) and queue is not None
     )

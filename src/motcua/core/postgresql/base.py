@@ -64,5 +64,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 return connection
             pool.putconn(connection)
             connection = super().get_new_connection(conn_params)
-        ConnectionPool.check_connection(connection)
+        try:
+            ConnectionPool.check_connection(connection)
+        except BaseException:
+            # Back to the pool, which drops it: Django never saw it, so nobody else would
+            # return it, and the pool would count it as lent for good (after max_size such
+            # requests, none would get a connection even with the database back).
+            pool.putconn(connection)
+            raise
         return connection
