@@ -463,6 +463,8 @@ async def burst(
             await visit(browser, check_every, stop_at)
         except VisitorStuck as error:
             browser.v.errors.append(str(error))
+        except Exception as error:  # a page it could not read: the visitor is lost, counted
+            browser.v.errors.append(f"client: {type(error).__name__}")
         finally:
             await browser.close()
 
@@ -500,9 +502,12 @@ async def measure_rate(base: str, path: str, seconds: float, concurrency: int) -
         async def user() -> None:
             nonlocal done
             while time.monotonic() < deadline:
-                async with session.get(urljoin(base, path), allow_redirects=False) as r:
-                    await r.read()
-                    done += r.status == 200
+                try:
+                    async with session.get(urljoin(base, path), allow_redirects=False) as r:
+                        await r.read()
+                        done += r.status == 200
+                except (TimeoutError, aiohttp.ClientError):
+                    await asyncio.sleep(0.1)  # counted as not served
 
         started = time.monotonic()
         await asyncio.gather(*(user() for _ in range(concurrency)))
