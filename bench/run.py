@@ -888,7 +888,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated scenarios to run (S1,S2,S3,S4,S5,S6,S8,S9,pgbench); S6 needs S1",
+        help="comma-separated scenarios to run (S1,S2,S3,S4,S5,S6,S6-room,S8,S9,pgbench); S6 "
+        "needs S1; S6 also runs S6-room",
     )
     args = parser.parse_args(argv)
     profile = QUICK if args.quick else FULL
