@@ -163,6 +163,16 @@ def burst_check(ids: list[int]) -> dict[str, Any]:
     return {"keys": dict(records), "codes": list(codes)}
 
 
+def room_tickets(since: str) -> dict[str, Any]:
+    """The general queue's tickets taken since ``since`` (ISO time): code, arrival sequence,
+    state and admission time, for S6-room's check against what its visitors saw."""
+    from motcua.waitroom.models import GENERAL_SLUG, Ticket
+
+    rows = Ticket.objects.filter(queue__slug=GENERAL_SLUG, taken_at__gte=since).order_by("sequence")
+    fields = ("code", "sequence", "state", "admitted_at")
+    return {"tickets": [dict(zip(fields, row, strict=True)) for row in rows.values_list(*fields)]}
+
+
 def open_consultations(count: int) -> int:
     """Ensure ``count`` opinions asked of the ward police are open (the generated data has
     none), through the service the back office uses; returns how many are open."""
@@ -255,6 +265,8 @@ def main() -> None:
     django.setup()
     if sys.argv[1] == "setup":
         out = prepare(sys.argv[2], json.loads(sys.argv[3]))
+    elif sys.argv[1] == "room":
+        out = room_tickets(sys.argv[2])
     else:
         out = burst_check(json.loads(sys.argv[2]))
     json.dump(out, sys.stdout, default=str)

@@ -22,11 +22,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import load
+from bench import load, room
 from bench.generate import GENERATOR_VERSION
 from bench.stack import (
     BIN,
@@ -75,10 +76,15 @@ class Profile:
     threads: int = 12
     pool: int = 8
     rounds: int = 30  # calls timed per in-process measurement (S9)
+    # S6-room: seconds of the burst, of normal arrivals after it, of the drain after that.
+    room_burst: float = 10
+    room_after: float = 40
+    room_drain: float = 120
 
 
 FULL = Profile("full", 5_000_000, 7_000, 50_000, 500_000, 30, 5, 8, 15, 10, 60, 45, 90, "2GB")
 QUICK = Profile("quick", 50_000, 700, 2_000, 10_000, 5, 1, 8, 3, 3, 8, 10, 15, "256MB", rounds=10)
+QUICK = replace(QUICK, room_burst=4, room_after=25, room_drain=40)  # S6-room within ~1.5 min
 
 # Honest figures: durability on (fsync, synchronous commit) as in production; memory and the
 # planner tuned for a dedicated server with an SSD.
@@ -132,6 +138,10 @@ class Run:
                 "MOTCUA_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
                 # The lookup's per-address limit would refuse one client's many lookups.
                 "MOTCUA_LOOKUP_PER_MINUTE": "100000000",
+                # S6-room: every visitor comes from this machine's one address, and a visit
+                # is one counted page (docs/benchmarks.md, "S6-room").
+                "MOTCUA_WAITROOM_TICKETS_PER_ADDRESS": "100000000",
+                "MOTCUA_WAITROOM_REQUESTS_PER_VISIT": "2",
                 "MOTCUA_LOG_LEVEL": "WARNING",
             }
         )
@@ -653,6 +663,66 @@ class Run:
         elif not self.only or "S6" in self.only:
             self.failures.append("S6: no sustainable submit rate from S1")
         self.attempt("S8", lambda: self.s8(redis_port))
+        # Last: while people wait, the room takes every portal page's newcomers.
+        self.attempt("S6-room", lambda: self.s6_room(base, setup, env))
+
+    def s6_room(self, base: str, setup: dict[str, Any], env: dict[str, str]) -> None:
+        """Browser-like visitors follow the waiting room (bench/room.py): the burst is 3× the
+        rate the page was just measured at (capped at what this one client process can start),
+        so that admission control refuses and the room forms; order, lost, duplicated, 5xx,
+        recovery."""
+        p = self.p
+        path = f"/thu-tuc/{setup['submission']['procedure']}/"
+        # Warm (the page's cache, the pools), then saturate: 4× the connections of the other
+        # scenarios, so that the rate measured is what the stack serves, not what 8 clients ask.
+        asyncio.run(room.measure_rate(base, path, 1.0, p.connections))
+        measured = asyncio.run(room.measure_rate(base, path, 3.0, 4 * p.connections))
+        if measured <= 0:
+            raise StackError(f"{path} was never served during the measurement")
+        peak = min(3 * measured, room.CLIENT_MAX_RATE)
+        normal = min(max(measured * 0.1, 2.0), 20.0)
+        phases = [
+            room.Phase("before", p.burst_before, normal),
+            room.Phase("burst", p.room_burst, peak),
+            room.Phase("after", p.room_after, normal),
+        ]
+        since = datetime.now(UTC).isoformat()
+        visitors, marks = asyncio.run(room.burst(base, [path], phases, drain_s=p.room_drain))
+        found = room.report(visitors, marks["after"], room.normal_p95(visitors, marks["burst"]))
+        # The database's side: a ticket no visitor saw is an answer lost on the way (its
+        # visitor, if it tried again, holds a second one); the order as the server recorded it.
+        rows = json.loads(self.manage(env, "-m", "bench.prepare", "room", since))["tickets"]
+        books = room.ledger(visitors, rows)
+        result = Result(
+            name="S6-room",
+            title=f"{len(visitors)} visitors, burst {peak:.0f}/s (3× {measured:.0f}/s) "
+            f"following the waiting room",
+            p50=None if found.room_p50_s is None else found.room_p50_s * 1000,
+            p95=None if found.room_p95_s is None else found.room_p95_s * 1000,
+            errors=found.lost + found.five_xx,
+            requests=found.requests,
+        )
+        result.extra = {**asdict(found), "measured_rate": measured, "peak_rate": peak,
+                        "database": asdict(books)}  # fmt: skip
+        result.target = "ρ≥0.95, 0 lost, 0 dup, recovery≤30s"
+        formed = found.admitted >= 10
+        result.met = (
+            formed
+            and found.spearman is not None
+            and found.spearman >= 0.95
+            and found.lost == 0
+            and found.duplicated == 0
+            and books.unseen == 0
+            and found.recovery_s is not None
+            and found.recovery_s <= 30
+        )
+        lead = "p50/p95: time in the room; " if formed else "the room did not form; "
+        rho = "n/a" if books.spearman is None else f"{books.spearman:.3f}"
+        result.note = (
+            f"{lead}{found.line()}; database: {books.tickets} tickets, {books.unseen} that no "
+            f"visitor saw, Spearman (arrival sequence, admission time) {rho}"
+        )
+        self.results.append(result)
 
     def s8(self, redis_port: int) -> None:
         """S1 + S2 + S4 at once on the embedded SQLite default, counting "database is locked"."""
@@ -818,7 +888,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated scenarios to run (S1,S2,S3,S4,S5,S6,S8,S9,pgbench); S6 needs S1",
+        help="comma-separated scenarios to run (S1,S2,S3,S4,S5,S6,S6-room,S8,S9,pgbench); S6 "
+        "needs S1; S6 also runs S6-room",
     )
     args = parser.parse_args(argv)
     profile = QUICK if args.quick else FULL

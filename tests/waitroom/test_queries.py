@@ -27,7 +27,8 @@ def test_a_ticket_page_costs_three_queries_between_admissions(
     url = f"/hang-cho/{crowd[-1].secret}/"
     with time_machine.travel(timezone.now(), tick=False):  # both checks in the same second
         client.get(url)  # this second's admission has run
-        # The ticket, its state read back, the count of people ahead; no session, no user.
+        # The ticket, the first rank still waiting, the count of the few ahead; no session, no
+        # user; the state is read back only by the check that ran the admission.
         with django_assert_max_num_queries(3):
             assert client.get(url).status_code == 200
 
@@ -54,3 +55,22 @@ def test_the_admission_of_a_second_costs_the_same_whatever_the_number_waiting(cr
     # both: the count is compared, not pinned.)
     assert few == many
     assert few <= 16
+
+
+def test_in_a_long_line_the_check_does_not_count_the_people_ahead(
+    client, django_assert_max_num_queries
+):
+    queue = services.general_queue()
+    now = timezone.now()
+    line = [
+        services.take_ticket(queue=queue, holder=None, at=now)
+        for _ in range(services.EXACT_UP_TO + 20)
+    ]
+    url = f"/hang-cho/{line[-1].secret}/"
+    with time_machine.travel(timezone.now(), tick=False):
+        client.get(url)  # this second's admission has run
+        # The ticket, the first rank still waiting: no count that grows with the line.
+        with django_assert_max_num_queries(2) as queries:
+            page = client.get(url).content.decode()
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    assert "Còn khoảng" in page

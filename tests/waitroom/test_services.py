@@ -188,3 +188,35 @@ def test_a_person_holds_one_place_per_queue(world):
     again = services.take_ticket(queue=queue, holder=person, procedure=procedure, at=NOON)
     assert first.pk == again.pk
     assert first.before_deadline
+
+
+def test_a_short_line_counts_exactly_a_long_one_says_about_and_never_fewer(world, settings):
+    queue = services.general_queue()
+    tickets = [take(queue, NOON) for _ in range(services.EXACT_UP_TO + 50)]
+    gone = [t.pk for t in tickets[10:15]]
+    Ticket.objects.filter(pk__in=gone).update(state=TicketState.EXPIRED)
+    near = services.check_ticket(tickets[100], NOON)
+    assert (near.position, near.approximate) == (95, False)  # the 5 who left are not counted
+    far = tickets[services.EXACT_UP_TO + 40]
+    place = services.check_ticket(far, NOON)
+    # The distance in rank to the first one waiting: an upper bound (the 5 who left are in it).
+    assert place.approximate
+    assert place.position == services.EXACT_UP_TO + 40
+    waiting_ahead = Ticket.objects.filter(
+        queue=queue, state=TicketState.WAITING, rank__lt=far.rank
+    ).count()
+    assert waiting_ahead == place.position - 5
+    # Once the first ones are in, the distance is from the first still waiting.
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets[:100]]).update(
+        state=TicketState.ADMITTED, admitted_at=NOON
+    )
+    far.refresh_from_db()
+    assert services.check_ticket(far, NOON).position == services.EXACT_UP_TO + 40 - 100
+
+
+def test_the_first_in_line_has_nobody_ahead(world):
+    queue = services.general_queue()
+    tickets = [take(queue, NOON) for _ in range(3)]
+    Ticket.objects.filter(pk=tickets[0].pk).update(state=TicketState.EXPIRED)
+    assert services.check_ticket(tickets[1], NOON).position == 0
+    assert services.check_ticket(tickets[2], NOON).position == 1

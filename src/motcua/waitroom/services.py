@@ -207,13 +207,23 @@ def _anyone_waiting(queue: Queue) -> bool:
     return Ticket.objects.filter(queue=queue, state=TicketState.WAITING).exists()
 
 
-def admit_once_a_second(queue: Queue, at: datetime) -> None:
-    """Many people check at once; one of them (on any node) runs the admission each second."""
+def admit_once_a_second(queue: Queue, at: datetime) -> bool:
+    """Many people check at once; one of them (on any node) runs the admission each second.
+    True when this call ran it."""
     if cache.add(f"{capacity.PREFIX}:tick:{queue.pk}:{int(at.timestamp())}", 1, 5):
         admit_due(queue, at)
+        return True
+    return False
 
 
 # Checking a ticket ------------------------------------------------------------------------
+
+
+# Up to this many ahead (by rank), the page says exactly how many are still waiting; beyond it,
+# "about N": the distance in rank to the first one waiting, which counts too the few whose
+# ticket expired in between. Counting thousands at every check of every person is what made
+# the check grow with the line (docs/overload.md, "The waiting room").
+EXACT_UP_TO = 200
 
 
 @dataclass(frozen=True)
@@ -222,27 +232,40 @@ class Place:
     position: int  # people before this one still waiting (0 when admitted)
     wait_minutes: int  # estimated, rounded up
     opens_at: datetime | None  # an event not yet open
+    approximate: bool = False  # ``position`` is an upper bound (a long line)
 
 
 def check_ticket(ticket: Ticket, at: datetime | None = None) -> Place:
     """The holder is still there: keep the ticket alive, run the admission if it is this
-    second's turn, and say where the ticket stands. Two or three small queries."""
+    second's turn, and say where the ticket stands. One or two small index reads, whatever the
+    length of the line; a write at most every 15 s."""
     at = at or timezone.now()
     queue = ticket.queue
     if ticket.state == TicketState.WAITING:
         if at - ticket.checked_at > timedelta(seconds=15):  # no write per check per second
             Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING).update(checked_at=at)
-        admit_once_a_second(queue, at)
-        ticket.refresh_from_db(fields=["state", "rank", "admitted_at", "checked_at"])
+        if admit_once_a_second(queue, at):  # this check let people in: this one, maybe
+            ticket.refresh_from_db(fields=["state", "rank", "admitted_at", "checked_at"])
     if ticket.state != TicketState.WAITING:
         return Place(ticket, 0, 0, None)
     if ticket.rank is None:
         return Place(ticket, 0, 0, queue.opens_at)
-    ahead = Ticket.objects.filter(
-        queue_id=queue.pk, state=TicketState.WAITING, rank__lt=ticket.rank
-    ).count()
+    ahead, approximate = _ahead(queue.pk, ticket.rank)
     per_minute = max(capacity.expected_rate() * 60, 1e-6)
-    return Place(ticket, ahead, max(1, math.ceil((ahead + 1) / per_minute)), None)
+    return Place(ticket, ahead, max(1, math.ceil((ahead + 1) / per_minute)), None, approximate)
+
+
+def _ahead(queue_id: int, rank: int) -> tuple[int, bool]:
+    """People waiting with a lower rank: exact up to EXACT_UP_TO, else an upper bound. The
+    first rank still waiting is one probe of the line's index; admission goes in rank order,
+    so between it and ``rank`` everyone is waiting but those whose ticket expired."""
+    waiting = Ticket.objects.filter(queue_id=queue_id, state=TicketState.WAITING)
+    first = waiting.filter(rank__isnull=False).order_by("rank").values_list("rank", flat=True)
+    lowest = first.first()
+    distance = max(0, rank - (rank if lowest is None else lowest))
+    if distance <= EXACT_UP_TO:
+        return waiting.filter(rank__lt=rank).count() if distance else 0, False
+    return distance, True
 
 
 def enter(ticket: Ticket, at: datetime | None = None) -> bool:

@@ -1,0 +1,125 @@
+"""The waiting-room burst's own arithmetic (bench/room.py): Spearman's rank correlation with
+ties, the lost and duplicated counts, recovery, and reading the room's forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.room import Page, Visitor, average_ranks, duplicated, report, spearman
+
+
+def test_average_ranks_share_ties() -> None:
+    assert average_ranks([10, 20, 20, 30]) == [1.0, 2.5, 2.5, 4.0]
+    assert average_ranks([5, 5, 5]) == [2.0, 2.0, 2.0]
+    assert average_ranks([]) == []
+
+
+def test_spearman_perfect_reversed_and_known_value() -> None:
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    # One swap among five: 1 - 6·Σd²/(n(n²-1)) = 1 - 6·2/120 = 0.9
+    assert spearman([1, 2, 3, 4, 5], [1, 3, 2, 4, 5]) == pytest.approx(0.9)
+
+
+def test_spearman_with_ties_is_pearson_on_average_ranks() -> None:
+    # Admitted in batches: ranks y = [1.5, 1.5, 3.5, 3.5]; x = [1, 2, 3, 4].
+    # Pearson: cov = 4, var_x = 5, var_y = 4 -> 4 / sqrt(20)
+    assert spearman([1, 2, 3, 4], [7.0, 7.0, 9.0, 9.0]) == pytest.approx(4 / 20**0.5)
+
+
+def test_spearman_undefined_cases() -> None:
+    assert spearman([1], [1]) is None
+    assert spearman([1, 2, 3], [5, 5, 5]) is None
+    with pytest.raises(ValueError):
+        spearman([1, 2], [1])
+
+
+def visitor(rank: int, **kw: object) -> Visitor:
+    v = Visitor(rank, "/thu-tuc/", scheduled=float(rank))
+    v.arrived = float(rank)
+    for key, value in kw.items():
+        setattr(v, key, value)
+    return v
+
+
+def test_duplicates_two_tickets_one_holder_shared_ticket_and_double_entry() -> None:
+    assert duplicated([visitor(0, tickets=["A"]), visitor(1, tickets=["B"])]) == 0
+    assert duplicated([visitor(0, tickets=["A", "A"])]) == 0  # the same ticket read twice
+    assert duplicated([visitor(0, tickets=["A", "B"])]) == 1
+    assert duplicated([visitor(0, tickets=["A"]), visitor(1, tickets=["A"])]) == 1
+    assert duplicated([visitor(0, tickets=["A"], entered=2)]) == 1
+
+
+def test_report_counts_lost_queued_and_order() -> None:
+    people = [
+        visitor(0, done=0.1, first_ms=10.0),  # before the burst, served directly
+        visitor(1, done=0.2, first_ms=12.0),
+        visitor(2, queued=True, tickets=["A"], admitted=20.0, done=21.0),
+        visitor(3, queued=True, tickets=["B"], admitted=25.0, done=26.0),
+        visitor(4, queued=True, tickets=["C"], admitted=24.0, done=24.5),  # overtook 3
+        visitor(5, queued=True, tickets=["D"]),  # never let in: lost
+        visitor(6, queued=True),  # never got a ticket: lost too
+        visitor(40, done=40.1, first_ms=11.0),  # after the burst, directly
+        visitor(41, done=41.1, first_ms=11.0),
+    ]
+    r = report(people, burst_end=30.0, normal_p95_ms=12.0)
+    assert (r.visitors, r.queued, r.direct, r.admitted, r.ticket_holders) == (9, 5, 4, 3, 4)
+    assert r.lost == 2
+    assert r.duplicated == 0
+    assert r.spearman == pytest.approx(0.5)  # x ranks 1,2,3 against 1,3,2
+    assert r.spearman_ticket is None  # no ticket time recorded
+    people[3].ticket_at, people[2].ticket_at, people[4].ticket_at = 1.0, 2.0, 3.0
+    # Ticket times (2, 1, 3) against admissions (20, 25, 24): ranks (2,1,3) against (1,3,2),
+    # Σd² = 6: 1 - 6·6/24 = -0.5.
+    assert report(people, 30.0, 12.0).spearman_ticket == pytest.approx(-0.5)
+    assert r.room_p50_s == pytest.approx(20.0)  # waits 18, 22, 20
+    assert r.recovery_s is not None and r.recovery_s <= 10.0 + 1e-9
+
+
+def test_recovery_waits_for_newcomers_to_be_served_directly() -> None:
+    people = [visitor(0, done=0.1, first_ms=10.0)]
+    people += [visitor(10 + i, queued=True, tickets=[f"T{i}"], admitted=50.0, done=51.0)
+               for i in range(5)]  # fmt: skip
+    people += [visitor(20 + i, done=20.5 + i, first_ms=10.0) for i in range(5)]
+    r = report(people, burst_end=10.0, normal_p95_ms=10.0)
+    assert r.recovery_s == pytest.approx(9.0)  # the queued ones until 14, then direct from 20
+
+
+def test_page_reads_the_ticket_form_and_links() -> None:
+    page = Page(
+        '<form method="post" action="/hang-cho/"><input type="hidden" '
+        'name="csrfmiddlewaretoken" value="abc"><input name="hang" type="hidden" value="chung">'
+        '<input name="contact"></form><form method="get" action="/hang-cho/tim/">'
+        '<input name="ma"></form><a href="/hang-cho/xyz/vao/">Vào</a>'
+    )
+    assert [f.method for f in page.forms] == ["post", "get"]
+    assert page.forms[0].fields == {"csrfmiddlewaretoken": "abc", "hang": "chung", "contact": ""}
+    assert page.links == ["/hang-cho/xyz/vao/"]
+
+
+def test_the_ticket_form_is_the_rooms_not_the_language_switch() -> None:
+    from bench.room import ticket_form
+
+    page = Page(
+        '<form method="post" action="/i18n/setlang/"><input name="next" value="/"></form>'
+        '<form method="post" action="/hang-cho/"><input name="hang" value="chung"></form>'
+    )
+    form = ticket_form(page)
+    assert form is not None and form.fields == {"hang": "chung"}
+    assert ticket_form(Page('<form method="post" action="/i18n/setlang/"></form>')) is None
+
+
+def test_the_ledger_finds_tickets_nobody_saw_and_the_recorded_order() -> None:
+    from bench.room import ledger
+
+    people = [visitor(0, tickets=["A"]), visitor(1, tickets=["C"])]
+    rows = [
+        {"code": "A", "sequence": 1, "admitted_at": "2026-12-07 09:00:01.5+00:00"},
+        {"code": "B", "sequence": 2, "admitted_at": None},  # taken, its answer never read
+        {"code": "C", "sequence": 3, "admitted_at": "2026-12-07 09:00:01+00:00"},
+        {"code": "D", "sequence": 4, "admitted_at": "2026-12-07 09:00:03+00:00"},
+    ]
+    books = ledger(people, rows)
+    assert (books.tickets, books.unseen) == (4, 2)
+    # Admitted: sequences 1, 3, 4 at 1.5 s, 1 s, 3 s: ranks (1,2,3) against (2,1,3).
+    assert books.spearman == pytest.approx(0.5)
