@@ -365,7 +365,12 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
     """The room's page, the ticket, the checks, the way in, the page asked for."""
     v = browser.v
     where = entry
-    while time.monotonic() < stop_at:  # the room's page: take a ticket
+    # Turned away by the application, the place is given with the redirect: straight to the
+    # ticket's page. nginx's own 503 page links to the room's page, where one is taken.
+    given = bool(TICKET.match(entry.split("?")[0]))
+    if given:
+        v.ticket_at = time.monotonic()
+    while not given and time.monotonic() < stop_at:  # the room's page: take a ticket
         status, location, body, _s, _ms = await browser.request("GET", where)
         if status == 200:
             take = ticket_form(Page(body))
@@ -384,8 +389,8 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
                 v.errors.append(f"ticket refused ({status})")
                 return
         await browser.wait_retry()
-    else:
-        return
+    if not v.ticket_at:
+        return  # the run ended before a ticket was had
     code_seen = False
     while time.monotonic() < stop_at:  # the ticket page, checked again every few seconds
         status, location, body, _s, _ms = await browser.request("GET", where)

@@ -41,14 +41,56 @@ def free(holder: threading.Thread) -> None:
     forming.forget()
 
 
-def test_a_page_beyond_capacity_sends_the_visitor_to_the_room(slot_taken, client):
+def test_a_page_beyond_capacity_gives_the_visitor_a_place_at_once(slot_taken, client):
+    """The place is taken as the visitor is turned away, so the line keeps the order of
+    arrival (not of who next reaches the room's page to ask for one)."""
     response = client.get("/thu-tuc/?q=khai+sinh")
     assert response.status_code == 303
-    assert response["Location"] == "/hang-cho/?tiep=%2Fthu-tuc%2F%3Fq%3Dkhai%2Bsinh"
-    room = client.get(response["Location"])  # the room answers although the slot is taken
-    assert room.status_code == 200
-    html = room.content.decode()
-    assert "Lấy lượt" in html and 'name="tiep" value="/thu-tuc/?q=khai+sinh"' in html
+    ticket = Ticket.objects.get()
+    assert response["Location"] == f"/hang-cho/{ticket.secret}/"
+    assert ticket.next_path == "/thu-tuc/?q=khai+sinh" and ticket.holder is None
+    page = client.get(response["Location"])  # the room answers although the slot is taken
+    assert page.status_code == 200 and "Kiểm tra lại" in page.content.decode()
+    # Asking again (or another page) while waiting: the same place, not a second one.
+    assert client.get("/")["Location"] == response["Location"]
+    assert (
+        client.post("/hang-cho/", {"hang": "chung", "tiep": "/"})["Location"]
+        == (response["Location"])
+    )
+    # Others arriving after get the places after, in the order they came (each test client
+    # has its own slots: they meet the queue formed).
+    forming.forget()
+    later = [Client().get(f"/thu-tuc/?lan={n}")["Location"] for n in range(3)]
+    tickets = [Ticket.objects.get(secret=url.split("/")[2]) for url in later]
+    assert [t.sequence for t in tickets] == [2, 3, 4] and [t.rank for t in tickets] == [2, 3, 4]
+    # The room's own page still offers a ticket (nginx's 503 page links to it).
+    room = Client().get("/hang-cho/?tiep=/thu-tuc/").content.decode()
+    assert "Lấy lượt" in room and 'name="tiep" value="/thu-tuc/"' in room
+
+
+def test_what_a_browser_fetches_by_itself_takes_no_place(slot_taken, client):
+    # The icon a browser asks for beside the room's page: no ticket in the person's name.
+    client.get("/favicon.ico")
+    client.get("/thu-tuc/", headers={"Sec-Fetch-Dest": "image"})
+    assert Ticket.objects.count() == 0
+    # Someone who came to resume a ticket by its code still sees the room's forms.
+    page = client.get("/thu-tuc/", headers={"Sec-Fetch-Dest": "document"})
+    room = client.get("/hang-cho/").content.decode()
+    assert "Mã lượt của bạn" in room and page["Location"] in room  # and their own place
+
+
+def test_a_ticket_at_the_door_leads_back_to_this_site_only(slot_taken, client):
+    client.get("//evil.example/")
+    assert Ticket.objects.get().next_path == "/"
+
+
+def test_past_the_address_bound_the_door_offers_the_room_page(slot_taken, client, settings):
+    settings.WAITROOM_TICKETS_PER_ADDRESS = 3
+    client.get("/thu-tuc/")
+    forming.forget()
+    places = [Client().get("/thu-tuc/")["Location"] for _ in range(3)]
+    assert [p.startswith("/hang-cho/?tiep=") for p in places] == [False, False, True]
+    assert Ticket.objects.count() == 3
 
 
 def test_the_api_and_a_form_beyond_capacity_still_get_503(slot_taken, client):
@@ -88,7 +130,7 @@ def test_a_client_without_javascript_follows_the_room_and_gets_in(slot_taken, cl
     inside = client.get(enter.group(1))
     assert inside.status_code == 302 and inside["Location"] == "/thu-tuc/"
     assert client.get("/thu-tuc/").status_code == 200  # the pass lets them through
-    assert Ticket.objects.get().state == TicketState.USED
+    assert Ticket.objects.get(secret=ticket_page.split("/")[2]).state == TicketState.USED
 
 
 def test_the_ticket_is_resumed_by_its_code_from_another_device(slot_taken, client):
@@ -148,7 +190,9 @@ def test_one_address_cannot_fill_the_line_with_anonymous_tickets(one_slot, clien
     taking thousands: an address gets a bounded number; signed-in people have one place each."""
     settings.WAITROOM_TICKETS_PER_ADDRESS = 3
     for _ in range(3):
+        client.cookies.clear()  # a script keeps no cookie (a browser would get its place back)
         assert client.post("/hang-cho/", {"hang": "chung", "tiep": "/"}).status_code == 302
+    client.cookies.clear()
     refused = client.post("/hang-cho/", {"hang": "chung", "tiep": "/"})
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert "quá nhiều lượt" in refused.content.decode()

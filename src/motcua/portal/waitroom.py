@@ -5,7 +5,6 @@ page refreshes by itself unless the person asks for it (``?lam-moi=30``)."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.catalog.models import Procedure
-from motcua.core.admission import RateLimited
 from motcua.core.http import client_ip
 from motcua.core.throttle import Limit
 from motcua.identity.models import User
@@ -31,24 +29,6 @@ REFRESH_SECONDS = 30
 resume_attempts = Limit(
     "waitroom-resume", 20, 300, gettext_lazy("Bạn đã thử quá nhiều mã. Vui lòng thử lại sau.")
 )
-
-
-def _count_anonymous_ticket(request: HttpRequest) -> None:
-    """One more ticket taken without signing in from this address; past the bound, 429."""
-    limit = Limit(
-        "waitroom-take",
-        settings.WAITROOM_TICKETS_PER_ADDRESS,
-        settings.WAITROOM_TICKET_MINUTES * 60,
-    )
-    who = client_ip(request)
-    wait = limit.wait(who)
-    if wait:
-        message = _(
-            "Địa chỉ mạng của bạn đã lấy quá nhiều lượt. Vui lòng thử lại sau %(seconds)d giây, "
-            "hoặc đăng nhập để lấy lượt của riêng bạn."
-        ) % {"seconds": wait}
-        raise RateLimited(wait, message)
-    limit.hit(who)
 
 
 class TakeTicketForm(forms.Form):
@@ -112,9 +92,16 @@ def room(request: HttpRequest) -> HttpResponse:
     )
     initial = {"contact": (holder.email or holder.phone) if holder else ""}
     form = TakeTicketForm(request.POST or None, initial=initial)
+    held = (
+        services.live_general_ticket(request.COOKIES.get(passes.TICKET_COOKIE, ""))
+        if queue.is_general
+        else None
+    )
+    if held is not None and request.method == "POST":
+        return redirect(ticket_url(held))  # this browser's place: one each
     if request.method == "POST" and not problem and form.is_valid():
         if holder is None:
-            _count_anonymous_ticket(request)
+            services.count_anonymous_ticket(client_ip(request))
         try:
             ticket = services.take_ticket(
                 queue=queue, holder=holder, contact=form.cleaned_data["contact"],
@@ -123,12 +110,15 @@ def room(request: HttpRequest) -> HttpResponse:
         except services.TicketRefused as refused:
             problem = refused.message
         else:
-            return redirect(ticket_url(ticket), permanent=False)
+            response = redirect(ticket_url(ticket), permanent=False)
+            if queue.is_general:
+                passes.keep_ticket(response, ticket)
+            return response
     status = 400 if request.method == "POST" else 200
     return render(request, "portal/waitroom/room.html", {
         "queue": queue, "procedure": procedure, "problem": problem, "form": form,
         "resume_form": ResumeForm(), "next": _next(request),
-        "mine": list(selectors.live_tickets_of(holder)) if holder else [],
+        "mine": [held] if held else list(selectors.live_tickets_of(holder)) if holder else [],
         "minutes": services.expiry().seconds // 60,
     }, status=status)  # fmt: skip
 

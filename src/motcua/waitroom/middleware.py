@@ -21,13 +21,23 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from motcua.core.admission import refusal, retry_after
+from motcua.core.admission import RateLimited, refusal, retry_after
+from motcua.core.http import client_ip
 
 from . import capacity
-from .passes import holds_any_pass
-from .services import FORMING_KEY
+from .models import Ticket
+from .passes import TICKET_COOKIE, holds_any_pass, keep_ticket
+from .services import (
+    FORMING_KEY,
+    count_anonymous_ticket,
+    general_queue,
+    live_general_ticket,
+    take_ticket,
+)
 
 ROOM = "/hang-cho/"
 # Machine interfaces and the staff's doors: never queued.
@@ -72,10 +82,46 @@ def queueable(request: HttpRequest) -> bool:
 
 
 def to_room(request: HttpRequest) -> HttpResponse:
-    response = HttpResponseRedirect(f"{ROOM}?{urlencode({'tiep': request.get_full_path()})}")
+    """The visitor's place in the general queue is taken now, as they are turned away, and
+    the answer goes straight to their ticket's page: the order of the line is the order of
+    arrival, not of who next gets through to a room page to ask for a ticket (under a burst
+    that would be a lottery again). A browser that already holds a live ticket (its cookie)
+    gets that one. When no ticket can be taken (the address's bound, the database failing),
+    the room's own page, which offers one."""
+    ticket = _ticket_at_the_door(request)
+    if ticket is None:
+        target = f"{ROOM}?{urlencode({'tiep': request.get_full_path()})}"
+    else:
+        target = f"{ROOM}{ticket.secret}/"
+    response = HttpResponseRedirect(target)
     response.status_code = 303
     response["Cache-Control"] = "no-store"
+    if ticket is not None:
+        keep_ticket(response, ticket)
     return response
+
+
+def _back_to(request: HttpRequest) -> str:
+    """Where the ticket leads once let in: this page, never another site (``//host``)."""
+    path = request.get_full_path()
+    safe = url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()})
+    return path if safe and path.startswith("/") else "/"
+
+
+def _ticket_at_the_door(request: HttpRequest) -> Ticket | None:
+    if request.headers.get("Sec-Fetch-Dest", "document") != "document" or request.path in (
+        "/favicon.ico",
+        "/robots.txt",
+    ):
+        return None  # what a browser fetches by itself (an icon, an image): not a person's place
+    try:
+        held = live_general_ticket(request.COOKIES.get(TICKET_COOKIE, ""))
+        if held is not None:
+            return held
+        count_anonymous_ticket(client_ip(request))
+        return take_ticket(queue=general_queue(), holder=None, next_path=_back_to(request))
+    except (RateLimited, DatabaseError):
+        return None
 
 
 class WaitingRoomMiddleware:

@@ -29,6 +29,22 @@ def _max_age() -> int:
     return int(settings.WAITROOM_PASS_MINUTES) * 60
 
 
+# The general queue's ticket this browser holds (its secret): asking again while waiting
+# finds the same place instead of taking another.
+TICKET_COOKIE = "motcua_ve"
+
+
+def keep_ticket(response: HttpResponse, ticket: Ticket) -> None:
+    response.set_cookie(
+        TICKET_COOKIE,
+        ticket.secret,
+        max_age=(int(settings.WAITROOM_TICKET_MINUTES) + int(settings.WAITROOM_PASS_MINUTES)) * 60,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 def give_pass(response: HttpResponse, ticket: Ticket) -> None:
     admitted = int((ticket.admitted_at or timezone.now()).timestamp())
     value = signing.dumps([ticket.queue_id, ticket.pk, admitted, ticket.holder_id], salt=SALT)

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion
+from motcua.core.admission import RateLimited
+from motcua.core.throttle import Limit
 from motcua.identity.models import User
 
 from . import capacity
@@ -75,6 +77,38 @@ def eligibility_problem(
 
 
 # Taking a ticket --------------------------------------------------------------------------
+
+
+def count_anonymous_ticket(address: str) -> None:
+    """One more ticket taken without signing in from this address; past
+    MOTCUA_WAITROOM_TICKETS_PER_ADDRESS per MOTCUA_WAITROOM_TICKET_MINUTES, RateLimited (429):
+    a script could otherwise fill the line and push everybody back."""
+    limit = Limit(
+        "waitroom-take",
+        settings.WAITROOM_TICKETS_PER_ADDRESS,
+        settings.WAITROOM_TICKET_MINUTES * 60,
+    )
+    wait = limit.wait(address)
+    if wait:
+        message = _(
+            "Địa chỉ mạng của bạn đã lấy quá nhiều lượt. Vui lòng thử lại sau %(seconds)d giây, "
+            "hoặc đăng nhập để lấy lượt của riêng bạn."
+        ) % {"seconds": wait}
+        raise RateLimited(wait, message)
+    limit.hit(address)
+
+
+def live_general_ticket(secret: str) -> Ticket | None:
+    """The general queue's live ticket this browser already holds (its ticket cookie), if any:
+    one place per browser, whatever it asks meanwhile."""
+    if not secret or len(secret) > 64:
+        return None
+    return (
+        Ticket.objects.select_related("queue")
+        .filter(secret=secret, queue__slug=GENERAL_SLUG)
+        .filter(state__in=(TicketState.WAITING, TicketState.ADMITTED))
+        .first()
+    )
 
 
 def take_ticket(
