@@ -210,12 +210,31 @@ class Ledger:
     tickets: int  # taken during the run
     unseen: int  # taken, but no visitor read its page: an answer lost on the way
     spearman: float | None  # arrival sequence against the admission time recorded
+    # The visitors' own arrival order against the admission time the server recorded for their
+    # ticket (the client sees an admission only at its next check: up to CHECK_EVERY late).
+    spearman_arrival: float | None = None
+    in_line: int = 0  # visitors not served by the end whose ticket is still in the line
+    stranded: int = 0  # visitors not served with no ticket in the line: places lost
 
 
 def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Ledger:
-    """``tickets``: the queue's rows taken during the run (code, sequence, admitted_at)."""
+    """``tickets``: the queue's rows taken during the run (code, sequence, state,
+    admitted_at)."""
     seen = {code for v in visitors for code in v.tickets}
     let_in = [t for t in tickets if t.get("admitted_at")]
+    by_code = {t["code"]: t for t in tickets}
+    pairs = [
+        (v.arrived, datetime.fromisoformat(str(by_code[v.tickets[0]]["admitted_at"])).timestamp())
+        for v in sorted(visitors, key=lambda v: v.rank)
+        if len(set(v.tickets)) == 1
+        and v.tickets[0] in by_code
+        and by_code[v.tickets[0]].get("admitted_at")
+    ]
+    live = {"waiting", "admitted"}
+    unserved = [v for v in visitors if not v.ok]
+    in_line = sum(
+        1 for v in unserved if v.tickets and by_code.get(v.tickets[-1], {}).get("state") in live
+    )
     return Ledger(
         tickets=len(tickets),
         unseen=sum(1 for t in tickets if t["code"] not in seen),
@@ -223,6 +242,9 @@ def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Le
             [float(t["sequence"]) for t in let_in],
             [datetime.fromisoformat(str(t["admitted_at"])).timestamp() for t in let_in],
         ),
+        spearman_arrival=spearman([a for a, _ in pairs], [b for _, b in pairs]),
+        in_line=in_line,
+        stranded=len(unserved) - in_line,
     )
 
 

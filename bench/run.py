@@ -708,9 +708,9 @@ class Run:
         formed = found.admitted >= 10
         result.met = (
             formed
-            and found.spearman is not None
-            and found.spearman >= 0.95
-            and found.lost == 0
+            and books.spearman_arrival is not None
+            and books.spearman_arrival >= 0.95
+            and books.stranded == 0
             and found.duplicated == 0
             and books.unseen == 0
             and found.recovery_s is not None
@@ -718,9 +718,12 @@ class Run:
         )
         lead = "p50/p95: time in the room; " if formed else "the room did not form; "
         rho = "n/a" if books.spearman is None else f"{books.spearman:.3f}"
+        rho_a = "n/a" if books.spearman_arrival is None else f"{books.spearman_arrival:.3f}"
         result.note = (
             f"{lead}{found.line()}; database: {books.tickets} tickets, {books.unseen} that no "
-            f"visitor saw, Spearman (arrival sequence, admission time) {rho}"
+            f"visitor saw, Spearman (arrival sequence, admission time) {rho}; the visitors' "
+            f"arrival against their ticket's recorded admission {rho_a}; not served by the "
+            f"end: {books.in_line} still in line, {books.stranded} without a place (lost)"
         )
         self.results.append(result)
 

@@ -123,3 +123,27 @@ def test_the_ledger_finds_tickets_nobody_saw_and_the_recorded_order() -> None:
     assert (books.tickets, books.unseen) == (4, 2)
     # Admitted: sequences 1, 3, 4 at 1.5 s, 1 s, 3 s: ranks (1,2,3) against (2,1,3).
     assert books.spearman == pytest.approx(0.5)
+
+
+def test_the_ledger_orders_arrivals_by_the_recorded_admission_and_counts_places_lost() -> None:
+    from bench.room import ledger
+
+    people = [
+        visitor(0, tickets=["A"], done=5.0),
+        visitor(1, tickets=["B"], done=6.0),
+        visitor(2, tickets=["C"], done=4.0),  # let in before B: order broken once
+        visitor(3, tickets=["D"]),  # not served by the end, still in line: not lost
+        visitor(4, tickets=["E"]),  # not served, its ticket expired: lost
+        visitor(5),  # not served, never had a ticket: lost
+    ]
+    rows = [
+        {"code": "A", "sequence": 1, "state": "used", "admitted_at": "2026-12-07 09:00:01+00:00"},
+        {"code": "B", "sequence": 2, "state": "used", "admitted_at": "2026-12-07 09:00:03+00:00"},
+        {"code": "C", "sequence": 3, "state": "used", "admitted_at": "2026-12-07 09:00:02+00:00"},
+        {"code": "D", "sequence": 4, "state": "waiting", "admitted_at": None},
+        {"code": "E", "sequence": 5, "state": "expired", "admitted_at": None},
+    ]
+    books = ledger(people, rows)
+    # Arrivals 0, 1, 2 let in at 1 s, 3 s, 2 s: ranks (1,2,3) against (1,3,2).
+    assert books.spearman_arrival == pytest.approx(0.5)
+    assert (books.in_line, books.stranded) == (1, 2)
