@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from motcua.waitroom import capacity, services
 from motcua.waitroom.models import Queue, Ticket, TicketState
@@ -220,3 +221,22 @@ def test_the_first_in_line_has_nobody_ahead(world):
     Ticket.objects.filter(pk=tickets[0].pk).update(state=TicketState.EXPIRED)
     assert services.check_ticket(tickets[1], NOON).position == 0
     assert services.check_ticket(tickets[2], NOON).position == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit setting")
+def test_a_place_in_the_general_queue_does_not_hold_the_queue_s_lock_through_a_disk_flush(
+    world,
+):
+    """Under a burst every refused page takes its place one at a time under the queue's
+    lock; an event's tickets (who tried before a deadline) stay durable."""
+    from django.test.utils import CaptureQueriesContext
+
+    def settings_sent(take_one) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            take_one()
+        return [q["sql"] for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+
+    general = services.general_queue()
+    assert settings_sent(lambda: take(general, NOON)) == ["SET LOCAL synchronous_commit TO OFF"]
+    enrolment = event(world, opens_at=None)
+    assert settings_sent(lambda: arrive(world, enrolment, NOON)) == []

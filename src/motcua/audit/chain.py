@@ -17,6 +17,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.core.transactions import commit_without_waiting_for_the_disk
+
 from .models import ChainHead, Entry
 
 GENESIS = "0" * 64
@@ -68,13 +70,6 @@ def entry_hash(entry: Entry) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _commit_without_waiting_for_the_disk() -> None:
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":  # SQLite has no such setting: its commit syncs
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 def append(
     event: str,
     *,
@@ -96,7 +91,7 @@ def append(
     outermost = not transaction.get_connection().in_atomic_block
     with transaction.atomic():
         if not durable and outermost:
-            _commit_without_waiting_for_the_disk()
+            commit_without_waiting_for_the_disk()
         head = ChainHead.objects.select_for_update().get(pk=1)
         entry = Entry(
             sequence=head.sequence + 1,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import OnlineLevel, Procedure, ProcedureVersion
 from motcua.core.admission import RateLimited
 from motcua.core.throttle import Limit
+from motcua.core.transactions import commit_without_waiting_for_the_disk
 from motcua.identity.models import User
 
 from . import capacity
@@ -127,6 +128,12 @@ def take_ticket(
     if problem:
         raise TicketRefused(problem)
     with transaction.atomic():
+        if queue.is_general:
+            # Under a burst every refused page takes a place here, one at a time under the
+            # queue's lock: the lock is not held through a disk flush. A crash may lose the
+            # last fraction of a second's places (their holders are given new ones); an
+            # event's tickets (who tried before a deadline) are kept durable.
+            commit_without_waiting_for_the_disk()
         locked = Queue.objects.select_for_update().get(pk=queue.pk)
         if holder is not None:
             mine = live_ticket_of(holder, locked)
