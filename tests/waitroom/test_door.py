@@ -22,6 +22,15 @@ from tests.core import blocking_urls
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.core.blocking_urls")]
 
 
+# What a browser says when a person opens a page: only such a request gets a place at the door.
+BROWSER = {"Sec-Fetch-Dest": "document"}
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client(headers=BROWSER)
+
+
 @pytest.fixture
 def one_slot(settings, db):
     settings.PAGE_CACHE_SECONDS = 0
@@ -60,11 +69,15 @@ def test_a_page_beyond_capacity_gives_the_visitor_a_place_at_once(slot_taken, cl
     # Others arriving after get the places after, in the order they came (each test client
     # has its own slots: they meet the queue formed).
     forming.forget()
-    later = [Client().get(f"/thu-tuc/?lan={n}")["Location"] for n in range(3)]
+    later = [Client(headers=BROWSER).get(f"/thu-tuc/?lan={n}")["Location"] for n in range(3)]
     tickets = [Ticket.objects.get(secret=url.split("/")[2]) for url in later]
     assert [t.sequence for t in tickets] == [2, 3, 4] and [t.rank for t in tickets] == [2, 3, 4]
+    # A client that is not a browser opening a page (a load tool, a crawler) is given no
+    # place: it would never check it and would hold the line formed for nothing.
+    tool = Client().get("/thu-tuc/")
+    assert tool["Location"].startswith("/hang-cho/?tiep=") and Ticket.objects.count() == 4
     # The room's own page still offers a ticket (nginx's 503 page links to it).
-    room = Client().get("/hang-cho/?tiep=/thu-tuc/").content.decode()
+    room = Client(headers=BROWSER).get("/hang-cho/?tiep=/thu-tuc/").content.decode()
     assert "Lấy lượt" in room and 'name="tiep" value="/thu-tuc/"' in room
 
 
@@ -74,7 +87,7 @@ def test_what_a_browser_fetches_by_itself_takes_no_place(slot_taken, client):
     client.get("/thu-tuc/", headers={"Sec-Fetch-Dest": "image"})
     assert Ticket.objects.count() == 0
     # Someone who came to resume a ticket by its code still sees the room's forms.
-    page = client.get("/thu-tuc/", headers={"Sec-Fetch-Dest": "document"})
+    page = client.get("/thu-tuc/")
     room = client.get("/hang-cho/").content.decode()
     assert "Mã lượt của bạn" in room and page["Location"] in room  # and their own place
 
@@ -88,7 +101,7 @@ def test_past_the_address_bound_the_door_offers_the_room_page(slot_taken, client
     settings.WAITROOM_TICKETS_PER_ADDRESS = 3
     client.get("/thu-tuc/")
     forming.forget()
-    places = [Client().get("/thu-tuc/")["Location"] for _ in range(3)]
+    places = [Client(headers=BROWSER).get("/thu-tuc/")["Location"] for _ in range(3)]
     assert [p.startswith("/hang-cho/?tiep=") for p in places] == [False, False, True]
     assert Ticket.objects.count() == 3
 
@@ -115,7 +128,7 @@ def test_a_client_without_javascript_follows_the_room_and_gets_in(slot_taken, cl
     ticket_page = _take(client)
     free(slot_taken)
     # A newcomer, while the queue has people in it, goes behind them.
-    assert Client().get("/").status_code == 303
+    assert Client(headers=BROWSER).get("/").status_code == 303
     start = timezone.now()
     for second in range(1, 30):
         # Admission runs at most once a second: each check a few seconds later (tests never
@@ -156,7 +169,7 @@ def test_the_page_refreshes_only_when_asked(slot_taken, client):
 def test_a_draft_being_filled_in_is_never_sent_to_the_room(one_slot, client):
     person = User.objects.create_user(username="dang-lam", password="x", kind=User.Kind.CITIZEN)
     client.force_login(person)
-    _take(Client())  # a queue has formed
+    _take(Client(headers=BROWSER))  # a queue has formed
     forming.forget()
     assert client.get("/").status_code == 303
     response = client.get("/ho-so-nhap/")
@@ -178,7 +191,7 @@ def test_someone_signed_in_finds_their_ticket_after_signing_in_elsewhere(one_slo
     person = User.objects.create_user(username="o-dau", password="x", kind=User.Kind.CITIZEN)
     client.force_login(person)
     ticket_page = _take(client)
-    laptop = Client()
+    laptop = Client(headers=BROWSER)
     laptop.force_login(person)
     room = laptop.get("/hang-cho/").content.decode()
     assert f'href="{ticket_page}"' in room and "Lượt của bạn" in room

@@ -109,11 +109,15 @@ def _back_to(request: HttpRequest) -> str:
 
 
 def _ticket_at_the_door(request: HttpRequest) -> Ticket | None:
-    if request.headers.get("Sec-Fetch-Dest", "document") != "document" or request.path in (
+    if request.headers.get("Sec-Fetch-Dest") != "document" or request.path in (
         "/favicon.ico",
         "/robots.txt",
     ):
-        return None  # what a browser fetches by itself (an icon, an image): not a person's place
+        # Only a browser opening a page (it says so: Sec-Fetch-Dest: document) is given a place
+        # at the door. What a browser fetches by itself, a crawler, a load tool, an old
+        # browser: the room's page, where a person takes a place with the form; a client that
+        # never follows the room leaves no place behind to hold the line formed for nothing.
+        return None
     try:
         held = live_general_ticket(request.COOKIES.get(TICKET_COOKIE, ""))
         if held is not None:
