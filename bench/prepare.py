@@ -48,6 +48,17 @@ SEARCHES = (
 )
 
 
+def _free_phone(rng: random.Random) -> str:
+    """A phone number no account has: a reused database holds every earlier run's accounts
+    (and the generated citizens), and the number is unique per account."""
+    from motcua.identity.models import User
+
+    while True:
+        phone = f"09{rng.randint(0, 99_999_999):08d}"
+        if not User.objects.filter(phone=phone).exists():
+            return phone
+
+
 def applicants(run_id: str, count: int) -> list[dict[str, Any]]:
     from motcua.api.auth import issue_token
     from motcua.demo import people
@@ -62,7 +73,7 @@ def applicants(run_id: str, count: int) -> list[dict[str, Any]]:
             username=f"bench.{run_id}.{i}",
             kind=User.Kind.CITIZEN,
             full_name=person.name,
-            phone=f"09{rng.randint(0, 99_999_999):08d}",
+            phone=_free_phone(rng),
             email=f"bench.{run_id}.{i}@example.vn",
             national_id=person.id_number,
             date_of_birth=person.birth,
