@@ -35,7 +35,6 @@ from django.db import (
     DEFAULT_DB_ALIAS,
     DatabaseError,
     InterfaceError,
-    OperationalError,
     connections,
 )
 from django.http import HttpRequest, HttpResponse
@@ -286,7 +285,9 @@ def replica_reads(view: Callable[..., T]) -> Callable[..., T]:
                 for alias in aliases():
                     watching.enter_context(connections[alias].execute_wrapper(scope.note_failures))
                 return view(*args, **kwargs)
-        except (OperationalError, InterfaceError) as error:
+        except (DatabaseError, InterfaceError) as error:
+            # Any error of the replica's own statements (PostgreSQL says "no such table" as a
+            # ProgrammingError: a replica still replaying a migration); a primary's is raised.
             if scope.replica is None or not scope.blames_replica():
                 raise
             health.down(scope.replica, error)
