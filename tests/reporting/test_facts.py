@@ -120,3 +120,20 @@ def test_a_new_dossier_judged_from_the_instance_in_hand_is_what_a_rebuild_judges
         world.submit()
     index = [q["sql"] for q in captured.captured_queries if "reporting_" in q["sql"]]
     assert len(index) == 1 and index[0].startswith('INSERT INTO "reporting_dossierfact"'), index
+
+
+def test_a_rebuild_clears_the_rows_of_a_unit_that_no_longer_has_dossiers(world):
+    """A unit with no dossier left but index rows (a repair after dossiers were moved away)
+    has them cleared; the other units' rows are rewritten, not doubled."""
+    from datetime import date
+
+    world.submit()
+    world.submit()
+    before = _state()
+    empty = world.police  # no dossier of its own
+    IndexDay.objects.create(agency=empty, day=date(2026, 1, 5), received=3)
+    IndexMonth.objects.create(agency=empty, month=date(2026, 1, 1), received=3)
+    rebuild()
+    assert not IndexDay.objects.filter(agency=empty).exists()
+    assert not IndexMonth.objects.filter(agency=empty).exists()
+    assert _state() == before
