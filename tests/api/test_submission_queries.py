@@ -19,13 +19,13 @@ from .test_dossiers import BIRTH
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 FRAMING = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
-# The stored answer; the unit; an earlier dossier with the key; the code; the dossier; its
-# event; the outbox's 3 messages (the national portal, e-mail, SMS) in one statement; the
-# index's fact (judged from the instance in hand); the key's record; the fees for the answer;
-# the answer stored. The token, checked a moment ago, the version in force with its agencies
-# and cases, and the events' deadlines (the waiting room's on-time rule) are kept by the
-# process (a first call adds them). An applicant with an address adds its units.
-SUBMISSION_QUERIES = 11
+# The stored answer; an earlier dossier with the key; the code; the dossier; its event; the
+# outbox's 3 messages (the national portal, e-mail, SMS) in one statement; the index's fact
+# (judged from the instance in hand); the key's record; the answer stored. The token, checked a
+# moment ago, the version in force with its agencies, cases and fees, the unit addressed, and
+# the events' deadlines (the waiting room's on-time rule) are kept by the process (a first
+# call adds them). An applicant with an address adds its units.
+SUBMISSION_QUERIES = 9
 # Token, the dossier, the number of its files, the file's row.
 UPLOAD_QUERIES = 4
 
@@ -143,3 +143,34 @@ def test_the_version_kept_by_the_process_follows_every_change_of_the_catalogue(w
     version.save()
     gone = citizen.post("/dossiers", {**BIRTH, "variant": "b"}, headers={"Idempotency-Key": "k6"})
     assert gone.status_code == 404
+
+
+def test_the_fees_and_the_unit_kept_by_the_process_follow_their_changes(world, people):
+    """The answer's bill is computed from the fees kept with the version, and the unit from
+    the one kept by its electronic ID: a fee added or changed, a unit renamed, count at the
+    next submission; neither is read by a submission after the first."""
+    from motcua.catalog.models import Fee
+
+    citizen = people["citizen"]
+    citizen.post("/dossiers", BIRTH, headers={"Idempotency-Key": "warm"})
+    answer, sent = submitted(citizen, key="f1")
+    assert not [sql for sql in sent if "catalog_fee" in sql or "identity_agency" in sql], sent
+    before = answer.json()["fees"]["lines"]
+    assert "Lệ phí thử" not in {line["name"] for line in before}
+
+    version = world.version("1.000001")
+    fee = Fee.objects.create(version=version, kind="charge", name="Lệ phí thử", amount=8000)
+    world.committee.name = "UBND Phường Hoàn Kiếm (mới)"
+    world.committee.save()
+    again, _ = submitted(citizen, key="f2")
+    lines = {line["name"]: line["amount"] for line in again.json()["fees"]["lines"]}
+    assert lines["Lệ phí thử"] == 8000 and len(lines) == len(before) + 1
+    assert again.json()["unit"]["name"] == "UBND Phường Hoàn Kiếm (mới)"
+
+    fee.amount = 9000
+    fee.save()
+    third, _ = submitted(citizen, key="f3")
+    assert {line["name"]: line["amount"] for line in third.json()["fees"]["lines"]}[
+        "Lệ phí thử"
+    ] == 9000
+    assert third.json() == citizen.get(f"/dossiers/{third.json()['code']}").json()

@@ -137,7 +137,8 @@ def test_residence_is_registered_by_the_ward_police(seeded):
 def test_a_submission_reads_the_version_and_its_agencies_once(
     seeded, code, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):  # the version, its named agencies, its cases
+    # The version, its named agencies, its cases, its fees (for the answer's bill).
+    with django_assert_num_queries(4):
         version = version_to_submit(code)
         named = [v.code for v in version.variants.all()]
         agencies = handling_agencies(version)

@@ -13,7 +13,7 @@ from ninja import File, Form, Query, Router, UploadedFile
 
 from motcua.catalog import schema_forms
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
-from motcua.catalog.selectors import version_to_submit
+from motcua.catalog.selectors import agency_to_submit, version_to_submit
 from motcua.core.http import client_ip
 from motcua.core.throttle import Limit, submissions, uploads
 from motcua.dossiers.access import visible_dossiers
@@ -201,7 +201,7 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         raise ApiError(
             _("Không có thủ tục mã %(code)s đang có hiệu lực.") % {"code": payload.procedure}, 404
         )
-    agency = Agency.objects.filter(electronic_id=payload.unit).select_related("unit").first()
+    agency = agency_to_submit(payload.unit)
     if agency is None:
         raise ApiError(_("Không có cơ quan mã %(code)s.") % {"code": payload.unit}, 404)
     if len(json.dumps(payload.data, ensure_ascii=False)) > MAX_DATA_BYTES:

@@ -176,15 +176,25 @@ def best(exemptions: Iterable[Exemption], kind: str, facts: Facts) -> Exemption 
     return max(applicable, key=lambda e: e.percent, default=None)
 
 
-def compute_bill(version: ProcedureVersion, variant_id: int | None, facts: Facts) -> Bill:
-    """The bill of one case: lines for the variant and for every variant, in catalogue order;
-    lines of 0 đồng are left out (nothing to pay, nothing to show)."""
+def _fees_of_case(version: ProcedureVersion, variant_id: int | None) -> list[Fee]:
+    """The version's fees for the case and for every case, in catalogue order: from the
+    version's fees when they were read with it (a kept version, a procedure's page), else
+    one query."""
+    if "fees" in getattr(version, "_prefetched_objects_cache", {}):
+        found = [f for f in version.fees.all() if f.variant_id in (None, variant_id)]
+        return sorted(found, key=lambda f: (f.position, f.pk))
     fees = Fee.objects.filter(version=version).filter(
         Q(variant__isnull=True) | Q(variant=variant_id)
     )
+    return list(fees.order_by("position", "pk"))
+
+
+def compute_bill(version: ProcedureVersion, variant_id: int | None, facts: Facts) -> Bill:
+    """The bill of one case: lines for the variant and for every variant, in catalogue order;
+    lines of 0 đồng are left out (nothing to pay, nothing to show)."""
     exemptions = exemptions_of(version)
     lines = []
-    for fee in fees.order_by("position", "pk"):
+    for fee in _fees_of_case(version, variant_id):
         if fee.amount == 0:
             continue
         count = quantity(facts.answers, fee.quantity_field)

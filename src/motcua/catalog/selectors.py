@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -82,37 +83,57 @@ def procedure_in_force(code: str) -> ProcedureVersion | None:
 
 
 def version_to_submit(code: str) -> ProcedureVersion | None:
-    """The version in force with what a submission checks: its cases and named agencies.
+    """The version in force with what a submission checks and answers: its cases, named
+    agencies and fees.
 
     Read once per process, day and generation of the catalogue, and every 30 seconds (issue
     18: three queries and ~16 % of a submission's CPU, for rows that change when an
-    administrator edits them): a
-    change to a procedure, its version, cases, field or named agencies, or to an agency or
-    an administrative unit, sets a new generation in Django's cache, shared by the processes
-    (at once, and again when its transaction commits: ``catalogue_changed``). The instance
-    is shared by the requests of the process: read it, never change it."""
+    administrator edits them): a change to a procedure, its version, cases, fees, field or
+    named agencies, or to an agency or an administrative unit, sets a new generation in
+    Django's cache, shared by the processes (at once, and again when its transaction commits:
+    ``catalogue_changed``). The instance is shared by the requests of the process: read it,
+    never change it."""
+    return _kept(
+        "version",
+        code,
+        lambda: _in_force(code).prefetch_related(_named_agencies(), "variants", "fees").first(),
+    )
+
+
+def agency_to_submit(electronic_id: str) -> Agency | None:
+    """The unit a submission is addressed to, with its administrative unit: kept like
+    ``version_to_submit`` (one query of every submission)."""
+    return _kept(
+        "agency",
+        electronic_id,
+        lambda: Agency.objects.select_related("unit").filter(electronic_id=electronic_id).first(),
+    )
+
+
+def _kept(kind: str, code: str, read: Callable[[], Kept | None]) -> Kept | None:
     # Also read again every KEPT_SECONDS: a cache that is not shared by the processes (the
     # local memory of one without Redis) does not carry another process's change.
     moment = int(time.monotonic() // KEPT_SECONDS)
-    key = (_catalogue_generation(), moment, timezone.localdate(), code)
-    with _versions_lock:
-        kept = _versions.get(key)
+    key = (_catalogue_generation(), moment, timezone.localdate(), kind, code)
+    with _kept_lock:
+        kept = _kept_rows.get(key)
     if kept is not None:
-        return kept
-    version = _in_force(code).prefetch_related(_named_agencies(), "variants").first()
-    if version is not None:  # a code not in force is not kept: unknown codes cost no memory
-        with _versions_lock:
-            if len(_versions) >= MAX_KEPT_VERSIONS or any(k[:3] != key[:3] for k in _versions):
-                _versions.clear()  # a new generation, moment or day: the others are not read
-            _versions[key] = version
-    return version
+        return cast(Kept, kept)
+    found = read()
+    if found is not None:  # a code not found is not kept: unknown codes cost no memory
+        with _kept_lock:
+            if len(_kept_rows) >= MAX_KEPT or any(k[:3] != key[:3] for k in _kept_rows):
+                _kept_rows.clear()  # a new generation, moment or day: the others are not read
+            _kept_rows[key] = found
+    return found
 
 
+Kept = TypeVar("Kept")
 CATALOGUE_GENERATION = "motcua:catalogue:generation"
-MAX_KEPT_VERSIONS = 5000
-_versions: dict[tuple[str, int, date, str], ProcedureVersion] = {}
+MAX_KEPT = 5000
+_kept_rows: dict[tuple[str, int, date, str, str], Any] = {}
 KEPT_SECONDS = 30
-_versions_lock = threading.Lock()
+_kept_lock = threading.Lock()
 
 
 def _catalogue_generation() -> str:
@@ -136,9 +157,10 @@ def _bump_catalogue() -> None:
 def connect() -> None:
     """What a kept version is made of; a queryset ``update()`` of these (none in the code)
     would have to call ``catalogue_changed`` itself."""
-    from .models import Procedure
+    from .models import Fee, Procedure
 
-    for model in (Procedure, ProcedureVersion, ProcedureVariant, Field, Agency, AdministrativeUnit):
+    kept = (Procedure, ProcedureVersion, ProcedureVariant, Fee, Field, Agency, AdministrativeUnit)
+    for model in kept:
         uid = f"catalogue-kept-{model.__name__}"
         post_save.connect(catalogue_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"{uid}-deleted")
