@@ -14,6 +14,9 @@ rank correlation between arrival order and admission order among the queued, the
 and never got the page), the duplicated (two tickets for one visitor, one ticket for two), 5xx,
 time in the room, recovery after the burst.
 
+Above ~400 arrivals a second (``CLIENT_MAX_RATE``) the visitors are dealt to several client
+processes (``crowd``) sharing one schedule and one start time.
+
 Against any running server, e.g. the demo (``make demo``; see docs/overload.md):
 
     python -m bench.room --base http://127.0.0.1:8000 --visitors 500 --rate 50
@@ -24,11 +27,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
+import multiprocessing
 import re
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
@@ -55,6 +61,9 @@ TIMEOUT_S = 30.0
 # Arrivals per second this one client process starts reliably on a shared machine: beyond it the
 # schedule slips and the burst is not the one asked for.
 CLIENT_MAX_RATE = 400.0
+# Client processes at most (``crowd``): the burst is 3× the page's rate, ~680/s on a quiet
+# machine, more than one process starts on time.
+CLIENT_PROCESSES = 8
 MAX_REQUESTS = 400  # per visitor: a visitor that loops is stopped and counted as lost
 
 
@@ -477,24 +486,41 @@ class Phase:
     rate: float  # arrivals per second
 
 
-async def burst(
+def schedule(phases: Sequence[Phase]) -> tuple[list[float], dict[str, float]]:
+    """Every visitor's arrival, in seconds from the start, in arrival order (each phase at its
+    constant rate), and the offset at which each phase begins (and ``end``)."""
+    offsets: list[float] = []
+    marks: dict[str, float] = {}
+    start = 0.0
+    for phase in phases:
+        marks[phase.name] = start
+        n = max(1, round(phase.seconds * phase.rate))
+        offsets.extend(start + i / phase.rate for i in range(n))
+        start += phase.seconds
+    marks["end"] = start
+    return offsets, marks
+
+
+def deal(count: int, processes: int, part: int) -> list[int]:
+    """The ranks client process ``part`` of ``processes`` starts: every ``processes``-th one,
+    so that each starts an even share of every phase and their arrivals interleave."""
+    return list(range(part, count, processes))
+
+
+async def arrivals(
     base: str,
     paths: Sequence[str],
-    phases: Sequence[Phase],
+    due: Sequence[tuple[int, float]],
     *,
-    check_every: float = CHECK_EVERY,
-    drain_s: float = 60.0,
-) -> tuple[list[Visitor], dict[str, float]]:
-    """Arrivals on the schedule of ``phases`` (each at its constant rate), every visitor asking
-    ``paths[i % len(paths)]``; every visit ends by the end of the schedule + ``drain_s``."""
+    check_every: float,
+    stop_at: float,
+) -> list[Visitor]:
+    """Visitors (rank, monotonic time due), each started at its time; every visit ends by
+    ``stop_at``. ``time.monotonic`` is system-wide on Linux: several processes share one
+    schedule."""
     visitors: list[Visitor] = []
     tasks: list[asyncio.Task[None]] = []
-    marks: dict[str, float] = {}
     connector = aiohttp.TCPConnector(limit=2000, force_close=False)
-    t0 = time.monotonic()
-    total = sum(p.seconds for p in phases)
-    stop_at = t0 + total + drain_s
-    browsers: list[Browser] = []
 
     async def one(browser: Browser) -> None:
         try:
@@ -506,28 +532,89 @@ async def burst(
         finally:
             await browser.close()
 
-    offset = 0.0
-    for phase in phases:
-        marks[phase.name] = t0 + offset
-        n = max(1, round(phase.seconds * phase.rate))
-        for i in range(n):
-            at = t0 + offset + i / phase.rate
-            delay = at - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            v = Visitor(len(visitors), paths[len(visitors) % len(paths)], at)
-            visitors.append(v)
-            browser = Browser(base, connector, v)
-            browsers.append(browser)
-            tasks.append(asyncio.create_task(one(browser)))
-        offset += phase.seconds
-    marks["end"] = t0 + offset
-    await asyncio.wait(tasks, timeout=max(1.0, stop_at - time.monotonic() + TIMEOUT_S))
+    for rank, at in due:
+        delay = at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        v = Visitor(rank, paths[rank % len(paths)], at)
+        visitors.append(v)
+        tasks.append(asyncio.create_task(one(Browser(base, connector, v))))
+    if tasks:
+        await asyncio.wait(tasks, timeout=max(1.0, stop_at - time.monotonic() + TIMEOUT_S))
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await connector.close()
-    return visitors, marks
+    return visitors
+
+
+async def burst(
+    base: str,
+    paths: Sequence[str],
+    phases: Sequence[Phase],
+    *,
+    check_every: float = CHECK_EVERY,
+    drain_s: float = 60.0,
+) -> tuple[list[Visitor], dict[str, float]]:
+    """Arrivals on the schedule of ``phases`` (each at its constant rate), every visitor asking
+    ``paths[i % len(paths)]``; every visit ends by the end of the schedule + ``drain_s``. One
+    process: up to about ``CLIENT_MAX_RATE`` arrivals a second (``crowd`` for more)."""
+    offsets, marks = schedule(phases)
+    t0 = time.monotonic()
+    due = [(rank, t0 + offset) for rank, offset in enumerate(offsets)]
+    stop_at = t0 + marks["end"] + drain_s
+    visitors = await arrivals(base, paths, due, check_every=check_every, stop_at=stop_at)
+    return visitors, {name: t0 + offset for name, offset in marks.items()}
+
+
+def _part(
+    base: str,
+    paths: Sequence[str],
+    due: Sequence[tuple[int, float]],
+    check_every: float,
+    stop_at: float,
+) -> list[Visitor]:
+    return asyncio.run(arrivals(base, paths, due, check_every=check_every, stop_at=stop_at))
+
+
+def processes_for(peak: float) -> int:
+    """Client processes needed to start ``peak`` arrivals a second on time."""
+    return max(1, min(CLIENT_PROCESSES, math.ceil(peak / CLIENT_MAX_RATE)))
+
+
+def crowd(
+    base: str,
+    paths: Sequence[str],
+    phases: Sequence[Phase],
+    *,
+    processes: int,
+    check_every: float = CHECK_EVERY,
+    drain_s: float = 60.0,
+    start_in: float = 3.0,
+) -> tuple[list[Visitor], dict[str, float]]:
+    """``burst`` over ``processes`` client processes: one schedule and one start time
+    (``start_in`` seconds from now, for the processes to start), process i starting the
+    visitors of rank i, i + processes, ...; their records merged in rank order."""
+    if processes <= 1:
+        return asyncio.run(burst(base, paths, phases, check_every=check_every, drain_s=drain_s))
+    offsets, marks = schedule(phases)
+    t0 = time.monotonic() + start_in
+    stop_at = t0 + marks["end"] + drain_s
+    context = multiprocessing.get_context("spawn")  # no copy of the caller's threads or loop
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        parts = [
+            pool.submit(
+                _part,
+                base,
+                list(paths),
+                [(rank, t0 + offsets[rank]) for rank in deal(len(offsets), processes, part)],
+                check_every,
+                stop_at,
+            )
+            for part in range(processes)
+        ]
+        visitors = sorted((v for part in parts for v in part.result()), key=lambda v: v.rank)
+    return visitors, {name: t0 + offset for name, offset in marks.items()}
 
 
 async def measure_rate(base: str, path: str, seconds: float, concurrency: int) -> float:
@@ -571,6 +658,9 @@ def main(argv: list[str] | None = None) -> int:
         "--check-every", type=float, default=CHECK_EVERY, help="seconds between checks"
     )
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to let visits end")
+    parser.add_argument(
+        "--processes", type=int, default=0, help="client processes (default: as the rate needs)"
+    )
     parser.add_argument("--json", help="write every visitor and the report to this file")
     args = parser.parse_args(argv)
     phases = [
@@ -578,14 +668,13 @@ def main(argv: list[str] | None = None) -> int:
         Phase("burst", args.visitors / args.rate, args.rate),
         Phase("after", args.after, args.normal),
     ]
-    visitors, marks = asyncio.run(
-        burst(
-            args.base,
-            args.path or ["/thu-tuc/"],
-            phases,
-            check_every=args.check_every,
-            drain_s=args.drain,
-        )
+    visitors, marks = crowd(
+        args.base,
+        args.path or ["/thu-tuc/"],
+        phases,
+        processes=args.processes or processes_for(args.rate),
+        check_every=args.check_every,
+        drain_s=args.drain,
     )
     result = report(visitors, marks["after"], normal_p95(visitors, marks["burst"]))
     print(result.line())

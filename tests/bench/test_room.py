@@ -147,3 +147,60 @@ def test_the_ledger_orders_arrivals_by_the_recorded_admission_and_counts_places_
     # Arrivals 0, 1, 2 let in at 1 s, 3 s, 2 s: ranks (1,2,3) against (1,3,2).
     assert books.spearman_arrival == pytest.approx(0.5)
     assert (books.in_line, books.stranded) == (1, 2)
+
+
+def test_the_schedule_gives_each_phase_its_rate_and_marks() -> None:
+    from bench.room import Phase, schedule
+
+    offsets, marks = schedule([Phase("before", 2, 2), Phase("burst", 1, 10), Phase("after", 1, 1)])
+    assert len(offsets) == 4 + 10 + 1
+    assert offsets[:5] == [0.0, 0.5, 1.0, 1.5, 2.0]
+    assert offsets[4:14] == pytest.approx([2 + i / 10 for i in range(10)])
+    assert marks == {"before": 0.0, "burst": 2.0, "after": 3.0, "end": 4.0}
+    assert offsets == sorted(offsets)
+
+
+def test_processes_deal_the_ranks_between_them_once_each() -> None:
+    from bench.room import CLIENT_PROCESSES, deal, processes_for
+
+    parts = [deal(10, 3, i) for i in range(3)]
+    assert parts == [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]
+    assert sorted(r for part in parts for r in part) == list(range(10))
+    assert processes_for(100) == 1
+    assert processes_for(3 * 680) == 6  # 2,040 a second, 400 each
+    assert processes_for(10**6) == CLIENT_PROCESSES
+
+
+def test_several_client_processes_follow_one_schedule_and_merge_their_visitors() -> None:
+    """Two processes against a server that serves every page: every rank once, each arriving
+    at its time on the one schedule (time.monotonic is system-wide)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from bench.room import Phase, crowd
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        visitors, marks = crowd(
+            base, ["/"], [Phase("burst", 1.0, 40)], processes=2, drain_s=5, start_in=3.0
+        )
+    finally:
+        server.shutdown()
+    assert [v.rank for v in visitors] == list(range(40))
+    assert all(v.ok and v.direct for v in visitors)
+    assert marks["end"] - marks["burst"] == pytest.approx(1.0)
+    assert visitors[0].scheduled == pytest.approx(marks["burst"])
+    # Started on time, whichever process started it (a loaded machine may slip a little).
+    assert all(-0.01 <= v.arrived - v.scheduled < 1.0 for v in visitors)
