@@ -204,3 +204,49 @@ def test_several_client_processes_follow_one_schedule_and_merge_their_visitors()
     assert visitors[0].scheduled == pytest.approx(marks["burst"])
     # Started on time, whichever process started it (a loaded machine may slip a little).
     assert all(-0.01 <= v.arrived - v.scheduled < 1.0 for v in visitors)
+
+
+def test_the_admission_rate_counts_those_let_in_after_the_first_batch() -> None:
+    from bench.room import admission_rate
+
+    # 3 at 0 s, then 2 a second for 4 s: 8 let in over 4 s after the first batch.
+    assert admission_rate([0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4]) == pytest.approx(2.0)
+    assert admission_rate([5.0, 5.0]) is None and admission_rate([]) is None
+
+
+def test_the_ledger_gives_the_rooms_rate_while_the_burst_waited() -> None:
+    from bench.room import ledger
+
+    people = [
+        visitor(0, tickets=["A"], queued=True, scheduled=1.0),
+        visitor(1, tickets=["B"], queued=True, scheduled=2.0),
+        visitor(2, tickets=["C"], queued=True, scheduled=3.0),
+        visitor(3, tickets=["D"], queued=True, scheduled=20.0),  # after the burst: not counted
+    ]
+    rows = [
+        {"code": "A", "sequence": 1, "state": "used", "admitted_at": "2026-12-07 09:00:00+00:00"},
+        {"code": "B", "sequence": 2, "state": "used", "admitted_at": "2026-12-07 09:00:02+00:00"},
+        {"code": "C", "sequence": 3, "state": "used", "admitted_at": "2026-12-07 09:00:04+00:00"},
+        {"code": "D", "sequence": 4, "state": "used", "admitted_at": "2026-12-07 09:01:00+00:00"},
+    ]
+    assert ledger(people, rows, burst_end=10.0).admission_rate == pytest.approx(0.5)
+    assert ledger(people, rows).admission_rate is None
+
+
+def test_s6_room_is_met_without_recovery_and_missed_when_the_room_collapses() -> None:
+    from bench.room import Ledger, report, shortfalls
+
+    people = [visitor(i, queued=True, admitted=float(i), done=float(i)) for i in range(20)]
+    found = report(people, burst_end=100.0, normal_p95_ms=None)
+    assert found.recovery_s is None  # the line had not emptied: not a shortfall
+    books = Ledger(tickets=20, unseen=0, spearman=1.0, spearman_arrival=0.99, admission_rate=90)
+    assert shortfalls(found, books, share_rate=100) == []
+    slow = Ledger(tickets=20, unseen=0, spearman=1.0, spearman_arrival=0.99, admission_rate=30)
+    assert shortfalls(found, slow, share_rate=100) == ["the room let in < 80 % of its share"]
+    bad = Ledger(tickets=20, unseen=2, spearman=1.0, spearman_arrival=0.5, stranded=1)
+    assert shortfalls(found, bad, share_rate=100) == [
+        "arrival order ρ < 0.95",
+        "1 lost",
+        "2 tickets unseen",
+        "the room let in < 80 % of its share",
+    ]
