@@ -31,6 +31,7 @@ import math
 import multiprocessing
 import re
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -113,6 +114,7 @@ class Visitor:
     queued: bool = False  # sent to the room (303) or to nginx's 503 page
     tickets: list[str] = field(default_factory=list)  # codes of the tickets it took
     ticket_at: float | None = None  # when its (first) ticket was taken
+    ticket_wall: float | None = None  # the same, time.time(): against the server's records
     admitted: float | None = None  # first time its ticket page said "let in"
     entered: int = 0  # times it went through /vao/ to the page
     done: float | None = None  # got the page it asked for (200)
@@ -236,27 +238,30 @@ class Ledger:
     admission_rate: float | None = None
 
 
-def admission_rate(times: Sequence[float]) -> float | None:
-    """People let in a second, from the admission times of people who were all waiting from
-    the first admission on (the room lets people in in rank order, so while one of them waits
-    the room's budget is what limits it): those let in after the first batch over the time
-    from the first admission to the last. None under two distinct times."""
-    if not times:
+def admission_rate(
+    admissions: Sequence[float], waits: Sequence[tuple[float, float | None]]
+) -> float | None:
+    """People let in a second while people waited. ``admissions``: every admission time
+    recorded (time.time()); ``waits``: (ticket taken, let in or None) of the tickets whose
+    taking time is known. A whole second counts when someone who held a ticket before it
+    began was still waiting at its end (the room lets people in in rank order: its rate, not
+    the arrivals, held them); the rate is those seconds' admissions over their number. None
+    when no second counts."""
+    if not admissions:
         return None
-    first, last = min(times), max(times)
-    if last - first <= 0:
-        return None
-    return sum(1 for t in times if t > first) / (last - first)
+    per_second = Counter(int(t) for t in admissions)
+    seconds = range(int(min(admissions)), int(max(admissions)) + 1)
+    bound = [
+        s
+        for s in seconds
+        if any(taken < s and (let_in is None or let_in >= s + 1) for taken, let_in in waits)
+    ]
+    return sum(per_second[s] for s in bound) / len(bound) if bound else None
 
 
-def ledger(
-    visitors: Sequence[Visitor],
-    tickets: Sequence[dict[str, Any]],
-    burst_end: float | None = None,
-) -> Ledger:
+def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Ledger:
     """``tickets``: the queue's rows taken during the run (code, sequence, state,
-    admitted_at). ``burst_end``: the visitors queued before it (the burst's) give the room's
-    admission rate while they waited."""
+    admitted_at)."""
     seen = {code for v in visitors for code in v.tickets}
     let_in = [t for t in tickets if t.get("admitted_at")]
     by_code = {t["code"]: t for t in tickets}
@@ -272,17 +277,13 @@ def ledger(
     in_line = sum(
         1 for v in unserved if v.tickets and by_code.get(v.tickets[-1], {}).get("state") in live
     )
-    burst = [
-        datetime.fromisoformat(str(by_code[v.tickets[0]]["admitted_at"])).timestamp()
+    waits = [
+        (v.ticket_wall, _when(by_code[v.tickets[0]].get("admitted_at")))
         for v in visitors
-        if burst_end is not None
-        and v.queued
-        and v.scheduled < burst_end
-        and v.tickets
-        and by_code.get(v.tickets[0], {}).get("admitted_at")
+        if v.ticket_wall is not None and v.tickets and v.tickets[0] in by_code
     ]
     return Ledger(
-        admission_rate=admission_rate(burst),
+        admission_rate=admission_rate([_when(t["admitted_at"]) or 0.0 for t in let_in], waits),
         tickets=len(tickets),
         unseen=sum(1 for t in tickets if t["code"] not in seen),
         spearman=spearman(
@@ -314,6 +315,10 @@ def shortfalls(found: Report, books: Ledger, share_rate: float) -> list[str]:
     if books.admission_rate is None or books.admission_rate < 0.8 * share_rate:
         missing.append("the room let in < 80 % of its share")
     return missing
+
+
+def _when(value: Any) -> float | None:
+    return datetime.fromisoformat(str(value)).timestamp() if value else None
 
 
 # --- reading pages --------------------------------------------------------------------------
@@ -462,7 +467,7 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
     # ticket's page. nginx's own 503 page links to the room's page, where one is taken.
     given = bool(TICKET.match(entry.split("?")[0]))
     if given:
-        v.ticket_at = time.monotonic()
+        v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
     while not given and time.monotonic() < stop_at:  # the room's page: take a ticket
         status, location, body, _s, _ms = await browser.request("GET", where)
         if status == 200:
@@ -476,7 +481,8 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
             )
             if status in (302, 303) and TICKET.match(location.split("?")[0]):
                 where = location
-                v.ticket_at = v.ticket_at or time.monotonic()
+                if not v.ticket_at:
+                    v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
                 break
             if status in (403, 429):
                 v.errors.append(f"ticket refused ({status})")
@@ -666,6 +672,62 @@ def crowd(
         ]
         visitors = sorted((v for part in parts for v in part.result()), key=lambda v: v.rank)
     return visitors, {name: t0 + offset for name, offset in marks.items()}
+
+
+class CapacityWatch(threading.Thread):
+    """Reads the room's capacity estimate and the per-second counts it is made from
+    (motcua.waitroom.capacity) from the server's Redis once a second during the run: what the
+    room believed while people waited. Each sample: (time.time(), capacity, the second before
+    last's completed, refused, let in)."""
+
+    def __init__(self, redis_url: str, prefix: str = "motcua:1:motcua:waitroom") -> None:
+        super().__init__(daemon=True)
+        self.redis_url, self.prefix = redis_url, prefix
+        self.samples: list[tuple[float, float | None, int, int, int]] = []
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        import pickle
+
+        import redis
+
+        client = redis.Redis.from_url(self.redis_url)
+        while not self.stopping.wait(1.0):
+            now = time.time()
+            second = int(now) - 2
+            names = ("capacity", f"done:{second}", f"shed:{second}", f"in:{second}")
+            try:
+                raw = client.mget([f"{self.prefix}:{name}" for name in names])
+            except redis.RedisError:
+                continue
+            first = raw[0]
+            state = pickle.loads(first) if isinstance(first, bytes) else None  # our own server
+            known = float(state[0] if isinstance(state, (list, tuple)) else state or 0) or None
+            counts = [int(value or 0) for value in raw[1:]]
+            self.samples.append((now, known, counts[0], counts[1], counts[2]))
+
+    def stop(self) -> list[tuple[float, float | None, int, int, int]]:
+        self.stopping.set()
+        self.join(timeout=5)
+        return self.samples
+
+
+def capacity_summary(
+    samples: Sequence[tuple[float, float | None, int, int, int]],
+    start: float,
+    end: float,
+) -> dict[str, float | None]:
+    """The capacity the room believed between ``start`` and ``end`` (time.time()): first,
+    lowest, highest, last; and the seconds sampled in which something was refused."""
+    inside = [s for s in samples if start <= s[0] <= end and s[1] is not None]
+    known = [s[1] for s in inside if s[1] is not None]
+    return {
+        "first": known[0] if known else None,
+        "min": min(known) if known else None,
+        "max": max(known) if known else None,
+        "last": known[-1] if known else None,
+        "refusing_seconds": float(sum(1 for s in inside if s[3])),
+    }
 
 
 async def measure_rate(base: str, path: str, seconds: float, concurrency: int) -> float:

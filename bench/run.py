@@ -105,6 +105,10 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}/s"
+
+
 class Run:
     def __init__(self, profile: Profile, workdir: Path, stack: Stack) -> None:
         self.p = profile
@@ -690,9 +694,14 @@ class Run:
             room.Phase("after", p.room_after, normal),
         ]
         since = datetime.now(UTC).isoformat()
+        # What the room believed meanwhile: its capacity estimate, read from Redis each second.
+        watch = room.CapacityWatch(env["MOTCUA_REDIS_URL"])
+        watch.start()
+        wall = time.time() - time.monotonic()  # monotonic marks to time.time()
         visitors, marks = room.crowd(
             base, [path], phases, processes=processes, drain_s=p.room_drain
         )
+        samples = watch.stop()
         found = room.report(visitors, marks["after"], room.normal_p95(visitors, marks["burst"]))
         # The database's side: a ticket no visitor saw is an answer lost on the way (its
         # visitor, if it tried again, holds a second one); the order as the server recorded it.
@@ -703,6 +712,14 @@ class Run:
         per_visit = int(env["MOTCUA_WAITROOM_REQUESTS_PER_VISIT"])
         share_rate = share * measured / per_visit
         drain = found.queued / share_rate  # the line's expected time to empty at that rate
+        admitted_at = [
+            datetime.fromisoformat(str(t["admitted_at"])).timestamp()
+            for t in rows
+            if t.get("admitted_at")
+        ]
+        believed = room.capacity_summary(
+            samples, marks["burst"] + wall, max(admitted_at, default=marks["end"] + wall)
+        )
         times = "3×" if peak >= 3 * measured else "capped below 3×"
         result = Result(
             name="S6-room",
@@ -715,7 +732,9 @@ class Run:
         )
         result.extra = {**asdict(found), "measured_rate": measured, "peak_rate": peak,
                         "client_processes": processes, "share_rate": share_rate,
-                        "expected_drain_s": drain, "database": asdict(books)}  # fmt: skip
+                        "expected_drain_s": drain, "database": asdict(books),
+                        "capacity": believed,
+                        "capacity_samples": [list(x) for x in samples]}  # fmt: skip
         result.target = "formed, ρ≥0.95, 0 lost, 0 dup, 0 unseen, room ≥80% of its share"
         missing = room.shortfalls(found, books, share_rate)
         result.met = not missing
@@ -727,7 +746,11 @@ class Run:
         result.note = (
             f"{lead}{found.line()} (S6's target, ≤ 30 s, is not this one's: the line empties "
             f"first; expected {drain:.0f} s for {found.queued} queued at {share_rate:.0f}/s); "
-            f"the room let in {let_in} while the burst waited, its share {share_rate:.0f}/s; "
+            f"the room let in {let_in} while people waited, its share {share_rate:.0f}/s; "
+            f"its capacity estimate from the burst to the last admission: "
+            f"{_rate(believed['first'])} first, {_rate(believed['min'])}–"
+            f"{_rate(believed['max'])}, {_rate(believed['last'])} last "
+            f"({believed['refusing_seconds']:.0f} seconds refusing); "
             f"database: {books.tickets} tickets, {books.unseen} that no "
             f"visitor saw, Spearman (arrival sequence, admission time) {rho}; the visitors' "
             f"arrival against their ticket's recorded admission {rho_a}; not served by the "

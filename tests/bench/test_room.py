@@ -206,31 +206,40 @@ def test_several_client_processes_follow_one_schedule_and_merge_their_visitors()
     assert all(-0.01 <= v.arrived - v.scheduled < 1.0 for v in visitors)
 
 
-def test_the_admission_rate_counts_those_let_in_after_the_first_batch() -> None:
+def test_the_admission_rate_counts_only_the_seconds_in_which_people_waited() -> None:
     from bench.room import admission_rate
 
-    # 3 at 0 s, then 2 a second for 4 s: 8 let in over 4 s after the first batch.
-    assert admission_rate([0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4]) == pytest.approx(2.0)
-    assert admission_rate([5.0, 5.0]) is None and admission_rate([]) is None
+    # A let in at 10.5 while B and C wait; B and C at 11.5, emptying the line (whether the
+    # room's rate or the line's end held that second back is not known: not counted); D, who
+    # took their ticket at 20.2, let in at once at 20.5: nobody waited, not counted either.
+    admissions = [10.5, 11.5, 11.6, 20.5]
+    waits = [(9.0, 10.5), (9.1, 11.5), (9.2, 11.6), (20.2, 20.5)]
+    assert admission_rate(admissions, waits) == pytest.approx(1.0)  # second 10 only
+    # Someone waiting all along (never let in): every second from 10 to 20 counts.
+    assert admission_rate(admissions, [(9.0, None)]) == pytest.approx(4 / 11)
+    assert admission_rate([], waits) is None
+    assert admission_rate([20.5], [(20.2, 20.5)]) is None
 
 
-def test_the_ledger_gives_the_rooms_rate_while_the_burst_waited() -> None:
+def test_the_ledger_gives_the_rooms_rate_from_the_recorded_admissions() -> None:
+    from datetime import datetime
+
     from bench.room import ledger
 
+    def at(seconds: float) -> str:
+        return datetime.fromtimestamp(1_800_000_000 + seconds).astimezone().isoformat()
+
     people = [
-        visitor(0, tickets=["A"], queued=True, scheduled=1.0),
-        visitor(1, tickets=["B"], queued=True, scheduled=2.0),
-        visitor(2, tickets=["C"], queued=True, scheduled=3.0),
-        visitor(3, tickets=["D"], queued=True, scheduled=20.0),  # after the burst: not counted
+        visitor(0, tickets=["A"], ticket_wall=1_800_000_000.0),
+        visitor(1, tickets=["B"], ticket_wall=1_800_000_000.1),
     ]
     rows = [
-        {"code": "A", "sequence": 1, "state": "used", "admitted_at": "2026-12-07 09:00:00+00:00"},
-        {"code": "B", "sequence": 2, "state": "used", "admitted_at": "2026-12-07 09:00:02+00:00"},
-        {"code": "C", "sequence": 3, "state": "used", "admitted_at": "2026-12-07 09:00:04+00:00"},
-        {"code": "D", "sequence": 4, "state": "used", "admitted_at": "2026-12-07 09:01:00+00:00"},
+        {"code": "A", "sequence": 1, "state": "used", "admitted_at": at(1.5)},
+        {"code": "B", "sequence": 2, "state": "used", "admitted_at": at(3.5)},
+        {"code": "C", "sequence": 3, "state": "used", "admitted_at": at(2.5)},  # nobody saw it
     ]
-    assert ledger(people, rows, burst_end=10.0).admission_rate == pytest.approx(0.5)
-    assert ledger(people, rows).admission_rate is None
+    # Seconds 1 and 2 end with B waiting; second 3 with nobody: 2 let in over 2 s.
+    assert ledger(people, rows).admission_rate == pytest.approx(1.0)
 
 
 def test_s6_room_is_met_without_recovery_and_missed_when_the_room_collapses() -> None:
@@ -250,3 +259,23 @@ def test_s6_room_is_met_without_recovery_and_missed_when_the_room_collapses() ->
         "2 tickets unseen",
         "the room let in < 80 % of its share",
     ]
+
+
+def test_the_capacity_believed_is_summed_up_over_the_wait() -> None:
+    from bench.room import capacity_summary
+
+    samples = [
+        (9.0, 500.0, 400, 0, 0),  # before: not counted
+        (10.0, 480.0, 450, 30, 0),
+        (11.0, 300.0, 300, 10, 5),
+        (12.0, None, 0, 0, 0),  # Redis not answering
+        (13.0, 420.0, 10, 0, 150),
+    ]
+    assert capacity_summary(samples, 10.0, 13.0) == {
+        "first": 480.0,
+        "min": 300.0,
+        "max": 480.0,
+        "last": 420.0,
+        "refusing_seconds": 2.0,
+    }
+    assert capacity_summary(samples, 20.0, 30.0)["first"] is None
