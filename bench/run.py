@@ -706,7 +706,7 @@ class Run:
         # The database's side: a ticket no visitor saw is an answer lost on the way (its
         # visitor, if it tried again, holds a second one); the order as the server recorded it.
         rows = json.loads(self.manage(env, "-m", "bench.prepare", "room", since))["tickets"]
-        books = room.ledger(visitors, rows, burst_end=marks["after"])
+        books = room.ledger(visitors, rows)
         # The room's share of the measured capacity, in people a second.
         share = float(env.get("MOTCUA_WAITROOM_SHARE", "0.75"))
         per_visit = int(env["MOTCUA_WAITROOM_REQUESTS_PER_VISIT"])
