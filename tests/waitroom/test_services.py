@@ -95,7 +95,9 @@ def test_saturated_seconds_pull_the_capacity_down_each_once(world):
 
 
 def line(queue: Queue, number: int) -> None:
-    """``number`` people waiting in ``queue``, checking in time all along the simulation."""
+    """``number`` more people waiting in ``queue``, checking in time all along the
+    simulation."""
+    start = Ticket.objects.filter(queue=queue).count()
     Ticket.objects.bulk_create(
         Ticket(
             queue=queue,
@@ -106,15 +108,23 @@ def line(queue: Queue, number: int) -> None:
             taken_at=NOON,
             checked_at=NOON + timedelta(days=1),
         )
-        for i in range(1, number + 1)
+        for i in range(start + 1, start + number + 1)
     )
 
 
-def simulate(queue, seconds: int, *, serves: float, burst: dict[int, float] | None = None):
+def simulate(
+    queue,
+    seconds: int,
+    *,
+    serves: float,
+    burst: dict[int, float] | None = None,
+    arriving: int = 0,
+):
     """The room's admission once a second on a platform that serves ``serves`` requests a
     second: each person let in makes the visit's requests in the next second, ``burst``
-    adds other requests in given seconds; what exceeds ``serves`` is refused. Returns, per
-    second, (people let in, the capacity measured)."""
+    adds other requests in given seconds; what exceeds ``serves`` is refused; ``arriving``
+    people join the line each second. Returns, per second, (people let in, the capacity
+    measured)."""
     from django.conf import settings
 
     burst = burst or {}
@@ -122,6 +132,8 @@ def simulate(queue, seconds: int, *, serves: float, burst: dict[int, float] | No
     history: list[tuple[int, float]] = []
     previous = 0
     for i in range(seconds):
+        if arriving:
+            line(queue, arriving)
         let_in = services.admit_due(queue, NOON + timedelta(seconds=i, milliseconds=500))
         asked = previous * settings.WAITROOM_REQUESTS_PER_VISIT + burst.get(i, 0.0)
         cache.set(f"{capacity.PREFIX}:done:{start + i}", int(min(asked, serves)))
@@ -152,6 +164,15 @@ def test_with_no_other_traffic_the_room_lets_in_its_whole_share(world):
     simulate(queue, 20, serves=1000)
     now = (NOON + timedelta(seconds=20)).timestamp()
     assert capacity.admissions_per_second(now) == pytest.approx(0.75 * capacity.capacity() / 10)
+
+
+def test_a_line_the_room_empties_at_every_admission_does_not_raise_the_capacity(world):
+    """One arrival a second, 3 let in a second at most: the room's rate held nobody back, so
+    nothing says the platform could take more."""
+    queue = services.general_queue()
+    history = simulate(queue, 60, serves=1000, arriving=1)
+    assert sum(let_in for let_in, _known in history) >= 55
+    assert history[-1][1] == pytest.approx(40.0)
 
 
 def test_an_underestimate_grows_while_people_wait_and_settles_at_what_is_served(world):

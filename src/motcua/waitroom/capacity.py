@@ -19,8 +19,9 @@ production, shared by every node), and from it the rate at which the room lets p
     without being served, so the window's average falls while the platform is not saturated at
     all. Taking that average for the capacity made K fall to its minimum within ~20 s of a
     burst, and the room then let in almost nobody (bench S6-room, 07/12/2026).
-  - a second in which the room let people in, with nothing refused in the whole window: K
-    grows by ``PROBE`` (3 %). Without it an underestimate (the start rate, or samples taken
+  - a second in which the room let in all it could and left people waiting (its rate, not
+    the line, was the limit), with nothing refused in the whole window: K grows by ``PROBE``
+    (3 %). Without it an underestimate (the start rate, or samples taken
     while the platform was busy handing out tickets) never corrects itself: the room lets in
     only its share of K, so what is served never exceeds K. Letting in too many brings
     refusals back, and the saturated seconds pull K down again, a fifth of the way each. With
@@ -111,15 +112,19 @@ def was_refusing(now: float | None = None) -> bool:
     return _sum("shed", now if now is not None else time.time()) > 0
 
 
-def let_in(people: int, now: float | None = None) -> None:
+def let_in(people: int, now: float | None = None, *, held: bool = False) -> None:
     """The admission let ``people`` in at ``now``: the room's own flow, told apart from the
-    other traffic (one ``incr``, once a second at most)."""
+    other traffic (one ``incr``, once a second at most). ``held``: it let in all its credit
+    allowed and people were left waiting (its rate, not the line, was the limit)."""
     if people <= 0:
         return
-    key = f"{PREFIX}:in:{int(now if now is not None else time.time())}"
+    second = int(now if now is not None else time.time())
+    key = f"{PREFIX}:in:{second}"
     cache.add(key, 0, WINDOW * 3)
     with contextlib.suppress(ValueError):
         cache.incr(key, people)
+    if held:
+        cache.set(f"{PREFIX}:held:{second}", 1, WINDOW * 3)
 
 
 def _state() -> tuple[float, int | None]:
@@ -151,10 +156,10 @@ def read(now: float | None = None) -> Reading:
     completed.flush()
     refused.flush()
     seconds = _window(now)
-    names = ("done", "shed", "in")
+    names = ("done", "shed", "in", "held")
     keys = [f"{PREFIX}:{name}:{second}" for name in names for second in seconds]
     found = cache.get_many([*keys, CAPACITY_KEY])
-    done, shed, let = (
+    done, shed, let, held = (
         {s: int(found.get(f"{PREFIX}:{name}:{s}") or 0) for s in seconds} for name in names
     )
     known, through = _state()
@@ -164,7 +169,7 @@ def read(now: float | None = None) -> Reading:
         if shed[second]:  # saturated: what it served in that second is what it can serve
             served = float(done[second])
             known = served if served > known else known + STEP * (served - known)
-        elif let[second] and not refusing:  # people waiting, nothing refused: probe upwards
+        elif held[second] and not refusing:  # people held back, nothing refused: probe up
             known *= 1 + PROBE
     rate = sum(done.values()) / WINDOW
     known = max(known, rate, MINIMUM)
