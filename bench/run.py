@@ -746,7 +746,8 @@ class Run:
         result.note = (
             f"{lead}{found.line()} (S6's target, ≤ 30 s, is not this one's: the line empties "
             f"first; expected {drain:.0f} s for {found.queued} queued at {share_rate:.0f}/s); "
-            f"the room let in {let_in} while people waited, its share {share_rate:.0f}/s; "
+            f"the room let in {let_in} in the {books.held_back} admissions that left people "
+            f"waiting (its share {share_rate:.0f}/s); "
             f"its capacity estimate from the burst to the last admission: "
             f"{_rate(believed['first'])} first, {_rate(believed['min'])}–"
             f"{_rate(believed['max'])}, {_rate(believed['last'])} last "

@@ -206,19 +206,19 @@ def test_several_client_processes_follow_one_schedule_and_merge_their_visitors()
     assert all(-0.01 <= v.arrived - v.scheduled < 1.0 for v in visitors)
 
 
-def test_the_admission_rate_counts_only_the_seconds_in_which_people_waited() -> None:
+def test_the_admission_rate_counts_the_admissions_that_left_people_waiting() -> None:
     from bench.room import admission_rate
 
-    # A let in at 10.5 while B and C wait; B and C at 11.5, emptying the line (whether the
-    # room's rate or the line's end held that second back is not known: not counted); D, who
-    # took their ticket at 20.2, let in at once at 20.5: nobody waited, not counted either.
-    admissions = [10.5, 11.5, 11.6, 20.5]
-    waits = [(9.0, 10.5), (9.1, 11.5), (9.2, 11.6), (20.2, 20.5)]
-    assert admission_rate(admissions, waits) == pytest.approx(1.0)  # second 10 only
-    # Someone waiting all along (never let in): every second from 10 to 20 counts.
-    assert admission_rate(admissions, [(9.0, None)]) == pytest.approx(4 / 11)
-    assert admission_rate([], waits) is None
-    assert admission_rate([20.5], [(20.2, 20.5)]) is None
+    # A let in at 10, B at 12 while C waits, C and D (ticket at 12.5) at 13, leaving nobody;
+    # E, ticket at 29, let in at once at 30. Only the admission at 12 left someone waiting:
+    # 1 let in over the 2 s since the one before.
+    admissions = [10.0, 12.0, 13.0, 13.0, 30.0]
+    waits = [(9.0, 10.0), (9.1, 12.0), (9.2, 13.0), (12.5, 13.0), (29.0, 30.0)]
+    assert admission_rate(admissions, waits) == (pytest.approx(0.5), 1)
+    # Someone waiting all along: every admission after the first counts, 20 s at most 10 each.
+    assert admission_rate(admissions, [(9.0, None)]) == (pytest.approx(4 / 13), 3)
+    assert admission_rate([], waits) == (None, 0)
+    assert admission_rate([20.5], [(20.2, None)]) == (None, 0)
 
 
 def test_the_ledger_gives_the_rooms_rate_from_the_recorded_admissions() -> None:
@@ -238,8 +238,9 @@ def test_the_ledger_gives_the_rooms_rate_from_the_recorded_admissions() -> None:
         {"code": "B", "sequence": 2, "state": "used", "admitted_at": at(3.5)},
         {"code": "C", "sequence": 3, "state": "used", "admitted_at": at(2.5)},  # nobody saw it
     ]
-    # Seconds 1 and 2 end with B waiting; second 3 with nobody: 2 let in over 2 s.
-    assert ledger(people, rows).admission_rate == pytest.approx(1.0)
+    # Admissions at 1.5 (A), 2.5 (C, B still waiting: 1 over 1 s), 3.5 (B, nobody left).
+    books = ledger(people, rows)
+    assert (books.admission_rate, books.held_back) == (pytest.approx(1.0), 1)
 
 
 def test_s6_room_is_met_without_recovery_and_missed_when_the_room_collapses() -> None:
@@ -248,11 +249,13 @@ def test_s6_room_is_met_without_recovery_and_missed_when_the_room_collapses() ->
     people = [visitor(i, queued=True, admitted=float(i), done=float(i)) for i in range(20)]
     found = report(people, burst_end=100.0, normal_p95_ms=None)
     assert found.recovery_s is None  # the line had not emptied: not a shortfall
-    books = Ledger(tickets=20, unseen=0, spearman=1.0, spearman_arrival=0.99, admission_rate=90)
+    books = Ledger(20, 0, 1.0, 0.99, admission_rate=90, held_back=5)
     assert shortfalls(found, books, share_rate=100) == []
-    slow = Ledger(tickets=20, unseen=0, spearman=1.0, spearman_arrival=0.99, admission_rate=30)
+    slow = Ledger(20, 0, 1.0, 0.99, admission_rate=30, held_back=5)
     assert shortfalls(found, slow, share_rate=100) == ["the room let in < 80 % of its share"]
-    bad = Ledger(tickets=20, unseen=2, spearman=1.0, spearman_arrival=0.5, stranded=1)
+    never_held = Ledger(20, 0, 1.0, 0.99, admission_rate=None, held_back=0)
+    assert shortfalls(found, never_held, share_rate=100) == []
+    bad = Ledger(20, 2, 1.0, 0.5, stranded=1, admission_rate=10, held_back=3)
     assert shortfalls(found, bad, share_rate=100) == [
         "arrival order ρ < 0.95",
         "1 lost",
