@@ -113,6 +113,7 @@ class Visitor:
     scheduled: float  # monotonic time it was due to arrive
     arrived: float = 0.0  # monotonic time of its first request
     queued: bool = False  # sent to the room (303) or to nginx's 503 page
+    by_nginx: bool = False  # queued by nginx's 503 page (no place given at the door)
     tickets: list[str] = field(default_factory=list)  # codes of the tickets it took
     ticket_at: float | None = None  # when its (first) ticket was taken
     ticket_wall: float | None = None  # the same, time.time(): against the server's records
@@ -152,6 +153,10 @@ class Report:
     direct_p95_ms: float | None
     recovery_s: float | None
     errors: dict[str, int]
+    # Of the queued, sent by nginx's 503 page (to take a ticket on the room's page) and, of
+    # those, who ever got one.
+    by_nginx: int = 0
+    by_nginx_ticket: int = 0
 
     def line(self) -> str:
         rho = "n/a" if self.spearman is None else f"{self.spearman:.3f}"
@@ -161,7 +166,8 @@ class Report:
         p95 = "n/a" if self.room_p95_s is None else f"{self.room_p95_s:.0f} s"
         return (
             f"{self.visitors} visitors: {self.direct} served directly, {self.queued} queued "
-            f"({self.ticket_holders} took a ticket, {self.admitted} let in); Spearman "
+            f"({self.ticket_holders} took a ticket, {self.admitted} let in; {self.by_nginx} "
+            f"turned away by nginx, {self.by_nginx_ticket} of them took a ticket); Spearman "
             f"{rho} (arrival), {rho_t} (ticket); lost {self.lost}, duplicated "
             f"{self.duplicated}, 5xx {self.five_xx} of "
             f"{self.requests} requests; time in the room p50 {p50}, p95 {p95}; recovery {rec}"
@@ -209,6 +215,8 @@ def report(
         direct=sum(1 for v in visitors if v.direct),
         admitted=len(let_in),
         ticket_holders=sum(1 for v in queued if v.tickets),
+        by_nginx=sum(1 for v in queued if v.by_nginx),
+        by_nginx_ticket=sum(1 for v in queued if v.by_nginx and v.ticket_at is not None),
         spearman=rho,
         spearman_ticket=rho_ticket,
         lost=sum(1 for v in visitors if not v.ok),
@@ -456,7 +464,7 @@ async def visit(browser: Browser, check_every: float, stop_at: float) -> None:
             return
         if status == 503 and f'href="{ROOM}"' in body:
             # nginx turned the request away before Django: its page links to the room.
-            v.queued = True
+            v.queued = v.by_nginx = True
             await room(browser, ROOM, check_every, stop_at)
             return
         if status in (301, 302, 303) and location:

@@ -58,13 +58,14 @@ def test_report_counts_lost_queued_and_order() -> None:
         visitor(3, queued=True, tickets=["B"], admitted=25.0, done=26.0),
         visitor(4, queued=True, tickets=["C"], admitted=24.0, done=24.5),  # overtook 3
         visitor(5, queued=True, tickets=["D"]),  # never let in: lost
-        visitor(6, queued=True),  # never got a ticket: lost too
+        visitor(6, queued=True, by_nginx=True),  # nginx's 503, never got a ticket: lost too
         visitor(40, done=40.1, first_ms=11.0),  # after the burst, directly
         visitor(41, done=41.1, first_ms=11.0),
     ]
     r = report(people, burst_end=30.0, normal_p95_ms=12.0)
     assert (r.visitors, r.queued, r.direct, r.admitted, r.ticket_holders) == (9, 5, 4, 3, 4)
     assert r.lost == 2
+    assert (r.by_nginx, r.by_nginx_ticket) == (1, 0)
     assert r.duplicated == 0
     assert r.spearman == pytest.approx(0.5)  # x ranks 1,2,3 against 1,3,2
     assert r.spearman_ticket is None  # no ticket time recorded
