@@ -127,16 +127,18 @@ def let_in(people: int, now: float | None = None, *, held: bool = False) -> None
         cache.set(f"{PREFIX}:held:{second}", 1, WINDOW * 3)
 
 
-def _state() -> tuple[float, int | None]:
-    """(K, the last second folded into it). An older release stored K alone."""
-    value = cache.get(CAPACITY_KEY)
+def _state(value: object) -> tuple[float, int | None]:
+    """(K, the last second folded into it) from the cache's value. An older release stored K
+    alone."""
     if isinstance(value, (list, tuple)) and len(value) == 2:
         return float(value[0]), None if value[1] is None else int(value[1])
-    return float(value or settings.WAITROOM_START_RATE), None
+    if isinstance(value, (int, float)) and value > 0:
+        return float(value), None
+    return float(settings.WAITROOM_START_RATE), None
 
 
 def capacity() -> float:
-    return _state()[0]
+    return _state(cache.get(CAPACITY_KEY))[0]
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def read(now: float | None = None) -> Reading:
     done, shed, let, held = (
         {s: int(found.get(f"{PREFIX}:{name}:{s}") or 0) for s in seconds} for name in names
     )
-    known, through = _state()
+    known, through = _state(found.get(CAPACITY_KEY))
     refusing = any(shed.values())
     settled = int(now) - 2  # the last second every process has added by now
     for second in range(max(seconds.start, (through or 0) + 1), settled + 1):
