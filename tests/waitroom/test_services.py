@@ -339,3 +339,9 @@ def test_a_place_in_the_general_queue_does_not_hold_the_queue_s_lock_through_a_d
     assert settings_sent(lambda: take(general, NOON)) == ["SET LOCAL synchronous_commit TO OFF"]
     enrolment = event(world, opens_at=None)
     assert settings_sent(lambda: arrive(world, enrolment, NOON)) == []
+
+
+def test_the_capacity_an_older_release_stored_alone_is_read(world):
+    cache.set(capacity.CAPACITY_KEY, 55.0, None)
+    assert capacity.capacity() == 55.0
+    assert capacity.measure(NOON.timestamp())[0] == pytest.approx(55.0)
