@@ -14,6 +14,9 @@ rank correlation between arrival order and admission order among the queued, the
 and never got the page), the duplicated (two tickets for one visitor, one ticket for two), 5xx,
 time in the room, recovery after the burst.
 
+Above ~400 arrivals a second (``CLIENT_MAX_RATE``) the visitors are dealt to several client
+processes (``crowd``) sharing one schedule and one start time.
+
 Against any running server, e.g. the demo (``make demo``; see docs/overload.md):
 
     python -m bench.room --base http://127.0.0.1:8000 --visitors 500 --rate 50
@@ -23,12 +26,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
+import math
+import multiprocessing
 import re
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
@@ -55,6 +63,9 @@ TIMEOUT_S = 30.0
 # Arrivals per second this one client process starts reliably on a shared machine: beyond it the
 # schedule slips and the burst is not the one asked for.
 CLIENT_MAX_RATE = 400.0
+# Client processes at most (``crowd``): the burst is 3× the page's rate, ~680/s on a quiet
+# machine, more than one process starts on time.
+CLIENT_PROCESSES = 8
 MAX_REQUESTS = 400  # per visitor: a visitor that loops is stopped and counted as lost
 
 
@@ -102,8 +113,10 @@ class Visitor:
     scheduled: float  # monotonic time it was due to arrive
     arrived: float = 0.0  # monotonic time of its first request
     queued: bool = False  # sent to the room (303) or to nginx's 503 page
+    by_nginx: bool = False  # queued by nginx's 503 page (no place given at the door)
     tickets: list[str] = field(default_factory=list)  # codes of the tickets it took
     ticket_at: float | None = None  # when its (first) ticket was taken
+    ticket_wall: float | None = None  # the same, time.time(): against the server's records
     admitted: float | None = None  # first time its ticket page said "let in"
     entered: int = 0  # times it went through /vao/ to the page
     done: float | None = None  # got the page it asked for (200)
@@ -140,6 +153,10 @@ class Report:
     direct_p95_ms: float | None
     recovery_s: float | None
     errors: dict[str, int]
+    # Of the queued, sent by nginx's 503 page (to take a ticket on the room's page) and, of
+    # those, who ever got one.
+    by_nginx: int = 0
+    by_nginx_ticket: int = 0
 
     def line(self) -> str:
         rho = "n/a" if self.spearman is None else f"{self.spearman:.3f}"
@@ -149,7 +166,8 @@ class Report:
         p95 = "n/a" if self.room_p95_s is None else f"{self.room_p95_s:.0f} s"
         return (
             f"{self.visitors} visitors: {self.direct} served directly, {self.queued} queued "
-            f"({self.ticket_holders} took a ticket, {self.admitted} let in); Spearman "
+            f"({self.ticket_holders} took a ticket, {self.admitted} let in; {self.by_nginx} "
+            f"turned away by nginx, {self.by_nginx_ticket} of them took a ticket); Spearman "
             f"{rho} (arrival), {rho_t} (ticket); lost {self.lost}, duplicated "
             f"{self.duplicated}, 5xx {self.five_xx} of "
             f"{self.requests} requests; time in the room p50 {p50}, p95 {p95}; recovery {rec}"
@@ -197,6 +215,8 @@ def report(
         direct=sum(1 for v in visitors if v.direct),
         admitted=len(let_in),
         ticket_holders=sum(1 for v in queued if v.tickets),
+        by_nginx=sum(1 for v in queued if v.by_nginx),
+        by_nginx_ticket=sum(1 for v in queued if v.by_nginx and v.ticket_at is not None),
         spearman=rho,
         spearman_ticket=rho_ticket,
         lost=sum(1 for v in visitors if not v.ok),
@@ -223,6 +243,32 @@ class Ledger:
     spearman_arrival: float | None = None
     in_line: int = 0  # visitors not served by the end whose ticket is still in the line
     stranded: int = 0  # visitors not served with no ticket in the line: places lost
+    # People let in a second (the server's record) while the room's rate held people back,
+    # and the number of admissions that did (0: the room emptied the line at every one).
+    admission_rate: float | None = None
+    held_back: int = 0
+
+
+def admission_rate(
+    admissions: Sequence[float], waits: Sequence[tuple[float, float | None]], window: float = 10.0
+) -> tuple[float | None, int]:
+    """People let in a second while the room's rate held them back, and how many admissions
+    did. ``admissions``: every admission time recorded (time.time(); one admission lets its
+    batch in at one time); ``waits``: (ticket taken, let in or None) of the tickets whose
+    taking time is known. An admission counts when someone who held a ticket before it was
+    left waiting after it (the room lets people in in rank order: its rate, not the line,
+    was the limit); it let in its batch for the time since the previous one (at most
+    ``window``, the most credit an admission carries). A line emptied at every admission held
+    nobody back: (None, 0)."""
+    batches = sorted(Counter(admissions).items())
+    let_in = elapsed = 0.0
+    held = 0
+    for (before, _n), (at, size) in itertools.pairwise(batches):
+        if any(taken < at and (done is None or done > at) for taken, done in waits):
+            let_in += size
+            elapsed += min(at - before, window)
+            held += 1
+    return (let_in / elapsed if elapsed > 0 else None), held
 
 
 def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Ledger:
@@ -243,7 +289,15 @@ def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Le
     in_line = sum(
         1 for v in unserved if v.tickets and by_code.get(v.tickets[-1], {}).get("state") in live
     )
+    waits = [
+        (v.ticket_wall, _when(by_code[v.tickets[0]].get("admitted_at")))
+        for v in visitors
+        if v.ticket_wall is not None and v.tickets and v.tickets[0] in by_code
+    ]
+    rate, held = admission_rate([_when(t["admitted_at"]) or 0.0 for t in let_in], waits)
     return Ledger(
+        admission_rate=rate,
+        held_back=held,
         tickets=len(tickets),
         unseen=sum(1 for t in tickets if t["code"] not in seen),
         spearman=spearman(
@@ -254,6 +308,32 @@ def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Le
         in_line=in_line,
         stranded=len(unserved) - in_line,
     )
+
+
+def shortfalls(found: Report, books: Ledger, share_rate: float) -> list[str]:
+    """What S6-room's target misses (empty: met). ``share_rate``: the people a second the room
+    should let in, its share of the measured capacity / requests per visit. Recovery is not
+    in it: while people wait newcomers go behind them, so newcomers are served directly again
+    only once the line is empty, queued ÷ the room's rate later (docs/benchmarks.md)."""
+    missing = []
+    if found.admitted < 10:
+        missing.append("the room did not form")
+    if books.spearman_arrival is None or books.spearman_arrival < 0.95:
+        missing.append("arrival order ρ < 0.95")
+    if books.stranded:
+        missing.append(f"{books.stranded} lost")
+    if found.duplicated:
+        missing.append(f"{found.duplicated} duplicated")
+    if books.unseen:
+        missing.append(f"{books.unseen} tickets unseen")
+    # A room that emptied the line at every admission held nobody back: nothing to miss.
+    if books.held_back and (books.admission_rate or 0.0) < 0.8 * share_rate:
+        missing.append("the room let in < 80 % of its share")
+    return missing
+
+
+def _when(value: Any) -> float | None:
+    return datetime.fromisoformat(str(value)).timestamp() if value else None
 
 
 # --- reading pages --------------------------------------------------------------------------
@@ -384,7 +464,7 @@ async def visit(browser: Browser, check_every: float, stop_at: float) -> None:
             return
         if status == 503 and f'href="{ROOM}"' in body:
             # nginx turned the request away before Django: its page links to the room.
-            v.queued = True
+            v.queued = v.by_nginx = True
             await room(browser, ROOM, check_every, stop_at)
             return
         if status in (301, 302, 303) and location:
@@ -402,7 +482,7 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
     # ticket's page. nginx's own 503 page links to the room's page, where one is taken.
     given = bool(TICKET.match(entry.split("?")[0]))
     if given:
-        v.ticket_at = time.monotonic()
+        v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
     while not given and time.monotonic() < stop_at:  # the room's page: take a ticket
         status, location, body, _s, _ms = await browser.request("GET", where)
         if status == 200:
@@ -416,7 +496,8 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
             )
             if status in (302, 303) and TICKET.match(location.split("?")[0]):
                 where = location
-                v.ticket_at = v.ticket_at or time.monotonic()
+                if not v.ticket_at:
+                    v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
                 break
             if status in (403, 429):
                 v.errors.append(f"ticket refused ({status})")
@@ -477,24 +558,41 @@ class Phase:
     rate: float  # arrivals per second
 
 
-async def burst(
+def schedule(phases: Sequence[Phase]) -> tuple[list[float], dict[str, float]]:
+    """Every visitor's arrival, in seconds from the start, in arrival order (each phase at its
+    constant rate), and the offset at which each phase begins (and ``end``)."""
+    offsets: list[float] = []
+    marks: dict[str, float] = {}
+    start = 0.0
+    for phase in phases:
+        marks[phase.name] = start
+        n = max(1, round(phase.seconds * phase.rate))
+        offsets.extend(start + i / phase.rate for i in range(n))
+        start += phase.seconds
+    marks["end"] = start
+    return offsets, marks
+
+
+def deal(count: int, processes: int, part: int) -> list[int]:
+    """The ranks client process ``part`` of ``processes`` starts: every ``processes``-th one,
+    so that each starts an even share of every phase and their arrivals interleave."""
+    return list(range(part, count, processes))
+
+
+async def arrivals(
     base: str,
     paths: Sequence[str],
-    phases: Sequence[Phase],
+    due: Sequence[tuple[int, float]],
     *,
-    check_every: float = CHECK_EVERY,
-    drain_s: float = 60.0,
-) -> tuple[list[Visitor], dict[str, float]]:
-    """Arrivals on the schedule of ``phases`` (each at its constant rate), every visitor asking
-    ``paths[i % len(paths)]``; every visit ends by the end of the schedule + ``drain_s``."""
+    check_every: float,
+    stop_at: float,
+) -> list[Visitor]:
+    """Visitors (rank, monotonic time due), each started at its time; every visit ends by
+    ``stop_at``. ``time.monotonic`` is system-wide on Linux: several processes share one
+    schedule."""
     visitors: list[Visitor] = []
     tasks: list[asyncio.Task[None]] = []
-    marks: dict[str, float] = {}
     connector = aiohttp.TCPConnector(limit=2000, force_close=False)
-    t0 = time.monotonic()
-    total = sum(p.seconds for p in phases)
-    stop_at = t0 + total + drain_s
-    browsers: list[Browser] = []
 
     async def one(browser: Browser) -> None:
         try:
@@ -506,28 +604,145 @@ async def burst(
         finally:
             await browser.close()
 
-    offset = 0.0
-    for phase in phases:
-        marks[phase.name] = t0 + offset
-        n = max(1, round(phase.seconds * phase.rate))
-        for i in range(n):
-            at = t0 + offset + i / phase.rate
-            delay = at - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            v = Visitor(len(visitors), paths[len(visitors) % len(paths)], at)
-            visitors.append(v)
-            browser = Browser(base, connector, v)
-            browsers.append(browser)
-            tasks.append(asyncio.create_task(one(browser)))
-        offset += phase.seconds
-    marks["end"] = t0 + offset
-    await asyncio.wait(tasks, timeout=max(1.0, stop_at - time.monotonic() + TIMEOUT_S))
+    for rank, at in due:
+        delay = at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        v = Visitor(rank, paths[rank % len(paths)], at)
+        visitors.append(v)
+        tasks.append(asyncio.create_task(one(Browser(base, connector, v))))
+    if tasks:
+        await asyncio.wait(tasks, timeout=max(1.0, stop_at - time.monotonic() + TIMEOUT_S))
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await connector.close()
-    return visitors, marks
+    return visitors
+
+
+async def burst(
+    base: str,
+    paths: Sequence[str],
+    phases: Sequence[Phase],
+    *,
+    check_every: float = CHECK_EVERY,
+    drain_s: float = 60.0,
+) -> tuple[list[Visitor], dict[str, float]]:
+    """Arrivals on the schedule of ``phases`` (each at its constant rate), every visitor asking
+    ``paths[i % len(paths)]``; every visit ends by the end of the schedule + ``drain_s``. One
+    process: up to about ``CLIENT_MAX_RATE`` arrivals a second (``crowd`` for more)."""
+    offsets, marks = schedule(phases)
+    t0 = time.monotonic()
+    due = [(rank, t0 + offset) for rank, offset in enumerate(offsets)]
+    stop_at = t0 + marks["end"] + drain_s
+    visitors = await arrivals(base, paths, due, check_every=check_every, stop_at=stop_at)
+    return visitors, {name: t0 + offset for name, offset in marks.items()}
+
+
+def _part(
+    base: str,
+    paths: Sequence[str],
+    due: Sequence[tuple[int, float]],
+    check_every: float,
+    stop_at: float,
+) -> list[Visitor]:
+    return asyncio.run(arrivals(base, paths, due, check_every=check_every, stop_at=stop_at))
+
+
+def processes_for(peak: float) -> int:
+    """Client processes needed to start ``peak`` arrivals a second on time."""
+    return max(1, min(CLIENT_PROCESSES, math.ceil(peak / CLIENT_MAX_RATE)))
+
+
+def crowd(
+    base: str,
+    paths: Sequence[str],
+    phases: Sequence[Phase],
+    *,
+    processes: int,
+    check_every: float = CHECK_EVERY,
+    drain_s: float = 60.0,
+    start_in: float = 3.0,
+) -> tuple[list[Visitor], dict[str, float]]:
+    """``burst`` over ``processes`` client processes: one schedule and one start time
+    (``start_in`` seconds from now, for the processes to start), process i starting the
+    visitors of rank i, i + processes, ...; their records merged in rank order."""
+    if processes <= 1:
+        return asyncio.run(burst(base, paths, phases, check_every=check_every, drain_s=drain_s))
+    offsets, marks = schedule(phases)
+    t0 = time.monotonic() + start_in
+    stop_at = t0 + marks["end"] + drain_s
+    context = multiprocessing.get_context("spawn")  # no copy of the caller's threads or loop
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        parts = [
+            pool.submit(
+                _part,
+                base,
+                list(paths),
+                [(rank, t0 + offsets[rank]) for rank in deal(len(offsets), processes, part)],
+                check_every,
+                stop_at,
+            )
+            for part in range(processes)
+        ]
+        visitors = sorted((v for part in parts for v in part.result()), key=lambda v: v.rank)
+    return visitors, {name: t0 + offset for name, offset in marks.items()}
+
+
+class CapacityWatch(threading.Thread):
+    """Reads the room's capacity estimate and the per-second counts it is made from
+    (motcua.waitroom.capacity) from the server's Redis once a second during the run: what the
+    room believed while people waited. Each sample: (time.time(), capacity, the second before
+    last's completed, refused, let in)."""
+
+    def __init__(self, redis_url: str, prefix: str = "motcua:1:motcua:waitroom") -> None:
+        super().__init__(daemon=True)
+        self.redis_url, self.prefix = redis_url, prefix
+        self.samples: list[tuple[float, float | None, int, int, int]] = []
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        import pickle
+
+        import redis
+
+        client = redis.Redis.from_url(self.redis_url)
+        while not self.stopping.wait(1.0):
+            now = time.time()
+            second = int(now) - 2
+            names = ("capacity", f"done:{second}", f"shed:{second}", f"in:{second}")
+            try:
+                raw = client.mget([f"{self.prefix}:{name}" for name in names])
+            except redis.RedisError:
+                continue
+            first = raw[0]
+            state = pickle.loads(first) if isinstance(first, bytes) else None  # our own server
+            known = float(state[0] if isinstance(state, (list, tuple)) else state or 0) or None
+            counts = [int(value or 0) for value in raw[1:]]
+            self.samples.append((now, known, counts[0], counts[1], counts[2]))
+
+    def stop(self) -> list[tuple[float, float | None, int, int, int]]:
+        self.stopping.set()
+        self.join(timeout=5)
+        return self.samples
+
+
+def capacity_summary(
+    samples: Sequence[tuple[float, float | None, int, int, int]],
+    start: float,
+    end: float,
+) -> dict[str, float | None]:
+    """The capacity the room believed between ``start`` and ``end`` (time.time()): first,
+    lowest, highest, last; and the seconds sampled in which something was refused."""
+    inside = [s for s in samples if start <= s[0] <= end and s[1] is not None]
+    known = [s[1] for s in inside if s[1] is not None]
+    return {
+        "first": known[0] if known else None,
+        "min": min(known) if known else None,
+        "max": max(known) if known else None,
+        "last": known[-1] if known else None,
+        "refusing_seconds": float(sum(1 for s in inside if s[3])),
+    }
 
 
 async def measure_rate(base: str, path: str, seconds: float, concurrency: int) -> float:
@@ -571,6 +786,9 @@ def main(argv: list[str] | None = None) -> int:
         "--check-every", type=float, default=CHECK_EVERY, help="seconds between checks"
     )
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to let visits end")
+    parser.add_argument(
+        "--processes", type=int, default=0, help="client processes (default: as the rate needs)"
+    )
     parser.add_argument("--json", help="write every visitor and the report to this file")
     args = parser.parse_args(argv)
     phases = [
@@ -578,14 +796,13 @@ def main(argv: list[str] | None = None) -> int:
         Phase("burst", args.visitors / args.rate, args.rate),
         Phase("after", args.after, args.normal),
     ]
-    visitors, marks = asyncio.run(
-        burst(
-            args.base,
-            args.path or ["/thu-tuc/"],
-            phases,
-            check_every=args.check_every,
-            drain_s=args.drain,
-        )
+    visitors, marks = crowd(
+        args.base,
+        args.path or ["/thu-tuc/"],
+        phases,
+        processes=args.processes or processes_for(args.rate),
+        check_every=args.check_every,
+        drain_s=args.drain,
     )
     result = report(visitors, marks["after"], normal_p95(visitors, marks["burst"]))
     print(result.line())

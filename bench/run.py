@@ -105,6 +105,10 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}/s"
+
+
 class Run:
     def __init__(self, profile: Profile, workdir: Path, stack: Stack) -> None:
         self.p = profile
@@ -668,7 +672,7 @@ class Run:
 
     def s6_room(self, base: str, setup: dict[str, Any], env: dict[str, str]) -> None:
         """Browser-like visitors follow the waiting room (bench/room.py): the burst is 3× the
-        rate the page was just measured at (capped at what this one client process can start),
+        rate the page was just measured at (started by as many client processes as that needs),
         so that admission control refuses and the room forms; order, lost, duplicated, 5xx,
         recovery."""
         p = self.p
@@ -679,7 +683,10 @@ class Run:
         measured = asyncio.run(room.measure_rate(base, path, 3.0, 4 * p.connections))
         if measured <= 0:
             raise StackError(f"{path} was never served during the measurement")
-        peak = min(3 * measured, room.CLIENT_MAX_RATE)
+        # Several client processes on one schedule: one starts ~400 arrivals a second on time,
+        # and the cached page is served at ~680/s on a quiet machine.
+        peak = min(3 * measured, room.CLIENT_MAX_RATE * room.CLIENT_PROCESSES)
+        processes = room.processes_for(peak)
         normal = min(max(measured * 0.1, 2.0), 20.0)
         phases = [
             room.Phase("before", p.burst_before, normal),
@@ -687,43 +694,69 @@ class Run:
             room.Phase("after", p.room_after, normal),
         ]
         since = datetime.now(UTC).isoformat()
-        visitors, marks = asyncio.run(room.burst(base, [path], phases, drain_s=p.room_drain))
+        # What the room believed meanwhile: its capacity estimate, read from Redis each second.
+        watch = room.CapacityWatch(env["MOTCUA_REDIS_URL"])
+        watch.start()
+        wall = time.time() - time.monotonic()  # monotonic marks to time.time()
+        visitors, marks = room.crowd(
+            base, [path], phases, processes=processes, drain_s=p.room_drain
+        )
+        samples = watch.stop()
         found = room.report(visitors, marks["after"], room.normal_p95(visitors, marks["burst"]))
         # The database's side: a ticket no visitor saw is an answer lost on the way (its
         # visitor, if it tried again, holds a second one); the order as the server recorded it.
         rows = json.loads(self.manage(env, "-m", "bench.prepare", "room", since))["tickets"]
         books = room.ledger(visitors, rows)
+        # The room's share of the measured capacity, in people a second.
+        share = float(env.get("MOTCUA_WAITROOM_SHARE", "0.75"))
+        per_visit = int(env["MOTCUA_WAITROOM_REQUESTS_PER_VISIT"])
+        share_rate = share * measured / per_visit
+        drain = found.queued / share_rate  # the line's expected time to empty at that rate
+        admitted_at = [
+            datetime.fromisoformat(str(t["admitted_at"])).timestamp()
+            for t in rows
+            if t.get("admitted_at")
+        ]
+        believed = room.capacity_summary(
+            samples, marks["burst"] + wall, max(admitted_at, default=marks["end"] + wall)
+        )
+        times = "3×" if peak >= 3 * measured else "capped below 3×"
         result = Result(
             name="S6-room",
-            title=f"{len(visitors)} visitors, burst {peak:.0f}/s (3× {measured:.0f}/s) "
-            f"following the waiting room",
+            title=f"{len(visitors)} visitors, burst {peak:.0f}/s ({times} {measured:.0f}/s, "
+            f"{processes} client processes) following the waiting room",
             p50=None if found.room_p50_s is None else found.room_p50_s * 1000,
             p95=None if found.room_p95_s is None else found.room_p95_s * 1000,
             errors=found.lost + found.five_xx,
             requests=found.requests,
         )
         result.extra = {**asdict(found), "measured_rate": measured, "peak_rate": peak,
-                        "database": asdict(books)}  # fmt: skip
-        result.target = "ρ≥0.95, 0 lost, 0 dup, recovery≤30s"
+                        "client_processes": processes, "share_rate": share_rate,
+                        "expected_drain_s": drain, "database": asdict(books),
+                        "capacity": believed,
+                        "capacity_samples": [list(x) for x in samples]}  # fmt: skip
+        result.target = "formed, ρ≥0.95, 0 lost, 0 dup, 0 unseen, room ≥80% of its share"
+        missing = room.shortfalls(found, books, share_rate)
+        result.met = not missing
         formed = found.admitted >= 10
-        result.met = (
-            formed
-            and books.spearman_arrival is not None
-            and books.spearman_arrival >= 0.95
-            and books.stranded == 0
-            and found.duplicated == 0
-            and books.unseen == 0
-            and found.recovery_s is not None
-            and found.recovery_s <= 30
-        )
         lead = "p50/p95: time in the room; " if formed else "the room did not form; "
         rho = "n/a" if books.spearman is None else f"{books.spearman:.3f}"
         rho_a = "n/a" if books.spearman_arrival is None else f"{books.spearman_arrival:.3f}"
+        let_in = "n/a" if books.admission_rate is None else f"{books.admission_rate:.0f}/s"
         result.note = (
-            f"{lead}{found.line()}; database: {books.tickets} tickets, {books.unseen} that no "
+            f"{lead}{found.line()} (S6's target, ≤ 30 s, is not this one's: the line empties "
+            f"first; expected {drain:.0f} s for {found.queued} queued at {share_rate:.0f}/s); "
+            f"the room let in {let_in} in the {books.held_back} admissions that left people "
+            f"waiting (its share {share_rate:.0f}/s); "
+            f"its capacity estimate from the burst to the last admission: "
+            f"{_rate(believed['first'])} first, {_rate(believed['min'])}–"
+            f"{_rate(believed['max'])}, {_rate(believed['last'])} last "
+            f"({believed['refusing_seconds']:.0f} seconds refusing); "
+            f"database: {books.tickets} tickets, {books.unseen} that no "
             f"visitor saw, Spearman (arrival sequence, admission time) {rho}; the visitors' "
             f"arrival against their ticket's recorded admission {rho_a}; not served by the "
             f"end: {books.in_line} still in line, {books.stranded} without a place (lost)"
+            + (f"; missed: {', '.join(missing)}" if missing else "")
         )
         self.results.append(result)
 

@@ -58,13 +58,14 @@ def test_report_counts_lost_queued_and_order() -> None:
         visitor(3, queued=True, tickets=["B"], admitted=25.0, done=26.0),
         visitor(4, queued=True, tickets=["C"], admitted=24.0, done=24.5),  # overtook 3
         visitor(5, queued=True, tickets=["D"]),  # never let in: lost
-        visitor(6, queued=True),  # never got a ticket: lost too
+        visitor(6, queued=True, by_nginx=True),  # nginx's 503, never got a ticket: lost too
         visitor(40, done=40.1, first_ms=11.0),  # after the burst, directly
         visitor(41, done=41.1, first_ms=11.0),
     ]
     r = report(people, burst_end=30.0, normal_p95_ms=12.0)
     assert (r.visitors, r.queued, r.direct, r.admitted, r.ticket_holders) == (9, 5, 4, 3, 4)
     assert r.lost == 2
+    assert (r.by_nginx, r.by_nginx_ticket) == (1, 0)
     assert r.duplicated == 0
     assert r.spearman == pytest.approx(0.5)  # x ranks 1,2,3 against 1,3,2
     assert r.spearman_ticket is None  # no ticket time recorded
@@ -147,3 +148,138 @@ def test_the_ledger_orders_arrivals_by_the_recorded_admission_and_counts_places_
     # Arrivals 0, 1, 2 let in at 1 s, 3 s, 2 s: ranks (1,2,3) against (1,3,2).
     assert books.spearman_arrival == pytest.approx(0.5)
     assert (books.in_line, books.stranded) == (1, 2)
+
+
+def test_the_schedule_gives_each_phase_its_rate_and_marks() -> None:
+    from bench.room import Phase, schedule
+
+    offsets, marks = schedule([Phase("before", 2, 2), Phase("burst", 1, 10), Phase("after", 1, 1)])
+    assert len(offsets) == 4 + 10 + 1
+    assert offsets[:5] == [0.0, 0.5, 1.0, 1.5, 2.0]
+    assert offsets[4:14] == pytest.approx([2 + i / 10 for i in range(10)])
+    assert marks == {"before": 0.0, "burst": 2.0, "after": 3.0, "end": 4.0}
+    assert offsets == sorted(offsets)
+
+
+def test_processes_deal_the_ranks_between_them_once_each() -> None:
+    from bench.room import CLIENT_PROCESSES, deal, processes_for
+
+    parts = [deal(10, 3, i) for i in range(3)]
+    assert parts == [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]
+    assert sorted(r for part in parts for r in part) == list(range(10))
+    assert processes_for(100) == 1
+    assert processes_for(3 * 680) == 6  # 2,040 a second, 400 each
+    assert processes_for(10**6) == CLIENT_PROCESSES
+
+
+def test_several_client_processes_follow_one_schedule_and_merge_their_visitors() -> None:
+    """Two processes against a server that serves every page: every rank once, each arriving
+    at its time on the one schedule (time.monotonic is system-wide)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from bench.room import Phase, crowd
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        visitors, marks = crowd(
+            base, ["/"], [Phase("burst", 1.0, 40)], processes=2, drain_s=5, start_in=3.0
+        )
+    finally:
+        server.shutdown()
+    assert [v.rank for v in visitors] == list(range(40))
+    assert all(v.ok and v.direct for v in visitors)
+    assert marks["end"] - marks["burst"] == pytest.approx(1.0)
+    assert visitors[0].scheduled == pytest.approx(marks["burst"])
+    # Started on time, whichever process started it (a loaded machine may slip a little).
+    assert all(-0.01 <= v.arrived - v.scheduled < 1.0 for v in visitors)
+
+
+def test_the_admission_rate_counts_the_admissions_that_left_people_waiting() -> None:
+    from bench.room import admission_rate
+
+    # A let in at 10, B at 12 while C waits, C and D (ticket at 12.5) at 13, leaving nobody;
+    # E, ticket at 29, let in at once at 30. Only the admission at 12 left someone waiting:
+    # 1 let in over the 2 s since the one before.
+    admissions = [10.0, 12.0, 13.0, 13.0, 30.0]
+    waits = [(9.0, 10.0), (9.1, 12.0), (9.2, 13.0), (12.5, 13.0), (29.0, 30.0)]
+    assert admission_rate(admissions, waits) == (pytest.approx(0.5), 1)
+    # Someone waiting all along: every admission after the first counts, 20 s at most 10 each.
+    assert admission_rate(admissions, [(9.0, None)]) == (pytest.approx(4 / 13), 3)
+    assert admission_rate([], waits) == (None, 0)
+    assert admission_rate([20.5], [(20.2, None)]) == (None, 0)
+
+
+def test_the_ledger_gives_the_rooms_rate_from_the_recorded_admissions() -> None:
+    from datetime import datetime
+
+    from bench.room import ledger
+
+    def at(seconds: float) -> str:
+        return datetime.fromtimestamp(1_800_000_000 + seconds).astimezone().isoformat()
+
+    people = [
+        visitor(0, tickets=["A"], ticket_wall=1_800_000_000.0),
+        visitor(1, tickets=["B"], ticket_wall=1_800_000_000.1),
+    ]
+    rows = [
+        {"code": "A", "sequence": 1, "state": "used", "admitted_at": at(1.5)},
+        {"code": "B", "sequence": 2, "state": "used", "admitted_at": at(3.5)},
+        {"code": "C", "sequence": 3, "state": "used", "admitted_at": at(2.5)},  # nobody saw it
+    ]
+    # Admissions at 1.5 (A), 2.5 (C, B still waiting: 1 over 1 s), 3.5 (B, nobody left).
+    books = ledger(people, rows)
+    assert (books.admission_rate, books.held_back) == (pytest.approx(1.0), 1)
+
+
+def test_s6_room_is_met_without_recovery_and_missed_when_the_room_collapses() -> None:
+    from bench.room import Ledger, report, shortfalls
+
+    people = [visitor(i, queued=True, admitted=float(i), done=float(i)) for i in range(20)]
+    found = report(people, burst_end=100.0, normal_p95_ms=None)
+    assert found.recovery_s is None  # the line had not emptied: not a shortfall
+    books = Ledger(20, 0, 1.0, 0.99, admission_rate=90, held_back=5)
+    assert shortfalls(found, books, share_rate=100) == []
+    slow = Ledger(20, 0, 1.0, 0.99, admission_rate=30, held_back=5)
+    assert shortfalls(found, slow, share_rate=100) == ["the room let in < 80 % of its share"]
+    never_held = Ledger(20, 0, 1.0, 0.99, admission_rate=None, held_back=0)
+    assert shortfalls(found, never_held, share_rate=100) == []
+    bad = Ledger(20, 2, 1.0, 0.5, stranded=1, admission_rate=10, held_back=3)
+    assert shortfalls(found, bad, share_rate=100) == [
+        "arrival order ρ < 0.95",
+        "1 lost",
+        "2 tickets unseen",
+        "the room let in < 80 % of its share",
+    ]
+
+
+def test_the_capacity_believed_is_summed_up_over_the_wait() -> None:
+    from bench.room import capacity_summary
+
+    samples = [
+        (9.0, 500.0, 400, 0, 0),  # before: not counted
+        (10.0, 480.0, 450, 30, 0),
+        (11.0, 300.0, 300, 10, 5),
+        (12.0, None, 0, 0, 0),  # Redis not answering
+        (13.0, 420.0, 10, 0, 150),
+    ]
+    assert capacity_summary(samples, 10.0, 13.0) == {
+        "first": 480.0,
+        "min": 300.0,
+        "max": 480.0,
+        "last": 420.0,
+        "refusing_seconds": 2.0,
+    }
+    assert capacity_summary(samples, 20.0, 30.0)["first"] is None

@@ -77,16 +77,115 @@ def test_nobody_is_let_in_while_the_platform_already_serves_its_capacity(world):
     assert services.admit_due(queue, later) == 0
 
 
-def test_capacity_is_what_was_served_while_requests_were_refused(world):
-    now = NOON.timestamp()
-    second = int(now)
-    cache.set_many({f"{capacity.PREFIX}:done:{s}": 25 for s in range(second - 10, second)})
-    cache.set(f"{capacity.PREFIX}:shed:{second - 3}", 4)
-    known, rate = capacity.measure(now)
-    assert rate == 25.0 and known == pytest.approx(0.8 * 40 + 0.2 * 25)
-    for _second in range(30):  # measured again each second while it keeps refusing
-        known, rate = capacity.measure(now)
-    assert known == pytest.approx(25.0, abs=0.1) and capacity.capacity() == known
+def test_saturated_seconds_pull_the_capacity_down_each_once(world):
+    """Seconds with refusals are samples, each taken once; the seconds between them, when
+    newcomers were sent to the room without being served, are not."""
+    start = int(NOON.timestamp())
+    for i in range(10):  # alternately saturated (20 served, refusals) and redirecting (none)
+        second = start + i
+        cache.set(f"{capacity.PREFIX}:done:{second}", 20 if i % 2 == 0 else 0)
+        if i % 2 == 0:
+            cache.set(f"{capacity.PREFIX}:shed:{second}", 50)
+        capacity.measure(second + 2.5)  # once a second, the second before last settled
+    expected = 20 + (40 - 20) * 0.8**5  # five saturated seconds, a fifth of the way each
+    assert capacity.capacity() == pytest.approx(expected)
+    for _again in range(30):  # measured again in the same second: nothing new to take
+        capacity.measure(start + 11.5)
+    assert capacity.capacity() == pytest.approx(expected)
+
+
+def line(queue: Queue, number: int) -> None:
+    """``number`` more people waiting in ``queue``, checking in time all along the
+    simulation."""
+    start = Ticket.objects.filter(queue=queue).count()
+    Ticket.objects.bulk_create(
+        Ticket(
+            queue=queue,
+            secret=f"ve-{i:06d}",
+            code=f"M{i:07d}",
+            sequence=i,
+            rank=i,
+            taken_at=NOON,
+            checked_at=NOON + timedelta(days=1),
+        )
+        for i in range(start + 1, start + number + 1)
+    )
+
+
+def simulate(
+    queue,
+    seconds: int,
+    *,
+    serves: float,
+    burst: dict[int, float] | None = None,
+    arriving: int = 0,
+):
+    """The room's admission once a second on a platform that serves ``serves`` requests a
+    second: each person let in makes the visit's requests in the next second, ``burst``
+    adds other requests in given seconds; what exceeds ``serves`` is refused; ``arriving``
+    people join the line each second. Returns, per second, (people let in, the capacity
+    measured)."""
+    from django.conf import settings
+
+    burst = burst or {}
+    start = int(NOON.timestamp())
+    history: list[tuple[int, float]] = []
+    previous = 0
+    for i in range(seconds):
+        if arriving:
+            line(queue, arriving)
+        let_in = services.admit_due(queue, NOON + timedelta(seconds=i, milliseconds=500))
+        asked = previous * settings.WAITROOM_REQUESTS_PER_VISIT + burst.get(i, 0.0)
+        cache.set(f"{capacity.PREFIX}:done:{start + i}", int(min(asked, serves)))
+        if asked > serves:
+            cache.set(f"{capacity.PREFIX}:shed:{start + i}", int(asked - serves))
+        history.append((let_in, capacity.capacity()))
+        previous = let_in
+    return history
+
+
+def test_a_burst_of_redirects_does_not_collapse_the_capacity(world):
+    """Three seconds refused, then 40 s during which newcomers go to the room unserved: the
+    window's average falls, the capacity must not (it fell to its minimum, and the room let
+    almost nobody in)."""
+    queue = services.general_queue()
+    line(queue, 400)
+    history = simulate(queue, 43, serves=40, burst={0: 100, 1: 100, 2: 100})
+    assert min(known for _in, known in history) >= 0.8 * 40
+    later = [let_in for let_in, _known in history[13:]]  # the refusals out of the window
+    # Its share of the 40 requests a second, 10 a visit: 3 people a second, at least 80 %.
+    assert sum(later) / len(later) >= 0.8 * 0.75 * 40 / 10
+
+
+def test_with_no_other_traffic_the_room_lets_in_its_whole_share(world):
+    """Its own flow is not other traffic: it let in K / 2 (F = K − F), not 0.75 × K."""
+    queue = services.general_queue()
+    line(queue, 400)
+    simulate(queue, 20, serves=1000)
+    now = (NOON + timedelta(seconds=20)).timestamp()
+    assert capacity.admissions_per_second(now) == pytest.approx(0.75 * capacity.capacity() / 10)
+
+
+def test_a_line_the_room_empties_at_every_admission_does_not_raise_the_capacity(world):
+    """One arrival a second, 3 let in a second at most: the room's rate held nobody back, so
+    nothing says the platform could take more."""
+    queue = services.general_queue()
+    history = simulate(queue, 60, serves=1000, arriving=1)
+    assert sum(let_in for let_in, _known in history) >= 55
+    assert history[-1][1] == pytest.approx(40.0)
+
+
+def test_an_underestimate_grows_while_people_wait_and_settles_at_what_is_served(world):
+    """Started at 40 requests a second on a platform that serves 200: nothing is refused, so
+    the room probes upwards; once it lets in too many, refusals bring it back."""
+    queue = services.general_queue()
+    line(queue, 2500)
+    history = simulate(queue, 150, serves=200)
+    assert history[60][1] >= 2 * 40
+    known = [k for _in, k in history[100:]]
+    assert min(known) >= 0.8 * 200 and max(known) <= 1.6 * 200
+    later = [let_in for let_in, _known in history[100:]]
+    assert sum(later) / len(later) >= 0.8 * 0.75 * 200 / 10
 
 
 def test_counts_from_every_process_are_summed_once_the_second_is_over(world):
@@ -240,3 +339,9 @@ def test_a_place_in_the_general_queue_does_not_hold_the_queue_s_lock_through_a_d
     assert settings_sent(lambda: take(general, NOON)) == ["SET LOCAL synchronous_commit TO OFF"]
     enrolment = event(world, opens_at=None)
     assert settings_sent(lambda: arrive(world, enrolment, NOON)) == []
+
+
+def test_the_capacity_an_older_release_stored_alone_is_read(world):
+    cache.set(capacity.CAPACITY_KEY, 55.0, None)
+    assert capacity.capacity() == 55.0
+    assert capacity.measure(NOON.timestamp())[0] == pytest.approx(55.0)

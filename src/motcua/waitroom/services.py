@@ -230,6 +230,8 @@ def admit_due(queue: Queue, at: datetime | None = None) -> int:
         locked.admit_credit = credit - count if admitted == count else 0.0
         locked.admitted_until = at
         locked.save(update_fields=["admit_credit", "admitted_until"])
+    # The room's own flow, apart from the rest; held: its rate, not the line, was the limit.
+    capacity.let_in(admitted, at.timestamp(), held=admitted == count)
     if locked.is_general and admitted == 0 and not _anyone_waiting(locked):
         cache.delete(FORMING_KEY)
     return admitted
