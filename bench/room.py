@@ -48,6 +48,7 @@ import aiohttp
 from bench.stats import percentile, recovery_seconds
 
 ROOM = "/hang-cho/"
+DOOR = ROOM + "cua/"  # where nginx sends the pages its cap turns away (deploy/nginx.conf)
 # A person pressing "Kiểm tra lại": every 10 s (the page's own opt-in refresh is every 30 s).
 # Every 3 s, a thousand people waiting ask the room's small budget 333 times a second.
 CHECK_EVERY = 10.0
@@ -113,7 +114,7 @@ class Visitor:
     scheduled: float  # monotonic time it was due to arrive
     arrived: float = 0.0  # monotonic time of its first request
     queued: bool = False  # sent to the room (303) or to nginx's 503 page
-    by_nginx: bool = False  # queued by nginx's 503 page (no place given at the door)
+    by_nginx: bool = False  # turned away by nginx: sent to the room's door, or to its 503 page
     tickets: list[str] = field(default_factory=list)  # codes of the tickets it took
     ticket_at: float | None = None  # when its (first) ticket was taken
     ticket_wall: float | None = None  # the same, time.time(): against the server's records
@@ -459,8 +460,11 @@ async def visit(browser: Browser, check_every: float, stop_at: float) -> None:
             v.done = time.monotonic()
             return
         if status in (301, 302, 303) and location.startswith(ROOM):
+            # The application's door (a place given with the redirect), or nginx's: turned
+            # away by nginx's cap, sent to the room's door, which gives the place.
             v.queued = True
-            await room(browser, location, check_every, stop_at)
+            v.by_nginx = _path(location).startswith(DOOR)
+            await room(browser, _path(location), check_every, stop_at)
             return
         if status == 503 and f'href="{ROOM}"' in body:
             # nginx turned the request away before Django: its page links to the room.
@@ -485,6 +489,12 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
         v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
     while not given and time.monotonic() < stop_at:  # the room's page: take a ticket
         status, location, body, _s, _ms = await browser.request("GET", where)
+        if status in (302, 303) and location:  # the door: a place given, or the room's page
+            where = _path(location)
+            if TICKET.match(where.split("?")[0]):
+                v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
+                break
+            continue
         if status == 200:
             take = ticket_form(Page(body))
             if take is None:

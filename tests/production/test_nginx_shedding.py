@@ -79,11 +79,29 @@ def hold_one(nginx: Process, node: HeldNode, pool: ThreadPoolExecutor, path: str
     return held
 
 
-def test_beyond_the_cap_a_page_gets_nginx_503_in_vietnamese_with_retry_after(proxy):
+def test_beyond_the_cap_a_page_opened_goes_to_the_rooms_door_which_has_its_own_budget(proxy):
+    """A GET turned away by the cap is sent to the waiting room's door with the page it asked
+    for (the application gives the place there), and the door is not under the cap."""
+    nginx, node = proxy
+    with ThreadPoolExecutor(2) as pool:
+        held = hold_one(nginx, node, pool, "/thu-tuc/?q=khai+sinh")
+        refused = requests.get(
+            f"{nginx.url}/thu-tuc/?q=khai+sinh", allow_redirects=False, timeout=10
+        )
+        assert refused.status_code == 303
+        assert refused.headers["Location"] == "/hang-cho/cua/thu-tuc/?q=khai+sinh"
+        door = pool.submit(requests.get, f"{nginx.url}{refused.headers['Location']}", timeout=30)
+        assert node.arrived.acquire(timeout=10), "the door was refused by the nodes' cap"
+        node.release.set()
+        assert held.result().status_code == 200
+        assert door.result().status_code == 200
+
+
+def test_beyond_the_cap_a_form_sent_gets_nginx_503_in_vietnamese_with_retry_after(proxy):
     nginx, node = proxy
     with ThreadPoolExecutor(2) as pool:
         held = hold_one(nginx, node, pool, "/thu-tuc/")
-        refused = requests.get(f"{nginx.url}/thu-tuc/", timeout=10)
+        refused = requests.post(f"{nginx.url}/thu-tuc/", data={"a": "1"}, timeout=10)
         node.release.set()
         assert held.result().status_code == 200
 

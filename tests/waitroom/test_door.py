@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -214,3 +215,43 @@ def test_one_address_cannot_fill_the_line_with_anonymous_tickets(one_slot, clien
     client.force_login(person)  # the same address, signed in: one place of their own
     assert client.post("/hang-cho/", {"hang": "chung", "tiep": "/"}).status_code == 302
     assert Ticket.objects.count() == 4
+
+
+@pytest.fixture
+def nginx_door(db, settings):
+    """No slot is taken here: nginx turned the request away, and the door is all the
+    application sees of it."""
+    settings.PAGE_CACHE_SECONDS = 0
+    forming.forget()
+    yield
+    forming.forget()
+
+
+def test_a_page_nginx_turned_away_gets_its_place_at_the_rooms_door(nginx_door, client):
+    from motcua.waitroom import capacity
+
+    before = capacity._sum("shed", time.time() + 1)
+    response = client.get("/hang-cho/cua/thu-tuc/?q=khai+sinh")
+    assert response.status_code == 303
+    ticket = Ticket.objects.get()
+    assert response["Location"] == f"/hang-cho/{ticket.secret}/"
+    assert ticket.next_path == "/thu-tuc/?q=khai+sinh" and ticket.holder is None
+    capacity.refused.flush()
+    assert capacity._sum("shed", time.time() + 1) == before + 1  # a saturated second
+    # The same browser again (its ticket's cookie): the same place.
+    assert client.get("/hang-cho/cua/")["Location"] == response["Location"]
+    # The root page turned away leads back to the root; another site, never.
+    other = Client(headers=BROWSER)
+    other.get("/hang-cho/cua//evil.example/")
+    assert Ticket.objects.order_by("-pk").first().next_path == "/"
+
+
+def test_at_the_door_what_may_not_queue_gets_the_503_it_would_have_had(nginx_door, client):
+    for path in ("/hang-cho/cua/can-bo/", "/hang-cho/cua/api/v1/procedures",
+                 "/hang-cho/cua/hang-cho/abc/"):  # fmt: skip
+        answer = client.get(path)
+        assert answer.status_code == 503 and answer.has_header("Retry-After"), path
+    # A tool that is not a browser opening a page: the room's page, which offers a place.
+    tool = Client().get("/hang-cho/cua/thu-tuc/")
+    assert tool.status_code == 303 and tool["Location"] == "/hang-cho/?tiep=%2Fthu-tuc%2F"
+    assert Ticket.objects.count() == 0

@@ -40,6 +40,7 @@ from .services import (
 )
 
 ROOM = "/hang-cho/"
+DOOR = ROOM + "cua/"  # where nginx sends a page it turned away: /hang-cho/cua/<the page>
 # Machine interfaces and the staff's doors: never queued.
 NOT_QUEUED = ("/api/", "/open311/", "/can-bo/", "/admin/", "/thanh-toan/", "/hop-thu-", "/i18n/")
 IN_PROGRESS = ("/ho-so-nhap/",)
@@ -68,8 +69,10 @@ class _Forming:
 forming = _Forming()
 
 
-def queueable(request: HttpRequest) -> bool:
-    path = request.path
+def queueable(request: HttpRequest, path: str | None = None) -> bool:
+    """Whether the request (for ``path``, the page nginx turned away at the door, else its
+    own) may be sent to the room rather than refused."""
+    path = request.path if path is None else path
     if request.method not in ("GET", "HEAD") or path.startswith(NOT_QUEUED):
         return False
     if path == "/healthz" or path.startswith(ROOM):
@@ -81,16 +84,18 @@ def queueable(request: HttpRequest) -> bool:
     return not holds_any_pass(request)
 
 
-def to_room(request: HttpRequest) -> HttpResponse:
+def to_room(request: HttpRequest, wanted: str | None = None) -> HttpResponse:
     """The visitor's place in the general queue is taken now, as they are turned away, and
     the answer goes straight to their ticket's page: the order of the line is the order of
     arrival, not of who next gets through to a room page to ask for a ticket (under a burst
     that would be a lottery again). A browser that already holds a live ticket (its cookie)
     gets that one. When no ticket can be taken (the address's bound, the database failing),
-    the room's own page, which offers one."""
-    ticket = _ticket_at_the_door(request)
+    the room's own page, which offers one. ``wanted``: the page asked for, when it is not this
+    request's own (nginx's door)."""
+    wanted = _back_to(request, wanted)
+    ticket = _ticket_at_the_door(request, wanted)
     if ticket is None:
-        target = f"{ROOM}?{urlencode({'tiep': request.get_full_path()})}"
+        target = f"{ROOM}?{urlencode({'tiep': wanted})}"
     else:
         target = f"{ROOM}{ticket.secret}/"
     response = HttpResponseRedirect(target)
@@ -101,14 +106,14 @@ def to_room(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _back_to(request: HttpRequest) -> str:
+def _back_to(request: HttpRequest, wanted: str | None = None) -> str:
     """Where the ticket leads once let in: this page, never another site (``//host``)."""
-    path = request.get_full_path()
+    path = request.get_full_path() if wanted is None else wanted
     safe = url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()})
     return path if safe and path.startswith("/") else "/"
 
 
-def _ticket_at_the_door(request: HttpRequest) -> Ticket | None:
+def _ticket_at_the_door(request: HttpRequest, wanted: str) -> Ticket | None:
     if request.headers.get("Sec-Fetch-Dest") != "document" or request.path in (
         "/favicon.ico",
         "/robots.txt",
@@ -123,7 +128,7 @@ def _ticket_at_the_door(request: HttpRequest) -> Ticket | None:
         if held is not None:
             return held
         count_anonymous_ticket(client_ip(request))
-        return take_ticket(queue=general_queue(), holder=None, next_path=_back_to(request))
+        return take_ticket(queue=general_queue(), holder=None, next_path=wanted)
     except (RateLimited, DatabaseError):
         return None
 
@@ -135,6 +140,9 @@ class WaitingRoomMiddleware:
         self.get_response = get_response
         limit = int(settings.WAITROOM_INFLIGHT)
         self.room_slots = threading.BoundedSemaphore(limit) if limit > 0 else None
+        # The door has slots of its own: thousands checking their tickets must not keep the
+        # people nginx turns away from taking their place (bench S6-room, 07/12/2026).
+        self.door_slots = threading.BoundedSemaphore(limit) if limit > 0 else None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.WAITROOM:
@@ -154,13 +162,29 @@ class WaitingRoomMiddleware:
 
     def _room(self, request: HttpRequest) -> HttpResponse:
         request.admission_exempt = True  # type: ignore[attr-defined]
-        if self.room_slots is None:
-            return self.get_response(request)
-        if not self.room_slots.acquire(timeout=0.05):
+        at_the_door = request.path.startswith(DOOR)
+        slots = self.door_slots if at_the_door else self.room_slots
+        if slots is not None and not slots.acquire(timeout=0.05):
             # The room itself is full for a moment (thousands checking at once): the ticket
             # is safe on the server; come back in a few seconds.
             return refusal(request, status=503, seconds=retry_after())
         try:
-            return self.get_response(request)
+            return door(request) if at_the_door else self.get_response(request)
         finally:
-            self.room_slots.release()
+            if slots is not None:
+                slots.release()
+
+
+def door(request: HttpRequest) -> HttpResponse:
+    """A page nginx turned away (its cap on requests in flight, deploy/nginx.conf) comes here
+    as ``/hang-cho/cua<the page>``: the visitor is given a place as if the application had
+    refused it, in the order nginx turned them away. What may not be queued (a form being
+    sent, the staff's doors, a pass holder, a draft in progress) gets the 503 it would have
+    had."""
+    wanted = request.get_full_path()[len(DOOR) - 1 :]
+    if not wanted.startswith("/") or wanted.startswith("//"):
+        wanted = "/"
+    if not queueable(request, wanted.split("?", 1)[0]):
+        return refusal(request, status=503, seconds=retry_after())
+    capacity.refused.hit()
+    return to_room(request, wanted)
