@@ -278,8 +278,17 @@ def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Le
     seen = {code for v in visitors for code in v.tickets}
     let_in = [t for t in tickets if t.get("admitted_at")]
     by_code = {t["code"]: t for t in tickets}
+    # The admission order: by admission time, and within one admission (a batch let in at
+    # once, up to hundreds at a time) in the order the room took them, the line's sequence.
+    # Time alone ties a whole batch, which lowers ρ with nothing out of order.
     pairs = [
-        (v.arrived, datetime.fromisoformat(str(by_code[v.tickets[0]]["admitted_at"])).timestamp())
+        (
+            v.arrived,
+            (
+                datetime.fromisoformat(str(by_code[v.tickets[0]]["admitted_at"])).timestamp(),
+                int(by_code[v.tickets[0]]["sequence"]),
+            ),
+        )
         for v in sorted(visitors, key=lambda v: v.rank)
         if len(set(v.tickets)) == 1
         and v.tickets[0] in by_code

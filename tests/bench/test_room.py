@@ -150,6 +150,22 @@ def test_the_ledger_orders_arrivals_by_the_recorded_admission_and_counts_places_
     assert (books.in_line, books.stranded) == (1, 2)
 
 
+def test_a_batch_let_in_at_once_is_ordered_by_the_line_not_tied() -> None:
+    """Four people let in by one admission (one time) in the line's order, then two more: the
+    order is the arrival order (ρ = 1), not six people tied in two groups."""
+    from bench.room import ledger
+
+    people = [visitor(i, tickets=[code], done=9.0) for i, code in enumerate("ABCDEF")]
+    rows = [
+        {"code": code, "sequence": i + 1, "state": "used",
+         "admitted_at": "2026-12-07 09:00:01+00:00" if i < 4 else "2026-12-07 09:00:02+00:00"}
+        for i, code in enumerate("ABCDEF")
+    ]  # fmt: skip
+    assert ledger(people, rows).spearman_arrival == pytest.approx(1.0)
+    rows[0]["sequence"], rows[3]["sequence"] = 4, 1  # within the batch, A after D
+    assert ledger(people, rows).spearman_arrival < 0.8
+
+
 def test_the_schedule_gives_each_phase_its_rate_and_marks() -> None:
     from bench.room import Phase, schedule
 
