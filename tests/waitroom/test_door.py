@@ -237,7 +237,9 @@ def test_a_page_nginx_turned_away_gets_its_place_at_the_rooms_door(nginx_door, c
     assert response["Location"] == f"/hang-cho/{ticket.secret}/"
     assert ticket.next_path == "/thu-tuc/?q=khai+sinh" and ticket.holder is None
     capacity.refused.flush()
-    assert capacity._sum("shed", time.time() + 1) == before + 1  # a saturated second
+    # Not a refusal for the capacity's samples: under a line, most of what nginx turns away
+    # is newcomers being given places, not pages the platform failed to serve.
+    assert capacity._sum("shed", time.time() + 1) == before
     # The same browser again (its ticket's cookie): the same place.
     assert client.get("/hang-cho/cua/")["Location"] == response["Location"]
     # The root page turned away leads back to the root; another site, never.
