@@ -139,3 +139,13 @@ def test_more_than_one_supplement_makes_a_decision_late():
 def test_rebuild_summary_refuses_a_bad_date(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("rebuild_summary", since="23/11/2026")
+
+
+def test_the_rebuild_writes_every_column_of_a_summary_row():
+    """The rebuild writes rows column by column (COPY on PostgreSQL): a counter added to the
+    model must be added to the rebuild's row, or its rows would not go in."""
+    from motcua.core.bulk import columns_of
+    from motcua.dossiers.models import DailySummary
+    from motcua.dossiers.summary import ROW_FIELDS
+
+    assert sorted(ROW_FIELDS) == sorted(columns_of(DailySummary))

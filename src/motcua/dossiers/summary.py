@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from motcua.core.bulk import insert_rows
 from motcua.core.page_cache import bump
 from motcua.identity.models import Agency
 
@@ -48,6 +49,12 @@ COUNTERS = (
     "e_results",
     "in_process_delta",
 )
+ROW_FIELDS = (
+    "agency_id",
+    "day",
+    "procedure_id",
+    *COUNTERS,
+)  # a summary row, as the rebuild writes it
 # Renewed whenever a day already past is written (a backdated move, a rebuild): the reports
 # of closed months kept in the cache (reports.py) are then read afresh.
 SUMMARY_GENERATION = "motcua:summary:generation"
@@ -177,14 +184,16 @@ def rebuild(since: date | None = None) -> int:
             rows = DailySummary.objects.filter(agency_id=agency_id)
             (rows.filter(day__gte=since) if since else rows).delete()
             counts = _recount(agency_id, since)
-            DailySummary.objects.bulk_create(
-                [
-                    DailySummary(agency_id=agency_id, day=day, procedure_id=procedure, **values)
+            # COPY on PostgreSQL (motcua.core.bulk): bulk_create preparing each value was half
+            # of a rebuild's time (22 minutes for the benchmark's 5 million dossiers).
+            written += insert_rows(
+                DailySummary,
+                ROW_FIELDS,
+                (
+                    (agency_id, day, procedure, *(values[name] for name in COUNTERS))
                     for (day, procedure), values in counts.items()
-                ],
-                batch_size=1000,
+                ),
             )
-            written += len(counts)
             _renew_on_commit()
     return written
 
