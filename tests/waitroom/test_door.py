@@ -257,3 +257,15 @@ def test_at_the_door_what_may_not_queue_gets_the_503_it_would_have_had(nginx_doo
     tool = Client().get("/hang-cho/cua/thu-tuc/")
     assert tool.status_code == 303 and tool["Location"] == "/hang-cho/?tiep=%2Fthu-tuc%2F"
     assert Ticket.objects.count() == 0
+
+
+def test_with_the_room_turned_off_nginx_door_answers_the_503(nginx_door, client, settings):
+    settings.WAITROOM = False
+    answer = client.get("/hang-cho/cua/thu-tuc/")
+    assert answer.status_code == 503 and answer.has_header("Retry-After")
+    assert Ticket.objects.count() == 0
+
+
+def test_an_icon_nginx_turned_away_takes_no_place_at_the_door(nginx_door, client):
+    client.get("/hang-cho/cua/favicon.ico")
+    assert Ticket.objects.count() == 0

@@ -114,7 +114,7 @@ def _back_to(request: HttpRequest, wanted: str | None = None) -> str:
 
 
 def _ticket_at_the_door(request: HttpRequest, wanted: str) -> Ticket | None:
-    if request.headers.get("Sec-Fetch-Dest") != "document" or request.path in (
+    if request.headers.get("Sec-Fetch-Dest") != "document" or wanted.split("?", 1)[0] in (
         "/favicon.ico",
         "/robots.txt",
     ):
@@ -146,6 +146,8 @@ class WaitingRoomMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.WAITROOM:
+            if request.path.startswith(DOOR):  # nginx's door with the room turned off
+                return refusal(request, status=503, seconds=retry_after())
             return self.get_response(request)
         if request.path.startswith(ROOM):
             return self._room(request)
