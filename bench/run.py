@@ -30,6 +30,7 @@ from typing import Any
 from bench import load, room
 from bench.generate import GENERATOR_VERSION
 from bench.stack import (
+    ARRIVALS_LOG,
     BIN,
     PG_BIN,
     ROOT,
@@ -614,6 +615,10 @@ class Run:
         """Static files collected (production serves only the hashed manifest), then
         ``motcua serve`` with the Celery worker and beat, behind deploy/nginx.conf."""
         self.manage(env, "-m", "motcua", "collectstatic", "--noinput", "-v0")
+        # The arrivals nginx stamps (the waiting room's places under a burst) are read by the
+        # node from nginx's log, as in production (docs/overload.md, "Places given by nginx").
+        arrivals = self.workdir / f"{name}-nginx" / ARRIVALS_LOG
+        env = {**env, "MOTCUA_WAITROOM_ARRIVALS_LOG": str(arrivals)}
         node = self.stack.serve(name, env, self.p.workers, self.p.threads)
         self.stack.jobs(name, env)
         # Every scenario and baseline goes through nginx, as in production: it caps the

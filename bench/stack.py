@@ -18,12 +18,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.production import stack as helpers
-from tests.production.stack import PG_BIN, Process, free_port
+from tests.production.stack import ARRIVALS_LOG, PG_BIN, Process, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-__all__ = ["BIN", "PG_BIN", "ROOT", "Stack", "StackError", "free_port", "missing_tools"]
+__all__ = [
+    "ARRIVALS_LOG",
+    "BIN",
+    "PG_BIN",
+    "ROOT",
+    "Stack",
+    "StackError",
+    "free_port",
+    "missing_tools",
+]
 
 
 class StackError(RuntimeError):

@@ -481,6 +481,10 @@ WAITROOM_LATE_HOURS = env_int("MOTCUA_WAITROOM_LATE_HOURS", 24)
 WAITROOM_TICKETS_PER_ADDRESS = env_int("MOTCUA_WAITROOM_TICKETS_PER_ADDRESS", 20)
 # Requests for the room's own pages one process serves at once, outside MAX_INFLIGHT.
 WAITROOM_INFLIGHT = env_int("MOTCUA_WAITROOM_INFLIGHT", 2)
+# nginx's log of the arrivals it stamped (deploy/nginx.conf, log_format motcua_arrival): read
+# by every node, it gives those nginx turned away their places in the order it turned them
+# away. Empty: places are given when the room's door is reached.
+WAITROOM_ARRIVALS_LOG = os.environ.get("MOTCUA_WAITROOM_ARRIVALS_LOG", "")
 # --- end of overload behaviour -------------------------------------------------------------
 
 # --- Transport and browser security (docs/production.md, "HTTPS and security headers") -----

@@ -335,6 +335,9 @@ NGINX_CERTIFICATES = {
     "/etc/ssl/motcua/privkey.pem": "key.pem",
 }
 NGINX_ACME = "/var/www/acme"
+# Logs the site names itself: written in the run's directory.
+NGINX_LOGS = ("motcua-arrivals.log", "access.log")
+ARRIVALS_LOG = "motcua-arrivals.log"
 
 
 def self_signed_certificate(workdir: Path) -> tuple[Path, Path]:
@@ -406,6 +409,8 @@ def nginx_config(
     for path, name in NGINX_CERTIFICATES.items():
         site = site.replace(path, str(workdir / name))
     site = site.replace(NGINX_ACME, str(workdir / "acme"))
+    for log in NGINX_LOGS:  # the arrivals log (MOTCUA_WAITROOM_ARRIVALS_LOG) and the main one
+        site = site.replace(f"/var/log/nginx/{log}", str(workdir / log))
     listen = f"    listen 127.0.0.1:{port} ssl http2;" if tls else f"    listen 127.0.0.1:{port};"
     site = site.replace(NGINX_TLS, listen)
     site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port or free_port()};")
@@ -419,7 +424,7 @@ error_log {workdir / "nginx-error.log"} warn;
 worker_rlimit_nofile 16384;
 events {{ worker_connections 8192; }}
 http {{
-    access_log {workdir / "nginx-access.log"};
+    access_log {workdir / "access.log"};
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +20,7 @@ import pytest
 import requests
 
 from .conftest import needs
-from .stack import Process, nginx_config, start_nginx
+from .stack import ARRIVALS_LOG, Process, nginx_config, start_nginx
 
 pytestmark = [pytest.mark.production, needs("nginx")]
 
@@ -150,3 +151,53 @@ def test_the_cap_is_rendered_from_the_one_template(tmp_path):
     assert "limit_conn motcua_nodes 96;" in config
     assert "limit_conn motcua_nodes 40;" not in config
     assert "server 127.0.0.1:1 " in config and "server 127.0.0.1:2 " in config
+
+
+def test_beyond_the_cap_nginx_stamps_a_browsers_first_arrival_in_its_log(proxy, tmp_path):
+    """The place of a page turned away is not left to when the door gets to it: nginx writes
+    the arrival (its clock, a random id, the page) to the arrivals log the nodes read, and
+    gives the browser the id; the browser turned away again keeps its first stamp."""
+    from motcua.waitroom import arrivals
+
+    nginx, node = proxy
+    log = tmp_path / "nginx" / ARRIVALS_LOG
+    opening = {"Sec-Fetch-Dest": "document"}
+    with ThreadPoolExecutor(2) as pool:
+        held = hold_one(nginx, node, pool, "/thu-tuc/")
+        get = requests.Session().get
+        first = get(f"{nginx.url}/thu-tuc/?q=khai+sinh", headers=opening,
+                    allow_redirects=False, timeout=10)  # fmt: skip
+        assert first.status_code == 303
+        assert first.headers["Location"] == "/hang-cho/cua/thu-tuc/?q=khai+sinh"
+        assert "no-store" in first.headers["Cache-Control"]
+        cookie = first.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+        stamp = cookie.split(";")[0].removeprefix(f"{arrivals.COOKIE}=")
+        lines = written(log, 1)
+        arrival = arrivals.parse(lines[0])
+        assert arrival is not None and arrival.stamp == stamp
+        assert arrival.path == "/thu-tuc/?q=khai+sinh" and arrival.address == "127.0.0.1"
+        # Turned away again with its stamp, or holding a ticket already: no second arrival.
+        for cookies in ({arrivals.COOKIE: stamp}, {"motcua_ve": "a-ticket"}):
+            again = get(f"{nginx.url}/", headers=opening, cookies=cookies,
+                        allow_redirects=False, timeout=10)  # fmt: skip
+            assert again.status_code == 303 and "Set-Cookie" not in again.headers
+        # What is not a browser opening a page, or not a page: sent on, never stamped.
+        tool = get(f"{nginx.url}/thu-tuc/", allow_redirects=False, timeout=10)
+        assert tool.status_code == 303 and "Set-Cookie" not in tool.headers
+        form = requests.post(f"{nginx.url}/thu-tuc/", headers=opening, timeout=10)
+        assert form.status_code == 503
+        assert len(written(log, 2)) == 1
+        node.release.set()
+        assert held.result().status_code == 200
+
+
+def written(log: Path, count: int, seconds: float = 2.0) -> list[str]:
+    """The log's lines once it has ``count`` (nginx writes a line just after the answer has
+    gone), or what it has after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        lines = log.read_text().splitlines() if log.exists() else []
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)

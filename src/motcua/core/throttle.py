@@ -37,17 +37,18 @@ class Limit:
     def count(self, who: str) -> int:
         return int(cache.get(self._key(who)) or 0)
 
-    def hit(self, who: str) -> int:
-        """Count one hit for ``who``; the count in the current window, this hit included."""
+    def hit(self, who: str, hits: int = 1) -> int:
+        """Count one hit (or ``hits``) for ``who``; the count in the current window, these
+        included."""
         key = self._key(who)
         # The window's start, for Retry-After; add() keeps the first one.
         cache.add(f"{key}:start", time.time(), self.seconds)
         cache.add(key, 0, self.seconds)
         try:
-            return int(cache.incr(key))
+            return int(cache.incr(key, hits))
         except ValueError:  # the window ended between add() and incr(): this hit opens one
             cache.add(key, 0, self.seconds)
-            return int(cache.incr(key))
+            return int(cache.incr(key, hits))
 
     def wait(self, who: str) -> int:
         """Seconds until ``who`` may go on; 0 while under the limit."""

@@ -19,7 +19,7 @@ from motcua.catalog.models import Procedure
 from motcua.core.http import client_ip
 from motcua.core.throttle import Limit
 from motcua.identity.models import User
-from motcua.waitroom import passes, selectors, services
+from motcua.waitroom import arrivals, passes, selectors, services
 from motcua.waitroom.models import GENERAL_SLUG, Queue, Ticket, TicketState
 
 from .access import uses_portal
@@ -92,13 +92,11 @@ def room(request: HttpRequest) -> HttpResponse:
     )
     initial = {"contact": (holder.email or holder.phone) if holder else ""}
     form = TakeTicketForm(request.POST or None, initial=initial)
-    held = (
-        services.live_general_ticket(request.COOKIES.get(passes.TICKET_COOKIE, ""))
-        if queue.is_general
-        else None
-    )
+    held = arrivals.held_by_browser(request.COOKIES) if queue.is_general else None
     if held is not None and request.method == "POST":
-        return redirect(ticket_url(held))  # this browser's place: one each
+        response = redirect(ticket_url(held))  # this browser's place: one each
+        passes.keep_ticket(response, held)
+        return response
     if request.method == "POST" and not problem and form.is_valid():
         if holder is None:
             services.count_anonymous_ticket(client_ip(request))
@@ -106,6 +104,7 @@ def room(request: HttpRequest) -> HttpResponse:
             ticket = services.take_ticket(
                 queue=queue, holder=holder, contact=form.cleaned_data["contact"],
                 procedure=procedure, next_path=_next(request),
+                secret=arrivals.stamped_secret(request.COOKIES) if queue.is_general else None,
             )  # fmt: skip
         except services.TicketRefused as refused:
             problem = refused.message

@@ -28,16 +28,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from motcua.core.admission import RateLimited, refusal, retry_after
 from motcua.core.http import client_ip
 
-from . import capacity
+from . import arrivals, capacity
 from .models import Ticket
-from .passes import TICKET_COOKIE, holds_any_pass, keep_ticket
-from .services import (
-    FORMING_KEY,
-    count_anonymous_ticket,
-    general_queue,
-    live_general_ticket,
-    take_ticket,
-)
+from .passes import holds_any_pass, keep_ticket
+from .services import FORMING_KEY, count_anonymous_ticket, general_queue, take_ticket
 
 ROOM = "/hang-cho/"
 DOOR = ROOM + "cua/"  # where nginx sends a page it turned away: /hang-cho/cua/<the page>
@@ -124,11 +118,12 @@ def _ticket_at_the_door(request: HttpRequest, wanted: str) -> Ticket | None:
         # never follows the room leaves no place behind to hold the line formed for nothing.
         return None
     try:
-        held = live_general_ticket(request.COOKIES.get(TICKET_COOKIE, ""))
+        held = arrivals.held_by_browser(request.COOKIES)  # its ticket, or nginx's stamp
         if held is not None:
             return held
         count_anonymous_ticket(client_ip(request))
-        return take_ticket(queue=general_queue(), holder=None, next_path=wanted)
+        secret = arrivals.stamped_secret(request.COOKIES)
+        return take_ticket(queue=general_queue(), holder=None, next_path=wanted, secret=secret)
     except (RateLimited, DatabaseError):
         return None
 

@@ -120,13 +120,18 @@ def take_ticket(
     procedure: Procedure | None = None,
     next_path: str = "",
     at: datetime | None = None,
+    secret: str | None = None,
 ) -> Ticket:
     """A place at the end of the line (or, before an event opens, in the draw at the opening).
-    A signed-in person with a live ticket in this queue gets that one back: one place each."""
+    A signed-in person with a live ticket in this queue gets that one back: one place each.
+    ``secret``: the one an arrival stamped by nginx stands for (motcua.waitroom.arrivals),
+    so that its log line, read later, finds this ticket instead of making a second one."""
     at = at or timezone.now()
     problem = eligibility_problem(queue, holder=holder, procedure=procedure, at=at)
     if problem:
         raise TicketRefused(problem)
+    if queue.is_general:
+        _arrivals_first(at)
     with transaction.atomic():
         if queue.is_general:
             # Under a burst every refused page takes a place here, one at a time under the
@@ -139,6 +144,11 @@ def take_ticket(
             mine = live_ticket_of(holder, locked)
             if mine is not None:
                 return mine
+        if secret is not None:
+            same = Ticket.objects.filter(secret=secret).first()
+            if same is not None and same.is_live:
+                return same
+            secret = None if same is not None else secret  # that one ended: a new secret
         _shuffle_if_due(locked, at)
         locked.last_sequence += 1
         rank = None
@@ -148,7 +158,7 @@ def take_ticket(
         locked.save(update_fields=["last_sequence", "last_rank"])
         ticket = Ticket.objects.create(
             queue=locked,
-            secret=secrets.token_urlsafe(32),
+            secret=secret or secrets.token_urlsafe(32),
             code=_free_code(locked),
             sequence=locked.last_sequence,
             rank=rank,
@@ -163,6 +173,15 @@ def take_ticket(
     if locked.is_general:
         cache.set(FORMING_KEY, 1, int(expiry().total_seconds()))
     return ticket
+
+
+def _arrivals_first(at: datetime) -> None:
+    """Those nginx turned away until now get their places before anyone is placed or let in
+    (motcua.waitroom.arrivals; imported here because it builds on this module)."""
+    if settings.WAITROOM_ARRIVALS_LOG:
+        from .arrivals import ingest
+
+        ingest(at)
 
 
 def _free_code(queue: Queue) -> str:
@@ -254,6 +273,8 @@ def admit_once_a_second(queue: Queue, at: datetime) -> bool:
     """Many people check at once; one of them (on any node) runs the admission each second.
     True when this call ran it."""
     if cache.add(f"{capacity.PREFIX}:tick:{queue.pk}:{int(at.timestamp())}", 1, 5):
+        if queue.is_general:
+            _arrivals_first(at)
         admit_due(queue, at)
         return True
     return False
