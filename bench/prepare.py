@@ -13,6 +13,7 @@ import os
 import random
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 BIG_UNIT_PROCEDURE = "1.001193"  # birth registration, the busiest ward's commonest procedure
@@ -174,14 +175,22 @@ def burst_check(ids: list[int]) -> dict[str, Any]:
     return {"keys": dict(records), "codes": list(codes)}
 
 
-def room_tickets(since: str) -> dict[str, Any]:
+def room_tickets(since: str, stamps: list[str]) -> dict[str, Any]:
     """The general queue's tickets taken since ``since`` (ISO time): code, arrival sequence,
-    state and admission time, for S6-room's check against what its visitors saw."""
+    state and admission time, for S6-room's check against what its visitors saw; with
+    ``stamp`` for those made from one of ``stamps`` (nginx's, held by the visitors)."""
+    from motcua.waitroom.arrivals import secret_of
     from motcua.waitroom.models import GENERAL_SLUG, Ticket
 
     rows = Ticket.objects.filter(queue__slug=GENERAL_SLUG, taken_at__gte=since).order_by("sequence")
     fields = ("code", "sequence", "state", "admitted_at")
-    return {"tickets": [dict(zip(fields, row, strict=True)) for row in rows.values_list(*fields)]}
+    stamp_of = {secret_of(stamp): stamp for stamp in stamps}
+    return {
+        "tickets": [
+            {**dict(zip(fields, row[:-1], strict=True)), "stamp": stamp_of.get(row[-1], "")}
+            for row in rows.values_list(*fields, "secret")
+        ]
+    }
 
 
 def open_consultations(count: int) -> int:
@@ -277,7 +286,8 @@ def main() -> None:
     if sys.argv[1] == "setup":
         out = prepare(sys.argv[2], json.loads(sys.argv[3]))
     elif sys.argv[1] == "room":
-        out = room_tickets(sys.argv[2])
+        stamps = Path(sys.argv[3]).read_text().split() if len(sys.argv) > 3 else []
+        out = room_tickets(sys.argv[2], stamps)
     else:
         out = burst_check(json.loads(sys.argv[2]))
     json.dump(out, sys.stdout, default=str)

@@ -37,7 +37,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -48,6 +48,7 @@ import aiohttp
 from bench.stats import percentile, recovery_seconds
 
 ROOM = "/hang-cho/"
+STAMP_COOKIE = "motcua_den"  # nginx's stamp of an arrival it turned away (deploy/nginx.conf)
 DOOR = ROOM + "cua/"  # where nginx sends the pages its cap turns away (deploy/nginx.conf)
 # A person pressing "Kiểm tra lại": every 10 s (the page's own opt-in refresh is every 30 s).
 # Every 3 s, a thousand people waiting ask the room's small budget 333 times a second.
@@ -116,6 +117,9 @@ class Visitor:
     queued: bool = False  # sent to the room (303) or to nginx's 503 page
     by_nginx: bool = False  # turned away by nginx: sent to the room's door, or to its 503 page
     tickets: list[str] = field(default_factory=list)  # codes of the tickets it took
+    # The arrival nginx stamped, turning it away (cookie motcua_den): its place, held on the
+    # server, whether or not it got through to see it (docs/overload.md).
+    stamp: str = ""
     ticket_at: float | None = None  # when its (first) ticket was taken
     ticket_wall: float | None = None  # the same, time.time(): against the server's records
     admitted: float | None = None  # first time its ticket page said "let in"
@@ -274,7 +278,15 @@ def admission_rate(
 
 def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Ledger:
     """``tickets``: the queue's rows taken during the run (code, sequence, state,
-    admitted_at)."""
+    admitted_at, and ``stamp`` for a place made from nginx's stamp that a visitor holds).
+    A visitor's ticket is the one whose code it read on the ticket's page, else the one its
+    stamp holds: a place on the server its cookie finds whenever it gets through to it, not an
+    answer lost on the way."""
+    by_stamp = {t["stamp"]: t["code"] for t in tickets if t.get("stamp")}
+    visitors = [
+        v if v.tickets or v.stamp not in by_stamp else replace(v, tickets=[by_stamp[v.stamp]])
+        for v in visitors
+    ]
     seen = {code for v in visitors for code in v.tickets}
     let_in = [t for t in tickets if t.get("admitted_at")]
     by_code = {t["code"]: t for t in tickets}
@@ -425,11 +437,14 @@ class Browser:
                 body = await r.text()
                 status, location = r.status, r.headers.get("Location", "")
                 retry = r.headers.get("Retry-After", "")
+                stamped = r.cookies.get(STAMP_COOKIE)
         except (TimeoutError, aiohttp.ClientError) as error:
             self.v.errors.append(f"network: {type(error).__name__}")
             return 0, "", "", started, (time.monotonic() - started) * 1000
         ms = (time.monotonic() - started) * 1000
         self.v.status = status
+        if stamped is not None and not self.v.stamp:
+            self.v.stamp = stamped.value
         if status >= 500 and status != 503:
             self.v.five_xx += 1
             self.v.errors.append(f"{status} on {urlsplit(url).path[:20]}")

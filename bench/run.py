@@ -710,7 +710,10 @@ class Run:
         found = room.report(visitors, marks["after"], room.normal_p95(visitors, marks["burst"]))
         # The database's side: a ticket no visitor saw is an answer lost on the way (its
         # visitor, if it tried again, holds a second one); the order as the server recorded it.
-        rows = json.loads(self.manage(env, "-m", "bench.prepare", "room", since))["tickets"]
+        stamps = self.workdir / "room-stamps.txt"  # nginx's stamps the visitors hold
+        stamps.write_text("\n".join(v.stamp for v in visitors if v.stamp))
+        answer = self.manage(env, "-m", "bench.prepare", "room", since, str(stamps))
+        rows = json.loads(answer)["tickets"]
         books = room.ledger(visitors, rows)
         # The room's share of the measured capacity, in people a second.
         share = float(env.get("MOTCUA_WAITROOM_SHARE", "0.75"))

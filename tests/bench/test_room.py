@@ -150,6 +150,30 @@ def test_the_ledger_orders_arrivals_by_the_recorded_admission_and_counts_places_
     assert (books.in_line, books.stranded) == (1, 2)
 
 
+def test_a_place_held_by_nginx_stamp_is_the_visitors_even_unseen() -> None:
+    """A visitor nginx turned away holds its place by the stamp (a cookie the server's ticket
+    answers to) before it gets through to read the ticket's page: that ticket is neither
+    unseen nor the visitor lost, and its admission counts in the arrival order."""
+    from bench.room import ledger
+
+    people = [
+        visitor(0, tickets=["A"], done=5.0),
+        visitor(1, stamp="s1"),  # never got through to its ticket's page: still in line
+        visitor(2, stamp="s2", done=7.0),
+        visitor(3, stamp="made-up"),  # a stamp no ticket answers to: lost
+    ]
+    rows = [
+        {"code": "A", "sequence": 1, "state": "used", "admitted_at": "2026-12-07 09:00:01+00:00"},
+        {"code": "B", "sequence": 2, "state": "admitted", "stamp": "s1",
+         "admitted_at": "2026-12-07 09:00:02+00:00"},
+        {"code": "C", "sequence": 3, "state": "used", "stamp": "s2",
+         "admitted_at": "2026-12-07 09:00:03+00:00"},
+    ]  # fmt: skip
+    books = ledger(people, rows)
+    assert (books.unseen, books.in_line, books.stranded) == (0, 1, 1)
+    assert books.spearman_arrival == pytest.approx(1.0)
+
+
 def test_a_batch_let_in_at_once_is_ordered_by_the_line_not_tied() -> None:
     """Four people let in by one admission (one time) in the line's order, then two more: the
     order is the arrival order (ρ = 1), not six people tied in two groups."""

@@ -201,3 +201,21 @@ def written(log: Path, count: int, seconds: float = 2.0) -> list[str]:
         if len(lines) >= count or time.monotonic() > deadline:
             return lines
         time.sleep(0.02)
+
+
+def test_at_a_full_door_a_stamped_browser_is_told_its_place_is_kept(proxy):
+    nginx, node = proxy
+    stamp = "0123456789abcdef0123456789abcdef"
+    with ThreadPoolExecutor(9) as pool:
+        held = [hold_one(nginx, node, pool, f"/hang-cho/cua/{i}") for i in range(8)]
+        full = requests.get(f"{nginx.url}/hang-cho/cua/thu-tuc/", timeout=10,
+                            cookies={"motcua_den": stamp})  # fmt: skip
+        unstamped = requests.get(f"{nginx.url}/hang-cho/cua/thu-tuc/", timeout=10)
+        english = requests.get(f"{nginx.url}/hang-cho/cua/thu-tuc/", timeout=10,
+                               cookies={"motcua_den": stamp, "django_language": "en"})  # fmt: skip
+        node.release.set()
+        assert all(h.result().status_code == 200 for h in held)
+    assert full.status_code == 503 and full.headers["Retry-After"]
+    assert "Chỗ của bạn trong hàng chờ đã được giữ" in full.text
+    assert "đã được giữ" not in unstamped.text and "Nếu bạn vừa gửi biểu mẫu" in unstamped.text
+    assert "Your place in the waiting room is kept" in english.text
