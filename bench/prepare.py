@@ -183,7 +183,7 @@ def room_tickets(since: str, stamps: list[str]) -> dict[str, Any]:
     from motcua.waitroom.models import GENERAL_SLUG, Ticket
 
     rows = Ticket.objects.filter(queue__slug=GENERAL_SLUG, taken_at__gte=since).order_by("sequence")
-    fields = ("code", "sequence", "state", "admitted_at")
+    fields = ("code", "sequence", "state", "admitted_at", "taken_at")
     stamp_of = {secret_of(stamp): stamp for stamp in stamps}
     return {
         "tickets": [

@@ -246,6 +246,12 @@ class Ledger:
     # The visitors' own arrival order against the admission time the server recorded for their
     # ticket (the client sees an admission only at its next check: up to CHECK_EVERY late).
     spearman_arrival: float | None = None
+    # The same visitors' arrival as the platform recorded it (the ticket's taken_at: nginx's
+    # clock for a place it stamped, the application's for one given by it) against the
+    # admission; and the client's arrival against that record (what the load generator's own
+    # delays, a request waiting for the client's CPU or connection, do to "arrival").
+    spearman_recorded: float | None = None
+    spearman_client_record: float | None = None
     in_line: int = 0  # visitors not served by the end whose ticket is still in the line
     stranded: int = 0  # visitors not served with no ticket in the line: places lost
     # People let in a second (the server's record) while the room's rate held people back,
@@ -293,18 +299,18 @@ def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Le
     # The admission order: by admission time, and within one admission (a batch let in at
     # once, up to hundreds at a time) in the order the room took them, the line's sequence.
     # Time alone ties a whole batch, which lowers ρ with nothing out of order.
-    pairs = [
-        (
-            v.arrived,
-            (
-                datetime.fromisoformat(str(by_code[v.tickets[0]]["admitted_at"])).timestamp(),
-                int(by_code[v.tickets[0]]["sequence"]),
-            ),
-        )
+    admitted = [
+        (v, by_code[v.tickets[0]])
         for v in sorted(visitors, key=lambda v: v.rank)
         if len(set(v.tickets)) == 1
         and v.tickets[0] in by_code
         and by_code[v.tickets[0]].get("admitted_at")
+    ]
+    pairs = [(v.arrived, (_when(t["admitted_at"]) or 0.0, int(t["sequence"]))) for v, t in admitted]
+    recorded = [
+        (v.arrived, taken, (_when(t["admitted_at"]) or 0.0, int(t["sequence"])))
+        for v, t in admitted
+        if (taken := _when(t.get("taken_at"))) is not None
     ]
     live = {"waiting", "admitted"}
     unserved = [v for v in visitors if not v.ok]
@@ -327,6 +333,8 @@ def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Le
             [datetime.fromisoformat(str(t["admitted_at"])).timestamp() for t in let_in],
         ),
         spearman_arrival=spearman([a for a, _ in pairs], [b for _, b in pairs]),
+        spearman_recorded=spearman([r for _, r, _ in recorded], [b for _, _, b in recorded]),
+        spearman_client_record=spearman([a for a, _, _ in recorded], [r for _, r, _ in recorded]),
         in_line=in_line,
         stranded=len(unserved) - in_line,
     )

@@ -106,6 +106,10 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+def _rho(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f}/s"
 
@@ -762,7 +766,10 @@ class Run:
             f"({believed['refusing_seconds']:.0f} seconds refusing); "
             f"database: {books.tickets} tickets, {books.unseen} that no "
             f"visitor saw, Spearman (arrival sequence, admission time) {rho}; the visitors' "
-            f"arrival against their ticket's recorded admission {rho_a}; not served by the "
+            f"arrival against their ticket's recorded admission {rho_a} (their arrival as "
+            f"the platform recorded it, nginx's clock for those it stamped, against the "
+            f"admission {_rho(books.spearman_recorded)}; the client's arrival against that "
+            f"record {_rho(books.spearman_client_record)}); not served by the "
             f"end: {books.in_line} still in line, {books.stranded} without a place (lost)"
             + (f"; missed: {', '.join(missing)}" if missing else "")
         )

@@ -172,6 +172,14 @@ def test_a_place_held_by_nginx_stamp_is_the_visitors_even_unseen() -> None:
     books = ledger(people, rows)
     assert (books.unseen, books.in_line, books.stranded) == (0, 1, 1)
     assert books.spearman_arrival == pytest.approx(1.0)
+    assert books.spearman_recorded is None  # no arrival recorded by the platform: not read
+    # The platform's record of the arrival (nginx's clock) against the admission, and the
+    # client's own arrival against that record: B's recorded arrival after C's.
+    for row, taken in zip(rows, ("09:00:00.1", "09:00:00.9", "09:00:00.5"), strict=True):
+        row["taken_at"] = f"2026-12-07 {taken}+00:00"
+    books = ledger(people, rows)
+    assert books.spearman_recorded == pytest.approx(0.5)
+    assert books.spearman_client_record == pytest.approx(0.5)
 
 
 def test_a_batch_let_in_at_once_is_ordered_by_the_line_not_tied() -> None:
