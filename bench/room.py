@@ -113,7 +113,11 @@ class Visitor:
     rank: int  # arrival order, 0-based
     path: str
     scheduled: float  # monotonic time it was due to arrive
-    arrived: float = 0.0  # monotonic time of its first request
+    arrived: float = 0.0  # monotonic time it began its first request
+    # Monotonic time its first request's headers left for the server (aiohttp's trace): the
+    # arrival the network sees. A client process short of CPU may start a visit seconds
+    # before it gets to send it; other processes' visitors then arrive in between.
+    sent: float | None = None
     queued: bool = False  # sent to the room (303) or to nginx's 503 page
     by_nginx: bool = False  # turned away by nginx: sent to the room's door, or to its 503 page
     tickets: list[str] = field(default_factory=list)  # codes of the tickets it took
@@ -130,6 +134,11 @@ class Visitor:
     requests: int = 0
     five_xx: int = 0
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def arrival(self) -> float:
+        """When the visitor arrived, as the network sees it: its first request sent."""
+        return self.sent if self.sent is not None else self.arrived
 
     @property
     def ok(self) -> bool:
@@ -306,9 +315,9 @@ def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Le
         and v.tickets[0] in by_code
         and by_code[v.tickets[0]].get("admitted_at")
     ]
-    pairs = [(v.arrived, (_when(t["admitted_at"]) or 0.0, int(t["sequence"]))) for v, t in admitted]
+    pairs = [(v.arrival, (_when(t["admitted_at"]) or 0.0, int(t["sequence"]))) for v, t in admitted]
     recorded = [
-        (v.arrived, taken, (_when(t["admitted_at"]) or 0.0, int(t["sequence"])))
+        (v.arrival, taken, (_when(t["admitted_at"]) or 0.0, int(t["sequence"])))
         for v, t in admitted
         if (taken := _when(t.get("taken_at"))) is not None
     ]
@@ -416,7 +425,10 @@ class Browser:
     def __init__(self, base: str, connector: aiohttp.BaseConnector, visitor: Visitor) -> None:
         self.base = base
         self.v = visitor
+        trace = aiohttp.TraceConfig()
+        trace.on_request_headers_sent.append(self._sent)
         self.session = aiohttp.ClientSession(
+            trace_configs=[trace],
             connector=connector,
             connector_owner=False,
             # 127.0.0.1 is an address, not a name; and the base counts as HTTPS, as in front of
@@ -428,6 +440,10 @@ class Browser:
 
     async def close(self) -> None:
         await self.session.close()
+
+    async def _sent(self, *_args: Any) -> None:
+        if self.v.sent is None:
+            self.v.sent = time.monotonic()
 
     async def request(
         self, method: str, path: str, data: dict[str, str] | None = None
@@ -581,6 +597,11 @@ async def go_in(browser: Browser, way_in: str, stop_at: float) -> None:
         if status == 200 and not path.startswith(ROOM):
             v.done = time.monotonic()
             return
+        if status in (301, 302, 303) and location.startswith(DOOR):
+            # Turned away by nginx's cap on the way in: the room's door answers a pass holder
+            # 503 (deploy/nginx.conf now gives that 503 itself); try the page again.
+            await browser.wait_retry()
+            continue
         if status in (301, 302, 303) and location.startswith(ROOM):
             v.errors.append("sent back to the room with a pass")
             return

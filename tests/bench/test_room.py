@@ -182,6 +182,21 @@ def test_a_place_held_by_nginx_stamp_is_the_visitors_even_unseen() -> None:
     assert books.spearman_client_record == pytest.approx(0.5)
 
 
+def test_arrival_is_when_the_first_request_left_not_when_the_visit_began() -> None:
+    """A client process short of CPU begins a visit and sends it later; another process's
+    visitor, begun after it, was sent before: the network saw that one first."""
+    from bench.room import ledger
+
+    people = [visitor(0, tickets=["A"], sent=2.0), visitor(1, tickets=["B"], sent=1.5)]
+    rows = [
+        {"code": "A", "sequence": 2, "state": "used", "admitted_at": "2026-12-07 09:00:02+00:00"},
+        {"code": "B", "sequence": 1, "state": "used", "admitted_at": "2026-12-07 09:00:01+00:00"},
+    ]
+    assert ledger(people, rows).spearman_arrival == pytest.approx(1.0)
+    people[0].sent = people[1].sent = None  # not known: when the visit began
+    assert ledger(people, rows).spearman_arrival == pytest.approx(-1.0)
+
+
 def test_a_batch_let_in_at_once_is_ordered_by_the_line_not_tied() -> None:
     """Four people let in by one admission (one time) in the line's order, then two more: the
     order is the arrival order (ρ = 1), not six people tied in two groups."""

@@ -421,8 +421,8 @@ daemon off;
 worker_processes 1;
 pid {workdir / "nginx.pid"};
 error_log {workdir / "nginx-error.log"} warn;
-worker_rlimit_nofile 16384;
-events {{ worker_connections 8192; }}
+worker_rlimit_nofile 65536;
+events {{ worker_connections 30000; }}
 http {{
     access_log {workdir / "access.log"};
     client_body_temp_path {temp}/body;

@@ -219,3 +219,20 @@ def test_at_a_full_door_a_stamped_browser_is_told_its_place_is_kept(proxy):
     assert "Chỗ của bạn trong hàng chờ đã được giữ" in full.text
     assert "đã được giữ" not in unstamped.text and "Nếu bạn vừa gửi biểu mẫu" in unstamped.text
     assert "Your place in the waiting room is kept" in english.text
+
+
+def test_beyond_the_cap_someone_the_room_let_in_is_not_sent_back_to_the_line(proxy):
+    """A pass (motcua_luot_<queue>) turned away by the cap gets the 503 page to try again, not
+    the door: the room let them in, and the line is not theirs any more."""
+    nginx, node = proxy
+    opening = {"Sec-Fetch-Dest": "document"}
+    with ThreadPoolExecutor(2) as pool:
+        held = hold_one(nginx, node, pool, "/thu-tuc/")
+        url, way = f"{nginx.url}/thu-tuc/", {"headers": opening, "allow_redirects": False}
+        passed = requests.get(url, cookies={"other": "1", "motcua_luot_7": "s"}, timeout=10, **way)
+        lookalike = requests.get(url, cookies={"xmotcua_luot_7": "1"}, timeout=10, **way)
+        node.release.set()
+        assert held.result().status_code == 200
+    assert passed.status_code == 503 and passed.headers["Retry-After"]
+    assert "Set-Cookie" not in passed.headers
+    assert lookalike.status_code == 303  # only the pass's own name counts
