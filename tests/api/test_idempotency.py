@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from motcua.core.models import IdempotentRequest
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent, IdempotencyRecord
 
 from .caller import ApiCaller
 from .test_dossiers import BIRTH
@@ -55,8 +55,70 @@ def test_a_refused_request_is_not_remembered_so_the_client_may_correct_it(people
     key = {"Idempotency-Key": "fix-and-retry"}
     wrong = people["citizen"].post("/dossiers", {**BIRTH, "procedure": "9.999999"}, headers=key)
     assert wrong.status_code == 404
-    assert not IdempotentRequest.objects.exists()
+    assert not IdempotentRequest.objects.exists() and not IdempotencyRecord.objects.exists()
     assert people["citizen"].post("/dossiers", BIRTH, headers=key).status_code == 201
+
+
+def test_a_submissions_key_is_one_row_the_dossiers_record_with_the_requests_fingerprint(people):
+    key = {"Idempotency-Key": "one-row"}
+    first = people["citizen"].post("/dossiers", BIRTH, headers=key)
+    again = people["citizen"].post("/dossiers", BIRTH, headers=key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()  # nothing moved since: the same dossier, as it is
+    record = IdempotencyRecord.objects.get(key="one-row")
+    assert record.dossier.code == first.json()["code"] and len(record.fingerprint) == 64
+    assert not IdempotentRequest.objects.exists()  # no second record of the answer
+    assert Dossier.objects.count() == 1
+
+
+def test_a_submissions_key_is_refused_on_another_request_and_the_other_way_round(people):
+    code = people["citizen"].post("/dossiers", BIRTH).json()["code"]
+    submitted = {"Idempotency-Key": "submitted-with"}
+    assert people["citizen"].post("/dossiers", BIRTH, headers=submitted).status_code == 201
+    path = f"/dossiers/{code}/actions/withdraw"
+    refused = people["citizen"].post(path, {"reason": "Nộp nhầm"}, headers=submitted)
+    assert refused.status_code == 422 and "Idempotency-Key" in refused.json()["detail"]
+
+    withdrawn = {"Idempotency-Key": "withdrawn-with"}
+    done = people["citizen"].post(path, {"reason": "Nộp nhầm"}, headers=withdrawn)
+    assert done.status_code == 200
+    refused = people["citizen"].post("/dossiers", BIRTH, headers=withdrawn)
+    assert refused.status_code == 422 and "Idempotency-Key" in refused.json()["detail"]
+    assert Dossier.objects.count() == 2
+
+
+def test_a_key_recorded_without_its_request_answers_its_dossier_and_nothing_else(people):
+    """A portal draft's or the desk's key, or an API submission's from before the dossier's
+    record kept the fingerprint (its remembered answer forgotten after a week): a retry of
+    the submission answers the dossier, as before; another request is refused."""
+    first = people["citizen"].post("/dossiers", BIRTH, headers={"Idempotency-Key": "old"})
+    IdempotencyRecord.objects.update(fingerprint="")
+    again = people["citizen"].post("/dossiers", BIRTH, headers={"Idempotency-Key": "old"})
+    assert again.status_code == 200 and again.json()["code"] == first.json()["code"]
+    path = f"/dossiers/{first.json()['code']}/actions/withdraw"
+    other = people["citizen"].post(path, {"reason": "x"}, headers={"Idempotency-Key": "old"})
+    assert other.status_code == 422
+    assert Dossier.objects.count() == 1
+
+
+def test_the_migration_gives_a_key_whose_answer_is_remembered_its_fingerprint(people):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("motcua.dossiers.migrations.0008_idempotency_fingerprint")
+    key = {"Idempotency-Key": "before"}
+    answer = people["citizen"].post("/dossiers", BIRTH, headers=key)
+    people["other_citizen"].post("/dossiers", BIRTH, headers=key)
+    remembered = IdempotencyRecord.objects.get(dossier__code=answer.json()["code"])
+    fingerprint = remembered.fingerprint
+    IdempotencyRecord.objects.update(fingerprint="")  # as the column was added
+    IdempotentRequest.objects.create(  # the answer the API remembered then (for 7 days)
+        user=remembered.user, key="before", fingerprint=fingerprint, status=201, body={}
+    )
+    migration.fingerprints_remembered(apps, None)
+    assert IdempotencyRecord.objects.get(pk=remembered.pk).fingerprint == fingerprint
+    assert IdempotencyRecord.objects.exclude(pk=remembered.pk).get().fingerprint == ""
 
 
 def test_a_payment_request_retried_with_its_key_is_answered_again_not_refused(people):
@@ -136,7 +198,8 @@ def test_two_requests_at_once_with_one_key_make_one_dossier(world, monkeypatch):
     assert sorted(a.status_code for a in answers) == [200, 201]
     assert answers[0].json()["code"] == answers[1].json()["code"]
     assert Dossier.objects.count() == 1
-    assert IdempotentRequest.objects.filter(key="race").count() == 1
+    assert IdempotencyRecord.objects.filter(key="race").count() == 1
+    assert not IdempotentRequest.objects.exists()
 
 
 def test_remembered_answers_are_forgotten_after_a_week(people, monday_morning):

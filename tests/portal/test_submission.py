@@ -166,6 +166,28 @@ def test_submitting_twice_creates_one_dossier(client, citizen, world):
     assert Dossier.objects.count() == 1
 
 
+def test_the_drafts_token_is_looked_up_once_and_recorded_with_its_dossier(client, citizen, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.dossiers.models import IdempotencyRecord
+
+    _response, drafts = _start(client, world)
+    draft = drafts.get()
+    _fill_everything(client, draft)
+    token = client.get(url("draft-check", draft.pk)).context["token"]
+    with CaptureQueriesContext(connection) as captured:
+        first = client.post(url("draft-check", draft.pk), {"token": token})
+    sent = [q["sql"] for q in captured.captured_queries]
+    lookups = [sql for sql in sent if sql.startswith('SELECT "dossiers_idempotencyrecord".')]
+    assert len(lookups) == 1, lookups
+    record = IdempotencyRecord.objects.get()
+    assert (record.key, record.fingerprint) == (token, "")  # no request body to compare
+    assert record.dossier.code in first.url
+    again = client.post(url("draft-check", draft.pk), {"token": token})
+    assert again.url == first.url and Dossier.objects.count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_clicks_at_the_same_moment_make_one_dossier(client, citizen, world, monkeypatch):
     """Both requests pass the "already submitted?" check and take a code before either

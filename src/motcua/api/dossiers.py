@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
@@ -28,7 +27,6 @@ from motcua.dossiers.services import (
     SubmissionRejected,
     UploadError,
     WorkflowError,
-    earlier_submission,
     store_upload,
     submit_dossier,
 )
@@ -59,7 +57,7 @@ from .dossier_views import (
     summary_out,
 )
 from .errors import ApiError
-from .idempotency import KeyHeader, idempotent
+from .idempotency import KeyHeader, submitted_once
 from .paging import page_of
 from .rendering import shaped
 from .replica_reads import replica_reads
@@ -158,11 +156,9 @@ def _path(path: str) -> list[str | int]:
     return [int(step) if step.isdigit() else step for step in steps]
 
 
-def _earlier(user: User, key: str) -> Problems | None:
-    dossier = earlier_submission(user, key)
-    if dossier is None:
-        return None
-    return 200, dossier_out(user, visible_or_own(user, dossier))
+def _again(user: User, dossier_id: int) -> Problems:
+    """A retry of a submission: the dossier its key made, as it is now."""
+    return 200, dossier_out(user, visible_or_own(user, Dossier.objects.get(pk=dossier_id)))
 
 
 def visible_or_own(user: User, dossier: Dossier) -> Dossier:
@@ -183,18 +179,17 @@ def submit(request: HttpRequest, payload: SubmitIn, idempotency_key: KeyHeader =
     user: User = request.user  # type: ignore[assignment]
     key = idempotency_key.strip()
     # A retry answers the dossier as it is now (it may have moved on since).
-    return idempotent(
+    return submitted_once(
         request,
         key,
-        lambda: _submit(user, payload, key),
-        replay=lambda record: _earlier(user, key) or (200, record.body),
-        atomic=False,  # submit_dossier is once per key by itself (its IdempotencyRecord)
+        lambda fingerprint: _submit(user, payload, key, fingerprint),
+        again=lambda dossier_id: _again(user, dossier_id),
     )
 
 
-def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
-    # A retry whose answer was stored is replayed before this (``idempotent``); one whose
-    # dossier was made without its answer being stored is found by submit_dossier (200).
+def _submit(user: User, payload: SubmitIn, key: str, fingerprint: str) -> Problems:
+    # A retry is answered before this (``submitted_once``, which looked the key up): it is
+    # not counted, and submit_dossier does not look the key up again.
     submissions().take(f"user:{user.pk}")
     version = version_to_submit(payload.procedure)
     if version is None:
@@ -220,7 +215,12 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
     )
     try:
         made = submit_dossier(
-            submission=submission, submitted_by=user, channel=channel, idempotency_key=key
+            submission=submission,
+            submitted_by=user,
+            channel=channel,
+            idempotency_key=key,
+            fingerprint=fingerprint,
+            key_checked=True,
         )
     except SubmissionRejected as rejected:
         return _problems(submission, rejected.problems)
@@ -228,13 +228,6 @@ def _submit(user: User, payload: SubmitIn, key: str) -> Problems:
         raise ApiError(error.message, 403) from error
     except WorkflowError as error:
         raise ApiError(error.message, 422) from error
-    except IntegrityError:
-        # The same key at the same moment: the other request made the dossier.
-        if key and (earlier := _earlier(user, key)):
-            return earlier
-        raise
-    if not made.created:
-        return 200, dossier_out(user, visible_or_own(user, made.dossier))
     # Answered from the rows the submission wrote: the submitter reads their own new dossier.
     return 201, dossier_out(user, made.answered())
 

@@ -28,8 +28,8 @@ from motcua.identity.models import Agency, User
 
 from .applicants import applicant_for
 from .files import NewUpload, StoredUploads
-from .intake import Submission, submit_dossier
-from .models import Channel, Dossier, DossierFile, Draft, IdempotencyRecord, ResultDelivery
+from .intake import Submission, earlier_submission, submit_dossier
+from .models import Channel, Dossier, DossierFile, Draft, ResultDelivery
 from .workflow import WorkflowError
 
 PREVIOUS_DOSSIERS_FOR_PREFILL = 20
@@ -299,12 +299,12 @@ def submit_draft(*, user: User, draft_id: int, token: str = "") -> Dossier | Non
     No transaction is open around submit_dossier, so that it takes the dossier's code before
     its own (ADR 0010). Two requests for one draft at once both get that far; the draft's
     submission token lets only one make a dossier, the other answers with it."""
-    earlier = _submitted_with(user, token)
+    earlier = earlier_submission(user, token)
     if earlier is not None:
         return earlier
     draft = Draft.objects.filter(pk=draft_id, owner=user).first()
     if draft is None:
-        return _submitted_with(user, token)
+        return earlier_submission(user, token)
     if not ProcedureVersion.objects.in_force().filter(pk=draft.version_id).exists():
         raise WorkflowError(
             _(
@@ -333,18 +333,11 @@ def submit_draft(*, user: User, draft_id: int, token: str = "") -> Dossier | Non
             submitted_by=user,
             channel=Channel.ONLINE,
             idempotency_key=key,
+            key_checked=key == token,  # looked up first thing, and found no dossier
             draft=draft,
         ).dossier
     except IntegrityError:
         # The same draft submitted by another request at the same moment: it made the dossier.
-        if (earlier := _submitted_with(user, key)) is not None:
+        if (earlier := earlier_submission(user, key)) is not None:
             return earlier
         raise
-
-
-def _submitted_with(user: User, token: str) -> Dossier | None:
-    if not token:
-        return None
-    record = IdempotencyRecord.objects.filter(user=user, key=token).select_related("dossier")
-    found = record.first()
-    return found.dossier if found is not None else None

@@ -132,6 +132,8 @@ class Submitted:
 
 def earlier_submission(user: User, key: str) -> Dossier | None:
     """The dossier ``user`` already submitted with Idempotency-Key ``key``, if any."""
+    if not key:
+        return None
     found = IdempotencyRecord.objects.filter(user=user, key=key).select_related("dossier")
     record = found.first()
     return record.dossier if record is not None else None
@@ -144,6 +146,8 @@ def submit_dossier(
     channel: int = Channel.ONLINE,
     at: datetime | None = None,
     idempotency_key: str = "",
+    fingerprint: str = "",
+    key_checked: bool = False,
     draft: Draft | None = None,
 ) -> Submitted:
     """Create a dossier in status 1 with its code. Online, by the applicant; in person or by
@@ -156,9 +160,13 @@ def submit_dossier(
     (ADR 0010). A submission that fails after that leaves its number unused: codes may skip
     a number, they never repeat one. Inside a caller's transaction the code is taken in it.
 
-    Two submissions with one ``idempotency_key`` at once: one makes the dossier, the other
-    raises IntegrityError (and leaves nothing); the caller then finds the first one's."""
-    if idempotency_key and submitted_by is not None:
+    A submission with an ``idempotency_key`` is made once: an earlier dossier with the key is
+    answered instead (``created`` False), unless ``key_checked`` says the caller has just
+    looked the key up and found none (it is not read twice). The key is recorded in the
+    dossier's transaction, with the ``fingerprint`` of the request it came with when the door
+    has one (the API's). Two submissions with one key at once: one makes the dossier, the
+    other raises IntegrityError (and leaves nothing); the caller then finds the first one's."""
+    if idempotency_key and submitted_by is not None and not key_checked:
         earlier = earlier_submission(submitted_by, idempotency_key)
         if earlier is not None:
             return Submitted(earlier, created=False)
@@ -184,7 +192,15 @@ def submit_dossier(
         raise NotPermitted(_("Chỉ cán bộ một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp."))
     code = next_dossier_code(submission.agency, timezone.localdate(at))
     with StoredUploads() as stored, transaction.atomic():
-        return _create(submission, submitted_by, channel, at, code, idempotency_key, draft, stored)
+        made = _create(submission, submitted_by, channel, at, code, draft, stored)
+        if idempotency_key and submitted_by is not None:
+            IdempotencyRecord.objects.create(
+                user=submitted_by,
+                key=idempotency_key,
+                fingerprint=fingerprint,
+                dossier=made.dossier,
+            )
+        return made
 
 
 def _create(
@@ -193,7 +209,6 @@ def _create(
     channel: int,
     at: datetime,
     code: str,
-    idempotency_key: str,
     draft: Draft | None,
     stored: StoredUploads,
 ) -> Submitted:
@@ -255,8 +270,6 @@ def _create(
     dossier._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     if draft is not None:
         draft.delete()
-    if idempotency_key and submitted_by is not None:
-        IdempotencyRecord.objects.create(user=submitted_by, key=idempotency_key, dossier=dossier)
     files.sort(key=lambda upload: (upload.uploaded_at, upload.pk))
     return Submitted(dossier, created=True, events=[event], files=files)
 

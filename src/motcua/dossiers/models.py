@@ -514,11 +514,18 @@ class Draft(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """A client's Idempotency-Key and the dossier it created, so a retry never makes two."""
+    """A client's Idempotency-Key and the dossier it created, so a retry never makes two.
+
+    ``fingerprint`` is the request the key came with, when its door has one (the API: SHA-256
+    of method, path and body, ``api.idempotency``), so that the same key on another request
+    is refused from this row alone; blank when the door sends nothing else with the key (a
+    portal draft's token, the desk's form) or the key was recorded before it was kept."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    # db_default too: a process still on the code before the field inserts without it.
+    fingerprint = models.CharField(max_length=64, blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
