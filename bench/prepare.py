@@ -178,16 +178,22 @@ def burst_check(ids: list[int]) -> dict[str, Any]:
 def room_tickets(since: str, stamps: list[str]) -> dict[str, Any]:
     """The general queue's tickets taken since ``since`` (ISO time): code, arrival sequence,
     state and admission time, for S6-room's check against what its visitors saw; with
-    ``stamp`` for those made from one of ``stamps`` (nginx's, held by the visitors)."""
+    ``stamp`` for those made from one of ``stamps`` (nginx's, held by the visitors) and
+    ``secret`` for those whose secret is one of them (a redirect to the ticket's page)."""
     from motcua.waitroom.arrivals import secret_of
     from motcua.waitroom.models import GENERAL_SLUG, Ticket
 
     rows = Ticket.objects.filter(queue__slug=GENERAL_SLUG, taken_at__gte=since).order_by("sequence")
     fields = ("code", "sequence", "state", "admitted_at", "taken_at")
     stamp_of = {secret_of(stamp): stamp for stamp in stamps}
+    secrets_held = set(stamps)  # the visitors' tickets' secrets, from their redirects
     return {
         "tickets": [
-            {**dict(zip(fields, row[:-1], strict=True)), "stamp": stamp_of.get(row[-1], "")}
+            {
+                **dict(zip(fields, row[:-1], strict=True)),
+                "stamp": stamp_of.get(row[-1], ""),
+                "secret": row[-1] if row[-1] in secrets_held else "",
+            }
             for row in rows.values_list(*fields, "secret")
         ]
     }

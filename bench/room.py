@@ -124,6 +124,9 @@ class Visitor:
     # The arrival nginx stamped, turning it away (cookie motcua_den): its place, held on the
     # server, whether or not it got through to see it (docs/overload.md).
     stamp: str = ""
+    # Its ticket's secret, from the redirect that gave it (the capability in the ticket's
+    # address), before it read the ticket's page: the place is its, seen or not.
+    secret: str = ""
     ticket_at: float | None = None  # when its (first) ticket was taken
     ticket_wall: float | None = None  # the same, time.time(): against the server's records
     admitted: float | None = None  # first time its ticket page said "let in"
@@ -263,6 +266,7 @@ class Ledger:
     spearman_client_record: float | None = None
     in_line: int = 0  # visitors not served by the end whose ticket is still in the line
     stranded: int = 0  # visitors not served with no ticket in the line: places lost
+    passed: int = 0  # visitors let in (pass taken) still trying for their page at the end
     # People let in a second (the server's record) while the room's rate held people back,
     # and the number of admissions that did (0: the room emptied the line at every one).
     admission_rate: float | None = None
@@ -293,13 +297,17 @@ def admission_rate(
 
 def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Ledger:
     """``tickets``: the queue's rows taken during the run (code, sequence, state,
-    admitted_at, and ``stamp`` for a place made from nginx's stamp that a visitor holds).
-    A visitor's ticket is the one whose code it read on the ticket's page, else the one its
-    stamp holds: a place on the server its cookie finds whenever it gets through to it, not an
-    answer lost on the way."""
-    by_stamp = {t["stamp"]: t["code"] for t in tickets if t.get("stamp")}
+    admitted_at, taken_at; ``stamp`` / ``secret`` for a place a visitor holds by nginx's
+    stamp or by the redirect that gave it). A visitor's ticket is the one whose code it read
+    on the ticket's page, else the one its stamp or that redirect's secret holds: a place on
+    the server its cookies find whenever it gets through to it, not an answer lost on the
+    way."""
+    held = {t["stamp"]: t["code"] for t in tickets if t.get("stamp")}
+    held.update({t["secret"]: t["code"] for t in tickets if t.get("secret")})
     visitors = [
-        v if v.tickets or v.stamp not in by_stamp else replace(v, tickets=[by_stamp[v.stamp]])
+        v
+        if v.tickets or not (key := next((k for k in (v.stamp, v.secret) if k in held), ""))
+        else replace(v, tickets=[held[key]])
         for v in visitors
     ]
     seen = {code for v in visitors for code in v.tickets}
@@ -326,6 +334,10 @@ def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Le
     in_line = sum(
         1 for v in unserved if v.tickets and by_code.get(v.tickets[-1], {}).get("state") in live
     )
+    # Let in (the pass taken) and still trying for the page when the run ended: not lost.
+    passed = sum(
+        1 for v in unserved if v.tickets and by_code.get(v.tickets[-1], {}).get("state") == "used"
+    )
     waits = [
         (v.ticket_wall, _when(by_code[v.tickets[0]].get("admitted_at")))
         for v in visitors
@@ -345,7 +357,8 @@ def ledger(visitors: Sequence[Visitor], tickets: Sequence[dict[str, Any]]) -> Le
         spearman_recorded=spearman([r for _, r, _ in recorded], [b for _, _, b in recorded]),
         spearman_client_record=spearman([a for a, _, _ in recorded], [r for _, r, _ in recorded]),
         in_line=in_line,
-        stranded=len(unserved) - in_line,
+        passed=passed,
+        stranded=len(unserved) - in_line - passed,
     )
 
 
@@ -526,21 +539,29 @@ async def visit(browser: Browser, check_every: float, stop_at: float) -> None:
         await browser.wait_retry()
 
 
+def _holds(v: Visitor, path: str) -> bool:
+    """Whether ``path`` is a ticket's page: the visitor holds that place from now."""
+    found = TICKET.match(path.split("?")[0])
+    if found is None:
+        return False
+    if not v.ticket_at:
+        v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
+    v.secret = v.secret or found.group(1)
+    return True
+
+
 async def room(browser: Browser, entry: str, check_every: float, stop_at: float) -> None:
     """The room's page, the ticket, the checks, the way in, the page asked for."""
     v = browser.v
     where = entry
     # Turned away by the application, the place is given with the redirect: straight to the
     # ticket's page. nginx's own 503 page links to the room's page, where one is taken.
-    given = bool(TICKET.match(entry.split("?")[0]))
-    if given:
-        v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
+    given = _holds(v, entry)
     while not given and time.monotonic() < stop_at:  # the room's page: take a ticket
         status, location, body, _s, _ms = await browser.request("GET", where)
         if status in (302, 303) and location:  # the door: a place given, or the room's page
             where = _path(location)
-            if TICKET.match(where.split("?")[0]):
-                v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
+            if _holds(v, where):
                 break
             continue
         if status == 200:
@@ -552,10 +573,8 @@ async def room(browser: Browser, entry: str, check_every: float, stop_at: float)
             status, location, body, _s, _ms = await browser.request(
                 "POST", take.action or ROOM, fields
             )
-            if status in (302, 303) and TICKET.match(location.split("?")[0]):
+            if status in (302, 303) and _holds(v, location):
                 where = location
-                if not v.ticket_at:
-                    v.ticket_at, v.ticket_wall = time.monotonic(), time.time()
                 break
             if status in (403, 429):
                 v.errors.append(f"ticket refused ({status})")

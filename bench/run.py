@@ -714,8 +714,9 @@ class Run:
         found = room.report(visitors, marks["after"], room.normal_p95(visitors, marks["burst"]))
         # The database's side: a ticket no visitor saw is an answer lost on the way (its
         # visitor, if it tried again, holds a second one); the order as the server recorded it.
-        stamps = self.workdir / "room-stamps.txt"  # nginx's stamps the visitors hold
-        stamps.write_text("\n".join(v.stamp for v in visitors if v.stamp))
+        # nginx's stamps and the tickets' secrets (from their redirects) the visitors hold
+        stamps = self.workdir / "room-stamps.txt"
+        stamps.write_text("\n".join(k for v in visitors for k in (v.stamp, v.secret) if k))
         answer = self.manage(env, "-m", "bench.prepare", "room", since, str(stamps))
         rows = json.loads(answer)["tickets"]
         books = room.ledger(visitors, rows)
@@ -770,7 +771,8 @@ class Run:
             f"the platform recorded it, nginx's clock for those it stamped, against the "
             f"admission {_rho(books.spearman_recorded)}; the client's arrival against that "
             f"record {_rho(books.spearman_client_record)}); not served by the "
-            f"end: {books.in_line} still in line, {books.stranded} without a place (lost)"
+            f"end: {books.in_line} still in line, {books.passed} let in and still trying for "
+            f"their page (pass valid), {books.stranded} without a place (lost)"
             + (f"; missed: {', '.join(missing)}" if missing else "")
         )
         self.results.append(result)

@@ -182,6 +182,24 @@ def test_a_place_held_by_nginx_stamp_is_the_visitors_even_unseen() -> None:
     assert books.spearman_client_record == pytest.approx(0.5)
 
 
+def test_a_place_held_by_its_redirect_and_a_pass_still_trying_are_not_lost() -> None:
+    """The redirect that gave a place names its ticket (the secret in its address): held,
+    even if its page was never read; one let in who has not got the page yet is not lost."""
+    from bench.room import ledger
+
+    people = [
+        visitor(0, secret="sec-A"),  # its ticket's page refused until the end
+        visitor(1, tickets=["B"]),  # let in, pass taken, its page still refused at the end
+        visitor(2),  # nothing: lost
+    ]
+    rows = [
+        {"code": "A", "sequence": 1, "state": "waiting", "secret": "sec-A", "admitted_at": None},
+        {"code": "B", "sequence": 2, "state": "used", "admitted_at": "2026-12-07 09:00:02+00:00"},
+    ]
+    books = ledger(people, rows)
+    assert (books.unseen, books.in_line, books.passed, books.stranded) == (0, 1, 1, 1)
+
+
 def test_arrival_is_when_the_first_request_left_not_when_the_visit_began() -> None:
     """A client process short of CPU begins a visit and sends it later; another process's
     visitor, begun after it, was sent before: the network saw that one first."""
