@@ -32,10 +32,10 @@ from __future__ import annotations
 import base64
 import os
 import re
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,16 +43,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from motcua.core.throttle import Limit
 from motcua.core.transactions import commit_without_waiting_for_the_disk
 
-from .models import GENERAL_SLUG, Queue, Ticket, TicketState
+from .models import Queue, Ticket
 from .passes import TICKET_COOKIE
 from .services import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
     FORMING_KEY,
+    anonymous_tickets,
     expiry,
+    free_codes,
     general_queue,
     live_general_ticket,
 )
@@ -94,20 +93,11 @@ def ticket_of(stamp: str) -> Ticket | None:
     if not configured() or not STAMP.match(stamp or ""):
         return None
     secret = secret_of(stamp)
-    ticket = _live(secret)
+    ticket = live_general_ticket(secret)
     if ticket is None:
         ingest()  # this process's, or another's at the same moment: look again either way
-        ticket = _live(secret)
+        ticket = live_general_ticket(secret)
     return ticket
-
-
-def _live(secret: str) -> Ticket | None:
-    return (
-        Ticket.objects.select_related("queue")
-        .filter(secret=secret, queue__slug=GENERAL_SLUG)
-        .filter(state__in=(TicketState.WAITING, TicketState.ADMITTED))
-        .first()
-    )
 
 
 @dataclass(frozen=True)
@@ -116,6 +106,10 @@ class Arrival:
     stamp: str
     address: str
     path: str
+
+    @cached_property
+    def secret(self) -> str:
+        return secret_of(self.stamp)
 
 
 def parse(line: str) -> Arrival | None:
@@ -173,11 +167,7 @@ def ingest(now: datetime | None = None) -> int:
 
 
 def _within_bounds(arrivals: list[Arrival]) -> list[Arrival]:
-    limit = Limit(
-        "waitroom-take",
-        settings.WAITROOM_TICKETS_PER_ADDRESS,
-        settings.WAITROOM_TICKET_MINUTES * 60,
-    )
+    limit = anonymous_tickets()
     allowed: dict[str, int] = {}
     for address, wanted in Counter(a.address for a in arrivals).items():
         room = max(0, limit.limit - limit.count(address))
@@ -193,7 +183,7 @@ def _within_bounds(arrivals: list[Arrival]) -> list[Arrival]:
 
 
 def _make_tickets(arrivals: list[Arrival], now: datetime) -> int:
-    by_secret = {secret_of(a.stamp): a for a in arrivals}
+    by_secret = {a.secret: a for a in arrivals}
     if not _unseen(by_secret):  # read by another process already: no need of the lock
         return 0
     queue = general_queue()
@@ -203,7 +193,7 @@ def _make_tickets(arrivals: list[Arrival], now: datetime) -> int:
         fresh = _within_bounds([by_secret[s] for s in _unseen(by_secret)])
         if not fresh:
             return 0
-        codes = _free_codes(locked, len(fresh))
+        codes = free_codes(locked, len(fresh))
         tickets = []
         for arrival, code in zip(fresh, codes, strict=True):
             locked.last_sequence += 1
@@ -211,7 +201,7 @@ def _make_tickets(arrivals: list[Arrival], now: datetime) -> int:
             tickets.append(
                 Ticket(
                     queue=locked,
-                    secret=secret_of(arrival.stamp),
+                    secret=arrival.secret,
                     code=code,
                     sequence=locked.last_sequence,
                     rank=locked.last_rank,
@@ -234,18 +224,3 @@ def _unseen(by_secret: dict[str, Arrival]) -> list[str]:
         part = wanted[start : start + 1000]
         seen.update(Ticket.objects.filter(secret__in=part).values_list("secret", flat=True))
     return [s for s in wanted if s not in seen]
-
-
-def _free_codes(queue: Queue, count: int) -> list[str]:
-    """``count`` codes no ticket of the queue has (its row is locked: none is being made)."""
-    codes: list[str] = []
-    while len(codes) < count:
-        wanted = {
-            "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
-            for _j in range(count - len(codes))
-        } - set(codes)
-        taken = set(
-            Ticket.objects.filter(queue=queue, code__in=list(wanted)).values_list("code", flat=True)
-        )
-        codes.extend(wanted - taken)
-    return codes

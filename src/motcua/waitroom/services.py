@@ -80,15 +80,21 @@ def eligibility_problem(
 # Taking a ticket --------------------------------------------------------------------------
 
 
-def count_anonymous_ticket(address: str) -> None:
-    """One more ticket taken without signing in from this address; past
-    MOTCUA_WAITROOM_TICKETS_PER_ADDRESS per MOTCUA_WAITROOM_TICKET_MINUTES, RateLimited (429):
-    a script could otherwise fill the line and push everybody back."""
-    limit = Limit(
+def anonymous_tickets() -> Limit:
+    """Tickets taken without signing in, per address (at the door, on the room's form, and
+    from nginx's arrivals alike)."""
+    return Limit(
         "waitroom-take",
         settings.WAITROOM_TICKETS_PER_ADDRESS,
         settings.WAITROOM_TICKET_MINUTES * 60,
     )
+
+
+def count_anonymous_ticket(address: str) -> None:
+    """One more ticket taken without signing in from this address; past
+    MOTCUA_WAITROOM_TICKETS_PER_ADDRESS per MOTCUA_WAITROOM_TICKET_MINUTES, RateLimited (429):
+    a script could otherwise fill the line and push everybody back."""
+    limit = anonymous_tickets()
     wait = limit.wait(address)
     if wait:
         message = _(
@@ -159,7 +165,7 @@ def take_ticket(
         ticket = Ticket.objects.create(
             queue=locked,
             secret=secret or secrets.token_urlsafe(32),
-            code=_free_code(locked),
+            code=free_codes(locked, 1)[0],
             sequence=locked.last_sequence,
             rank=rank,
             holder=holder,
@@ -184,12 +190,20 @@ def _arrivals_first(at: datetime) -> None:
         ingest(at)
 
 
-def _free_code(queue: Queue) -> str:
-    # The queue's row is locked: no other ticket of this queue is being created meanwhile.
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
-        if not Ticket.objects.filter(queue=queue, code=code).exists():
-            return code
+def free_codes(queue: Queue, count: int) -> list[str]:
+    """``count`` codes no ticket of the queue has, in one query each round (the queue's row is
+    locked: no other ticket of it is being made meanwhile)."""
+    codes: list[str] = []
+    while len(codes) < count:
+        wanted = {
+            "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+            for _j in range(count - len(codes))
+        } - set(codes)
+        taken = Ticket.objects.filter(queue=queue, code__in=list(wanted)).values_list(
+            "code", flat=True
+        )
+        codes.extend(wanted - set(taken))
+    return codes
 
 
 def live_ticket_of(holder: User, queue: Queue) -> Ticket | None:
