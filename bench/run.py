@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import load, room
+from bench import cpu, load, room
 from bench.generate import GENERATOR_VERSION
 from bench.stack import (
     ARRIVALS_LOG,
@@ -230,11 +230,16 @@ class Run:
 
         if self.p.warmup:
             subprocess.run(command(self.p.warmup), env=env, capture_output=True, check=True)
-        out = subprocess.run(
-            command(seconds or self.p.seconds), env=env, capture_output=True, text=True, check=True
-        ).stdout
+        with cpu.Meter() as meter:
+            out = subprocess.run(
+                command(seconds or self.p.seconds),
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
         line = [x for x in out.splitlines() if x.startswith("{")][-1]
-        return json.loads(line)
+        return {**json.loads(line), "meter": meter}
 
     def wrk_result(
         self, name: str, title: str, base: str, paths: list[str], token: str = ""
@@ -242,7 +247,7 @@ class Run:
         data = self.wrk(base, paths, token)
         errors = data["non2xx"] + data["connect"] + data["read"] + data["write"] + data["timeout"]
         seconds = data["duration_us"] / 1e6
-        return Result(
+        result = Result(
             name=name,
             title=title,
             throughput=(data["requests"] - errors) / seconds,
@@ -252,6 +257,7 @@ class Run:
             errors=errors,
             requests=data["requests"],
         )
+        return with_cpu(result, data["meter"], data["requests"])
 
     def pair(self, scenario: Result, baseline: Result, **target: Any) -> None:
         scenario.baseline = baseline.name
@@ -322,14 +328,20 @@ class Run:
         client = load.Client(base, setup["submission"], load.pdf_bytes())
         tokens = [a["token"] for a in setup["applicants"]["s1"]]
         self._warm(client, tokens)
-        subs, seconds = asyncio.run(
-            load.closed_loop(client, tokens, self.p.seconds, self.p.connections)
-        )
+        with cpu.Meter() as meter:
+            subs, seconds = asyncio.run(
+                load.closed_loop(client, tokens, self.p.seconds, self.p.connections)
+            )
         scenario = self._submissions("S1", "submit a dossier + 200 KB file (API)", subs, seconds)
-        subs, seconds = asyncio.run(
-            load.closed_loop(client, tokens, self.p.seconds, self.p.connections, setup["like_id"])
-        )
+        with_cpu(scenario, meter, len(subs))
+        with cpu.Meter() as meter:
+            subs, seconds = asyncio.run(
+                load.closed_loop(
+                    client, tokens, self.p.seconds, self.p.connections, setup["like_id"]
+                )
+            )
         base_row = self._submissions("B1", "bare view: insert a row + store 200 KB", subs, seconds)
+        with_cpu(base_row, meter, len(subs))
         self.pair(scenario, base_row, min_ratio=0.5, p95_ms=300)
         return scenario.throughput or 0.0
 
@@ -853,6 +865,19 @@ class Run:
         )
         self.results.insert(len(self.results) - 2, result)
         self.s5(base, setup, "-sqlite")
+
+
+def with_cpu(result: Result, meter: cpu.Meter, operations: int) -> Result:
+    """The row with the CPU one operation (a request; a submission's pair for S1 and B1) cost
+    in each component of the stack during its measurement, in ``extra`` and its note. Jobs
+    queued by the measurement and run after it (the outbox's messages) are not in it."""
+    per_op = meter.per_op(operations)
+    if per_op:
+        result.extra["cpu_ms_per_op"] = per_op
+        result.extra["machine_busy"] = meter.busy()
+        described = cpu.describe(per_op, meter.busy())
+        result.note = f"{result.note}; {described}" if result.note else described
+    return result
 
 
 def transactions(url: str) -> int:
