@@ -56,3 +56,30 @@ def test_a_kept_monthly_report_costs_its_checks_and_its_audit_entry(
         # here: inside the test's transaction the entry's own is a savepoint and its release.)
         with django_assert_num_queries(7):
             assert leader.get("/reports/monthly", params).status_code == 200
+
+
+def test_the_lookup_answers_the_bytes_of_its_validated_answer(people, client):
+    """Rendered without validating it again (motcua.api.rendering.shaped): the bytes ninja
+    would send after validating against LookupOut, for a dossier with and without dates."""
+    from django.test import RequestFactory
+
+    from motcua.api.dossier_schemas import LookupOut
+    from motcua.api.dossiers import lookup_out
+    from motcua.api.urls import api
+    from motcua.dossiers.selectors import public_lookup
+
+    from .test_dossiers import submitted
+
+    seen = []
+    for code in (accepted(people), submitted(people)):
+        response = client.get("/api/v1/lookup", {"code": code, "contact": "0912 345 678"})
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        dossier = public_lookup(code, "0912345678")
+        dumped = LookupOut.model_validate(lookup_out(dossier)).model_dump()
+        request = RequestFactory().get("/api/v1/lookup")
+        assert (
+            response.content == api.renderer.render(request, dumped, response_status=200).encode()
+        )
+        seen.append(response.json()["accepted_at"])
+    assert seen[0] is not None and seen[1] is None  # both shapes of a date rendered

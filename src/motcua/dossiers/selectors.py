@@ -14,6 +14,7 @@ from django.db import connection, connections, router
 from django.db.models import F, Q
 from django.utils import timezone
 
+from motcua.core.compiled import Compiled
 from motcua.core.replicas import primary_when_none
 from motcua.identity.models import OfficerRole
 
@@ -319,24 +320,30 @@ LOOKUP_COLUMNS = (
 )  # fmt: skip
 
 
+# The code is unique: no ordering to compile or run; the procedure comes in the same row,
+# and only the columns the answer shows or the check compares (a dossier row has dozens;
+# compiling and reading them all was most of a lookup's cost, issue 18). Built and compiled
+# once per database: building and compiling the queryset cost three times running it.
+_LOOKUP: Compiled[Dossier] = Compiled(
+    lambda code: (
+        Dossier.objects.select_related("version__procedure", "agency")
+        .only(*LOOKUP_COLUMNS)
+        .filter(code=code)
+        .order_by()[:1]
+    ),
+    arity=1,
+)
+
+
 @primary_when_none
 def public_lookup(code: str, contact: str) -> Dossier | None:
     """A dossier by code plus the phone number or ID number given in it; None otherwise."""
     contact = "".join(contact.split())
     if not code.strip() or len(contact) < 6:
         return None
-    # The code is unique: no ordering to compile or run; the procedure comes in the same row,
-    # and only the columns the answer shows or the check compares (a dossier row has dozens;
-    # compiling and reading them all was most of a lookup's cost, issue 18).
-    found = (
-        Dossier.objects.select_related("version__procedure", "agency")
-        .only(*LOOKUP_COLUMNS)
-        .filter(code=code.strip())
-        .order_by()[:1]
-    )
-    if not found:
+    dossier = _LOOKUP.first(router.db_for_read(Dossier) or "default", code.strip())
+    if dossier is None:
         return None
-    dossier = found[0]
     known = {dossier.applicant_phone, dossier.applicant_id_number, dossier.organisation_tax_code}
     known.discard("")
     phone = contact[3:] if contact.startswith("+84") else contact

@@ -1,0 +1,77 @@
+"""A query compiled once (motcua.core.compiled) gives the ORM's own answer: the same
+instances, fields, deferred fields and related objects, for any value, on SQLite and on
+PostgreSQL (the suite runs on both), and refuses what it cannot keep."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from motcua.core.compiled import Compiled
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import LOOKUP_COLUMNS
+
+
+def _lookup(code):
+    return (
+        Dossier.objects.select_related("version__procedure", "agency")
+        .only(*LOOKUP_COLUMNS)
+        .filter(code=code)
+        .order_by()[:1]
+    )
+
+
+def _same(kept, orm):
+    assert type(kept) is type(orm) and kept.pk == orm.pk
+    assert kept.get_deferred_fields() == orm.get_deferred_fields()
+    assert kept._state.db == orm._state.db and not kept._state.adding
+    for column in LOOKUP_COLUMNS:
+        a, b = kept, orm
+        for part in column.split("__"):
+            a, b = getattr(a, part), getattr(b, part)
+        assert a == b and type(a) is type(b), column
+    for related in ("version", "agency"):
+        assert Dossier._meta.get_field(related).is_cached(kept), related
+    assert kept.version.procedure.code == orm.version.procedure.code
+
+
+def test_a_compiled_query_gives_the_orms_instances_for_each_value(world):
+    first, second = world.submit(), world.submit()
+    compiled = Compiled(_lookup, arity=1)
+    for dossier in (first, second, first):
+        _same(compiled.first("default", dossier.code), _lookup(dossier.code)[0])
+    assert compiled.first("default", "no such code") is None
+    assert compiled.rows("default", "no such code") == []
+
+
+def test_it_is_compiled_once_and_sends_one_statement_with_the_value(world):
+    dossier = world.submit()
+    compiled = Compiled(_lookup, arity=1)
+    compiled.first("default", "warm")
+    with CaptureQueriesContext(connection) as queries:
+        assert compiled.first("default", dossier.code).pk == dossier.pk
+    [query] = queries.captured_queries
+    assert "ORDER BY" not in query["sql"]
+    assert dossier.code in query["sql"]  # the value sent, not the marker compiled with
+    assert "motcua-compiled" not in query["sql"]
+
+
+def test_values_are_sent_as_parameters_never_spliced_into_the_sql(world):
+    world.submit()
+    compiled = Compiled(_lookup, arity=1)
+    assert compiled.first("default", "x' OR '1'='1") is None
+    assert compiled.first("default", "%s") is None
+
+
+def test_it_refuses_what_it_cannot_keep(world):
+    with pytest.raises(TypeError):
+        Compiled(_lookup, arity=1).first("default")
+    unused = Compiled(lambda code: Dossier.objects.all()[:1], arity=1)
+    with pytest.raises(ValueError, match="once"):
+        unused.first("default", "x")
+    prefetching = Compiled(
+        lambda code: Dossier.objects.filter(code=code).prefetch_related("files"), 1
+    )
+    with pytest.raises(ValueError, match="prefetch"):
+        prefetching.first("default", "x")
