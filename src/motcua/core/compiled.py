@@ -10,9 +10,9 @@ and builds the instances the way Django's own ``ModelIterable`` does. The instan
 ORM's, with the same deferred fields and related objects as the queryset would give.
 
 Only for querysets whose SQL depends on nothing but the values passed (no ``now()``, no
-language, no settings read at compile time), returning model instances, without
-``prefetch_related`` or annotations. ``tests/dossiers/test_compiled_query.py`` holds it to the ORM's
-answer on both databases.
+language, no settings read at compile time), giving model instances or ``values()`` dicts,
+without ``prefetch_related`` or annotations. ``tests/dossiers/test_compiled_query.py`` holds
+it to the ORM's answer on both databases.
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    ValuesIterable,
+    get_related_populators,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -34,11 +38,12 @@ class _Plan:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, int], ...]  # (position in params, index of the value)
-    model: type[Model]
+    model: type[Model] | None  # None: a values() query, its rows given as dicts of ``names``
+    names: tuple[str, ...]
     start: int
     end: int
     init_list: list[str]
-    klass_info: dict[str, Any]
+    klass_info: dict[str, Any] | None
     select: list[Any]
     converters: dict[int, Any]
     compiler: Any
@@ -46,10 +51,17 @@ class _Plan:
 
 class Compiled(Generic[M]):
     """``Compiled(lambda a, b: Model.objects.filter(x=a, y=b)[:1], 2)``, then
-    ``.first(alias, value_a, value_b)``."""
+    ``.first(alias, value_a, value_b)``; for a ``values()`` queryset, ``.dicts(alias, …)``.
+    ``markers`` are the values it is compiled with (strings unless given: a number column
+    needs numbers), each distinct and unlike any real value."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]], arity: int) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet[Any]], arity: int, markers: Sequence[Any] = ()
+    ) -> None:
         self.build, self.arity = build, arity
+        self.markers = list(markers) or [f"\x1emotcua-compiled-{i}\x1e" for i in range(arity)]
+        if len(self.markers) != arity or len(set(self.markers)) != arity:
+            raise ValueError("one distinct marker for each value")
         self._plans: dict[str, _Plan] = {}
         self._lock = threading.Lock()
 
@@ -57,26 +69,36 @@ class Compiled(Generic[M]):
         plan = self._plans.get(alias)
         if plan is not None:
             return plan
-        markers = [f"\x1emotcua-compiled-{i}\x1e" for i in range(self.arity)]
+        markers = self.markers
         queryset = self.build(*markers)
         if getattr(queryset, "_prefetch_related_lookups", ()) or queryset.query.annotations:
             raise ValueError("Compiled takes no prefetch_related or annotations")
+        values = queryset._iterable_class is ValuesIterable  # type: ignore[attr-defined]
+        if not values and queryset._iterable_class is not ModelIterable:  # type: ignore[attr-defined]
+            raise ValueError("Compiled gives model instances or values() dicts only")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         slots = tuple((i, markers.index(p)) for i, p in enumerate(params) if p in markers)
         if sorted(index for _, index in slots) != list(range(self.arity)):
             raise ValueError("each value must appear once among the query's parameters")
         select, klass_info = compiler.select, compiler.klass_info
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        query = queryset.query
+        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        start, end = (
+            (0, 0)
+            if values
+            else (klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1)
+        )
         plan = _Plan(
             sql=sql,
             params=tuple(params),
             slots=slots,
-            model=klass_info["model"],
+            model=None if values else klass_info["model"],
+            names=names if values else (),
             start=start,
             end=end,
             init_list=[f[0].target.attname for f in select[start:end]],
-            klass_info=klass_info,
+            klass_info=None if values else klass_info,
             select=select,
             converters=compiler.get_converters([s[0] for s in select]),
             compiler=compiler,
@@ -85,8 +107,7 @@ class Compiled(Generic[M]):
             self._plans.setdefault(alias, plan)
         return self._plans[alias]
 
-    def rows(self, alias: str, *values: Any) -> list[M]:
-        """The queryset's instances for ``values``, read from the database ``alias``."""
+    def _fetch(self, alias: str, values: Sequence[Any]) -> tuple[_Plan, Sequence[Any]]:
         if len(values) != self.arity:
             raise TypeError(f"{self.arity} values expected, {len(values)} given")
         plan = self._plan(alias)
@@ -98,6 +119,20 @@ class Compiled(Generic[M]):
             fetched: Sequence[Any] = cursor.fetchall()
         if plan.converters:
             fetched = list(plan.compiler.apply_converters(fetched, plan.converters))
+        return plan, fetched
+
+    def dicts(self, alias: str, *values: Any) -> list[dict[str, Any]]:
+        """A ``values()`` queryset's rows for ``values``, as Django gives them."""
+        plan, fetched = self._fetch(alias, values)
+        if plan.model is not None:
+            raise TypeError("dicts() is for a values() queryset; rows() gives instances")
+        return [dict(zip(plan.names, row, strict=True)) for row in fetched]
+
+    def rows(self, alias: str, *values: Any) -> list[M]:
+        """The queryset's instances for ``values``, read from the database ``alias``."""
+        plan, fetched = self._fetch(alias, values)
+        if plan.model is None or plan.klass_info is None:
+            raise TypeError("rows() gives instances; a values() queryset's are dicts()")
         populators = get_related_populators(plan.klass_info, plan.select, alias)
         found = []
         for row in fetched:

@@ -8,12 +8,18 @@ departments). A system administrator covers everything. Citizens see only their 
 from __future__ import annotations
 
 import operator
+import secrets
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from motcua.identity.models import OfficerRole, OneStopDesk
 
@@ -56,6 +62,23 @@ def officer_scope(user: Any) -> OfficerScope:
     cached = getattr(user, "_officer_scope", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
+    key = (_roles_generation(), user.pk, bool(user.is_superuser)) if _shared_cache() else None
+    if key is not None:
+        kept = _kept_scopes.get(key)
+        if kept is not None:
+            user._officer_scope = kept
+            return kept
+    scope = _read_scope(user)
+    user._officer_scope = scope
+    if key is not None:
+        with _kept_lock:
+            if len(_kept_scopes) >= MAX_KEPT_SCOPES or any(k[0] != key[0] for k in _kept_scopes):
+                _kept_scopes.clear()  # a new generation: the others are never read again
+            _kept_scopes[key] = scope
+    return scope
+
+
+def _read_scope(user: Any) -> OfficerScope:
     roles = list(OfficerRole.objects.filter(user=user).values_list("role", "agency_id"))
     by_role: dict[str, set[int]] = defaultdict(set)
     admin = user.is_superuser
@@ -71,9 +94,53 @@ def officer_scope(user: Any) -> OfficerScope:
             "agency_id", flat=True
         )
         receiving.update(served)
-    scope = OfficerScope(admin, {role: frozenset(ids) for role, ids in by_role.items()})
-    user._officer_scope = scope
-    return scope
+    return OfficerScope(admin, {role: frozenset(ids) for role, ids in by_role.items()})
+
+
+# Officers' scopes kept by the process (issue 18: one or two queries of every officer's
+# request, for rows an administrator changes), under a generation in the cache that the
+# processes share: any save or delete of a role or a one-stop desk, and any change of the
+# units a desk serves, sets a new one at once and again when its transaction commits
+# (``roles_changed``), so a role taken away stops working in every process from its commit.
+# Kept only when the cache is shared (Redis): another process's local memory would not carry
+# the change. A queryset ``update()`` or ``bulk_create`` of these sends no signal: none in
+# the code; one added must call ``roles_changed`` itself.
+ROLES_GENERATION = "motcua:roles:generation"
+MAX_KEPT_SCOPES = 10_000
+_kept_scopes: dict[tuple[str, Any, bool], OfficerScope] = {}
+_kept_lock = threading.Lock()
+
+
+def _shared_cache() -> bool:
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def _roles_generation() -> str:
+    value = cache.get(ROLES_GENERATION)
+    if value is None:  # a cache that lost the key (or was cleared): read afresh
+        cache.add(ROLES_GENERATION, secrets.token_hex(8), None)
+        value = cache.get(ROLES_GENERATION, "")
+    return str(value)
+
+
+def _bump_roles() -> None:
+    cache.set(ROLES_GENERATION, secrets.token_hex(8), None)
+
+
+def roles_changed(**kwargs: Any) -> None:
+    """Signal receiver: every process reads the officers' scopes again."""
+    _bump_roles()
+    transaction.on_commit(_bump_roles)
+
+
+def connect() -> None:
+    for model in (OfficerRole, OneStopDesk):
+        uid = f"scopes-kept-{model.__name__}"
+        post_save.connect(roles_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(roles_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+    m2m_changed.connect(
+        roles_changed, sender=OneStopDesk.agencies.through, dispatch_uid="scopes-kept-desks"
+    )
 
 
 def _reach(agencies: list[int]) -> list[tuple[QuerySet[Any], str]]:

@@ -9,7 +9,8 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the models are: the services register themselves in the action table
         # (rules.performs), the follow-ups of moves and the periodic jobs are registered.
-        from . import followups, jobs, services  # noqa: F401
+        from . import access, followups, jobs, services  # noqa: F401
 
+        access.connect()
         followups.register()
         jobs.register()

@@ -242,7 +242,7 @@ class InboxRows:
         ids = self.ids()
         if not ids:
             return []
-        found = Dossier.objects.filter(pk__in=ids).values(*INBOX_VALUES)
+        found = _page_rows(len(ids)).dicts(_reading().alias, *ids)
         by_id = {row["id"]: row for row in found}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -251,6 +251,25 @@ class InboxRows:
 
     def __len__(self) -> int:
         return len(self._fetch())
+
+
+# A page's rows by their ids, compiled once per number of rows (at most a page's size:
+# building and compiling the query cost more CPU than running it, issue 18). Ids are numbers:
+# compiled with negative ones, which no row has.
+_PAGE_ROWS: dict[int, Compiled[Any]] = {}
+
+
+def _page_rows(count: int) -> Compiled[Any]:
+    compiled = _PAGE_ROWS.get(count)
+    if compiled is None:
+        compiled = Compiled(
+            lambda *ids: Dossier.objects.filter(pk__in=ids).values(*INBOX_VALUES),
+            arity=count,
+            markers=[-1 - i for i in range(count)],
+        )
+        if len(_PAGE_ROWS) < COMPILED_LIMIT:
+            _PAGE_ROWS[count] = compiled
+    return compiled
 
 
 # InboxRows.of's compiled ranges, by officer, box, search and scope; emptied when full.
