@@ -10,7 +10,7 @@ in each of them, next to its baseline's. Linux only; elsewhere it measures nothi
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,7 +109,7 @@ class Meter:
         busy, total = machine_ticks()
         self.machine = (self._busy, self._total, busy, total)
 
-    def spent(self) -> dict[str, float]:
+    def spent(self, only: Collection[int] | None = None) -> dict[str, float]:
         """CPU seconds by component during the measurement. A process started meanwhile counts
         from zero; one that ended meanwhile is not seen (its time is lost, not misplaced). A
         process is known by its pid and start time: its command line may change (PostgreSQL's
@@ -117,6 +117,8 @@ class Meter:
         table = {**self.before, **self.after}
         out = dict.fromkeys(ORDER, 0.0)
         for pid, now in self.after.items():
+            if only is not None and pid not in only:
+                continue  # not one of the processes asked about (another database server)
             then = self.before.get(pid)
             start = then.ticks if then is not None and then.started == now.started else 0
             if now.ticks > start:

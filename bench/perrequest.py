@@ -11,8 +11,8 @@ per request and the queries of one request. ``profile`` names a scenario to run 
 too; its top functions (by ``sort``: cumulative or tottime) are printed on stderr. ``only``
 lists the scenarios to measure.
 
-Time measured here is the Python process's only: the database's own work is in the query
-count, and the rates are for ``bench.run``.
+Time measured here is the Python process's CPU, and PostgreSQL's processes' CPU meanwhile
+(``db_cpu_ms``, when the database runs on this machine); the rates are for ``bench.run``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import sys
 import time
 import urllib.parse
 from typing import Any
+
+from bench.cpu import Meter, Process, processes
 
 
 def _environ(path: str, token: str = "") -> dict[str, Any]:
@@ -70,13 +72,22 @@ def measure(app: Any, environs: list[dict[str, Any]], rounds: int) -> dict[str, 
     with connection.execute_wrapper(note):
         status = _call(app, environs[0])
     started_cpu, started = time.process_time(), time.perf_counter()
-    for i in range(rounds):
-        _call(app, environs[i % len(environs)])
+    with connection.cursor() as cursor:  # this database's server: its postmaster's children
+        cursor.execute(
+            "SELECT pg_backend_pid()" if connection.vendor == "postgresql" else "SELECT 0"
+        )
+        backend = cursor.fetchone()[0]
+    postmaster = (processes().get(backend) or Process(0, 0, "", 0)).ppid
+    with Meter() as meter:
+        for i in range(rounds):
+            _call(app, environs[i % len(environs)])
+    server = [pid for pid, p in meter.after.items() if postmaster and p.ppid == postmaster]
     cpu = (time.process_time() - started_cpu) / rounds * 1000
     wall = (time.perf_counter() - started) / rounds * 1000
     return {
         "status": status,
         "cpu_ms": round(cpu, 2),
+        "db_cpu_ms": round(meter.spent(server)["database"] * 1000 / rounds, 2),
         "wall_ms": round(wall, 2),
         "queries": len(queries),
         "sql": [sql[:200] for sql in queries],
@@ -141,8 +152,15 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     import django
 
-    django.setup()
     options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    if options.get("server_side_binding"):  # an experiment: docs/benchmarks.md
+        from django.conf import settings
+
+        options_ = settings.DATABASES["default"].setdefault("OPTIONS", {})
+        options_.update(server_side_binding=True, prepare_threshold=options.get("prepare", 5))
+        if options.get("plan_cache_mode"):
+            options_["options"] = f"-c plan_cache_mode={options['plan_cache_mode']}"
+    django.setup()
     print(json.dumps(run(options)))
 
 

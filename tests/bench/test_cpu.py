@@ -79,6 +79,9 @@ def test_per_op_splits_the_time_spent_by_component_and_counts_a_new_process_from
     assert per_op["total"] == pytest.approx(260 / cpu.TICK * 100, abs=0.01)
     assert "nginx" not in per_op  # nothing spent, nothing shown
     assert meter.per_op(0) == {}
+    # one database server's processes only (another cluster's are not this one's work)
+    assert meter.spent(only={21})["database"] == pytest.approx(20 / cpu.TICK)
+    assert meter.spent(only={21})["app"] == 0
 
 
 def test_describe_orders_the_components_and_gives_the_machine_share():
