@@ -93,3 +93,25 @@ def test_a_compiled_values_query_gives_the_orms_dicts(world):
         compiled.rows("default", *ids)
     with pytest.raises(ValueError, match="distinct"):
         Compiled(page, arity=2, markers=[-1, -1])
+
+
+def test_an_inner_statement_given_at_each_call_takes_the_markers_place(world):
+    from django.db.models.expressions import RawSQL
+
+    from motcua.core.compiled import INNER
+
+    first, second, third = (world.submit() for _ in range(3))
+    compiled = Compiled(
+        lambda code: (
+            Dossier.objects.filter(pk__in=RawSQL(INNER, ())).exclude(code=code).values("id", "code")
+        ),
+        arity=1,
+    )
+    inner = ("SELECT id FROM dossiers_dossier WHERE id IN (%s, %s)", [first.pk, second.pk])
+    rows = compiled.dicts("default", first.code, inner=inner)
+    assert rows == [{"id": second.pk, "code": second.code}]  # the inner's ids, minus the code
+    rows = compiled.dicts("default", "none", inner=("SELECT %s", [third.pk]))
+    assert rows == [{"id": third.pk, "code": third.code}]
+    plain = Compiled(lambda code: Dossier.objects.filter(code=code).values("id"), arity=1)
+    with pytest.raises(ValueError, match="INNER"):
+        plain.dicts("default", "x", inner=("SELECT 1", []))

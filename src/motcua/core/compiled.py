@@ -49,6 +49,12 @@ class _Plan:
     compiler: Any
 
 
+# Where a statement given at each call goes: a queryset built with ``RawSQL(INNER, ())`` (a
+# subquery, say ``pk__in``) is compiled with this text, replaced at each call by the ``inner``
+# statement given, with its parameters.
+INNER = "SELECT motcua_compiled_inner"
+
+
 class Compiled(Generic[M]):
     """``Compiled(lambda a, b: Model.objects.filter(x=a, y=b)[:1], 2)``, then
     ``.first(alias, value_a, value_b)``; for a ``values()`` queryset, ``.dicts(alias, …)``.
@@ -107,23 +113,35 @@ class Compiled(Generic[M]):
             self._plans.setdefault(alias, plan)
         return self._plans[alias]
 
-    def _fetch(self, alias: str, values: Sequence[Any]) -> tuple[_Plan, Sequence[Any]]:
+    def _fetch(
+        self, alias: str, values: Sequence[Any], inner: tuple[str, Sequence[Any]] | None = None
+    ) -> tuple[_Plan, Sequence[Any]]:
         if len(values) != self.arity:
             raise TypeError(f"{self.arity} values expected, {len(values)} given")
         plan = self._plan(alias)
-        params = list(plan.params)
+        sql, params = plan.sql, list(plan.params)
         for position, index in plan.slots:
             params[position] = values[index]
+        if inner is not None:
+            at = sql.find(INNER)
+            if at < 0 or "%%" in sql[:at]:
+                raise ValueError("the query was not built around INNER (or has % before it)")
+            before = sql[:at].count("%s")  # the inner statement's parameters go there
+            sql = sql[:at] + inner[0] + sql[at + len(INNER) :]
+            params[before:before] = list(inner[1])
         with connections[alias].cursor() as cursor:
-            cursor.execute(plan.sql, params)
+            cursor.execute(sql, params)
             fetched: Sequence[Any] = cursor.fetchall()
         if plan.converters:
             fetched = list(plan.compiler.apply_converters(fetched, plan.converters))
         return plan, fetched
 
-    def dicts(self, alias: str, *values: Any) -> list[dict[str, Any]]:
-        """A ``values()`` queryset's rows for ``values``, as Django gives them."""
-        plan, fetched = self._fetch(alias, values)
+    def dicts(
+        self, alias: str, *values: Any, inner: tuple[str, Sequence[Any]] | None = None
+    ) -> list[dict[str, Any]]:
+        """A ``values()`` queryset's rows for ``values`` (and the ``inner`` statement, with
+        its parameters, in place of ``INNER``), as Django gives them."""
+        plan, fetched = self._fetch(alias, values, inner)
         if plan.model is not None:
             raise TypeError("dicts() is for a values() queryset; rows() gives instances")
         return [dict(zip(plan.names, row, strict=True)) for row in fetched]
