@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -10,14 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from motcua.core.calendar import handover_cutoff, working_calendar
+from motcua.core.generations import Generation
 from motcua.identity.models import AdministrativeUnit, Agency
 
 from .models import Field, ProcedureVariant, ProcedureVersion, ProcedureVersionQuerySet
@@ -174,22 +172,10 @@ def labels(
 _labels: dict[str, Any] = {}
 
 
-def _catalogue_generation() -> str:
-    value = cache.get(CATALOGUE_GENERATION)
-    if value is None:  # a cache that lost the key (or was cleared): read afresh
-        cache.add(CATALOGUE_GENERATION, secrets.token_hex(8), None)
-        value = cache.get(CATALOGUE_GENERATION, "")
-    return str(value)
-
-
-def catalogue_changed(**kwargs: Any) -> None:
-    """Signal receiver: what ``version_to_submit`` keeps is read again, in every process."""
-    _bump_catalogue()
-    transaction.on_commit(_bump_catalogue)
-
-
-def _bump_catalogue() -> None:
-    cache.set(CATALOGUE_GENERATION, secrets.token_hex(8), None)
+CATALOGUE = Generation(CATALOGUE_GENERATION)
+_catalogue_generation = CATALOGUE.current
+# Signal receiver: what version_to_submit and labels keep is read again, in every process.
+catalogue_changed = CATALOGUE.changed
 
 
 def connect() -> None:

@@ -8,7 +8,6 @@ departments). A system administrator covers everything. Citizens see only their 
 from __future__ import annotations
 
 import operator
-import secrets
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,11 +15,10 @@ from functools import reduce
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from motcua.core.generations import Generation
 from motcua.identity.models import OfficerRole, OneStopDesk
 
 from .models import HELD_ELSEWHERE, Consultation, Dossier, DossierEvent, DossierQuerySet
@@ -62,7 +60,7 @@ def officer_scope(user: Any) -> OfficerScope:
     cached = getattr(user, "_officer_scope", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    key = (_roles_generation(), user.pk, bool(user.is_superuser)) if _shared_cache() else None
+    key = (ROLES.current(), user.pk, bool(user.is_superuser)) if _shared_cache() else None
     if key is not None:
         kept = _kept_scopes.get(key)
         if kept is not None:
@@ -115,22 +113,8 @@ def _shared_cache() -> bool:
     return "redis" in settings.CACHES["default"]["BACKEND"].lower()
 
 
-def _roles_generation() -> str:
-    value = cache.get(ROLES_GENERATION)
-    if value is None:  # a cache that lost the key (or was cleared): read afresh
-        cache.add(ROLES_GENERATION, secrets.token_hex(8), None)
-        value = cache.get(ROLES_GENERATION, "")
-    return str(value)
-
-
-def _bump_roles() -> None:
-    cache.set(ROLES_GENERATION, secrets.token_hex(8), None)
-
-
-def roles_changed(**kwargs: Any) -> None:
-    """Signal receiver: every process reads the officers' scopes again."""
-    _bump_roles()
-    transaction.on_commit(_bump_roles)
+ROLES = Generation(ROLES_GENERATION)
+roles_changed = ROLES.changed  # signal receiver: every process reads the scopes again
 
 
 def connect() -> None:
