@@ -145,8 +145,13 @@ class Run:
                 "MOTCUA_DB_POOL_MIN": "2",
                 # Mail is accepted and dropped: the outbox still queues and delivers every message.
                 "MOTCUA_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-                # The lookup's per-address limit would refuse one client's many lookups.
+                # The lookup's per-address limit would refuse one client's many lookups, and
+                # the per-account limits on submissions and uploads (10 and 30 a minute) cap
+                # S1's 100 accounts at ~16 pairs a second in a run of a minute: the full run's
+                # S1 measured that cap, the machine half idle (docs/benchmarks.md).
                 "MOTCUA_LOOKUP_PER_MINUTE": "100000000",
+                "MOTCUA_SUBMISSIONS_PER_MINUTE": "100000000",
+                "MOTCUA_UPLOADS_PER_MINUTE": "100000000",
                 # S6-room: every visitor comes from this machine's one address, and a visit
                 # is one counted page (docs/benchmarks.md, "S6-room").
                 "MOTCUA_WAITROOM_TICKETS_PER_ADDRESS": "100000000",

@@ -151,3 +151,22 @@ def test_the_run_stops_with_the_install_line_before_starting_anything(monkeypatc
     assert run.main(["--quick"]) == 2
     said = capsys.readouterr()
     assert "apt-get install nginx-light wrk" in said.out + said.err
+
+
+def test_the_server_under_test_has_the_per_client_limits_raised(tmp_path):
+    """One client address and 100 accounts stand for many citizens: a per-account limit (10
+    submissions a minute) would cap S1 in a run of a minute and measure the limit, not the
+    platform (the full run of 07/12/2026: 14.3 pairs a second, the machine half idle)."""
+    from bench.run import FULL, Run
+
+    run = Run.__new__(Run)
+    run.p = FULL
+    env = run.app_env("postgres://x", 6379, tmp_path)
+    per_minute = {k: int(v) for k, v in env.items() if k.endswith("_PER_MINUTE")}
+    assert set(per_minute) >= {
+        "MOTCUA_LOOKUP_PER_MINUTE",
+        "MOTCUA_SUBMISSIONS_PER_MINUTE",
+        "MOTCUA_UPLOADS_PER_MINUTE",
+    }
+    # far above what the run can send in a minute (S1 at ~30 pairs a second, S6 at 10×)
+    assert min(per_minute.values()) >= 1_000_000
