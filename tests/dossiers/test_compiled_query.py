@@ -80,19 +80,17 @@ def test_it_refuses_what_it_cannot_keep(world):
 def test_a_compiled_values_query_gives_the_orms_dicts(world):
     from motcua.dossiers.selectors import INBOX_VALUES
 
-    ids = [world.submit().pk for _ in range(3)]
+    codes = [world.submit().code for _ in range(3)]
 
-    def page(*pks):
-        return Dossier.objects.filter(pk__in=pks).values(*INBOX_VALUES)
+    def page(*wanted):
+        return Dossier.objects.filter(code__in=wanted).values(*INBOX_VALUES)
 
-    compiled = Compiled(page, arity=3, markers=[-1, -2, -3])
-    by_id = {row["id"]: row for row in compiled.dicts("default", *ids)}
-    assert by_id == {row["id"]: row for row in page(*ids)}
-    assert set(by_id) == set(ids)
+    compiled = Compiled(page, arity=3)
+    by_code = {row["code"]: row for row in compiled.dicts("default", *codes)}
+    assert by_code == {row["code"]: row for row in page(*codes)}
+    assert set(by_code) == set(codes)
     with pytest.raises(TypeError, match="dicts"):
-        compiled.rows("default", *ids)
-    with pytest.raises(ValueError, match="distinct"):
-        Compiled(page, arity=2, markers=[-1, -1])
+        compiled.rows("default", *codes)
 
 
 def test_an_inner_statement_given_at_each_call_takes_the_markers_place(world):

@@ -58,16 +58,11 @@ INNER = "SELECT motcua_compiled_inner"
 class Compiled(Generic[M]):
     """``Compiled(lambda a, b: Model.objects.filter(x=a, y=b)[:1], 2)``, then
     ``.first(alias, value_a, value_b)``; for a ``values()`` queryset, ``.dicts(alias, …)``.
-    ``markers`` are the values it is compiled with (strings unless given: a number column
-    needs numbers), each distinct and unlike any real value."""
+    It is compiled with string markers, so its values go to text columns (a code, a key)."""
 
-    def __init__(
-        self, build: Callable[..., QuerySet[Any]], arity: int, markers: Sequence[Any] = ()
-    ) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any]], arity: int) -> None:
         self.build, self.arity = build, arity
-        self.markers = list(markers) or [f"\x1emotcua-compiled-{i}\x1e" for i in range(arity)]
-        if len(self.markers) != arity or len(set(self.markers)) != arity:
-            raise ValueError("one distinct marker for each value")
+        self.markers = [f"\x1emotcua-compiled-{i}\x1e" for i in range(arity)]
         self._plans: dict[str, _Plan] = {}
         self._lock = threading.Lock()
 

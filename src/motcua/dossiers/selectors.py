@@ -38,20 +38,19 @@ INBOX_FIELDS = (
 )
 # The same columns as plain values, for a door that prints a page without the models (the
 # API's inbox: twenty rows built as 100 model instances cost more CPU than reading them).
-INBOX_VALUES = (
+_INBOX_OWN = (
     *("id", "code", "status", "channel", "applicant_name", "organisation_name"),
-    *("submitted_at", "due_at", "step_due_at", "late_mark"),
-    *("version__name", "version__procedure__code", "agency__electronic_id", "agency__name"),
-    *("handler_agency_id", "handler_agency__electronic_id", "handler_agency__name"),
+    *("submitted_at", "due_at", "step_due_at", "late_mark", "handler_agency_id"),
     "handler__username",
+)
+INBOX_VALUES = (
+    *_INBOX_OWN,
+    *("version__name", "version__procedure__code", "agency__electronic_id", "agency__name"),
+    *("handler_agency__electronic_id", "handler_agency__name"),
 )
 # What the page's statement reads of INBOX_VALUES: the dossier's own columns and the handler's
 # name (one join); the procedures' and units' names come from catalog.selectors.labels.
-_INBOX_ROW = (
-    *("id", "code", "status", "channel", "applicant_name", "organisation_name"),
-    *("submitted_at", "due_at", "step_due_at", "late_mark"),
-    *("version_id", "agency_id", "handler_agency_id", "handler__username"),
-)
+_INBOX_ROW = (*_INBOX_OWN, "version_id", "agency_id")
 # The inbox order: soonest due first, undated last; every inbox index ends with these columns.
 INBOX_ORDER = (F("due_at").asc(nulls_last=True), "submitted_at")
 
@@ -205,10 +204,13 @@ class InboxRows:
         cut = "" if limit is None else f" LIMIT {int(limit)}"
         return [(sql + cut, params) for sql, params in self._compiled]
 
+    def _empty(self) -> bool:
+        """No range, or a slice with no row in it: nothing to ask the database."""
+        no_ranges = not self.ranges and not self._compiled
+        return no_ranges or (self.stop is not None and self.stop <= self.start)
+
     def ids(self) -> list[int]:
-        if (not self.ranges and not self._compiled) or (
-            self.stop is not None and self.stop <= self.start
-        ):
+        if self._empty():
             return []
         with _reading().cursor() as cursor:
             cursor.execute(*self.page_query())
@@ -248,9 +250,7 @@ class InboxRows:
     def values(self) -> list[dict[str, Any]]:
         """The page's rows as dicts of ``INBOX_VALUES``, in the inbox order: the same rows as
         iterating, without building their models."""
-        if (not self.ranges and not self._compiled) or (
-            self.stop is not None and self.stop <= self.start
-        ):
+        if self._empty():
             return []
         # One statement: the page's ids (page_query) as the subquery of its rows' read; the
         # names of their procedures and units from the process's kept labels, not joined.
