@@ -200,3 +200,116 @@ def test_inside_a_callers_transaction_the_callers_commit_decides():
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
         announce("data.exported", target="report:x")
     assert _settings_sent(queries) == []
+
+
+# --- reads' entries wait for the next holder of the head (issue 18) ---------------------------
+
+
+def _read(target: str = "report:x") -> None:
+    announce("data.exported", target=target, detail={"format": "json"})
+
+
+def test_a_reads_entry_waits_without_taking_the_chains_head():
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.audit.models import WaitingEntry
+
+    before = ChainHead.objects.get(pk=1).sequence
+    with CaptureQueriesContext(connection) as queries:
+        _read()
+    sent = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "audit_head" not in sent and "audit_entry" not in sent and "FOR UPDATE" not in sent
+    assert ChainHead.objects.get(pk=1).sequence == before
+    waiting = WaitingEntry.objects.get()
+    assert (waiting.event, waiting.target, waiting.detail) == (
+        "data.exported", "report:x", {"format": "json"}
+    )  # fmt: skip
+
+
+def test_the_next_append_chains_the_waiting_reads_first_as_they_happened():
+    from motcua.audit.models import WaitingEntry
+
+    _read("report:a")
+    _read("report:b")
+    times = list(WaitingEntry.objects.order_by("pk").values_list("recorded_at", flat=True))
+    [write] = _append(1)
+    newest = list(Entry.objects.order_by("-sequence")[:3])
+    assert [e.target for e in reversed(newest)] == ["report:a", "report:b", ""]
+    assert [e.recorded_at for e in reversed(newest[1:])] == times  # their own moment, kept
+    assert newest[1].hash == write.previous_hash and newest[2].hash == newest[1].previous_hash
+    assert not WaitingEntry.objects.exists()
+    assert ChainHead.objects.get(pk=1).sequence == write.sequence
+    assert verify().intact
+
+
+def test_the_job_chains_a_backlog_batch_after_batch(monkeypatch):
+    from motcua.audit.models import WaitingEntry
+    from motcua.core.jobs import registered_jobs
+
+    assert "link_audit_reads" in {job.name for job in registered_jobs()}
+    monkeypatch.setattr(chain, "LINK_BATCH", 3)
+    for i in range(7):
+        _read(f"report:{i}")
+    [write] = _append(1)  # an append takes one batch only: its lock stays short
+    assert WaitingEntry.objects.count() == 4
+    assert chain.link_waiting() == 4
+    assert chain.link_waiting() == 0
+    chained = Entry.objects.filter(sequence__gte=write.sequence - 3).order_by("sequence")
+    assert [e.target for e in chained] == [
+        "report:0", "report:1", "report:2", "", "report:3", "report:4", "report:5", "report:6"
+    ]  # fmt: skip
+    assert ChainHead.objects.get(pk=1).sequence == write.sequence + 4
+    assert verify().intact
+
+
+def test_verify_and_the_log_count_the_reads_still_waiting():
+    before = Entry.objects.count()
+    _read()
+    report = verify()
+    assert report.intact and report.entries == before + 1
+
+
+def test_the_database_refuses_to_change_a_waiting_entry():
+    from motcua.audit.models import WaitingEntry
+
+    _read()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        WaitingEntry.objects.update(target="report:other")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite takes its write lock at BEGIN already"
+)
+def test_reads_and_appends_from_many_threads_keep_one_chain_with_every_entry():
+    import threading
+
+    from django.db import connections
+
+    first = ChainHead.objects.get(pk=1).sequence
+
+    def work(reads: bool) -> None:
+        try:
+            for i in range(15):
+                if reads:
+                    _read(f"report:{threading.get_ident()}:{i}")
+                else:
+                    chain.append("test.concurrent", actor=chain.SYSTEM)
+                    chain.link_waiting()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(n % 2 == 0,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    chain.link_waiting()
+    events = list(
+        Entry.objects.filter(sequence__gt=first)
+        .order_by("sequence")
+        .values_list("event", "sequence")
+    )
+    assert [sequence for _, sequence in events] == list(range(first + 1, first + 91))
+    assert sum(event == "data.exported" for event, _ in events) == 45
+    assert verify().intact

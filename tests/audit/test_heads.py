@@ -109,3 +109,15 @@ def test_the_daily_signature_is_a_periodic_job_like_the_others():
 
     assert "sign_audit_head" in {job.name for job in registered_jobs()}
     assert beat_schedule()["sign_audit_head"]["args"] == ("sign_audit_head",)
+
+
+def test_the_reads_waiting_to_be_chained_are_under_the_signature(agency):
+    from motcua.audit.models import ChainHead, WaitingEntry
+    from motcua.core.security import announce
+
+    _some_entries()
+    announce("data.exported", target="report:x", detail={"format": "json"})
+    signed = heads.sign_head()
+    assert not WaitingEntry.objects.exists()
+    assert signed.sequence == ChainHead.objects.get(pk=1).sequence - 1  # then its own entry
+    assert verify().intact

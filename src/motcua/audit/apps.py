@@ -11,8 +11,13 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from motcua.core.jobs import register_job
 
-        from . import heads, recording
+        from . import chain, heads, recording
 
         recording.connect()
         # Idempotent: a head already signed today is not signed again.
         register_job("sign_audit_head", heads.sign_daily, every=timedelta(hours=1))
+        # The reads' entries waiting to be chained (chain.record_read), when nothing else is
+        # appended meanwhile.
+        register_job(
+            "link_audit_reads", chain.link_waiting, every=timedelta(seconds=chain.LINK_SECONDS)
+        )

@@ -65,6 +65,7 @@ def sign_head(*, at: datetime | None = None) -> SignedHead:
     """Sign the chain's current head now; raises NoKey or signing.SigningError."""
     agency = signing_agency()
     signed_at = _signed_at(at or timezone.now())
+    chain.link_waiting()  # the reads waiting until now are under this signature
     with transaction.atomic():
         head = ChainHead.objects.select_for_update().get(pk=1)
         data = message(head.sequence, head.hash, signed_at)

@@ -40,6 +40,29 @@ class Entry(models.Model):
         return f"#{self.sequence} {self.event}"
 
 
+class WaitingEntry(models.Model):
+    """An entry that records a read, kept without taking the chain's head, until the next
+    holder of the head chains it (motcua.audit.chain.record_read): the fields of an entry
+    before it has a place, a previous hash and its own. Inserted and deleted, never changed
+    (a trigger refuses UPDATE)."""
+
+    recorded_at = models.DateTimeField()
+    event = models.CharField(max_length=64)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=64, blank=True)
+    session = models.CharField(max_length=64, blank=True)
+    token_id = models.BigIntegerField(null=True, blank=True)
+    target = models.CharField(max_length=255, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        db_table = "audit_waiting"
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+
+
 class ChainHead(models.Model):
     """The one row every append locks first: the chain's last sequence number and hash."""
 

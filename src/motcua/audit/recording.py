@@ -57,9 +57,10 @@ SKIPPED_MODELS = frozenset(
 # add an access.denied entry of its own for such a request.
 REFUSALS = frozenset({"access.denied", "otp.failed"})
 # Security events that record a read (an export of figures or a list), with no change of the
-# platform beside them: their entries commit without waiting for the disk
-# (``chain.append(durable=False)``, issue 18). A crash of the database loses at most the
-# last ``chain.ASYNC_COMMIT_BOUND_MS`` of them; every change is still durable at its commit.
+# platform beside them: their entries wait to be chained instead of taking the chain's head,
+# and commit without waiting for the disk (``chain.record_read``, issue 18). A crash of the
+# database loses at most the last ``chain.ASYNC_COMMIT_BOUND_MS`` of them; every change is
+# still durable at its commit.
 READS = frozenset({"data.exported"})
 # Field names whose values are never written down, only that they changed.
 MASKED_WORDS = ("password", "secret", "digest", "token", "key", "passphrase", "pin")
@@ -117,8 +118,8 @@ def on_security_event(
         target = f"user:{user.pk}"
     if request is not None and event in REFUSALS:
         request._audit_refusal_recorded = True  # type: ignore[attr-defined]
-    chain.append(event, actor=request_actor(request, user), target=target, detail=detail,
-                 durable=event not in READS)  # fmt: skip
+    keep = chain.record_read if event in READS else chain.append
+    keep(event, actor=request_actor(request, user), target=target, detail=detail)
 
 
 def on_logged_in(sender: Any, *, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:

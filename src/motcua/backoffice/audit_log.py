@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from motcua.audit.chain import link_waiting
 from motcua.audit.models import Entry
 from motcua.audit.selectors import entries_for, filtered, may_read_log
 from motcua.core.security import announce
@@ -86,6 +87,7 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
         "event": form.cleaned_data["su_kien"], "person": form.cleaned_data["nguoi"],
         "start": form.cleaned_data["tu"], "end": form.cleaned_data["den"],
     }  # fmt: skip
+    link_waiting()  # the reports read until now are in the log shown
     entries = filtered(entries_for(request.user), **choice)
     if request.GET.get("dinh-dang") == "csv":
         filters = {name: str(value or "") for name, value in choice.items()}
