@@ -580,3 +580,44 @@ def test_a_batch_that_raises_writes_nothing_and_the_next_writes_again():
         enqueue(channel="email", recipient="a@example.vn", payload=EMAIL)  # no key: at once
         assert OutboxMessage.objects.count() == 1
     assert OutboxMessage.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_batchs_messages_go_to_the_worker_as_one_task(
+    django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    """One task for the messages of one change (issue 18): a task costs the worker and the
+    broker more than a message's own sending."""
+    from motcua.core import tasks
+
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks.deliver_outbox_messages, "delay", queued.append)
+    settings.CELERY_ENABLED = True
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with outbox.batch():
+            enqueue(channel="email", recipient="b@example.vn", payload=EMAIL, key="k:1")
+            enqueue(channel="sms", recipient="0912345678", payload={"text": "x"}, key="k:2")
+        enqueue(channel="email", recipient="c@example.vn", payload=EMAIL)  # outside: its own
+    ids = {m.key or m.recipient: m.pk for m in OutboxMessage.objects.all()}
+    assert queued == [[ids["k:1"], ids["k:2"]], [ids["c@example.vn"]]]
+    assert mail.outbox == [], "the worker sends them, not the request"
+
+
+@pytest.mark.django_db
+def test_the_worker_sends_each_message_of_a_task_even_when_one_fails(
+    django_capture_on_commit_callbacks, settings, frozen, monkeypatch, flaky
+):
+    from motcua.core import tasks
+
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks.deliver_outbox_messages, "delay", queued.append)
+    settings.CELERY_ENABLED = True
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with outbox.batch():
+            enqueue(channel="email", recipient="a@example.vn", payload=EMAIL, key="k:1")
+            enqueue(channel="flaky", recipient="x", payload={}, key="k:2")
+            enqueue(channel="email", recipient="c@example.vn", payload=EMAIL, key="k:3")
+    assert tasks.deliver_outbox_messages.run(queued[0]) == ["sent", "failed", "sent"]
+    assert [m.to for m in mail.outbox] == [["a@example.vn"], ["c@example.vn"]]
+    assert OutboxMessage.objects.get(key="k:2").status == Pending  # for its retry
+    assert tasks.deliver_outbox_messages.run(queued[0]) == [None, None, None]  # never twice

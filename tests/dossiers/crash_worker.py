@@ -61,7 +61,7 @@ def main(mode: str) -> None:
     elif mode == "die_after_commit":
         import motcua.core.outbox as outbox
 
-        def die(message_id: int) -> None:
+        def die(message_ids: list[int]) -> None:
             print("COMMITTED", flush=True)
             os._exit(9)  # the process dies between the commit and the first delivery
 

@@ -76,7 +76,7 @@ def test_the_worker_delivers_what_was_queued_while_it_was_away(app, workdir):
     started.append(start_worker(workdir, env=env))
     wait_until(lambda: status(workdir, message_id) == "sent", what="delivery by the worker")
     assert mail_with(workdir, "first")
-    assert "motcua.core.deliver_outbox_message" in started[0].output()
+    assert "motcua.core.deliver_outbox_messages" in started[0].output()
 
 
 @pytest.mark.production

@@ -151,13 +151,15 @@ def enqueue(
     elif not _insert_unless_key_taken([message]):
         # Written earlier, or by another transaction that committed first.
         return OutboxMessage.objects.get(key=key)
-    _deliver_on_commit(message)
+    _deliver_on_commit([message])
     return message
 
 
-def _deliver_on_commit(message: OutboxMessage) -> None:
-    if message.status == OutboxMessage.Status.PENDING and settings.OUTBOX_DELIVER_ON_COMMIT:
-        transaction.on_commit(partial(_deliver_after_commit, message.pk))
+def _deliver_on_commit(messages: list[OutboxMessage]) -> None:
+    """After the commit, the pending ones are sent together: one task for a batch."""
+    pending = [m.pk for m in messages if m.status == OutboxMessage.Status.PENDING]
+    if pending and settings.OUTBOX_DELIVER_ON_COMMIT:
+        transaction.on_commit(partial(_deliver_after_commit, pending))
 
 
 class _Batches(threading.local):
@@ -187,9 +189,7 @@ def batch() -> Iterator[None]:
     finally:
         held = _open.held.pop(alias)
     if held and _insert_unless_key_taken(held):
-        for message in held:
-            if message.pk is not None:
-                _deliver_on_commit(message)
+        _deliver_on_commit([message for message in held if message.pk is not None])
 
 
 def _insert_unless_key_taken(messages: list[OutboxMessage]) -> bool:
@@ -238,19 +238,27 @@ def _check_shape(*, recipient: str, payload: dict[str, Any], key: str) -> None:
         raise OutboxError(_("Nội dung tin nhắn phải là một đối tượng JSON.")) from error
 
 
-def _deliver_after_commit(message_id: int) -> None:
+def _deliver_after_commit(message_ids: list[int]) -> None:
     try:
         if settings.CELERY_ENABLED:
-            # A worker sends it; the request does not wait for a mail server or the portal.
-            from .tasks import deliver_outbox_message
+            # A worker sends them; the request does not wait for a mail server or the portal.
+            # One task for the messages of one change (a move queues up to three): each task
+            # costs the worker and the broker more than a message's own sending (issue 18).
+            from .tasks import deliver_outbox_messages
 
-            deliver_outbox_message.delay(message_id)
+            deliver_outbox_messages.delay(message_ids)
         else:
-            deliver_message(message_id)
+            deliver_messages(message_ids)
     except Exception:
-        # The caller's change is committed and must not fail now; the retry loop sends it later
-        # (also when the broker cannot be reached).
-        logger.exception("Outbox message %s: immediate delivery failed", message_id)
+        # The caller's change is committed and must not fail now; the retry loop sends them
+        # later (also when the broker cannot be reached).
+        logger.exception("Outbox messages %s: immediate delivery failed", message_ids)
+
+
+def deliver_messages(message_ids: list[int]) -> list[Outcome | None]:
+    """Try to deliver each message now, one after the other; one that fails is recorded for
+    its retry (``_attempt``) and does not keep the others from being sent."""
+    return [deliver_message(message_id) for message_id in message_ids]
 
 
 def deliver_message(message_id: int, *, now: datetime | None = None) -> Outcome | None:

@@ -1,4 +1,4 @@
-"""Celery tasks of the core: deliver one outbox message, run one periodic job.
+"""Celery tasks of the core: deliver outbox messages, run one periodic job.
 
 Both are safe to run twice: the outbox claims a message before sending it, and every periodic
 job is idempotent. Tasks are acknowledged after they ran (settings.CELERY_TASK_ACKS_LATE), so a
@@ -14,6 +14,13 @@ from motcua.celery import app
 from . import jobs, outbox
 
 
+@app.task(name="motcua.core.deliver_outbox_messages")  # type: ignore[untyped-decorator]
+def deliver_outbox_messages(message_ids: list[int]) -> list[str | None]:
+    """The messages one change queued, sent together (motcua.core.outbox)."""
+    return [None if o is None else o.value for o in outbox.deliver_messages(message_ids)]
+
+
+# The one-message task of earlier versions: tasks queued before an upgrade still run.
 @app.task(name="motcua.core.deliver_outbox_message")  # type: ignore[untyped-decorator]
 def deliver_outbox_message(message_id: int) -> str | None:
     outcome = outbox.deliver_message(message_id)
