@@ -208,6 +208,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
         "max_size": DB_POOL_MAX,
         "timeout": DB_POOL_TIMEOUT,
     }
+# The hottest reads (the public lookup) as prepared statements, planned once per connection
+# (motcua.core.compiled; issue 18). Every other statement is sent as before: Django binds its
+# values client-side and PostgreSQL plans it each time. Off (0) behind a pooler that cannot
+# keep prepared statements (PgBouncer before 1.21 in transaction mode).
+DB_PREPARED = env_bool("MOTCUA_DB_PREPARED", default=True)
+# psycopg prepares a statement of a server-binding cursor after this many runs; none of ours
+# is run by one but those asked to prepare at once, so it only has to be a number (None turns
+# preparing off altogether, Django's default).
+PREPARE_THRESHOLD = 2**31 - 1 if DB_PREPARED else None
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.postgresql", "motcua.core.postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = PREPARE_THRESHOLD
 # Streaming replicas of the primary (PostgreSQL), comma-separated URLs; empty: none, and
 # nothing changes. Only views marked @replica_reads read them, and only a replica at most
 # MOTCUA_REPLICA_MAX_LAG seconds behind (docs/adr/0018-read-replicas.md).
@@ -229,6 +240,7 @@ for _number, _url in enumerate(env_list("MOTCUA_DATABASE_REPLICA_URLS", ""), sta
             _replica[_setting] = DATABASES["default"][_setting]
     _options = _replica.setdefault("OPTIONS", {})
     _options.setdefault("connect_timeout", 2)
+    _options["prepare_threshold"] = PREPARE_THRESHOLD
     if "pool" in DATABASES["default"].get("OPTIONS", {}):
         _pool = DATABASES["default"]["OPTIONS"]["pool"]
         _options["pool"] = {**_pool, "timeout": min(1.0, _pool["timeout"])}

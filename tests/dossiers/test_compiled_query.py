@@ -113,3 +113,47 @@ def test_an_inner_statement_given_at_each_call_takes_the_markers_place(world):
     plain = Compiled(lambda code: Dossier.objects.filter(code=code).values("id"), arity=1)
     with pytest.raises(ValueError, match="INNER"):
         plain.dicts("default", "x", inner=("SELECT 1", []))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_a_prepared_query_is_planned_once_per_connection_and_gives_the_same_answer(world):
+    """Prepared on the server at its first run, then only executed (issue 18); still the
+    ORM's instances, still in Django's query log (the query-count tests see it)."""
+    first, second = world.submit(), world.submit()
+    compiled = Compiled(_lookup, arity=1, prepared=True)
+
+    def prepared_here() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if "dossiers_dossier" in row[0]]
+
+    before = prepared_here()
+    with CaptureQueriesContext(connection) as queries:
+        for dossier in (first, second, first):
+            _same(compiled.first("default", dossier.code), _lookup(dossier.code)[0])
+        assert compiled.first("default", "no such code") is None
+    assert len([q for q in queries.captured_queries if "LIMIT 1" in q["sql"]]) == 4 + 3
+    made = [s for s in prepared_here() if s not in before]
+    assert len(made) == 1 and "$1" in made[0]  # one statement, its value a parameter
+    compiled.first("default", second.code)
+    assert [s for s in prepared_here() if s not in before] == made  # not prepared again
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_with_preparing_turned_off_the_statement_goes_as_django_sends_it(world, settings):
+    """MOTCUA_DB_PREPARED=0 (a pooler that cannot keep prepared statements): nothing is
+    prepared, the answer is the same."""
+    dossier = world.submit()
+    options = dict(connection.settings_dict["OPTIONS"])
+    connection.settings_dict["OPTIONS"] = {**options, "prepare_threshold": None}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            before = cursor.fetchone()[0]
+        compiled = Compiled(_lookup, arity=1, prepared=True)
+        _same(compiled.first("default", dossier.code), _lookup(dossier.code)[0])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] == before
+    finally:
+        connection.settings_dict["OPTIONS"] = options

@@ -40,6 +40,19 @@ def test_each_replica_url_becomes_an_alias_with_the_primary_pool(load):
     assert first["ENGINE"] == module.DATABASES["default"]["ENGINE"] == "motcua.core.postgresql"
 
 
+def test_postgresql_connections_may_prepare_unless_turned_off(load):
+    """Only statements asked to be prepared are (motcua.core.compiled): the threshold is a
+    number when preparing is on, None (Django's default: never) when it is off."""
+    replica = "postgres://u@r1:5432/motcua"
+    on = load(DATABASE_URL=P, MOTCUA_DATABASE_REPLICA_URLS=replica)
+    assert on.DATABASES["default"]["OPTIONS"]["prepare_threshold"] == 2**31 - 1
+    assert on.DATABASES["replica_1"]["OPTIONS"]["prepare_threshold"] == 2**31 - 1
+    off = load(DATABASE_URL=P, MOTCUA_DATABASE_REPLICA_URLS=replica, MOTCUA_DB_PREPARED="0")
+    assert off.DATABASES["default"]["OPTIONS"]["prepare_threshold"] is None
+    assert off.DATABASES["replica_1"]["OPTIONS"]["prepare_threshold"] is None
+    assert "prepare_threshold" not in load().DATABASES["default"].get("OPTIONS", {})  # SQLite
+
+
 def test_replicas_need_a_postgresql_primary(load):
     with pytest.raises(ImproperlyConfigured, match="PostgreSQL primary"):
         load(MOTCUA_DATABASE_REPLICA_URLS="postgres://u@r1:5432/motcua")
