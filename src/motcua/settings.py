@@ -451,6 +451,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connections around every task, and in a prefork
+# child closes Django's connection pool itself: three new PostgreSQL connections a task, more
+# work than the task (issue 18). Its own closing is put off (this many tasks); motcua.celery
+# hands each task's connections back to the pool instead, dropping those that broke.
+CELERY_DB_REUSE_MAX = 2**31 - 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

@@ -164,3 +164,42 @@ def test_restarting_postgresql_mid_run_loses_and_duplicates_no_dossier(deploymen
     assert made == sorted((f"Bé {number}", 1) for number in range(10))
     assert len(set(codes)) == 10
     assert web.alive()
+
+
+def test_a_worker_keeps_its_connections_across_tasks_and_after_a_restart_takes_sound_ones(
+    deployment, workdir
+):
+    """Celery's Django fixup closed the pool around every task of a prefork child: new
+    PostgreSQL connections for every task (issue 18). Each task now hands its connection back
+    to the pool, and one broken by a restart is dropped, not used."""
+    env, started, postgres = deployment["env"], deployment["started"], deployment["postgres"]
+    started.append(start_worker(workdir, env=env, name="worker-1"))
+    citizen = Citizen(deployment["web"].url)
+    name = deployment["db"].rsplit("/", 1)[-1]
+
+    def delivered(watcher) -> bool:
+        pending = "SELECT count(*) FROM core_outboxmessage WHERE status = 'pending'"
+        return watcher.execute(pending).fetchone()[0] == 0
+
+    def sessions(watcher) -> int:
+        found = watcher.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", [name])
+        return int(found.fetchone()[0])
+
+    with psycopg.connect(deployment["db"], autocommit=True) as watcher:  # one session
+        citizen.submit(0)
+        wait_until(lambda: delivered(watcher), timeout=60, what="the first notifications sent")
+        before = sessions(watcher)
+        for number in range(1, 11):
+            citizen.submit(number)
+        wait_until(lambda: delivered(watcher), timeout=60, what="ten submissions' notifications")
+        # Ten tasks (a submission's messages go as one) and ten submissions, served by the
+        # connections the web's and the worker's pools already hold.
+        assert sessions(watcher) - before <= 2
+    postgres.stop()
+    postgres.start()
+    for number in range(11, 14):
+        citizen.submit(number)
+    wait_until(lambda: rows(deployment["db"], PENDING)[0][0] == 0, timeout=90, what="after it")
+
+
+PENDING = "SELECT count(*) FROM core_outboxmessage WHERE status = 'pending'"
