@@ -582,17 +582,21 @@ def test_a_batch_that_raises_writes_nothing_and_the_next_writes_again():
     assert OutboxMessage.objects.count() == 2
 
 
-@pytest.mark.django_db
-def test_a_batchs_messages_go_to_the_worker_as_one_task(
-    django_capture_on_commit_callbacks, settings, monkeypatch
-):
-    """One task for the messages of one change (issue 18): a task costs the worker and the
-    broker more than a message's own sending."""
+@pytest.fixture
+def queued(settings, monkeypatch) -> list[list[int]]:
+    """The tasks sent to the worker (Redis set), each the ids it was given."""
     from motcua.core import tasks
 
-    queued: list[list[int]] = []
-    monkeypatch.setattr(tasks.deliver_outbox_messages, "delay", queued.append)
+    sent: list[list[int]] = []
+    monkeypatch.setattr(tasks.deliver_outbox_messages, "delay", sent.append)
     settings.CELERY_ENABLED = True
+    return sent
+
+
+@pytest.mark.django_db
+def test_a_batchs_messages_go_to_the_worker_as_one_task(django_capture_on_commit_callbacks, queued):
+    """One task for the messages of one change (issue 18): a task costs the worker and the
+    broker more than a message's own sending."""
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         with outbox.batch():
             enqueue(channel="email", recipient="b@example.vn", payload=EMAIL, key="k:1")
@@ -605,18 +609,14 @@ def test_a_batchs_messages_go_to_the_worker_as_one_task(
 
 @pytest.mark.django_db
 def test_the_worker_sends_each_message_of_a_task_even_when_one_fails(
-    django_capture_on_commit_callbacks, settings, frozen, monkeypatch, flaky
+    django_capture_on_commit_callbacks, queued, frozen, flaky
 ):
     from motcua.core import tasks
 
-    queued: list[list[int]] = []
-    monkeypatch.setattr(tasks.deliver_outbox_messages, "delay", queued.append)
-    settings.CELERY_ENABLED = True
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        with outbox.batch():
-            enqueue(channel="email", recipient="a@example.vn", payload=EMAIL, key="k:1")
-            enqueue(channel="flaky", recipient="x", payload={}, key="k:2")
-            enqueue(channel="email", recipient="c@example.vn", payload=EMAIL, key="k:3")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), outbox.batch():
+        enqueue(channel="email", recipient="a@example.vn", payload=EMAIL, key="k:1")
+        enqueue(channel="flaky", recipient="x", payload={}, key="k:2")
+        enqueue(channel="email", recipient="c@example.vn", payload=EMAIL, key="k:3")
     assert tasks.deliver_outbox_messages.run(queued[0]) == ["sent", "failed", "sent"]
     assert [m.to for m in mail.outbox] == [["a@example.vn"], ["c@example.vn"]]
     assert OutboxMessage.objects.get(key="k:2").status == Pending  # for its retry
