@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from motcua.catalog.models import Procedure
 from motcua.core.compiled import Compiled
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import LOOKUP_COLUMNS
@@ -157,3 +158,28 @@ def test_with_preparing_turned_off_the_statement_goes_as_django_sends_it(world, 
             assert cursor.fetchone()[0] == before
     finally:
         connection.settings_dict["OPTIONS"] = options
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_a_column_changed_by_a_migration_since_it_was_prepared_is_read_again(world):
+    """A deploy's migration changes a column the prepared statement returns ("cached plan
+    must not change result type"): the lookup is prepared anew, never a 500."""
+    import psycopg
+
+    dossier = world.submit()
+    compiled = Compiled(_lookup, arity=1, prepared=True)
+    assert compiled.first("default", dossier.code).pk == dossier.pk  # prepared now
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"] or None,
+        host=settings["HOST"], port=settings["PORT"] or None, autocommit=True,
+    )  # fmt: skip
+    column = 'ALTER TABLE catalog_procedure ALTER COLUMN "code" TYPE varchar(%s)'
+    length = Procedure._meta.get_field("code").max_length
+    try:
+        other.execute(column % (length + 1))  # as another process's migration would
+        assert compiled.first("default", dossier.code).pk == dossier.pk
+    finally:
+        other.execute(column % length)
+        other.close()

@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db import connections
+from django.db import NotSupportedError, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import (  # type: ignore[attr-defined]
     ModelIterable,
@@ -134,9 +134,22 @@ class Compiled(Generic[M]):
             params[before:before] = list(inner[1])
         connection = connections[alias]
         prepared = self.prepared and inner is None and _prepares(connection)
-        with _preparing_cursor(connection) if prepared else connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched: Sequence[Any] = cursor.fetchall()
+        try:
+            with _preparing_cursor(connection) if prepared else connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                fetched: Sequence[Any] = cursor.fetchall()
+        except NotSupportedError:
+            # "cached plan must not change result type": a migration changed a column this
+            # statement reads since this connection prepared it (a deploy). Outside a
+            # transaction the connection's prepared statements are dropped (psycopg forgets
+            # its own when it sees DEALLOCATE ALL) and the statement is prepared anew.
+            if not prepared or connection.in_atomic_block:
+                raise
+            with connection.connection.cursor() as forget:
+                forget.execute("DEALLOCATE ALL")
+            with _preparing_cursor(connection) as cursor:
+                cursor.execute(sql, params)
+                fetched = cursor.fetchall()
         if plan.converters:
             fetched = list(plan.compiler.apply_converters(fetched, plan.converters))
         return plan, fetched
