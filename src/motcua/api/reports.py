@@ -111,14 +111,15 @@ def monthly(request: HttpRequest, params: Query[MonthlyQuery]) -> HttpResponse:
     if not may_see_report(user, agency):
         raise ApiError(_("Bạn không xem được báo cáo của đơn vị này."), 403)
     # Built and serialised by pydantic once (a unit may have thousands of rows), and for a
-    # closed month kept as JSON with the report.
-    body = kept(agency, month, "api-json", lambda: _answer(monthly_report(agency, month)))
+    # closed month kept as the answer's bytes with the report: a ward's month at 5 million
+    # dossiers is 2.2 MB, whose encoding at each read cost 2.7 ms (issue 18).
+    body = kept(agency, month, "api-json-bytes", lambda: _answer(monthly_report(agency, month)))
     announce("data.exported", request=request, target=f"report:{agency.electronic_id}",
              detail={"format": "json", "month": f"{month:%Y-%m}"})  # fmt: skip
     return HttpResponse(body, content_type="application/json")
 
 
-def _answer(report: MonthlyReport) -> str:
+def _answer(report: MonthlyReport) -> bytes:
     agency = report.agency
     answer = MonthlyOut.model_validate(
         {
@@ -132,4 +133,4 @@ def _answer(report: MonthlyReport) -> str:
             "total": _figures(report.total),
         }
     )
-    return answer.model_dump_json()
+    return answer.model_dump_json().encode()
