@@ -217,13 +217,13 @@ DB_PREPARED = env_bool("MOTCUA_DB_PREPARED", default=True)
 # is run by one but those asked to prepare at once, so it only has to be a number (None turns
 # preparing off altogether, Django's default).
 PREPARE_THRESHOLD = 2**31 - 1 if DB_PREPARED else None
-if DATABASES["default"]["ENGINE"] in ("django.db.backends.postgresql", "motcua.core.postgresql"):
+_POSTGRESQL_ENGINES = ("django.db.backends.postgresql", "motcua.core.postgresql")
+if DATABASES["default"]["ENGINE"] in _POSTGRESQL_ENGINES:
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = PREPARE_THRESHOLD
 # Streaming replicas of the primary (PostgreSQL), comma-separated URLs; empty: none, and
 # nothing changes. Only views marked @replica_reads read them, and only a replica at most
 # MOTCUA_REPLICA_MAX_LAG seconds behind (docs/adr/0018-read-replicas.md).
 DATABASE_REPLICAS: list[str] = []
-_POSTGRESQL_ENGINES = ("django.db.backends.postgresql", "motcua.core.postgresql")
 REPLICA_MAX_LAG = env_float("MOTCUA_REPLICA_MAX_LAG", 5.0)
 REPLICA_RETRY_SECONDS = env_float("MOTCUA_REPLICA_RETRY_SECONDS", 10.0)
 for _number, _url in enumerate(env_list("MOTCUA_DATABASE_REPLICA_URLS", ""), start=1):

@@ -188,13 +188,12 @@ def _fields(
 
 
 def _kept_fields(row: WaitingEntry) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in WAITING_FIELDS}
-
-
-WAITING_FIELDS = (
-    "recorded_at", "event", "actor_id", "actor", "address", "session", "token_id", "target",
-    "detail",
-)  # fmt: skip
+    """A waiting entry's fields, those of the entry it becomes (``_fields``'s)."""
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in WaitingEntry._meta.concrete_fields
+        if not field.primary_key
+    }
 
 
 def _entry(fields: dict[str, Any], *, sequence: int, previous: str) -> Entry:

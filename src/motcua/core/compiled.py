@@ -133,21 +133,10 @@ class Compiled(Generic[M]):
             sql = sql[:at] + inner[0] + sql[at + len(INNER) :]
             params[before:before] = list(inner[1])
         connection = connections[alias]
-        prepared = self.prepared and inner is None and _prepares(connection)
-        try:
-            with _preparing_cursor(connection) if prepared else connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                fetched: Sequence[Any] = cursor.fetchall()
-        except NotSupportedError:
-            # "cached plan must not change result type": a migration changed a column this
-            # statement reads since this connection prepared it (a deploy). Outside a
-            # transaction the connection's prepared statements are dropped (psycopg forgets
-            # its own when it sees DEALLOCATE ALL) and the statement is prepared anew.
-            if not prepared or connection.in_atomic_block:
-                raise
-            with connection.connection.cursor() as forget:
-                forget.execute("DEALLOCATE ALL")
-            with _preparing_cursor(connection) as cursor:
+        if self.prepared and inner is None and _prepares(connection):
+            fetched = _run_prepared(connection, sql, params)
+        else:
+            with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 fetched = cursor.fetchall()
         if plan.converters:
@@ -188,6 +177,25 @@ def _prepares(connection: Any) -> bool:
         connection.vendor == "postgresql"
         and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
     )
+
+
+def _run_prepared(connection: Any, sql: str, params: Sequence[Any]) -> Sequence[Any]:
+    try:
+        with _preparing_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()  # type: ignore[no-any-return]
+    except NotSupportedError:
+        # "cached plan must not change result type": a migration changed a column this
+        # statement reads since this connection prepared it (a deploy). Outside a transaction
+        # the connection's prepared statements are dropped (psycopg forgets its own when it
+        # sees DEALLOCATE ALL) and the statement is prepared anew.
+        if connection.in_atomic_block:
+            raise
+        with connection.connection.cursor() as forget:
+            forget.execute("DEALLOCATE ALL")
+        with _preparing_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()  # type: ignore[no-any-return]
 
 
 def _preparing_cursor(connection: Any) -> Any:
