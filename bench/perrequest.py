@@ -33,7 +33,8 @@ from bench.cpu import Meter, Process, processes
 def _environ(path: str, token: str = "") -> dict[str, Any]:
     from django.test import RequestFactory
 
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    # Accept-Encoding as every browser and HTTP library (and bench.run's wrk) sends it.
+    headers = {"Accept-Encoding": "gzip", **({"Authorization": f"Bearer {token}"} if token else {})}
     request = RequestFactory().get(
         path, headers=headers, REMOTE_ADDR="127.0.0.1", SERVER_NAME="127.0.0.1"
     )

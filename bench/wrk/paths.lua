@@ -1,6 +1,7 @@
 -- Closed-loop GET load for wrk: each request takes the next line of the file named by
 -- BENCH_PATHS (each thread starts at a different line), with the bearer token in
--- BENCH_TOKEN if set. done() prints one JSON line that bench/run.py reads.
+-- BENCH_TOKEN if set, and "Accept-Encoding: gzip" as every browser and HTTP library sends it
+-- (wrk alone sends none). done() prints one JSON line that bench/run.py reads.
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do
   paths[#paths + 1] = line
@@ -15,6 +16,7 @@ end
 
 function init(args)
   index = offset or 0
+  wrk.headers["Accept-Encoding"] = "gzip"
   if token and token ~= "" then
     wrk.headers["Authorization"] = "Bearer " .. token
   end

@@ -64,3 +64,51 @@ def test_a_closed_months_answer_is_kept_and_a_move_on_its_days_renews_it(
         renewed = leader.get("/reports/monthly", params).json()
     assert renewed["total"]["resolved"] == 1
     assert renewed["procedures"][0]["on_time_rate"] == "100.0"
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_report_compressed(world, as_user):
+    """Read by httpx (a client somebody else wrote) through the WSGI application: it asks
+    for gzip as every HTTP library does and decodes the answer by its Content-Encoding."""
+    import httpx
+    from django.core.wsgi import get_wsgi_application
+
+    at = local(2026, 11, 23, 8, 0)
+    accept_dossier(dossier=world.submit(at=at), officer=world["receiver"], at=at)
+    leader = as_user(world["approver"])
+    params = {"agency": world.committee.electronic_id, "month": "2026-11"}
+    plain = leader.get("/reports/monthly", params)
+    assert not plain.has_header("Content-Encoding") and "Accept-Encoding" in plain["Vary"]
+    with httpx.Client(
+        transport=httpx.WSGITransport(app=get_wsgi_application()), base_url="http://testserver"
+    ) as client:
+        answer = client.get("/api/v1/reports/monthly", params=params, headers=leader.headers)
+    assert answer.status_code == 200 and answer.headers["content-encoding"] == "gzip"
+    assert "gzip" in answer.request.headers["accept-encoding"]
+    assert answer.json() == plain.json()
+
+
+def test_a_closed_months_compressed_answer_is_kept_too(world, as_user, monkeypatch):
+    import gzip
+
+    import time_machine
+
+    from motcua.api import reports
+
+    made = []
+
+    def counted(body: bytes) -> bytes:
+        made.append(len(body))
+        return gzip.compress(body)
+
+    monkeypatch.setattr(reports, "gzipped", counted)
+    params = {"agency": world.committee.electronic_id, "month": "2026-11"}
+    at = local(2026, 11, 23, 8, 0)
+    accept_dossier(dossier=world.submit(at=at), officer=world["receiver"], at=at)
+    with time_machine.travel(local(2026, 12, 10, 9, 0), tick=False):
+        leader = as_user(world["approver"])
+        headers = {**leader.headers, "Accept-Encoding": "gzip"}
+        answers = [
+            leader.client.get("/api/v1/reports/monthly", params, headers=headers) for _ in range(3)
+        ]
+    assert len(made) == 1  # compressed once, then read as kept
+    assert {gzip.decompress(a.content) for a in answers} == {gzip.decompress(answers[0].content)}

@@ -39,3 +39,51 @@ def test_a_malformed_proxy_list_is_a_configuration_error(settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8", "not-an-address"]
     with pytest.raises(ImproperlyConfigured):
         client_ip(request())
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip, deflate, br, zstd", True),  # a browser
+        ("gzip", True),
+        ("GZIP;q=0.5", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("br;q=1, *;q=0.1", True),
+        ("", False),  # wrk, a bare urllib
+        ("identity", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0, *", False),  # refused by name: the star does not bring it back
+        ("*;q=0", False),
+        ("gzip;q=x", False),
+        ("deflate, br", False),
+    ],
+)
+def test_gzip_is_accepted_only_as_the_client_says(header, accepted):
+    from motcua.core.http import accepts_gzip
+
+    assert accepts_gzip(RequestFactory().get("/", HTTP_ACCEPT_ENCODING=header)) is accepted
+
+
+def test_an_encoded_answer_says_how_it_is_encoded_and_that_it_varies():
+    import gzip
+
+    from motcua.core.http import encoded_answer, gzipped
+
+    body = b'{"rows": [' + b"1, " * 1000 + b"1]}"
+    assert gzipped(body) == gzipped(body)  # no time inside: the same bytes each time
+    made = []
+
+    def compressed() -> bytes:
+        made.append("gzip")
+        return gzipped(body)
+
+    zipped = encoded_answer(
+        RequestFactory().get("/", HTTP_ACCEPT_ENCODING="gzip"), "application/json",
+        lambda: body, compressed,
+    )  # fmt: skip
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == body and len(zipped.content) < len(body) / 10
+    plain = encoded_answer(RequestFactory().get("/"), "application/json", lambda: body, compressed)
+    assert plain.content == body and not plain.has_header("Content-Encoding")
+    assert "Accept-Encoding" in plain["Vary"] and made == ["gzip"]

@@ -12,7 +12,7 @@ from ninja import File, Form, Query, Router, UploadedFile
 
 from motcua.catalog import schema_forms
 from motcua.catalog.models import ProcedureVariant, ProcedureVersion
-from motcua.catalog.selectors import agency_to_submit, version_to_submit
+from motcua.catalog.selectors import agency_by_code, version_to_submit
 from motcua.core.http import client_ip
 from motcua.core.throttle import Limit, submissions, uploads
 from motcua.dossiers.access import visible_dossiers
@@ -196,7 +196,7 @@ def _submit(user: User, payload: SubmitIn, key: str, fingerprint: str) -> Proble
         raise ApiError(
             _("Không có thủ tục mã %(code)s đang có hiệu lực.") % {"code": payload.procedure}, 404
         )
-    agency = agency_to_submit(payload.unit)
+    agency = agency_by_code(payload.unit)
     if agency is None:
         raise ApiError(_("Không có cơ quan mã %(code)s.") % {"code": payload.unit}, 404)
     if len(json.dumps(payload.data, ensure_ascii=False)) > MAX_DATA_BYTES:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from motcua.catalog.selectors import agency_by_code
 from motcua.dossiers.reports import may_see_report
 from motcua.identity.models import Agency, User
 from motcua.reporting.board import board, default_parent
@@ -66,7 +67,7 @@ def _version(code: str, period: Period) -> IndexVersion:
 
 
 def _unit(electronic_id: str) -> Agency:
-    found = Agency.objects.select_related("unit").filter(electronic_id=electronic_id).first()
+    found = agency_by_code(electronic_id)
     if found is None:
         raise ApiError(_("Không tìm thấy đơn vị có mã định danh này."), 404)
     return found

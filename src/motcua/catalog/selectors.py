@@ -98,9 +98,10 @@ def version_to_submit(code: str) -> ProcedureVersion | None:
     )
 
 
-def agency_to_submit(electronic_id: str) -> Agency | None:
-    """The unit a submission is addressed to, with its administrative unit: kept like
-    ``version_to_submit`` (one query of every submission)."""
+def agency_by_code(electronic_id: str) -> Agency | None:
+    """A unit by its electronic ID, with its administrative unit: kept like
+    ``version_to_submit`` (one query of every submission, of every report read; issue 18).
+    The instance is shared by the process's threads: read it, never change it."""
     return _kept(
         "agency",
         electronic_id,
