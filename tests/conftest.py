@@ -62,9 +62,13 @@ def _fresh_cache():
     # its reused primary keys).
     from django.core.cache import cache
 
+    from motcua.core import generations
+
     cache.clear()
+    generations._request.memo = None  # a request a test left open (an unread stream)
     yield
     cache.clear()
+    generations._request.memo = None
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
-from motcua.core import replicas
+from motcua.core import generations, replicas
 
 GENERATION_KEY = "motcua:pages:generation"
 View = Callable[..., HttpResponse]
@@ -38,11 +38,12 @@ def generation(key: str = GENERATION_KEY) -> str:
     """The current generation of what ``key`` names (the public pages by default)."""
     # A random token, not a counter: should the cache drop this key, a new token can never
     # bring back entries stored under an old one.
-    value = cache.get(key)
+    value = generations.read(key)  # once a request (core/generations.py)
     if value is None:
         # Not a change, just a key the cache lost: nothing new for the replicas to show.
         cache.add(key, _token(bumped_at=0), None)
         value = cache.get(key, "")
+        generations.remember(key, value)
     value = str(value)
     # What is built now is kept under this generation: while a replica may not show the
     # change yet, the rest of the request reads the primary (core/replicas.py).
@@ -58,7 +59,9 @@ def _token(*, bumped_at: float | None = None) -> str:
 
 
 def bump(key: str = GENERATION_KEY) -> None:
-    cache.set(key, _token(), None)
+    token = _token()
+    cache.set(key, token, None)
+    generations.remember(key, token)
 
 
 def bump_on_commit(**kwargs: Any) -> None:

@@ -20,7 +20,6 @@ read only for a procedure an event covers."""
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections import defaultdict
@@ -28,18 +27,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.generations import Generation
 from motcua.identity.models import User
 
 from .models import Queue, Ticket, TicketState
 
 DEADLINES_GENERATION = "motcua:waitroom:deadlines"
+DEADLINES = Generation(DEADLINES_GENERATION)
 
 # procedure -> [(queue, created at, deadline or None)]
 Events = dict[int, list[tuple[int, datetime, datetime | None]]]
@@ -121,16 +120,12 @@ def _tried_in_time(queue_id: int, person: User, at: datetime) -> bool:
 
 def events() -> Events:
     """Every event queue, by procedure, as of the current generation."""
-    generation = cache.get(DEADLINES_GENERATION)
-    if generation is None:
-        # A cache that lost the key (or was cleared): a new generation, read afresh.
-        cache.add(DEADLINES_GENERATION, secrets.token_hex(8), None)
-        generation = cache.get(DEADLINES_GENERATION)
+    generation = DEADLINES.current()
     # Also read again every KEPT_SECONDS: a cache that is not shared by the processes (the
     # local memory of one without Redis) does not carry another process's change.
     kept_as = (generation, int(time.monotonic() // KEPT_SECONDS))
     with _lock:
-        if generation is not None and _kept["generation"] == kept_as:
+        if _kept["generation"] == kept_as:
             return _kept["events"]  # type: ignore[no-any-return]
     found: Events = defaultdict(list)
     rows = Queue.procedures.through.objects.values_list(
@@ -147,12 +142,7 @@ def deadlines_changed() -> None:
     """The event queues (their deadlines or procedures) changed: every process reads them
     again, now (this transaction's own reads) and once the change is committed (everyone
     else's)."""
-    _bump()
-    transaction.on_commit(_bump)
-
-
-def _bump() -> None:
-    cache.set(DEADLINES_GENERATION, secrets.token_hex(8), None)
+    DEADLINES.changed()
 
 
 def _saved(sender: Any, instance: Queue, update_fields: Any = None, **kwargs: Any) -> None:
