@@ -5,6 +5,7 @@ order, a page at a time."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from motcua.dossiers.access import visible_dossiers, visible_ranges
 from motcua.dossiers.models import Dossier
@@ -112,3 +113,37 @@ def test_a_box_is_compiled_once_for_its_officer_and_scope(spread, monkeypatch):
     assert [d.pk for d in InboxRows.of(user, Box.ALL)[:100]] == []
     assert InboxRows.of(user, Box.ALL)[:1000].count() == 0
     assert not visible_dossiers(user).exists()
+
+
+def test_only_a_box_of_one_range_without_a_search_is_prepared(spread):
+    """A box of one index range is planned alike for every officer, so its statements are
+    prepared (planned once a connection on PostgreSQL); ``all``, several ranges and a search
+    are planned at each read (issue 18)."""
+    specialist, desk = _fresh(spread, "specialist"), _fresh(spread, "receiver")
+    assert InboxRows.of(specialist, Box.MINE).prepared
+    assert InboxRows.of(specialist, Box.MINE)[:20].prepared  # a page keeps it
+    assert InboxRows.of(_fresh(spread, "police_specialist"), Box.CONSULT).prepared
+    assert not InboxRows.of(specialist, Box.ALL).prepared
+    assert not InboxRows.of(specialist, Box.MINE, q="H26").prepared
+    assert len(InboxRows.of(desk, Box.POOL)._compiled) == 2  # the desk's two units
+    assert not InboxRows.of(desk, Box.POOL).prepared
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_a_prepared_box_gives_the_same_pages_and_prepares_only_its_own(spread):
+    def inbox_statements() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {row[0] for row in cursor.fetchall() if "dossiers_dossier" in row[0]}
+
+    user = _fresh(spread, "specialist")
+    before = inbox_statements()
+    rows = InboxRows.of(user, Box.MINE)
+    expected = [d.pk for d in _order(inbox(user, Box.MINE))]
+    assert [r["id"] for r in rows[:20].values()] == expected[:20]
+    assert rows[:1000].count() == len(expected) and [d.pk for d in rows[:20]] == expected[:20]
+    made = inbox_statements() - before
+    assert len(made) == 3 and all("$1" in s for s in made)  # count, page, ids: values bound
+    list(InboxRows.of(user, Box.ALL)[:20].values())
+    InboxRows.of(user, Box.ALL)[:1000].count()
+    assert inbox_statements() - before == made  # the box of several ranges: none

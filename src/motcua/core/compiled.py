@@ -117,7 +117,11 @@ class Compiled(Generic[M]):
         return self._plans[alias]
 
     def _fetch(
-        self, alias: str, values: Sequence[Any], inner: tuple[str, Sequence[Any]] | None = None
+        self,
+        alias: str,
+        values: Sequence[Any],
+        inner: tuple[str, Sequence[Any]] | None = None,
+        prepared: bool = False,
     ) -> tuple[_Plan, Sequence[Any]]:
         if len(values) != self.arity:
             raise TypeError(f"{self.arity} values expected, {len(values)} given")
@@ -132,23 +136,22 @@ class Compiled(Generic[M]):
             before = sql[:at].count("%s")  # the inner statement's parameters go there
             sql = sql[:at] + inner[0] + sql[at + len(INNER) :]
             params[before:before] = list(inner[1])
-        connection = connections[alias]
-        if self.prepared and inner is None and _prepares(connection):
-            fetched = _run_prepared(connection, sql, params)
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                fetched = cursor.fetchall()
+        fetched = run(connections[alias], sql, params, prepared=self.prepared or prepared)
         if plan.converters:
             fetched = list(plan.compiler.apply_converters(fetched, plan.converters))
         return plan, fetched
 
     def dicts(
-        self, alias: str, *values: Any, inner: tuple[str, Sequence[Any]] | None = None
+        self,
+        alias: str,
+        *values: Any,
+        inner: tuple[str, Sequence[Any]] | None = None,
+        prepared: bool = False,
     ) -> list[dict[str, Any]]:
         """A ``values()`` queryset's rows for ``values`` (and the ``inner`` statement, with
-        its parameters, in place of ``INNER``), as Django gives them."""
-        plan, fetched = self._fetch(alias, values, inner)
+        its parameters, in place of ``INNER``), as Django gives them; ``prepared``: this
+        call's statement prepared (see ``run``)."""
+        plan, fetched = self._fetch(alias, values, inner, prepared)
         if plan.model is not None:
             raise TypeError("dicts() is for a values() queryset; rows() gives instances")
         return [dict(zip(plan.names, row, strict=True)) for row in fetched]
@@ -170,6 +173,19 @@ class Compiled(Generic[M]):
     def first(self, alias: str, *values: Any) -> M | None:
         found = self.rows(alias, *values)
         return found[0] if found else None
+
+
+def run(connection: Any, sql: str, params: Sequence[Any], *, prepared: bool) -> Sequence[Any]:
+    """The rows of ``sql``; ``prepared``, on PostgreSQL unless ``MOTCUA_DB_PREPARED=0``, it
+    is prepared on the connection and planned once. Only for a statement whose generic plan
+    is its custom plan whatever the values (an equality on an index, one range of it): a
+    parameter whose value changes the best plan (a LIKE pattern, ranges over units of very
+    unequal sizes) must not be prepared."""
+    if prepared and _prepares(connection):
+        return _run_prepared(connection, sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()  # type: ignore[no-any-return]
 
 
 def _prepares(connection: Any) -> bool:

@@ -16,7 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from motcua.catalog.selectors import labels
-from motcua.core.compiled import INNER, Compiled
+from motcua.core.compiled import INNER, Compiled, run
 from motcua.core.replicas import primary_when_none
 from motcua.identity.models import OfficerRole
 
@@ -122,8 +122,11 @@ class InboxRows:
         stop: int | None = None,
         prefetch: tuple[str, ...] = (),
         compiled: list[tuple[str, list[Any]]] | None = None,
+        prepared: bool = False,
     ) -> None:
         self.ranges, self.start, self.stop, self.prefetch = ranges, start, stop, prefetch
+        # Its statements prepared on PostgreSQL (planned once a connection; see ``of``).
+        self.prepared = prepared
         self._rows: list[Dossier] | None = None
         # Each range's SQL, compiled once for the page and the count (and shared by slices):
         # compiling a queryset costs about as much CPU as PostgreSQL spends answering it.
@@ -134,7 +137,15 @@ class InboxRows:
         """The box of ``user``, its ranges' SQL compiled once per process for each officer,
         box, search and scope (``_COMPILED``): building and compiling the ranges cost more
         CPU than PostgreSQL spent answering them. The scope is read afresh each request and
-        is part of the key, so a role given or taken changes the box at once."""
+        is part of the key, so a role given or taken changes the box at once.
+
+        A box of one range without a search has its statements prepared: planning them cost
+        PostgreSQL more than running them (a page of ``mine`` at 5 million dossiers: 1.0 ms
+        to plan each of the count and the page, 0.3–0.5 ms to run the page, issue 18), and one
+        range of an index is planned alike whatever the officer or unit. ``all`` and boxes
+        over several units are not: a generic plan over ranges of very unequal sizes made the
+        ``all`` box costlier (docs/benchmarks.md, "Reads, third pass"); nor a search, whose
+        pattern decides the plan."""
         scope = officer_scope(user)
         key = (
             *(getattr(user, "pk", None), bool(getattr(user, "is_officer", False))),
@@ -142,18 +153,19 @@ class InboxRows:
             tuple(sorted((role, tuple(sorted(ids))) for role, ids in scope.by_role.items())),
         )
         kept = _COMPILED.get(key)
-        if kept is not None:
-            return cls([], compiled=list(kept))
-        rows = cls(inbox_ranges(user, box, q=q))
-        if len(_COMPILED) >= COMPILED_LIMIT:
-            _COMPILED.clear()
-        _COMPILED[key] = tuple(rows._ranges_sql(None))
-        return rows
+        if kept is None:
+            kept = tuple(cls(inbox_ranges(user, box, q=q))._ranges_sql(None))
+            if len(_COMPILED) >= COMPILED_LIMIT:
+                _COMPILED.clear()
+            _COMPILED[key] = kept
+        prepared = box != Box.ALL and not q and len(kept) == 1
+        return cls([], compiled=list(kept), prepared=prepared)
 
     def prefetch_related(self, *lookups: str) -> InboxRows:
         return InboxRows(
-            self.ranges, self.start, self.stop, self.prefetch + lookups, self._compiled
-        )
+            self.ranges, self.start, self.stop, self.prefetch + lookups, self._compiled,
+            self.prepared,
+        )  # fmt: skip
 
     @overload
     def __getitem__(self, item: int) -> Dossier: ...
@@ -173,15 +185,13 @@ class InboxRows:
         stop = self.stop if item.stop is None else self.start + item.stop
         if self.stop is not None and stop is not None:
             stop = min(stop, self.stop)
-        return InboxRows(self.ranges, start, stop, self.prefetch, self._compiled)
+        return InboxRows(self.ranges, start, stop, self.prefetch, self._compiled, self.prepared)
 
     def count(self) -> int:
         """How many rows, counting at most ``stop`` (from ``start``)."""
         if not self.ranges and not self._compiled:
             return 0
-        with _reading().cursor() as cursor:
-            cursor.execute(*self.count_query())
-            total = int(cursor.fetchone()[0])
+        total = int(run(_reading(), *self.count_query(), prepared=self.prepared)[0][0])
         return max(0, total - self.start)
 
     def count_query(self) -> tuple[str, list[Any]]:
@@ -212,9 +222,7 @@ class InboxRows:
     def ids(self) -> list[int]:
         if self._empty():
             return []
-        with _reading().cursor() as cursor:
-            cursor.execute(*self.page_query())
-            return [row[0] for row in cursor.fetchall()]
+        return [row[0] for row in run(_reading(), *self.page_query(), prepared=self.prepared)]
 
     def page_query(self) -> tuple[str, list[Any]]:
         """The ids of rows ``start`` to ``stop``: the first ``stop`` of each range in the
@@ -254,7 +262,9 @@ class InboxRows:
             return []
         # One statement: the page's ids (page_query) as the subquery of its rows' read; the
         # names of their procedures and units from the process's kept labels, not joined.
-        found = _PAGE_ROWS.dicts(_reading().alias, inner=self.page_query())
+        found = _PAGE_ROWS.dicts(
+            _reading().alias, inner=self.page_query(), prepared=self.prepared
+        )
         versions, agencies = labels(
             {row["version_id"] for row in found},
             {row["agency_id"] for row in found}
