@@ -109,6 +109,17 @@ def agency_by_code(electronic_id: str) -> Agency | None:
     )
 
 
+def administrative_unit(pk: int) -> AdministrativeUnit | None:
+    """An administrative unit with the two above it (a commune, its district where one is
+    kept, its province), kept like ``agency_by_code``: an applicant's address line is read at
+    every submission (issue 18). Shared by the process's threads: read it, never change it."""
+    return _kept(
+        "unit",
+        str(pk),
+        lambda: AdministrativeUnit.objects.select_related("parent__parent").filter(pk=pk).first(),
+    )
+
+
 def _kept(kind: str, code: str, read: Callable[[], Kept | None]) -> Kept | None:
     # Also read again every KEPT_SECONDS: a cache that is not shared by the processes (the
     # local memory of one without Redis) does not carry another process's change.

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from motcua.identity.models import AdministrativeUnit, User
+from motcua.catalog.selectors import administrative_unit
+from motcua.identity.models import User
 
 from .intake import Applicant
 from .models import ApplicantType
@@ -26,11 +27,10 @@ def _person(data: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 def _address_line(user: User) -> str:
-    """The account's address, its unit and the units above it read in one query (a commune,
-    its district where one is kept, its province) rather than one query per level."""
+    """The account's address, its unit and the units above it kept by the process
+    (``administrative_unit``) rather than read at each submission, one query per level."""
     if user.address_unit_id is not None and not User.address_unit.is_cached(user):
-        units = AdministrativeUnit.objects.select_related("parent__parent")
-        user.address_unit = units.filter(pk=user.address_unit_id).first()
+        user.address_unit = administrative_unit(user.address_unit_id)
     return user.address_line()
 
 
