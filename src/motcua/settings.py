@@ -201,7 +201,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
     # dead connection is replaced instead of failing a request with a 503: by its socket
     # first, a round trip only when that shows trouble (motcua.core.postgresql; issue 18).
     # CONN_HEALTH_CHECKS would add Django's round-trip check (psycopg_pool's `check`) too.
-    DATABASES["default"]["ENGINE"] = "motcua.core.postgresql"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": DB_POOL_MIN,
@@ -219,6 +218,8 @@ DB_PREPARED = env_bool("MOTCUA_DB_PREPARED", default=True)
 PREPARE_THRESHOLD = 2**31 - 1 if DB_PREPARED else None
 _POSTGRESQL_ENGINES = ("django.db.backends.postgresql", "motcua.core.postgresql")
 if DATABASES["default"]["ENGINE"] in _POSTGRESQL_ENGINES:
+    # Django's backend with the pool's socket check and timestamps read in C (issue 18).
+    DATABASES["default"]["ENGINE"] = "motcua.core.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = PREPARE_THRESHOLD
 # Streaming replicas of the primary (PostgreSQL), comma-separated URLs; empty: none, and
 # nothing changes. Only views marked @replica_reads read them, and only a replica at most
