@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
 
@@ -361,7 +362,8 @@ def get_inbox(request: HttpRequest, params: Query[InboxQuery]) -> HttpResponse:
         read=InboxRows.values,  # plain rows: no model built (dossiers.selectors.INBOX_VALUES)
     )
     staff = is_staff_reader(user)
-    items = [summary_of_row(row, staff=staff) for row in page["items"]]
+    zone = timezone.get_current_timezone()
+    items = [summary_of_row(row, staff=staff, zone=zone) for row in page["items"]]
     # Built in DossierPage's shape by page_of and summary_of_row: rendered without validating
     # every row again (motcua.api.rendering).
     return shaped(request, {**page, "items": items})
