@@ -70,7 +70,9 @@ def test_a_client_that_accepts_gzip_gets_the_same_report_compressed(world, as_us
     """Read by httpx (a client somebody else wrote) through the WSGI application: it asks
     for gzip as every HTTP library does and decodes the answer by its Content-Encoding."""
     import httpx
+    from django.core import signals
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
     at = local(2026, 11, 23, 8, 0)
     accept_dossier(dossier=world.submit(at=at), officer=world["receiver"], at=at)
@@ -78,10 +80,19 @@ def test_a_client_that_accepts_gzip_gets_the_same_report_compressed(world, as_us
     params = {"agency": world.committee.electronic_id, "month": "2026-11"}
     plain = leader.get("/reports/monthly", params)
     assert not plain.has_header("Content-Encoding") and "Accept-Encoding" in plain["Vary"]
-    with httpx.Client(
-        transport=httpx.WSGITransport(app=get_wsgi_application()), base_url="http://testserver"
-    ) as client:
-        answer = client.get("/api/v1/reports/monthly", params=params, headers=leader.headers)
+    # As Django's test client does: the request's ends must not close the test's connection
+    # (its transaction holds the test's rows; on PostgreSQL closing it loses them).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with httpx.Client(
+            transport=httpx.WSGITransport(app=get_wsgi_application()),
+            base_url="http://testserver",
+        ) as client:
+            answer = client.get("/api/v1/reports/monthly", params=params, headers=leader.headers)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     assert answer.status_code == 200 and answer.headers["content-encoding"] == "gzip"
     assert "gzip" in answer.request.headers["accept-encoding"]
     assert answer.json() == plain.json()
