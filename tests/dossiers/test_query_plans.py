@@ -116,8 +116,9 @@ def test_a_page_and_a_capped_count_of_every_box_never_read_the_dossier_table(
     moving, desk_receiver, who, box
 ):
     rows = InboxRows.of(desk_receiver if who == "desk_receiver" else moving[who], box)
-    if not rows.ranges:
-        return  # nothing to read (a specialist has no desk)
+    if not rows._compiled:
+        assert (who, box) == ("specialist", Box.NEW)  # a specialist has no desk
+        return
     for sql, params in (rows[25:50].page_query(), rows[:1000].count_query()):
         plan = plan_of_sql(sql, params)
         assert not plan.scans(DOSSIERS), plan

@@ -117,20 +117,20 @@ class InboxRows:
 
     def __init__(
         self,
-        ranges: list[DossierQuerySet],
+        compiled: tuple[tuple[str, list[Any]], ...],
         start: int = 0,
         stop: int | None = None,
         prefetch: tuple[str, ...] = (),
-        compiled: list[tuple[str, list[Any]]] | None = None,
         prepared: bool = False,
     ) -> None:
-        self.ranges, self.start, self.stop, self.prefetch = ranges, start, stop, prefetch
+        # Each range's SQL (``_compile``), compiled once for the page and the count, shared
+        # by slices: compiling a queryset costs about as much CPU as PostgreSQL spends
+        # answering it. A range that cannot hold a row has none.
+        self._compiled = compiled
+        self.start, self.stop, self.prefetch = start, stop, prefetch
         # Its statements prepared on PostgreSQL (planned once a connection; see ``of``).
         self.prepared = prepared
         self._rows: list[Dossier] | None = None
-        # Each range's SQL, compiled once for the page and the count (and shared by slices):
-        # compiling a queryset costs about as much CPU as PostgreSQL spends answering it.
-        self._compiled = compiled if compiled is not None else []
 
     @classmethod
     def of(cls, user: Any, box: str = Box.MINE, *, q: str = "") -> InboxRows:
@@ -154,18 +154,16 @@ class InboxRows:
         )
         kept = _COMPILED.get(key)
         if kept is None:
-            kept = tuple(cls(inbox_ranges(user, box, q=q))._ranges_sql(None))
+            kept = _compile(inbox_ranges(user, box, q=q))
             if len(_COMPILED) >= COMPILED_LIMIT:
                 _COMPILED.clear()
             _COMPILED[key] = kept
-        prepared = box != Box.ALL and not q and len(kept) == 1
-        return cls([], compiled=list(kept), prepared=prepared)
+        return cls(kept, prepared=box != Box.ALL and not q and len(kept) == 1)
 
     def prefetch_related(self, *lookups: str) -> InboxRows:
         return InboxRows(
-            self.ranges, self.start, self.stop, self.prefetch + lookups, self._compiled,
-            self.prepared,
-        )  # fmt: skip
+            self._compiled, self.start, self.stop, self.prefetch + lookups, self.prepared
+        )
 
     @overload
     def __getitem__(self, item: int) -> Dossier: ...
@@ -185,11 +183,11 @@ class InboxRows:
         stop = self.stop if item.stop is None else self.start + item.stop
         if self.stop is not None and stop is not None:
             stop = min(stop, self.stop)
-        return InboxRows(self.ranges, start, stop, self.prefetch, self._compiled, self.prepared)
+        return InboxRows(self._compiled, start, stop, self.prefetch, self.prepared)
 
     def count(self) -> int:
         """How many rows, counting at most ``stop`` (from ``start``)."""
-        if not self.ranges and not self._compiled:
+        if not self._compiled:
             return 0
         total = int(run(_reading(), *self.count_query(), prepared=self.prepared)[0][0])
         return max(0, total - self.start)
@@ -203,21 +201,12 @@ class InboxRows:
 
     def _ranges_sql(self, limit: int | None) -> list[tuple[str, list[Any]]]:
         """Each range's ids in the inbox order, at most ``limit`` of them."""
-        if not self._compiled:
-            for r in self.ranges:
-                query = r.order_by(*INBOX_ORDER).values("id", "due_at", "submitted_at").query
-                try:
-                    sql, params = query.sql_with_params()
-                except EmptyResultSet:  # a range that cannot hold a row (an empty IN list)
-                    continue
-                self._compiled.append((sql, list(params)))
         cut = "" if limit is None else f" LIMIT {int(limit)}"
         return [(sql + cut, params) for sql, params in self._compiled]
 
     def _empty(self) -> bool:
         """No range, or a slice with no row in it: nothing to ask the database."""
-        no_ranges = not self.ranges and not self._compiled
-        return no_ranges or (self.stop is not None and self.stop <= self.start)
+        return not self._compiled or (self.stop is not None and self.stop <= self.start)
 
     def ids(self) -> list[int]:
         if self._empty():
@@ -262,9 +251,7 @@ class InboxRows:
             return []
         # One statement: the page's ids (page_query) as the subquery of its rows' read; the
         # names of their procedures and units from the process's kept labels, not joined.
-        found = _PAGE_ROWS.dicts(
-            _reading().alias, inner=self.page_query(), prepared=self.prepared
-        )
+        found = _PAGE_ROWS.dicts(_reading().alias, inner=self.page_query(), prepared=self.prepared)
         versions, agencies = labels(
             {row["version_id"] for row in found},
             {row["agency_id"] for row in found}
@@ -308,6 +295,19 @@ def _inbox_order(row: dict[str, Any]) -> tuple[Any, ...]:
     """page_query's order (soonest due first, undated last, then submitted, then id)."""
     due = row["due_at"]  # submitted_at is never empty
     return (due is None, due or row["submitted_at"], row["submitted_at"], row["id"])
+
+
+def _compile(ranges: list[DossierQuerySet]) -> tuple[tuple[str, list[Any]], ...]:
+    """Each range's SQL and parameters: its ids in the inbox order."""
+    compiled = []
+    for r in ranges:
+        query = r.order_by(*INBOX_ORDER).values("id", "due_at", "submitted_at").query
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:  # a range that cannot hold a row (an empty IN list)
+            continue
+        compiled.append((sql, list(params)))
+    return tuple(compiled)
 
 
 # InboxRows.of's compiled ranges, by officer, box, search and scope; emptied when full.
