@@ -54,12 +54,12 @@ INTERNAL = frozenset(
 )
 
 
-def local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment) if moment is not None else None
-
-
-def _in(moment: datetime | None, zone: tzinfo) -> datetime | None:
-    return moment.astimezone(zone) if moment is not None else None
+def local(moment: datetime | None, zone: tzinfo | None = None) -> datetime | None:
+    """``moment`` in ``zone``, by default the current time zone (looked up at each call: a
+    caller with many moments looks it up once and passes it)."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment, zone)
 
 
 def is_staff_reader(user: User) -> bool:
@@ -106,7 +106,6 @@ def summary_of_row(
     """``summary_out`` of a row read as ``dossiers.selectors.INBOX_VALUES`` (the inbox's
     pages); tests/api/test_inbox_shape.py holds both to the same bytes. ``zone``: the
     current time zone, looked up once for a page's rows by the caller."""
-    zone = zone or timezone.get_current_timezone()
     handler_unit = (
         None
         if row["handler_agency_id"] is None
@@ -122,9 +121,9 @@ def summary_of_row(
         "status": status_of(row["status"]),
         "channel": CHANNEL_NAMES[Channel(row["channel"])],
         "applicant_name": row["organisation_name"] or row["applicant_name"],
-        "submitted_at": _in(row["submitted_at"], zone),
-        "due_at": _in(row["due_at"], zone),
-        "step_due_at": _in(row["step_due_at"], zone),
+        "submitted_at": local(row["submitted_at"], zone),
+        "due_at": local(row["due_at"], zone),
+        "step_due_at": local(row["step_due_at"], zone),
         "late_mark": row["late_mark"],
         "handler_unit": handler_unit,
         "handler": row["handler__username"] if staff else None,

@@ -63,6 +63,7 @@ def is_alive(conn: Any) -> bool:
     return True
 
 
+@functools.cache  # asked at every cursor's first timestamp: found once a process
 def _c_timestamptz_loader() -> type | None:
     """psycopg's C loader of ``timestamptz`` (its default one when its C implementation,
     ``psycopg[binary]``, is installed), None without it."""
